@@ -201,8 +201,9 @@ tg_status tg_graph_betweenness(const tg_graph *g, const char *weight, bool norma
                                double *out, char *msg);
 tg_status tg_graph_edge_betweenness(const tg_graph *g, const char *weight, double *out,
                                     char *msg);
-/* Closeness: (reached - 1) / sum of distances to reached nodes (igraph's
- * convention), times nothing else; NaN for isolated nodes. */
+/* Closeness over the nodes each node reaches (igraph's convention):
+ * 1 / sum of distances, or (reached - 1) / sum when normalized; NaN for a
+ * node that reaches no other. */
 tg_status tg_graph_closeness(const tg_graph *g, const char *weight, tg_mode mode,
                              bool normalized, double *out, char *msg);
 /* Harmonic: sum over other nodes of 1/d; normalized divides by n - 1. */

@@ -1,0 +1,83 @@
+-- cliargs.lua: a small command-line parser for twingraph's subcommands.
+--
+--   local args = cliargs.parse(arg, {
+--     usage = "twingraph measures FILE [options]",
+--     about = "Whole-graph measures...",
+--     positional = {"FILE"},
+--     options = {
+--       {"--weight", "ATTR", "edge attribute used as weight"},
+--       {"--json", nil, "print one JSON object"},
+--     },
+--   })
+--
+-- Flags (no value) become true; options with a value take the next word or
+-- --opt=value.  --help prints the usage and exits 0; a bad command line
+-- prints the reason and exits 2.
+local cliargs = {}
+
+local function help_text(spec)
+  local lines = {"usage: " .. spec.usage, ""}
+  if spec.about then lines[#lines + 1] = spec.about; lines[#lines + 1] = "" end
+  lines[#lines + 1] = "options:"
+  local opts = {}
+  for _, o in ipairs(spec.options or {}) do opts[#opts + 1] = o end
+  opts[#opts + 1] = {"--help", nil, "this help"}
+  for _, o in ipairs(opts) do
+    local left = o[1] .. (o[2] and (" " .. o[2]) or "")
+    lines[#lines + 1] = string.format("  %-24s %s", left, o[3] or "")
+  end
+  return table.concat(lines, "\n") .. "\n"
+end
+
+function cliargs.fail(spec, fmt, ...)
+  io.stderr:write("twingraph: ", string.format(fmt, ...), "\n")
+  io.stderr:write("usage: ", spec.usage, "  (--help for more)\n")
+  os.exit(2)
+end
+
+function cliargs.parse(argv, spec)
+  local byname = {}
+  for _, o in ipairs(spec.options or {}) do byname[o[1]] = o end
+  local out, pos = {}, {}
+  local i = 1
+  while argv[i] do
+    local a = argv[i]
+    if a == "--help" or a == "-h" then
+      io.stdout:write(help_text(spec))
+      os.exit(0)
+    elseif a:sub(1, 2) == "--" then
+      local name, value = a:match("^(%-%-[^=]+)=(.*)$")
+      name = name or a
+      local o = byname[name]
+      if not o then cliargs.fail(spec, "unknown option '%s'", name) end
+      local key = name:sub(3):gsub("%-", "_")
+      if o[2] then
+        if not value then
+          i = i + 1
+          value = argv[i]
+          if value == nil then cliargs.fail(spec, "option %s needs a value (%s)", name, o[2]) end
+        end
+        if o.number then
+          local v = tonumber(value)
+          if not v then cliargs.fail(spec, "option %s needs a number, got '%s'", name, value) end
+          value = v
+        end
+        out[key] = value
+      else
+        if value then cliargs.fail(spec, "option %s takes no value", name) end
+        out[key] = true
+      end
+    else
+      pos[#pos + 1] = a
+    end
+    i = i + 1
+  end
+  local want = spec.positional or {}
+  if #pos < #want then cliargs.fail(spec, "missing %s", want[#pos + 1]) end
+  if #pos > #want and not spec.rest then cliargs.fail(spec, "unexpected argument '%s'", pos[#want + 1]) end
+  for k, name in ipairs(want) do out[name:lower()] = pos[k] end
+  out.rest = {table.unpack(pos, #want + 1)}
+  return out
+end
+
+return cliargs
