@@ -113,6 +113,17 @@ static void script_dir(char *out, size_t n)
     snprintf(out, n, "%s", TG_SHARE_DIR);
 }
 
+/* Set a global with rawset: the sandbox locks globals against assignment. */
+static void set_global(lua_State *L, const char *name)
+{
+    lua_pushglobaltable(L);
+    lua_insert(L, -2);
+    lua_pushstring(L, name);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
 /* Set global `arg` as the lua interpreter does: arg[0] = script,
  * arg[1..] = its arguments, negative indices for what came before. */
 static void set_args(lua_State *L, char **argv, int argc, int script)
@@ -122,7 +133,7 @@ static void set_args(lua_State *L, char **argv, int argc, int script)
         lua_pushstring(L, argv[i]);
         lua_rawseti(L, -2, i - script);
     }
-    lua_setglobal(L, "arg");
+    set_global(L, "arg");
 }
 
 static int run_chunk(lua_State *L, int status, int nargs_from, char **argv, int argc)
@@ -253,7 +264,7 @@ int main(int argc, char **argv)
         }
         set_args(L, argv, argc, i);
         lua_pushstring(L, dir);
-        lua_setglobal(L, "TWINGRAPH_LUA");
+        set_global(L, "TWINGRAPH_LUA");
         rc = run_chunk(L, luaL_loadfilex(L, script, "t"), i + 1, argv, argc);
     } else if (isatty(STDIN_FILENO)) {
         rc = repl(L);

@@ -323,6 +323,7 @@ tg_status tg_graph_pagerank(const tg_graph *g, const char *weight, double dampin
                             char *msg)
 {
     static const char fn[] = "graph.pagerank";
+    tg_msg_clear(msg);
     if (!(damping >= 0 && damping <= 1))
         return tg_msg(msg, TG_ERR_ARG, "%s: damping %g not in [0, 1]", fn, damping);
     prep p;

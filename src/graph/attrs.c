@@ -189,6 +189,7 @@ const char *const *tg_graph_attr_strings(const tg_graph *g, tg_elem elem, int co
 tg_status tg_graph_attr_numeric(const tg_graph *g, tg_elem elem, const char *name,
                                 bool require_finite_nonneg, double *out, char *msg)
 {
+    tg_msg_clear(msg);
     int c = tg_graph_attr_find(g, elem, name);
     if (c < 0)
         return tg_msg(msg, TG_ERR_ARG, "no %s attribute '%s'", elem_name(elem),

@@ -68,7 +68,7 @@ static int l_new(lua_State *L)
     static const char *const opts[] = {"directed", NULL};
     tg_lua_i_check_options(L, 1, opts);
     bool directed = tg_lua_i_opt_bool(L, 1, "directed", false);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     tg_graph *g = NULL;
     if (tg_graph_new(&g, directed, msg) != TG_OK) return fail(L, msg);
     tg_lua_i_push_graph(L, &g);
@@ -91,7 +91,7 @@ static int l_load(lua_State *L)
         }
         lua_pop(L, 1);
     }
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     tg_graph *g = NULL;
     if (tg_graph_read(path, &ro, &g, msg) != TG_OK) return fail(L, msg);
     tg_lua_i_push_graph(L, &g);
@@ -106,7 +106,7 @@ static int m_save(lua_State *L)
     tg_lua_i_check_options(L, 3, opts);
     const char *format = tg_lua_i_opt_string(L, 3, "format", NULL);
     if (tg_lua_is_sandboxed(L)) return luaL_error(L, "graph.save: writing files is not allowed in the sandbox");
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_write(g, path, format, msg) != TG_OK) return fail(L, msg);
     lua_settop(L, 1);
     return 1;
@@ -158,7 +158,7 @@ static void push_value(lua_State *L, const tg_graph *g, tg_elem elem, int col, i
 /* Set attribute `name` of element i from the Lua value at vidx. */
 static void set_value(lua_State *L, tg_graph *g, tg_elem elem, const char *name, int64_t i, int vidx)
 {
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     tg_status s;
     int col = tg_graph_attr_find(g, elem, name);
     int t = lua_type(L, vidx);
@@ -223,7 +223,7 @@ static int m_add_node(lua_State *L)
         type = lua_tostring(L, -1);
         lua_pop(L, 1);
     }
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     int64_t v;
     if (tg_graph_add_node(g, id, type, &v, msg) != TG_OK) return fail(L, msg);
     if (!lua_isnoneornil(L, 3)) {
@@ -248,7 +248,7 @@ static int m_add_edge(lua_State *L)
         id = lua_tostring(L, -1);
         lua_pop(L, 1);
     }
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     int64_t e;
     if (tg_graph_add_edge(g, id, a, b, &e, msg) != TG_OK) return fail(L, msg);
     if (!lua_isnoneornil(L, 4)) {
@@ -259,25 +259,27 @@ static int m_add_edge(lua_State *L)
     return 1;
 }
 
-/* An edge named by its id (one string argument) or by source and target. */
+/* An edge named by its id, or by source and target (two arguments).  An
+ * edge id wins when the first argument is one. */
 static int64_t check_edge(lua_State *L, tg_graph *g, int arg, int *nargs)
 {
-    if (lua_type(L, arg + 1) == LUA_TSTRING) {
+    const char *first = luaL_checkstring(L, arg);
+    int64_t e = tg_graph_edge_index(g, first);
+    if (e >= 0) {
+        *nargs = 1;
+        return e;
+    }
+    if (lua_type(L, arg + 1) == LUA_TSTRING && tg_graph_node_index(g, first) >= 0 &&
+        tg_graph_node_index(g, lua_tostring(L, arg + 1)) >= 0) {
         int64_t a = check_node(L, g, arg), b = check_node(L, g, arg + 1);
-        int64_t e = tg_graph_find_edge(g, a, b);
-        if (e < 0)
-            luaL_error(L, "graph: no edge '%s' -> '%s'", lua_tostring(L, arg), lua_tostring(L, arg + 1));
+        e = tg_graph_find_edge(g, a, b);
+        if (e < 0) luaL_error(L, "graph: no edge '%s' -> '%s'", first, lua_tostring(L, arg + 1));
         *nargs = 2;
         return e;
     }
-    const char *id = luaL_checkstring(L, arg);
-    int64_t e = tg_graph_edge_index(g, id);
-    if (e < 0) {
-        lua_pushfstring(L, "no edge with id '%s'", id);
-        luaL_argerror(L, arg, lua_tostring(L, -1));
-    }
-    *nargs = 1;
-    return e;
+    lua_pushfstring(L, "no edge with id '%s'", first);
+    luaL_argerror(L, arg, lua_tostring(L, -1));
+    return -1;
 }
 
 static int m_node_count(lua_State *L)
@@ -408,7 +410,7 @@ static int m_set(lua_State *L)
 {
     tg_graph *g = tg_lua_i_graph(L, 1);
     int64_t v = check_node(L, g, 2);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (lua_istable(L, 3)) {
         lua_getfield(L, 3, "type");
         if (!lua_isnil(L, -1)) {
@@ -502,7 +504,7 @@ static int m_remove_nodes(lua_State *L)
     tg_graph *g = tg_lua_i_graph(L, 1);
     int64_t n;
     int64_t *v = check_node_list(L, g, 2, &n);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_remove_nodes(g, n, v, msg) != TG_OK) return fail(L, msg);
     lua_settop(L, 1);
     return 1;
@@ -514,7 +516,7 @@ static int m_remove_edge(lua_State *L)
     tg_graph *g = tg_lua_i_graph(L, 1);
     int nargs;
     int64_t e = check_edge(L, g, 2, &nargs);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_remove_edges(g, 1, &e, msg) != TG_OK) return fail(L, msg);
     lua_settop(L, 1);
     return 1;
@@ -526,7 +528,7 @@ static int m_subgraph(lua_State *L)
     tg_graph *g = tg_lua_i_graph(L, 1);
     int64_t n;
     int64_t *v = check_node_list(L, g, 2, &n);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     tg_graph *h = NULL;
     if (tg_graph_subgraph(g, n, v, &h, msg) != TG_OK) return fail(L, msg);
     tg_lua_i_push_graph(L, &h);
@@ -536,7 +538,7 @@ static int m_subgraph(lua_State *L)
 static int m_copy(lua_State *L)
 {
     tg_graph *g = tg_lua_i_graph(L, 1);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     tg_graph *h = NULL;
     if (tg_graph_copy(g, &h, msg) != TG_OK) return fail(L, msg);
     tg_lua_i_push_graph(L, &h);
@@ -550,7 +552,7 @@ static int m_undirected(lua_State *L)
     tg_graph *g = tg_lua_i_graph(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     const char *w = tg_lua_i_opt_string(L, 2, "weights", NULL);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     tg_graph *h = NULL;
     if (tg_graph_undirected_simple(g, w, &h, msg) != TG_OK) return fail(L, msg);
     tg_lua_i_push_graph(L, &h);
@@ -569,7 +571,7 @@ static int m_select(lua_State *L)
     const char *svalue = NULL;
     if (lua_type(L, 4) == LUA_TSTRING) svalue = lua_tostring(L, 4);
     else value = luaL_checknumber(L, 4);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     int64_t *sel = NULL, n = 0;
     if (tg_graph_select_nodes(g, name, op, value, svalue, &sel, &n, msg) != TG_OK) return fail(L, msg);
     /* Copy to Lua, then free: lua_createtable may raise on OOM, so make it first. */
@@ -604,7 +606,7 @@ static int m_filter(lua_State *L)
         if (lua_toboolean(L, -1)) keep[k++] = v;
         lua_pop(L, 1);
     }
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     tg_graph *h = NULL;
     if (tg_graph_subgraph(g, k, keep, &h, msg) != TG_OK) return fail(L, msg);
     tg_lua_i_push_graph(L, &h);
@@ -620,7 +622,7 @@ static int m_neighbors(lua_State *L)
     tg_lua_i_check_options(L, 3, opts);
     tg_mode mode = check_mode(L, 3, "out");
     const igraph_t *ig;
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_topology(g, &ig, msg) != TG_OK) return fail(L, msg);
     igraph_vector_int_t nb;
     if (igraph_vector_int_init(&nb, 0) != IGRAPH_SUCCESS) return luaL_error(L, "graph.neighbors: out of memory");
@@ -653,7 +655,7 @@ static int m_degree(lua_State *L)
     tg_mode mode = check_mode(L, 2, "all");
     bool loops = tg_lua_i_opt_bool(L, 2, "loops", true);
     double *out = tg_lua_i_new_vector(L, tg_graph_node_count(g), 1);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_degree(g, mode, loops, out, msg) != TG_OK) return fail(L, msg);
     return 1;
 }
@@ -666,7 +668,7 @@ static int m_strength(lua_State *L)
     tg_mode mode = check_mode(L, 2, "all");
     const char *w = tg_lua_i_opt_string(L, 2, "weights", NULL);
     double *out = tg_lua_i_new_vector(L, tg_graph_node_count(g), 1);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_strength(g, w, mode, out, msg) != TG_OK) return fail(L, msg);
     return 1;
 }
@@ -680,7 +682,7 @@ static int m_components(lua_State *L)
     bool strong = tg_lua_i_opt_bool(L, 2, "strong", false);
     int64_t n = tg_graph_node_count(g), count = 0, largest = 0;
     int64_t *memb = scratch(L, sizeof *memb * (size_t)n);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_components(g, strong, memb, &count, &largest, msg) != TG_OK) return fail(L, msg);
     lua_createtable(L, 0, 3);
     lua_pushinteger(L, count);
@@ -700,7 +702,7 @@ static int m_largest_component(lua_State *L)
     int64_t n = tg_graph_node_count(g), count = 0;
     int64_t *memb = scratch(L, sizeof *memb * (size_t)n);
     int64_t *size = scratch(L, sizeof *size * (size_t)n);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_components(g, false, memb, &count, NULL, msg) != TG_OK) return fail(L, msg);
     memset(size, 0, sizeof *size * (size_t)n);
     int64_t best = 0;
@@ -726,7 +728,7 @@ static int m_bfs(lua_State *L)
     tg_mode mode = check_mode(L, 3, "out");
     int64_t n = tg_graph_node_count(g);
     int64_t *dist = scratch(L, sizeof *dist * (size_t)n);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_bfs(g, s, mode, dist, NULL, msg) != TG_OK) return fail(L, msg);
     double *out = tg_lua_i_new_vector(L, n, 1);
     for (int64_t v = 0; v < n; v++) out[v] = dist[v] < 0 ? INFINITY : (double)dist[v];
@@ -743,7 +745,7 @@ static int m_distances(lua_State *L)
     const char *w = tg_lua_i_opt_string(L, 3, "weights", NULL);
     tg_mode mode = check_mode(L, 3, "out");
     double *out = tg_lua_i_new_vector(L, tg_graph_node_count(g), 1);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_dijkstra(g, s, w, mode, out, NULL, msg) != TG_OK) return fail(L, msg);
     return 1;
 }
@@ -761,7 +763,7 @@ static int m_shortest_path(lua_State *L)
     int64_t n = tg_graph_node_count(g);
     double *dist = scratch(L, sizeof *dist * (size_t)n);
     int64_t *parent = scratch(L, sizeof *parent * (size_t)n);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_dijkstra(g, s, w, mode, dist, parent, msg) != TG_OK) return fail(L, msg);
     if (isinf(dist[t])) {
         lua_pushnil(L);
@@ -788,7 +790,7 @@ static int m_betweenness(lua_State *L)
     const char *w = tg_lua_i_opt_string(L, 2, "weights", NULL);
     bool norm = tg_lua_i_opt_bool(L, 2, "normalized", false);
     double *out = tg_lua_i_new_vector(L, tg_graph_node_count(g), 1);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_betweenness(g, w, norm, out, msg) != TG_OK) return fail(L, msg);
     return 1;
 }
@@ -800,7 +802,7 @@ static int m_edge_betweenness(lua_State *L)
     tg_lua_i_check_options(L, 2, W_OPTS);
     const char *w = tg_lua_i_opt_string(L, 2, "weights", NULL);
     double *out = tg_lua_i_new_vector(L, tg_graph_edge_count(g), 0);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_edge_betweenness(g, w, out, msg) != TG_OK) return fail(L, msg);
     return 1;
 }
@@ -816,7 +818,7 @@ static int centrality_mode_norm(lua_State *L,
     tg_mode mode = check_mode(L, 2, "all");
     bool norm = tg_lua_i_opt_bool(L, 2, "normalized", false);
     double *out = tg_lua_i_new_vector(L, tg_graph_node_count(g), 1);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (fn(g, w, mode, norm, out, msg) != TG_OK) return fail(L, msg);
     return 1;
 }
@@ -832,7 +834,7 @@ static int m_pagerank(lua_State *L)
     const char *w = tg_lua_i_opt_string(L, 2, "weights", NULL);
     double d = tg_lua_i_opt_number(L, 2, "damping", 0.85);
     double *out = tg_lua_i_new_vector(L, tg_graph_node_count(g), 1);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_pagerank(g, w, d, out, msg) != TG_OK) return fail(L, msg);
     return 1;
 }
@@ -845,7 +847,7 @@ static int m_eigenvector(lua_State *L)
     const char *w = tg_lua_i_opt_string(L, 2, "weights", NULL);
     double *out = tg_lua_i_new_vector(L, tg_graph_node_count(g), 1);
     double ev;
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_eigenvector(g, w, out, &ev, msg) != TG_OK) return fail(L, msg);
     lua_pushnumber(L, ev);
     return 2;
@@ -859,7 +861,7 @@ static int m_coreness(lua_State *L)
     tg_mode mode = check_mode(L, 2, "all");
     int64_t n = tg_graph_node_count(g);
     int64_t *core = scratch(L, sizeof *core * (size_t)n);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_coreness(g, mode, core, msg) != TG_OK) return fail(L, msg);
     double *out = tg_lua_i_new_vector(L, n, 1);
     for (int64_t v = 0; v < n; v++) out[v] = (double)core[v];
@@ -871,7 +873,7 @@ static int m_articulation_points(lua_State *L)
 {
     tg_graph *g = tg_lua_i_graph(L, 1);
     int64_t *ap = NULL, n = 0;
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     lua_createtable(L, 0, 0);     /* made first: raising later would leak ap */
     if (tg_graph_articulation_points(g, &ap, &n, msg) != TG_OK) return fail(L, msg);
     for (int64_t k = 0; k < n; k++) {
@@ -887,7 +889,7 @@ static int m_bridges(lua_State *L)
 {
     tg_graph *g = tg_lua_i_graph(L, 1);
     int64_t *br = NULL, n = 0;
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     lua_createtable(L, 0, 0);
     if (tg_graph_bridges(g, &br, &n, msg) != TG_OK) return fail(L, msg);
     int64_t *copy = scratch(L, sizeof *copy * (size_t)n);
@@ -917,7 +919,7 @@ static int m_maxflow(lua_State *L)
     lua_setfield(L, -2, "flow");
     double value = 0;
     int64_t *cut = NULL, ncut = 0;
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_maxflow(g, s, t, cap, &value, flow, &cut, &ncut, side, msg) != TG_OK)
         return fail(L, msg);
     int64_t *cut_copy = scratch(L, sizeof *cut_copy * (size_t)ncut);
@@ -946,7 +948,7 @@ static int m_transitivity(lua_State *L)
 {
     tg_graph *g = tg_lua_i_graph(L, 1);
     double t;
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_transitivity(g, &t, msg) != TG_OK) return fail(L, msg);
     lua_pushnumber(L, t);
     return 1;
@@ -961,7 +963,7 @@ static int m_clustering(lua_State *L)
     const char *w = tg_lua_i_opt_string(L, 2, "weights", NULL);
     bool zero = tg_lua_i_opt_bool(L, 2, "zero", true);
     double *out = tg_lua_i_new_vector(L, tg_graph_node_count(g), 1);
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_local_clustering(g, w, zero, out, msg) != TG_OK) return fail(L, msg);
     return 1;
 }
@@ -970,7 +972,7 @@ static int m_assortativity(lua_State *L)
 {
     tg_graph *g = tg_lua_i_graph(L, 1);
     double r;
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_assortativity_degree(g, &r, msg) != TG_OK) return fail(L, msg);
     lua_pushnumber(L, r);
     return 1;
@@ -1019,7 +1021,7 @@ static int community_call(lua_State *L,
     long long seed = tg_lua_i_opt_integer(L, 2, "seed", 42);
     int64_t *memb = scratch(L, sizeof *memb * (size_t)tg_graph_node_count(g));
     double q;
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (fn(g, w, res, (uint64_t)seed, memb, &q, msg) != TG_OK) return fail(L, msg);
     return push_communities(L, g, memb, q);
 }
@@ -1056,7 +1058,7 @@ static int m_modularity(lua_State *L)
         lua_pop(L, 1);
     }
     double q;
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_modularity(g, w, memb, res, &q, msg) != TG_OK) return fail(L, msg);
     lua_pushnumber(L, q);
     return 1;
@@ -1068,7 +1070,7 @@ static int m_global_efficiency(lua_State *L)
     tg_lua_i_check_options(L, 2, W_OPTS);
     const char *w = tg_lua_i_opt_string(L, 2, "weights", NULL);
     double e;
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_global_efficiency(g, w, &e, msg) != TG_OK) return fail(L, msg);
     lua_pushnumber(L, e);
     return 1;
@@ -1078,7 +1080,7 @@ static int m_average_path_length(lua_State *L)
 {
     tg_graph *g = tg_lua_i_graph(L, 1);
     double x;
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_average_path_length(g, &x, msg) != TG_OK) return fail(L, msg);
     lua_pushnumber(L, x);
     return 1;
@@ -1088,7 +1090,7 @@ static int m_diameter(lua_State *L)
 {
     tg_graph *g = tg_lua_i_graph(L, 1);
     double x;
-    char msg[TG_MSG_LEN];
+    char msg[TG_MSG_LEN] = "";
     if (tg_graph_diameter(g, &x, msg) != TG_OK) return fail(L, msg);
     lua_pushnumber(L, x);
     return 1;

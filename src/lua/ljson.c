@@ -15,33 +15,65 @@
 
 enum { MAX_DEPTH = 128 };
 
-static void encode(lua_State *L, luaL_Buffer *b, int idx, int depth, bool pretty);
+/* The encoder's output buffer.  Not a luaL_Buffer: encoding pushes values
+ * while text is being added, which luaL_Buffer's stack discipline forbids.
+ * It lives in a userdata whose __gc frees it, so a raised error leaks
+ * nothing. */
+typedef struct jbuf { char *p; size_t n, cap; } jbuf;
 
-static void add_string(luaL_Buffer *b, const char *s, size_t len)
+static int jbuf_gc(lua_State *L)
 {
-    luaL_addchar(b, '"');
+    jbuf *b = lua_touserdata(L, 1);
+    free(b->p);
+    b->p = NULL;
+    return 0;
+}
+
+static void jbuf_addlstring(lua_State *L, jbuf *b, const char *s, size_t len)
+{
+    if (b->n + len > b->cap) {
+        size_t ncap = b->cap ? b->cap : 256;
+        while (ncap < b->n + len) ncap *= 2;
+        char *q = realloc(b->p, ncap);
+        if (!q) luaL_error(L, "json.encode: out of memory");
+        b->p = q;
+        b->cap = ncap;
+    }
+    memcpy(b->p + b->n, s, len);
+    b->n += len;
+}
+
+#define ADDS(b, s) jbuf_addlstring(L, (b), (s), strlen(s))
+#define ADDC(b, c) do { char c_ = (c); jbuf_addlstring(L, (b), &c_, 1); } while (0)
+
+
+static void encode(lua_State *L, jbuf *b, int idx, int depth, bool pretty);
+
+static void add_string(lua_State *L, jbuf *b, const char *s, size_t len)
+{
+    ADDC(b, '"');
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         switch (c) {
-        case '"': luaL_addstring(b, "\\\""); break;
-        case '\\': luaL_addstring(b, "\\\\"); break;
-        case '\n': luaL_addstring(b, "\\n"); break;
-        case '\r': luaL_addstring(b, "\\r"); break;
-        case '\t': luaL_addstring(b, "\\t"); break;
+        case '"': ADDS(b, "\\\""); break;
+        case '\\': ADDS(b, "\\\\"); break;
+        case '\n': ADDS(b, "\\n"); break;
+        case '\r': ADDS(b, "\\r"); break;
+        case '\t': ADDS(b, "\\t"); break;
         default:
             if (c < 0x20) {
                 char esc[8];
                 snprintf(esc, sizeof esc, "\\u%04x", c);
-                luaL_addstring(b, esc);
+                ADDS(b, esc);
             } else {
-                luaL_addchar(b, (char)c);
+                ADDC(b, (char)c);
             }
         }
     }
-    luaL_addchar(b, '"');
+    ADDC(b, '"');
 }
 
-static void add_number(lua_State *L, luaL_Buffer *b, int idx)
+static void add_number(lua_State *L, jbuf *b, int idx)
 {
     char num[40];
     if (lua_isinteger(L, idx)) {
@@ -52,14 +84,14 @@ static void add_number(lua_State *L, luaL_Buffer *b, int idx)
         else if (d == floor(d) && fabs(d) < 1e15) snprintf(num, sizeof num, "%.1f", d);
         else snprintf(num, sizeof num, "%.17g", d);
     }
-    luaL_addstring(b, num);
+    ADDS(b, num);
 }
 
-static void newline(luaL_Buffer *b, int depth, bool pretty)
+static void newline(lua_State *L, jbuf *b, int depth, bool pretty)
 {
     if (!pretty) return;
-    luaL_addchar(b, '\n');
-    for (int i = 0; i < depth; i++) luaL_addstring(b, "  ");
+    ADDC(b, '\n');
+    for (int i = 0; i < depth; i++) ADDS(b, "  ");
 }
 
 static int cmp_keys(const void *a, const void *b)
@@ -83,25 +115,25 @@ static bool is_array(lua_State *L, int idx, lua_Integer *n)
     return (lua_Integer)lua_rawlen(L, idx) == count;
 }
 
-static void encode_table(lua_State *L, luaL_Buffer *b, int idx, int depth, bool pretty)
+static void encode_table(lua_State *L, jbuf *b, int idx, int depth, bool pretty)
 {
     lua_Integer n;
     if (is_array(L, idx, &n) && (n > 0 || true)) {
         if (n == 0) {
             /* Empty table: an array, the common case for result lists. */
-            luaL_addstring(b, "[]");
+            ADDS(b, "[]");
             return;
         }
-        luaL_addchar(b, '[');
+        ADDC(b, '[');
         for (lua_Integer i = 1; i <= n; i++) {
-            if (i > 1) luaL_addchar(b, ',');
-            newline(b, depth + 1, pretty);
+            if (i > 1) ADDC(b, ',');
+            newline(L, b, depth + 1, pretty);
             lua_rawgeti(L, idx, i);
             encode(L, b, lua_gettop(L), depth + 1, pretty);
             lua_pop(L, 1);
         }
-        newline(b, depth, pretty);
-        luaL_addchar(b, ']');
+        newline(L, b, depth, pretty);
+        ADDC(b, ']');
         return;
     }
     /* Object: collect string keys into a Lua table, sort, emit. */
@@ -131,12 +163,12 @@ static void encode_table(lua_State *L, luaL_Buffer *b, int idx, int depth, bool 
         lua_pop(L, 1);              /* still referenced by keys */
     }
     qsort(ks, (size_t)nk, sizeof *ks, cmp_keys);
-    luaL_addchar(b, '{');
+    ADDC(b, '{');
     for (lua_Integer i = 0; i < nk; i++) {
-        if (i > 0) luaL_addchar(b, ',');
-        newline(b, depth + 1, pretty);
-        add_string(b, ks[i], strlen(ks[i]));
-        luaL_addstring(b, pretty ? ": " : ":");
+        if (i > 0) ADDC(b, ',');
+        newline(L, b, depth + 1, pretty);
+        add_string(L, b, ks[i], strlen(ks[i]));
+        ADDS(b, pretty ? ": " : ":");
         lua_getfield(L, idx, ks[i]);
         if (lua_isnil(L, -1)) {     /* key was numeric */
             lua_pop(L, 1);
@@ -146,28 +178,27 @@ static void encode_table(lua_State *L, luaL_Buffer *b, int idx, int depth, bool 
         encode(L, b, lua_gettop(L), depth + 1, pretty);
         lua_pop(L, 1);
     }
-    newline(b, depth, pretty);
-    luaL_addchar(b, '}');
+    newline(L, b, depth, pretty);
+    ADDC(b, '}');
     lua_pop(L, 2);   /* keys, ks */
 }
 
-/* Note: luaL_Buffer keeps a box on the stack; values pushed while building
- * are popped before each add, as the manual requires. */
-static void encode(lua_State *L, luaL_Buffer *b, int idx, int depth, bool pretty)
+static void encode(lua_State *L, jbuf *b, int idx, int depth, bool pretty)
 {
     if (depth > MAX_DEPTH) luaL_error(L, "json.encode: nesting deeper than %d (a cycle?)", MAX_DEPTH);
+    luaL_checkstack(L, 8, "json.encode");
     switch (lua_type(L, idx)) {
-    case LUA_TNIL: luaL_addstring(b, "null"); break;
-    case LUA_TBOOLEAN: luaL_addstring(b, lua_toboolean(L, idx) ? "true" : "false"); break;
+    case LUA_TNIL: ADDS(b, "null"); break;
+    case LUA_TBOOLEAN: ADDS(b, lua_toboolean(L, idx) ? "true" : "false"); break;
     case LUA_TNUMBER: add_number(L, b, idx); break;
     case LUA_TSTRING: {
         size_t len;
         const char *s = lua_tolstring(L, idx, &len);
-        add_string(b, s, len);
+        add_string(L, b, s, len);
         break;
     }
     case LUA_TTABLE: encode_table(L, b, idx, depth, pretty); break;
-    case LUA_TLIGHTUSERDATA: luaL_addstring(b, "null"); break;   /* tg.json.null */
+    case LUA_TLIGHTUSERDATA: ADDS(b, "null"); break;   /* tg.json.null */
     case LUA_TUSERDATA:
         if (luaL_getmetafield(L, idx, "__methods") != LUA_TNIL) {   /* tg.Vector */
             lua_getfield(L, -1, "totable");
@@ -193,15 +224,15 @@ static int l_encode(lua_State *L)
         pretty = tg_lua_i_opt_bool(L, 2, "indent", false);
     }
     lua_settop(L, 1);
-    /* Build into a plain Lua string list to keep the stack discipline of
-     * luaL_Buffer simple: encode into a buffer whose box sits at top. */
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    lua_pushvalue(L, 1);
-    lua_insert(L, -2);      /* value copy below the buffer box? no: box is pushed lazily */
-    lua_pop(L, 1);
-    encode(L, &b, 1, 0, pretty);
-    luaL_pushresult(&b);
+    jbuf *b = lua_newuserdatauv(L, sizeof *b, 0);   /* stack: value, buffer */
+    b->p = NULL;
+    b->n = b->cap = 0;
+    lua_newtable(L);
+    lua_pushcfunction(L, jbuf_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    encode(L, b, 1, 0, pretty);
+    lua_pushlstring(L, b->p ? b->p : "", b->n);
     return 1;
 }
 

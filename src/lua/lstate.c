@@ -59,7 +59,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
          * error cannot go on running. */
         si->out_of_time = true;
         lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
-        luaL_error(L, "instruction limit of %lld exceeded", si->limits.max_instructions);
+        luaL_error(L, "instruction limit of %I exceeded", (lua_Integer)si->limits.max_instructions);
     }
 }
 
