@@ -52,21 +52,24 @@ void tg_progress_start(tg_progress *p, const char *label, int64_t total)
     p->label = label ? label : "";
     p->total = total;
     p->start = p->last_draw = tg_now();
+    p->drawn = false;
     p->enabled = progress_forced >= 0 ? progress_forced : isatty(STDERR_FILENO);
 }
 
 void tg_progress_update(tg_progress *p, int64_t done)
 {
     if (!p->enabled) return;
+    /* Quick work draws nothing: the bar appears after half a second. */
     double t = tg_now();
-    if (t - p->last_draw < 0.1) return;
+    if (t - p->start < 0.5 || t - p->last_draw < 0.1) return;
     p->last_draw = t;
+    p->drawn = true;
     draw(p, done);
 }
 
 void tg_progress_finish(tg_progress *p)
 {
-    if (!p->enabled) return;
+    if (!p->enabled || !p->drawn) return;
     draw(p, p->total);
     fputc('\n', stderr);
 }

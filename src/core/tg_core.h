@@ -88,13 +88,14 @@ void tg_log(tg_log_level level, const char *fmt, ...) __attribute__((format(prin
 
 /* ---- progress bar ------------------------------------------------------ */
 
-/* Draws "label [#####.....] 42% 1.2s" on stderr, at most every 0.1 s, and
- * only when stderr is a terminal (silent in pipes and CI). */
+/* Draws "label [#####.....] 42% 1.2s" on stderr, at most every 0.1 s, from
+ * half a second into the work (quick work stays silent), and only when
+ * stderr is a terminal (silent in pipes and CI). */
 typedef struct tg_progress {
     const char *label;
     int64_t total;
     double start, last_draw;
-    bool enabled;
+    bool enabled, drawn;
 } tg_progress;
 
 void tg_progress_start(tg_progress *p, const char *label, int64_t total);

@@ -30,12 +30,34 @@ static void on_igraph_warning(const char *reason, const char *file, int line)
     tg_log(TG_LOG_DEBUG, "igraph: %s", reason);
 }
 
+/* igraph reports progress of long computations (betweenness, closeness,
+ * ...) in percent; show it as twingraph's progress bar, which draws only
+ * when stderr is a terminal. */
+static igraph_error_t on_igraph_progress(const char *message, igraph_real_t percent, void *data)
+{
+    static tg_progress bar;
+    static bool running = false;
+    (void)data;
+    if (!running || percent <= 0) {
+        if (running) tg_progress_finish(&bar);
+        tg_progress_start(&bar, message ? message : "igraph", 100);
+        running = true;
+    }
+    tg_progress_update(&bar, (int64_t)percent);
+    if (percent >= 100) {
+        tg_progress_finish(&bar);
+        running = false;
+    }
+    return IGRAPH_SUCCESS;
+}
+
 void tg_graph_i_init_igraph(void)
 {
     static bool done = false;
     if (done) return;
     igraph_set_error_handler(on_igraph_error);
     igraph_set_warning_handler(on_igraph_warning);
+    igraph_set_progress_handler(on_igraph_progress);
     done = true;
 }
 
