@@ -16,12 +16,19 @@ typedef struct prep {
 
 #define W(p) ((p)->weighted ? &(p)->w : NULL)
 
-static tg_status prep_init(const tg_graph *g, const char *weight, prep *p, const char *fn,
-                           char *msg)
+/* For functions without a direction argument. */
+#define NO_MODE ((tg_mode)-1)
+
+static bool mode_ok(tg_mode m) { return m == TG_OUT || m == TG_IN || m == TG_ALL; }
+
+/* Check g (and mode, unless NO_MODE), flush the topology, and read the weights. */
+static tg_status prep_init(const tg_graph *g, const char *weight, tg_mode mode, prep *p,
+                           const char *fn, char *msg)
 {
     memset(p, 0, sizeof *p);
     tg_msg_clear(msg);
     if (!g) return tg_msg(msg, TG_ERR_ARG, "%s: graph is NULL", fn);
+    if (mode != NO_MODE && !mode_ok(mode)) return tg_msg(msg, TG_ERR_ARG, "%s: bad mode %d", fn, (int)mode);
     tg_status s = tg_graph_topology(g, &p->ig, msg);
     if (s != TG_OK) return s;
     if (!weight) return TG_OK;
@@ -46,8 +53,6 @@ static igraph_neimode_t mode_of(tg_mode m)
 {
     return m == TG_OUT ? IGRAPH_OUT : m == TG_IN ? IGRAPH_IN : IGRAPH_ALL;
 }
-
-static bool mode_ok(tg_mode m) { return m == TG_OUT || m == TG_IN || m == TG_ALL; }
 
 static tg_status check_node(const tg_graph *g, int64_t v, const char *fn, const char *what,
                             char *msg)
@@ -97,9 +102,8 @@ tg_status tg_graph_degree(const tg_graph *g, tg_mode mode, bool loops, double *o
 {
     static const char fn[] = "graph.degree";
     prep p;
-    tg_status s = prep_init(g, NULL, &p, fn, msg);
+    tg_status s = prep_init(g, NULL, mode, &p, fn, msg);
     if (s != TG_OK) return s;
-    if (!mode_ok(mode)) return tg_msg(msg, TG_ERR_ARG, "%s: bad mode", fn);
     /* igraph_degree fills an integer vector: strength without weights
      * gives the same counts as doubles. */
     RUN_VEC(fn, &p, igraph_strength(p.ig, &res, igraph_vss_all(), mode_of(mode), loops, NULL), out);
@@ -110,12 +114,8 @@ tg_status tg_graph_strength(const tg_graph *g, const char *weight, tg_mode mode,
 {
     static const char fn[] = "graph.strength";
     prep p;
-    tg_status s = prep_init(g, weight, &p, fn, msg);
+    tg_status s = prep_init(g, weight, mode, &p, fn, msg);
     if (s != TG_OK) return s;
-    if (!mode_ok(mode)) {
-        prep_free(&p);
-        return tg_msg(msg, TG_ERR_ARG, "%s: bad mode", fn);
-    }
     RUN_VEC(fn, &p, igraph_strength(p.ig, &res, igraph_vss_all(), mode_of(mode), true, W(&p)), out);
 }
 
@@ -124,7 +124,7 @@ tg_status tg_graph_components(const tg_graph *g, bool strong, int64_t *membershi
 {
     static const char fn[] = "graph.components";
     prep p;
-    tg_status s = prep_init(g, NULL, &p, fn, msg);
+    tg_status s = prep_init(g, NULL, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     igraph_vector_int_t memb, csize;
     igraph_integer_t no = 0;
@@ -156,10 +156,9 @@ tg_status tg_graph_bfs(const tg_graph *g, int64_t source, tg_mode mode, int64_t 
 {
     static const char fn[] = "graph.bfs";
     prep p;
-    tg_status s = prep_init(g, NULL, &p, fn, msg);
+    tg_status s = prep_init(g, NULL, mode, &p, fn, msg);
     if (s != TG_OK) return s;
     if ((s = check_node(g, source, fn, "source", msg)) != TG_OK) return s;
-    if (!mode_ok(mode)) return tg_msg(msg, TG_ERR_ARG, "%s: bad mode", fn);
     igraph_vector_int_t order, layers, parents;
     igraph_error_t err = IGRAPH_ENOMEM;
     int ok = 0;
@@ -189,11 +188,11 @@ tg_status tg_graph_dijkstra(const tg_graph *g, int64_t source, const char *weigh
 {
     static const char fn[] = "graph.dijkstra";
     prep p;
-    tg_status s = prep_init(g, weight, &p, fn, msg);
+    tg_status s = prep_init(g, weight, mode, &p, fn, msg);
     if (s != TG_OK) return s;
-    if ((s = check_node(g, source, fn, "source", msg)) != TG_OK || !mode_ok(mode)) {
+    if ((s = check_node(g, source, fn, "source", msg)) != TG_OK) {
         prep_free(&p);
-        return s ? s : tg_msg(msg, TG_ERR_ARG, "%s: bad mode", fn);
+        return s;
     }
     igraph_matrix_t D;
     igraph_vector_int_t par;
@@ -229,12 +228,8 @@ tg_status tg_graph_distances(const tg_graph *g, const char *weight, tg_mode mode
 {
     static const char fn[] = "graph.distances";
     prep p;
-    tg_status s = prep_init(g, weight, &p, fn, msg);
+    tg_status s = prep_init(g, weight, mode, &p, fn, msg);
     if (s != TG_OK) return s;
-    if (!mode_ok(mode)) {
-        prep_free(&p);
-        return tg_msg(msg, TG_ERR_ARG, "%s: bad mode", fn);
-    }
     igraph_matrix_t D;
     if (igraph_matrix_init(&D, 0, 0) != IGRAPH_SUCCESS) {
         prep_free(&p);
@@ -257,7 +252,7 @@ tg_status tg_graph_betweenness(const tg_graph *g, const char *weight, bool norma
 {
     static const char fn[] = "graph.betweenness";
     prep p;
-    tg_status s = prep_init(g, weight, &p, fn, msg);
+    tg_status s = prep_init(g, weight, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     int64_t n = tg_graph_node_count(g);
     igraph_vector_t res;
@@ -284,7 +279,7 @@ tg_status tg_graph_edge_betweenness(const tg_graph *g, const char *weight, doubl
 {
     static const char fn[] = "graph.edge_betweenness";
     prep p;
-    tg_status s = prep_init(g, weight, &p, fn, msg);
+    tg_status s = prep_init(g, weight, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     RUN_VEC(fn, &p, igraph_edge_betweenness(p.ig, &res, true, W(&p)), out);
 }
@@ -294,12 +289,8 @@ tg_status tg_graph_closeness(const tg_graph *g, const char *weight, tg_mode mode
 {
     static const char fn[] = "graph.closeness";
     prep p;
-    tg_status s = prep_init(g, weight, &p, fn, msg);
+    tg_status s = prep_init(g, weight, mode, &p, fn, msg);
     if (s != TG_OK) return s;
-    if (!mode_ok(mode)) {
-        prep_free(&p);
-        return tg_msg(msg, TG_ERR_ARG, "%s: bad mode", fn);
-    }
     RUN_VEC(fn, &p, igraph_closeness(p.ig, &res, NULL, NULL, igraph_vss_all(), mode_of(mode),
                                      W(&p), normalized), out);
 }
@@ -309,12 +300,8 @@ tg_status tg_graph_harmonic(const tg_graph *g, const char *weight, tg_mode mode,
 {
     static const char fn[] = "graph.harmonic";
     prep p;
-    tg_status s = prep_init(g, weight, &p, fn, msg);
+    tg_status s = prep_init(g, weight, mode, &p, fn, msg);
     if (s != TG_OK) return s;
-    if (!mode_ok(mode)) {
-        prep_free(&p);
-        return tg_msg(msg, TG_ERR_ARG, "%s: bad mode", fn);
-    }
     RUN_VEC(fn, &p, igraph_harmonic_centrality(p.ig, &res, igraph_vss_all(), mode_of(mode), W(&p),
                                                normalized), out);
 }
@@ -327,7 +314,7 @@ tg_status tg_graph_pagerank(const tg_graph *g, const char *weight, double dampin
     if (!(damping >= 0 && damping <= 1))
         return tg_msg(msg, TG_ERR_ARG, "%s: damping %g not in [0, 1]", fn, damping);
     prep p;
-    tg_status s = prep_init(g, weight, &p, fn, msg);
+    tg_status s = prep_init(g, weight, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     RUN_VEC(fn, &p, igraph_pagerank(p.ig, IGRAPH_PAGERANK_ALGO_PRPACK, &res, NULL, igraph_vss_all(),
                                     true, damping, W(&p), NULL), out);
@@ -338,7 +325,7 @@ tg_status tg_graph_eigenvector(const tg_graph *g, const char *weight, double *ou
 {
     static const char fn[] = "graph.eigenvector";
     prep p;
-    tg_status s = prep_init(g, weight, &p, fn, msg);
+    tg_status s = prep_init(g, weight, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     igraph_real_t value = 0;
     igraph_arpack_options_t opts;
@@ -363,9 +350,8 @@ tg_status tg_graph_coreness(const tg_graph *g, tg_mode mode, int64_t *out, char 
 {
     static const char fn[] = "graph.coreness";
     prep p;
-    tg_status s = prep_init(g, NULL, &p, fn, msg);
+    tg_status s = prep_init(g, NULL, mode, &p, fn, msg);
     if (s != TG_OK) return s;
-    if (!mode_ok(mode)) return tg_msg(msg, TG_ERR_ARG, "%s: bad mode", fn);
     RUN_INTVEC(fn, &p, igraph_coreness(p.ig, &res, mode_of(mode)), out);
 }
 
@@ -389,7 +375,7 @@ static tg_status list_call(const tg_graph *g, int64_t **out, int64_t *n, const c
     prep p;
     *out = NULL;
     *n = 0;
-    tg_status s = prep_init(g, NULL, &p, fn, msg);
+    tg_status s = prep_init(g, NULL, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     igraph_vector_int_t res;
     if (igraph_vector_int_init(&res, 0) != IGRAPH_SUCCESS)
@@ -418,7 +404,7 @@ tg_status tg_graph_maxflow(const tg_graph *g, int64_t src, int64_t dst, const ch
     prep p;
     if (cut) *cut = NULL;
     if (ncut) *ncut = 0;
-    tg_status s = prep_init(g, capacity, &p, fn, msg);
+    tg_status s = prep_init(g, capacity, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     if ((s = check_node(g, src, fn, "source", msg)) != TG_OK ||
         (s = check_node(g, dst, fn, "target", msg)) != TG_OK || src == dst) {
@@ -458,7 +444,7 @@ tg_status tg_graph_transitivity(const tg_graph *g, double *out, char *msg)
 {
     static const char fn[] = "graph.transitivity";
     prep p;
-    tg_status s = prep_init(g, NULL, &p, fn, msg);
+    tg_status s = prep_init(g, NULL, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     igraph_error_t err = igraph_transitivity_undirected(p.ig, out, IGRAPH_TRANSITIVITY_NAN);
     return err ? tg_graph_i_igraph_error(err, fn, msg) : TG_OK;
@@ -469,7 +455,7 @@ tg_status tg_graph_local_clustering(const tg_graph *g, const char *weight, bool 
 {
     static const char fn[] = "graph.local_clustering";
     prep p;
-    tg_status s = prep_init(g, weight, &p, fn, msg);
+    tg_status s = prep_init(g, weight, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     igraph_transitivity_mode_t m = zero_low ? IGRAPH_TRANSITIVITY_ZERO : IGRAPH_TRANSITIVITY_NAN;
     if (p.weighted)
@@ -481,7 +467,7 @@ tg_status tg_graph_assortativity_degree(const tg_graph *g, double *out, char *ms
 {
     static const char fn[] = "graph.assortativity";
     prep p;
-    tg_status s = prep_init(g, NULL, &p, fn, msg);
+    tg_status s = prep_init(g, NULL, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     igraph_error_t err = igraph_assortativity_degree(p.ig, out, true);
     return err ? tg_graph_i_igraph_error(err, fn, msg) : TG_OK;
@@ -522,7 +508,7 @@ static tg_status communities(const tg_graph *g, const char *weight, double resol
     tg_status s = community_view(g, weight, &view, &owned, msg);
     if (s != TG_OK) return s;
     prep p;
-    if ((s = prep_init(view, weight, &p, fn, msg)) != TG_OK) {
+    if ((s = prep_init(view, weight, NO_MODE, &p, fn, msg)) != TG_OK) {
         tg_graph_free(&owned);
         return s;
     }
@@ -586,7 +572,7 @@ tg_status tg_graph_modularity(const tg_graph *g, const char *weight, const int64
 {
     static const char fn[] = "graph.modularity";
     prep p;
-    tg_status s = prep_init(g, weight, &p, fn, msg);
+    tg_status s = prep_init(g, weight, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     int64_t n = tg_graph_node_count(g);
     for (int64_t v = 0; v < n; v++)
@@ -609,7 +595,7 @@ tg_status tg_graph_global_efficiency(const tg_graph *g, const char *weight, doub
 {
     static const char fn[] = "graph.global_efficiency";
     prep p;
-    tg_status s = prep_init(g, weight, &p, fn, msg);
+    tg_status s = prep_init(g, weight, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     igraph_error_t err = igraph_global_efficiency(p.ig, out, W(&p), true);
     prep_free(&p);
@@ -620,7 +606,7 @@ tg_status tg_graph_average_path_length(const tg_graph *g, double *out, char *msg
 {
     static const char fn[] = "graph.average_path_length";
     prep p;
-    tg_status s = prep_init(g, NULL, &p, fn, msg);
+    tg_status s = prep_init(g, NULL, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     igraph_error_t err = igraph_average_path_length(p.ig, out, NULL, true, true);
     return err ? tg_graph_i_igraph_error(err, fn, msg) : TG_OK;
@@ -630,7 +616,7 @@ tg_status tg_graph_diameter(const tg_graph *g, double *out, char *msg)
 {
     static const char fn[] = "graph.diameter";
     prep p;
-    tg_status s = prep_init(g, NULL, &p, fn, msg);
+    tg_status s = prep_init(g, NULL, NO_MODE, &p, fn, msg);
     if (s != TG_OK) return s;
     igraph_error_t err = igraph_diameter(p.ig, out, NULL, NULL, NULL, NULL, true, true);
     return err ? tg_graph_i_igraph_error(err, fn, msg) : TG_OK;

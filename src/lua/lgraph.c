@@ -944,15 +944,18 @@ static int m_maxflow(lua_State *L)
     return 1;
 }
 
-static int m_transitivity(lua_State *L)
+/* Methods returning one number from a graph-only C function. */
+static int scalar_call(lua_State *L, tg_status (*fn)(const tg_graph *, double *, char *))
 {
     tg_graph *g = tg_lua_i_graph(L, 1);
-    double t;
+    double x;
     char msg[TG_MSG_LEN] = "";
-    if (tg_graph_transitivity(g, &t, msg) != TG_OK) return fail(L, msg);
-    lua_pushnumber(L, t);
+    if (fn(g, &x, msg) != TG_OK) return fail(L, msg);
+    lua_pushnumber(L, x);
     return 1;
 }
+
+static int m_transitivity(lua_State *L) { return scalar_call(L, tg_graph_transitivity); }
 
 /* g:clustering{weights=, zero = true} -> vector of local clustering */
 static int m_clustering(lua_State *L)
@@ -968,15 +971,7 @@ static int m_clustering(lua_State *L)
     return 1;
 }
 
-static int m_assortativity(lua_State *L)
-{
-    tg_graph *g = tg_lua_i_graph(L, 1);
-    double r;
-    char msg[TG_MSG_LEN] = "";
-    if (tg_graph_assortativity_degree(g, &r, msg) != TG_OK) return fail(L, msg);
-    lua_pushnumber(L, r);
-    return 1;
-}
+static int m_assortativity(lua_State *L) { return scalar_call(L, tg_graph_assortativity_degree); }
 
 /* Communities as {membership = vector (1-based), modularity =, count =,
  * communities = {{ids}, ...}} */
@@ -1076,25 +1071,9 @@ static int m_global_efficiency(lua_State *L)
     return 1;
 }
 
-static int m_average_path_length(lua_State *L)
-{
-    tg_graph *g = tg_lua_i_graph(L, 1);
-    double x;
-    char msg[TG_MSG_LEN] = "";
-    if (tg_graph_average_path_length(g, &x, msg) != TG_OK) return fail(L, msg);
-    lua_pushnumber(L, x);
-    return 1;
-}
+static int m_average_path_length(lua_State *L) { return scalar_call(L, tg_graph_average_path_length); }
 
-static int m_diameter(lua_State *L)
-{
-    tg_graph *g = tg_lua_i_graph(L, 1);
-    double x;
-    char msg[TG_MSG_LEN] = "";
-    if (tg_graph_diameter(g, &x, msg) != TG_OK) return fail(L, msg);
-    lua_pushnumber(L, x);
-    return 1;
-}
+static int m_diameter(lua_State *L) { return scalar_call(L, tg_graph_diameter); }
 
 int tg_lua_i_open_graph(lua_State *L)
 {
