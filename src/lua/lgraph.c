@@ -872,15 +872,19 @@ static int m_coreness(lua_State *L)
 static int m_articulation_points(lua_State *L)
 {
     tg_graph *g = tg_lua_i_graph(L, 1);
+    /* Lua-owned room for the answer first: once the C list exists, nothing
+     * may raise before it is freed. */
+    int64_t *copy = scratch(L, sizeof *copy * (size_t)tg_graph_node_count(g));
     int64_t *ap = NULL, n = 0;
     char msg[TG_MSG_LEN] = "";
-    lua_createtable(L, 0, 0);     /* made first: raising later would leak ap */
     if (tg_graph_articulation_points(g, &ap, &n, msg) != TG_OK) return fail(L, msg);
+    memcpy(copy, ap, sizeof *copy * (size_t)n);
+    tg_free(ap);
+    lua_createtable(L, (int)n, 0);
     for (int64_t k = 0; k < n; k++) {
-        lua_pushstring(L, tg_graph_node_id(g, ap[k]));
+        lua_pushstring(L, tg_graph_node_id(g, copy[k]));
         lua_rawseti(L, -2, k + 1);
     }
-    tg_free(ap);
     return 1;
 }
 
@@ -888,14 +892,13 @@ static int m_articulation_points(lua_State *L)
 static int m_bridges(lua_State *L)
 {
     tg_graph *g = tg_lua_i_graph(L, 1);
+    int64_t *copy = scratch(L, sizeof *copy * (size_t)tg_graph_edge_count(g));
     int64_t *br = NULL, n = 0;
     char msg[TG_MSG_LEN] = "";
-    lua_createtable(L, 0, 0);
     if (tg_graph_bridges(g, &br, &n, msg) != TG_OK) return fail(L, msg);
-    int64_t *copy = scratch(L, sizeof *copy * (size_t)n);
     memcpy(copy, br, sizeof *copy * (size_t)n);
     tg_free(br);
-    lua_pop(L, 1);
+    lua_createtable(L, (int)n, 0);
     for (int64_t k = 0; k < n; k++) {
         push_edge_row(L, g, copy[k]);
         lua_rawseti(L, -2, k + 1);
@@ -912,20 +915,19 @@ static int m_maxflow(lua_State *L)
     int64_t s = check_node(L, g, 2), t = check_node(L, g, 3);
     tg_lua_i_check_options(L, 4, opts);
     const char *cap = tg_lua_i_opt_string(L, 4, "capacity", NULL);
-    int64_t n = tg_graph_node_count(g);
+    int64_t n = tg_graph_node_count(g), m = tg_graph_edge_count(g);
     int64_t *side = scratch(L, sizeof *side * (size_t)n);
+    int64_t *cut_copy = scratch(L, sizeof *cut_copy * (size_t)m);
     lua_createtable(L, 0, 4);
-    double *flow = tg_lua_i_new_vector(L, tg_graph_edge_count(g), 0);
+    double *flow = tg_lua_i_new_vector(L, m, 0);
     lua_setfield(L, -2, "flow");
     double value = 0;
     int64_t *cut = NULL, ncut = 0;
     char msg[TG_MSG_LEN] = "";
     if (tg_graph_maxflow(g, s, t, cap, &value, flow, &cut, &ncut, side, msg) != TG_OK)
         return fail(L, msg);
-    int64_t *cut_copy = scratch(L, sizeof *cut_copy * (size_t)ncut);
     memcpy(cut_copy, cut, sizeof *cut_copy * (size_t)ncut);
     tg_free(cut);
-    lua_pop(L, 1);
     lua_pushnumber(L, value);
     lua_setfield(L, -2, "value");
     lua_createtable(L, (int)ncut, 0);
