@@ -19,6 +19,14 @@ CFLAGS_ALL = -std=c11 $(WARN) $(OPT) -fPIC -MMD -MP -D_DEFAULT_SOURCE \
              $(SS_CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(SS_LIBS) -llapacke -lopenblas -lm \
              $(LDLIBS)
+# Programs (twingraph, tests, benchmarks) link igraph statically: Debian's
+# shared libigraph routes every internal call through the PLT, which costs
+# 10-15 % in betweenness (docs/benchmarks.md).  libigraph.a is not -fPIC, so
+# libtwingraph.so keeps the shared one.  Debian 12 ships glpk, arpack and
+# plfit without unversioned .so links unless their -dev packages are in.
+IGRAPH_STATIC = -Wl,-Bstatic -ligraph -Wl,-Bdynamic -lstdc++ -lgmp -lblas -llapack -lgomp \
+                -lpthread -l:libglpk.so.40 -l:libarpack.so.2 -l:libplfit.so.0
+EXE_LIBS = $(IGRAPH_STATIC) $(LIBS_ALL)
 ifeq ($(SANITIZE),1)
   BUILD := build-san
   SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -64,16 +72,16 @@ $(SHARED): $(LIB_OBJ)
 	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
 $(PROG): $(CLI_OBJ) $(LUA_OBJ) $(STATIC)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(STATIC) $(LIBS_ALL)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LUA_OBJ) $(STATIC) $(EXE_LIBS)
 	@ln -sf $(BUILD)/twingraph twingraph
 
 $(BUILD)/tests/%: tests/%.c $(STATIC) tests/test_util.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Isrc $(LDFLAGS) -o $@ $< $(STATIC) $(LIBS_ALL) -lcmocka
+	$(CC) $(CFLAGS_ALL) -Isrc $(LDFLAGS) -o $@ $< $(STATIC) $(EXE_LIBS) -lcmocka
 
 $(BUILD)/bench/%: bench/%.c $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Isrc $(LDFLAGS) -o $@ $< $(STATIC) $(LIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -Isrc $(LDFLAGS) -o $@ $< $(STATIC) $(EXE_LIBS)
 
 demo: deps
 	@$(MAKE) --no-print-directory lib $(PROG)

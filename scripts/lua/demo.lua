@@ -33,7 +33,10 @@ for t in pairs(by_type) do types[#types + 1] = t end
 table.sort(types, function(a, b) return by_type[a] > by_type[b] or (by_type[a] == by_type[b] and a < b) end)
 for _, t in ipairs(types) do io.write(("  %-20s %4d\n"):format(t, by_type[t])) end
 local magnets = plant:nodes("magnet_string")
-local compressors = plant:nodes("compressor")
+local compressors = {}   -- the warm station's machines (the 1.8 K unit has its own)
+for _, id in ipairs(plant:nodes("compressor")) do
+  if plant:get(id, "section") == "compressor_station" then compressors[#compressors + 1] = id end
+end
 local heat = 0
 for _, m in ipairs(magnets) do heat = heat + (plant:get(m, "heat_load") or 0) end
 print(("  %d magnet strings, %.0f W of heat load at 1.9 K; %d warm compressors"):format(
