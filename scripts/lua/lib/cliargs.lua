@@ -80,4 +80,18 @@ function cliargs.parse(argv, spec)
   return out
 end
 
+-- Run main() for a subcommand: an error is the user's input failing (a bad
+-- file, a bad value), so print it without the subcommand's own source
+-- position or traceback and exit 1.  TWINGRAPH_DEBUG=1 keeps the traceback.
+function cliargs.run(main)
+  local ok, err = xpcall(main, function(e)
+    if os.getenv("TWINGRAPH_DEBUG") then return debug.traceback(tostring(e), 2) end
+    return (tostring(e):gsub("^[^:]*/cli/[%w_]+%.lua:%d+: ", ""))
+  end)
+  if not ok then
+    io.stderr:write("twingraph: ", err, "\n")
+    os.exit(1)
+  end
+end
+
 return cliargs
