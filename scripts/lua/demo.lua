@@ -143,6 +143,11 @@ summary.brain = {nodes = brain:node_count(), edges = brain:edge_count(), hubs = 
 
 ---------------------------------------------------------------------------
 section("Files")
+local draw = require("draw")
+writefile("lhc_sector.svg", draw.graph_svg(plant, {
+  title = "LHC-like sector cryogenics: components sized by betweenness, coloured by type",
+  size = bc, labels = 6,
+  caption = "x: metres along the sector (plant at left); y: schematic. Hover a node for its id."}))
 plant:save(outdir .. "/lhc_sector.dot")
 print("  wrote " .. outdir .. "/lhc_sector.dot (render: dot -Tsvg)")
 plant:save(outdir .. "/lhc_sector.db")
