@@ -946,6 +946,47 @@ static int m_maxflow(lua_State *L)
     return 1;
 }
 
+/* g:matrix(kind, {weights=}) -> {n=, i = vector, j = vector, x = vector}:
+ * the derived sparse matrix in coordinate form (1-based, row-major order).
+ * kind: "adjacency", "laplacian" or "normalized" (D^-1/2 (A+I) D^-1/2). */
+static int m_matrix(lua_State *L)
+{
+    static const char *const kinds[] = {"adjacency", "laplacian", "normalized", NULL};
+    tg_graph *g = tg_lua_i_graph(L, 1);
+    int kind = luaL_checkoption(L, 2, NULL, kinds);
+    tg_lua_i_check_options(L, 3, W_OPTS);
+    const char *w = tg_lua_i_opt_string(L, 3, "weights", NULL);
+    GrB_Matrix M = NULL;
+    char msg[TG_MSG_LEN] = "";
+    tg_status st = kind == 0 ? tg_graph_adjacency(g, w, &M, msg)
+                 : kind == 1 ? tg_graph_laplacian(g, w, &M, msg)
+                             : tg_graph_normalized_adjacency(g, w, &M, msg);
+    if (st != TG_OK) return fail(L, msg);
+    GrB_Index nv = 0;
+    if (GrB_Matrix_nvals(&nv, M) != GrB_SUCCESS) return luaL_error(L, "graph.matrix: GraphBLAS error");
+    /* Lua-owned buffers: the matrix is cached in g, nothing to free here. */
+    GrB_Index *I = scratch(L, sizeof *I * (size_t)nv), *J = scratch(L, sizeof *J * (size_t)nv);
+    double *X = scratch(L, sizeof *X * (size_t)nv);
+    GrB_Index got = nv;
+    if (GrB_Matrix_extractTuples_FP64(I, J, X, &got, M) != GrB_SUCCESS)
+        return luaL_error(L, "graph.matrix: GraphBLAS error");
+    lua_createtable(L, 0, 4);
+    lua_pushinteger(L, tg_graph_node_count(g));
+    lua_setfield(L, -2, "n");
+    double *vi = tg_lua_i_new_vector(L, (long long)got, 0);
+    lua_setfield(L, -2, "i");
+    double *vj = tg_lua_i_new_vector(L, (long long)got, 0);
+    lua_setfield(L, -2, "j");
+    double *vx = tg_lua_i_new_vector(L, (long long)got, 0);
+    lua_setfield(L, -2, "x");
+    for (GrB_Index k = 0; k < got; k++) {
+        vi[k] = (double)(I[k] + 1);
+        vj[k] = (double)(J[k] + 1);
+        vx[k] = X[k];
+    }
+    return 1;
+}
+
 /* Methods returning one number from a graph-only C function. */
 static int scalar_call(lua_State *L, tg_status (*fn)(const tg_graph *, double *, char *))
 {
@@ -1131,6 +1172,7 @@ int tg_lua_i_open_graph(lua_State *L)
         {"global_efficiency", m_global_efficiency},
         {"average_path_length", m_average_path_length},
         {"diameter", m_diameter},
+        {"matrix", m_matrix},
         {NULL, NULL},
     };
     static const luaL_Reg meta[] = {

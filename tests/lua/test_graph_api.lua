@@ -111,6 +111,21 @@ T.test("bad arguments are named", function()
   g:close()   -- idempotent
 end)
 
+T.test("derived matrices", function()
+  -- Path a - b - c with weights 2, 3: L = [[2,-2,0],[-2,5,-3],[0,-3,3]].
+  local g = tg.graph.new()
+  g:add_node("a"):add_node("b"):add_node("c")
+  g:add_edge("a", "b", {w = 2.0}):add_edge("b", "c", {w = 3.0})
+  local m = g:matrix("laplacian", {weights = "w"})
+  local want = {["1,1"] = 2, ["1,2"] = -2, ["2,1"] = -2, ["2,2"] = 5, ["2,3"] = -3, ["3,2"] = -3, ["3,3"] = 3}
+  T.eq(m.n, 3, "n"); T.eq(#m.x, 7, "entries")
+  for k = 1, #m.x do T.eq(m.x[k], want[("%d,%d"):format(m.i[k], m.j[k])], "L entry " .. k) end
+  -- Unweighted GCN normalisation: (A+I) degrees 2, 3, 2; N(1,2) = 1/sqrt(6).
+  local n = g:matrix("normalized")
+  T.near(n.x[2], 1 / math.sqrt(6), 1e-15, "N(1,2)")
+  T.raises(function() g:matrix("nope") end, "invalid option 'nope'")
+end)
+
 T.test("vectors", function()
   local v = tg.vector.new{3, 1, 2}
   T.eq(#v, 3, "len"); T.eq(v[1], 3.0, "index"); T.eq(v[4], nil, "out of range")
