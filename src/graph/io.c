@@ -253,3 +253,13 @@ done:
     tg_free(tmp);
     return s;
 }
+
+tg_status tg_io_i_probe(const char *path, char *msg)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return tg_msg(msg, TG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    int c0 = fgetc(f);
+    fclose(f);
+    if (c0 == EOF) return tg_msg(msg, TG_ERR_PARSE, "%s:1: file is empty", path);
+    return TG_OK;
+}

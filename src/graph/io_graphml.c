@@ -434,11 +434,7 @@ tg_status tg_io_i_read_graphml(const char *path, const tg_read_opts *o, tg_graph
     *out = NULL;
 #define FAIL(x) do { s = (x); goto done; } while (0)
 
-    FILE *probe = fopen(path, "rb");
-    if (!probe) return tg_msg(msg, TG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    int c0 = fgetc(probe);
-    fclose(probe);
-    if (c0 == EOF) return tg_msg(msg, TG_ERR_PARSE, "%s:1: file is empty", path);
+    if ((s = tg_io_i_probe(path, msg)) != TG_OK) return s;
 
     st.ctxt = xmlNewParserCtxt();
     if (!st.ctxt) FAIL(tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory (libxml2)", path));

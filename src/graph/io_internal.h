@@ -18,6 +18,10 @@
 tg_status tg_io_i_slurp(const char *path, char **buf /* OUT */, size_t *len /* OUT */,
                         char *msg);
 
+/* Check that path opens and is not empty: TG_ERR_IO (with the system
+ * reason) or TG_ERR_PARSE "path:1: file is empty"; TG_OK otherwise. */
+tg_status tg_io_i_probe(const char *path, char *msg);
+
 /* ---- numbers ----------------------------------------------------------- */
 
 typedef enum tg_num_kind {

@@ -271,11 +271,7 @@ tg_status tg_io_i_read_sqlite(const char *path, const tg_read_opts *o, tg_graph 
     tg_status s = TG_OK;
     *out = NULL;
 #define FAIL(x) do { s = (x); goto done; } while (0)
-    FILE *probe = fopen(path, "rb");
-    if (!probe) return tg_msg(msg, TG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    int c0 = fgetc(probe);
-    fclose(probe);
-    if (c0 == EOF) return tg_msg(msg, TG_ERR_PARSE, "%s: file is empty", path);
+    if ((s = tg_io_i_probe(path, msg)) != TG_OK) return s;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         FAIL(sql_err(db, path, "open", msg));
 
