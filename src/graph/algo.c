@@ -58,7 +58,7 @@ static tg_status check_node(const tg_graph *g, int64_t v, const char *fn, const 
                             char *msg)
 {
     if (v < 0 || v >= tg_graph_node_count(g))
-        return tg_msg(msg, TG_ERR_ARG, "%s: %s node index %lld out of range", fn, what,
+        return tg_msg(msg, TG_ERR_ARG, "%s: %s%snode index %lld out of range", fn, what, *what ? " " : "",
                       (long long)v);
     return TG_OK;
 }
@@ -620,4 +620,34 @@ tg_status tg_graph_diameter(const tg_graph *g, double *out, char *msg)
     if (s != TG_OK) return s;
     igraph_error_t err = igraph_diameter(p.ig, out, NULL, NULL, NULL, NULL, true, true);
     return err ? tg_graph_i_igraph_error(err, fn, msg) : TG_OK;
+}
+
+tg_status tg_graph_neighbors(const tg_graph *g, int64_t v, tg_mode mode, int64_t **out, int64_t *n,
+                             char *msg)
+{
+    static const char fn[] = "graph.neighbors";
+    prep p;
+    *out = NULL;
+    *n = 0;
+    tg_status s = prep_init(g, NULL, mode, &p, fn, msg);
+    if (s != TG_OK) return s;
+    if ((s = check_node(g, v, fn, "", msg)) != TG_OK) return s;
+    igraph_vector_int_t nb;
+    if (igraph_vector_int_init(&nb, 0) != IGRAPH_SUCCESS)
+        return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
+    igraph_error_t err = igraph_neighbors(p.ig, &nb, v, mode_of(mode));
+    if (err) {
+        s = tg_graph_i_igraph_error(err, fn, msg);
+    } else {
+        igraph_integer_t k = igraph_vector_int_size(&nb);
+        *out = tg_malloc(sizeof **out * (size_t)(k ? k : 1));
+        if (!*out) {
+            s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
+        } else {
+            for (igraph_integer_t i = 0; i < k; i++) (*out)[i] = VECTOR(nb)[i];
+            *n = k;
+        }
+    }
+    igraph_vector_int_destroy(&nb);
+    return s;
 }

@@ -162,6 +162,7 @@ int64_t tg_graph_node_count(const tg_graph *g) { return g->nnodes; }
 int64_t tg_graph_edge_count(const tg_graph *g) { return g->nedges; }
 bool tg_graph_is_directed(const tg_graph *g) { return g->directed; }
 uint64_t tg_graph_version(const tg_graph *g) { return g->version; }
+uint64_t tg_graph_structure_version(const tg_graph *g) { return g->structure_version; }
 
 tg_status tg_graph_i_flush(tg_graph *g, char *msg)
 {
@@ -273,6 +274,7 @@ tg_status tg_graph_add_node(tg_graph *g, const char *id, const char *type, int64
     g->node_type[v] = t;
     for (int c = 0; c < g->attrs[TG_NODES].count; c++)
         column_set_missing(&g->attrs[TG_NODES].cols[c], v, v + 1);
+    g->structure_version++;
     tg_graph_i_changed(g);
     if (index) *index = v;
     return TG_OK;
@@ -380,6 +382,7 @@ tg_status tg_graph_add_edge(tg_graph *g, const char *id, int64_t from, int64_t t
     int64_t e = g->nedges;
     append_edge(g, from, to);
     if (g->edge_ids) g->edge_ids[e] = s;
+    g->structure_version++;
     tg_graph_i_changed(g);
     if (index) *index = e;
     return TG_OK;
@@ -397,6 +400,7 @@ tg_status tg_graph_add_edges(tg_graph *g, int64_t n, const int64_t *ends, char *
     tg_status st = reserve_edges(g, n, msg, "graph.add_edges");
     if (st != TG_OK) return st;
     for (int64_t k = 0; k < n; k++) append_edge(g, ends[2 * k], ends[2 * k + 1]);
+    g->structure_version++;
     tg_graph_i_changed(g);
     return TG_OK;
 }

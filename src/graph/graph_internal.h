@@ -30,7 +30,8 @@ typedef struct tg_matcache {
 
 struct tg_graph {
     bool directed;
-    uint64_t version;
+    uint64_t version;           /* any change */
+    uint64_t structure_version; /* nodes or edges added or removed */
 
     /* Topology: igraph holds nodes [0, ig_nodes) and edges [0, ig_edges);
      * later additions wait until tg_graph_topology flushes them, because

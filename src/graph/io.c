@@ -23,11 +23,15 @@ tg_status tg_io_i_slurp(const char *path, char **buf, size_t *len, char *msg)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return tg_msg(msg, TG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0) {
         int e = errno;
         close(fd);
+        return tg_msg(msg, TG_ERR_IO, "%s: cannot read: %s", path, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
         return tg_msg(msg, TG_ERR_IO, "%s: cannot read: %s", path,
-                      S_ISDIR(st.st_mode) ? "is a directory" : strerror(e));
+                      S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
     }
     size_t size = (size_t)st.st_size;
     char *b = tg_malloc(size + 1);

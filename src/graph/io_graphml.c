@@ -356,7 +356,11 @@ static tg_status read_node(gml_state *st, xmlNodePtr n, char *msg)
     const char *type = NULL;
     xmlChar *owned = NULL, *owned_def = NULL;
     for (int k = 0; k < st->nkeys; k++)
-        if (st->keys[k].node_type && st->keys[k].def) type = text_of(st->keys[k].def, &owned_def);
+        if (st->keys[k].node_type && st->keys[k].def) {   /* the last such key wins */
+            xmlFree(owned_def);
+            owned_def = NULL;
+            type = text_of(st->keys[k].def, &owned_def);
+        }
     tg_status s = TG_OK;
     for (xmlNodePtr c = n->children; c && s == TG_OK; c = c->next) {
         if (is_el(c, "graph"))

@@ -94,12 +94,13 @@ tg_status tg_graph_i_rebuild(const tg_graph *g, int64_t nkeep, const int64_t *ke
 /* Move the contents of *src into g, keeping g's address valid for callers. */
 static void replace_contents(tg_graph *g, tg_graph **src)
 {
-    uint64_t version = g->version;
+    uint64_t version = g->version, structure_version = g->structure_version;
     tg_graph tmp = *g;
     *g = **src;
     **src = tmp;
     tg_graph_free(src);
     g->version = version + 1;
+    g->structure_version = structure_version + 1;
 }
 
 tg_status tg_graph_copy(const tg_graph *g, tg_graph **out, char *msg)

@@ -44,6 +44,9 @@ int64_t tg_graph_edge_count(const tg_graph *g);
 bool tg_graph_is_directed(const tg_graph *g);
 /* Incremented by every change; caches compare against it. */
 uint64_t tg_graph_version(const tg_graph *g);
+/* Incremented only when nodes or edges are added or removed: results
+ * indexed by node or edge compare against it. */
+uint64_t tg_graph_structure_version(const tg_graph *g);
 
 /* The igraph topology, vertex i = node i, edge j = edge j.  Logically
  * const: pending additions are flushed into igraph first.  Borrowed; valid
@@ -68,6 +71,11 @@ tg_status tg_graph_add_edges(tg_graph *g, int64_t n, const int64_t *ends, char *
 int64_t tg_graph_edge_index(const tg_graph *g, const char *id);  /* -1 if absent */
 const char *tg_graph_edge_id(const tg_graph *g, int64_t e);      /* NULL if none */
 void tg_graph_edge_ends(const tg_graph *g, int64_t e, int64_t *from, int64_t *to);
+/* Neighbours of node v along mode (a node appears once per edge; a
+ * self-loop twice with TG_ALL).  *out is tg_malloc'd (caller frees with
+ * tg_free), *n its length. */
+tg_status tg_graph_neighbors(const tg_graph *g, int64_t v, tg_mode mode, int64_t **out /* OUT */,
+                             int64_t *n /* OUT */, char *msg);
 /* Lowest-index edge from -> to (either way when undirected), or -1. */
 int64_t tg_graph_find_edge(const tg_graph *g, int64_t from, int64_t to);
 

@@ -84,7 +84,7 @@ static int l_load(lua_State *L)
     ro.format = tg_lua_i_opt_string(L, 2, "format", NULL);
     ro.labels = tg_lua_i_opt_string(L, 2, "labels", NULL);
     if (!lua_isnoneornil(L, 2)) {
-        lua_getfield(L, 2, "directed");
+        tg_lua_i_rawfield(L, 2, "directed");
         if (!lua_isnil(L, -1)) {
             luaL_argcheck(L, lua_isboolean(L, -1), 2, "field 'directed' must be a boolean");
             ro.directed = lua_toboolean(L, -1);
@@ -217,7 +217,7 @@ static int m_add_node(lua_State *L)
     if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
     const char *type = NULL;
     if (!lua_isnoneornil(L, 3)) {
-        lua_getfield(L, 3, "type");
+        tg_lua_i_rawfield(L, 3, "type");
         if (!lua_isnil(L, -1) && !lua_isstring(L, -1))
             luaL_argerror(L, 3, "field 'type' must be a string");
         type = lua_tostring(L, -1);
@@ -242,7 +242,7 @@ static int m_add_edge(lua_State *L)
     if (!lua_isnoneornil(L, 4)) luaL_checktype(L, 4, LUA_TTABLE);
     const char *id = NULL;
     if (!lua_isnoneornil(L, 4)) {
-        lua_getfield(L, 4, "id");
+        tg_lua_i_rawfield(L, 4, "id");
         if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
             luaL_argerror(L, 4, "field 'id' must be a string");
         id = lua_tostring(L, -1);
@@ -412,7 +412,7 @@ static int m_set(lua_State *L)
     int64_t v = check_node(L, g, 2);
     char msg[TG_MSG_LEN] = "";
     if (lua_istable(L, 3)) {
-        lua_getfield(L, 3, "type");
+        tg_lua_i_rawfield(L, 3, "type");
         if (!lua_isnil(L, -1)) {
             if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, 3, "field 'type' must be a string");
             if (tg_graph_set_node_type(g, v, lua_tostring(L, -1), msg) != TG_OK) return fail(L, msg);
@@ -571,29 +571,29 @@ static int m_select(lua_State *L)
     const char *svalue = NULL;
     if (lua_type(L, 4) == LUA_TSTRING) svalue = lua_tostring(L, 4);
     else value = luaL_checknumber(L, 4);
+    /* Lua-owned room first: nothing may raise while sel is held. */
+    int64_t *copy = scratch(L, sizeof *copy * (size_t)tg_graph_node_count(g));
     char msg[TG_MSG_LEN] = "";
     int64_t *sel = NULL, n = 0;
     if (tg_graph_select_nodes(g, name, op, value, svalue, &sel, &n, msg) != TG_OK) return fail(L, msg);
-    /* Copy to Lua, then free: lua_createtable may raise on OOM, so make it first. */
-    if (!lua_checkstack(L, 2)) {
-        tg_free(sel);
-        return luaL_error(L, "graph.select: stack overflow");
-    }
+    memcpy(copy, sel, sizeof *copy * (size_t)n);
+    tg_free(sel);
     lua_createtable(L, (int)n, 0);
     for (int64_t k = 0; k < n; k++) {
-        lua_pushstring(L, tg_graph_node_id(g, sel[k]));
+        lua_pushstring(L, tg_graph_node_id(g, copy[k]));
         lua_rawseti(L, -2, k + 1);
     }
-    tg_free(sel);
     return 1;
 }
 
 /* g:filter(function(node) -> bool) -> subgraph of the nodes kept.  node is
- * the table g:node(id) gives. */
+ * the table g:node(id) gives.  The callback may not add or remove nodes or
+ * edges (or close g): that is detected and refused. */
 static int m_filter(lua_State *L)
 {
     tg_graph *g = tg_lua_i_graph(L, 1);
     luaL_checktype(L, 2, LUA_TFUNCTION);
+    uint64_t sv = tg_graph_structure_version(g);
     int64_t n = tg_graph_node_count(g), k = 0;
     int64_t *keep = scratch(L, sizeof *keep * (size_t)n);
     for (int64_t v = 0; v < n; v++) {
@@ -603,6 +603,9 @@ static int m_filter(lua_State *L)
         lua_pushstring(L, tg_graph_node_id(g, v));
         lua_call(L, 2, 1);
         lua_call(L, 1, 1);
+        g = tg_lua_i_graph(L, 1);    /* raises if the callback closed it */
+        if (tg_graph_structure_version(g) != sv)
+            return luaL_error(L, "graph.filter: the callback changed the graph's nodes or edges");
         if (lua_toboolean(L, -1)) keep[k++] = v;
         lua_pop(L, 1);
     }
@@ -621,22 +624,14 @@ static int m_neighbors(lua_State *L)
     int64_t v = check_node(L, g, 2);
     tg_lua_i_check_options(L, 3, opts);
     tg_mode mode = check_mode(L, 3, "out");
-    const igraph_t *ig;
+    int64_t *copy = scratch(L, sizeof *copy * (size_t)(2 * tg_graph_edge_count(g)));
+    int64_t *nb = NULL, k = 0;
     char msg[TG_MSG_LEN] = "";
-    if (tg_graph_topology(g, &ig, msg) != TG_OK) return fail(L, msg);
-    igraph_vector_int_t nb;
-    if (igraph_vector_int_init(&nb, 0) != IGRAPH_SUCCESS) return luaL_error(L, "graph.neighbors: out of memory");
-    igraph_error_t err = igraph_neighbors(ig, &nb, v, mode == TG_OUT ? IGRAPH_OUT : mode == TG_IN ? IGRAPH_IN : IGRAPH_ALL);
-    if (err) {
-        igraph_vector_int_destroy(&nb);
-        return luaL_error(L, "graph.neighbors: igraph error %d", (int)err);
-    }
-    igraph_integer_t k = igraph_vector_int_size(&nb);
-    int64_t *copy = scratch(L, sizeof *copy * (size_t)k);
-    for (igraph_integer_t i = 0; i < k; i++) copy[i] = VECTOR(nb)[i];
-    igraph_vector_int_destroy(&nb);
+    if (tg_graph_neighbors(g, v, mode, &nb, &k, msg) != TG_OK) return fail(L, msg);
+    memcpy(copy, nb, sizeof *copy * (size_t)k);
+    tg_free(nb);
     lua_createtable(L, (int)k, 0);
-    for (igraph_integer_t i = 0; i < k; i++) {
+    for (int64_t i = 0; i < k; i++) {
         lua_pushstring(L, tg_graph_node_id(g, copy[i]));
         lua_rawseti(L, -2, i + 1);
     }
@@ -1079,21 +1074,30 @@ static int m_modularity(lua_State *L)
     double res = tg_lua_i_opt_number(L, 3, "resolution", 1.0);
     int64_t n = tg_graph_node_count(g);
     int64_t *memb = scratch(L, sizeof *memb * (size_t)n);
+    long long vn = 0;
+    const double *vec = tg_lua_i_vector_data(L, 2, &vn);
+    if (!vec) luaL_checktype(L, 2, LUA_TTABLE);
+    else if (vn != n) return luaL_error(L, "graph.modularity: membership has %d entries, the graph %d nodes",
+                                        (int)vn, (int)n);
     for (int64_t v = 0; v < n; v++) {
-        lua_pushinteger(L, v + 1);
-        lua_gettable(L, 2);
-        if (lua_isnil(L, -1)) {
+        double c;
+        if (vec) {
+            c = vec[v];
+        } else {
+            /* Raw reads: no user code may run while g is in use. */
+            if (lua_rawgeti(L, 2, v + 1) == LUA_TNIL) {
+                lua_pop(L, 1);
+                tg_lua_i_rawfield(L, 2, tg_graph_node_id(g, v));
+            }
+            int ok = 0;
+            c = (double)lua_tointegerx(L, -1, &ok);
+            if (!ok) c = -1;
             lua_pop(L, 1);
-            lua_pushstring(L, tg_graph_node_id(g, v));
-            lua_gettable(L, 2);
         }
-        int ok = 0;
-        lua_Integer c = lua_tointegerx(L, -1, &ok);
-        if (!ok || c < 1)
-            return luaL_error(L, "graph.modularity: node '%s' has no community number (>= 1)",
-                              tg_graph_node_id(g, v));
-        memb[v] = c - 1;
-        lua_pop(L, 1);
+        if (!(c >= 1 && c <= (double)n) || c != (double)(int64_t)c)
+            return luaL_error(L, "graph.modularity: node '%s' needs a community number 1..%d",
+                              tg_graph_node_id(g, v), (int)n);
+        memb[v] = (int64_t)c - 1;
     }
     double q;
     char msg[TG_MSG_LEN] = "";

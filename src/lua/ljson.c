@@ -6,11 +6,13 @@
  * NaN and infinities become null; tg.Vector becomes an array.
  * decode: RFC 8259 JSON; null becomes tg.json.null (a sentinel) in arrays
  * and is dropped from objects. */
+#include <errno.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/tg_core.h"
 #include "tg_lua.h"
 
 enum { MAX_DEPTH = 128 };
@@ -24,7 +26,7 @@ typedef struct jbuf { char *p; size_t n, cap; } jbuf;
 static int jbuf_gc(lua_State *L)
 {
     jbuf *b = lua_touserdata(L, 1);
-    free(b->p);
+    tg_free(b->p);
     b->p = NULL;
     return 0;
 }
@@ -34,7 +36,7 @@ static void jbuf_addlstring(lua_State *L, jbuf *b, const char *s, size_t len)
     if (b->n + len > b->cap) {
         size_t ncap = b->cap ? b->cap : 256;
         while (ncap < b->n + len) ncap *= 2;
-        char *q = realloc(b->p, ncap);
+        char *q = tg_realloc(b->p, ncap);
         if (!q) luaL_error(L, "json.encode: out of memory");
         b->p = q;
         b->cap = ncap;
@@ -136,45 +138,52 @@ static void encode_table(lua_State *L, jbuf *b, int idx, int depth, bool pretty)
         ADDC(b, ']');
         return;
     }
-    /* Object: collect string keys into a Lua table, sort, emit. */
+    /* Object: map each key's JSON name to the original key (numbers are
+     * named by their value), refuse two keys with one name, sort, emit. */
     lua_Integer nk = 0;
     lua_newtable(L);
     int keys = lua_gettop(L);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) == LUA_TSTRING) {
+        lua_pop(L, 1);                          /* stack: key */
+        int kt = lua_type(L, -1);
+        if (kt == LUA_TSTRING) {
             lua_pushvalue(L, -1);
-            lua_rawseti(L, keys, ++nk);
-        } else if (lua_type(L, -1) == LUA_TNUMBER) {
-            lua_pushvalue(L, -1);
-            lua_rawseti(L, keys, ++nk);   /* converted to string below */
+        } else if (kt == LUA_TNUMBER && lua_isinteger(L, -1)) {
+            lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, -1));
+        } else if (kt == LUA_TNUMBER) {
+            char num[40];
+            snprintf(num, sizeof num, "%.17g", lua_tonumber(L, -1));
+            lua_pushstring(L, num);
         } else {
-            luaL_error(L, "json.encode: table keys must be strings or numbers");
+            luaL_error(L, "json.encode: table keys must be strings or numbers, not %s",
+                       luaL_typename(L, -1));
         }
+        lua_pushvalue(L, -1);                   /* stack: key, name, name */
+        if (lua_rawget(L, keys) != LUA_TNIL)
+            luaL_error(L, "json.encode: two keys are both named \"%s\"", lua_tostring(L, -2));
+        lua_pop(L, 1);
+        lua_pushvalue(L, -2);                   /* stack: key, name, key */
+        lua_rawset(L, keys);                    /* keys[name] = key */
+        nk++;
     }
     const char **ks = lua_newuserdatauv(L, sizeof *ks * (size_t)(nk ? nk : 1), 0);
-    for (lua_Integer i = 1; i <= nk; i++) {
-        lua_rawgeti(L, keys, i);
-        lua_tostring(L, -1);        /* numbers become strings in place */
-        lua_rawseti(L, keys, i);
-        lua_rawgeti(L, keys, i);
-        ks[i - 1] = lua_tostring(L, -1);
-        lua_pop(L, 1);              /* still referenced by keys */
+    lua_Integer i = 0;
+    lua_pushnil(L);
+    while (lua_next(L, keys)) {
+        lua_pop(L, 1);
+        ks[i++] = lua_tostring(L, -1);          /* anchored as a key of `keys` */
     }
     qsort(ks, (size_t)nk, sizeof *ks, cmp_keys);
     ADDC(b, '{');
-    for (lua_Integer i = 0; i < nk; i++) {
+    for (i = 0; i < nk; i++) {
         if (i > 0) ADDC(b, ',');
         newline(L, b, depth + 1, pretty);
         add_string(L, b, ks[i], strlen(ks[i]));
         ADDS(b, pretty ? ": " : ":");
-        lua_getfield(L, idx, ks[i]);
-        if (lua_isnil(L, -1)) {     /* key was numeric */
-            lua_pop(L, 1);
-            lua_pushinteger(L, (lua_Integer)strtoll(ks[i], NULL, 10));
-            lua_gettable(L, idx);
-        }
+        lua_pushstring(L, ks[i]);
+        lua_rawget(L, keys);                    /* the original key */
+        lua_rawget(L, idx);
         encode(L, b, lua_gettop(L), depth + 1, pretty);
         lua_pop(L, 1);
     }
@@ -312,6 +321,7 @@ static void decode_string(lua_State *L, parser *p)
             if (cp >= 0xD800 && cp < 0xDC00 && p->end - p->s >= 6 && p->s[0] == '\\' && p->s[1] == 'u') {
                 p->s += 2;
                 unsigned long lo = hex4(L, p);
+                if (lo < 0xDC00 || lo > 0xDFFF) perr(L, p, "bad low surrogate in \\u escape");
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             }
             utf8_add(&b, cp);
@@ -340,8 +350,9 @@ static void decode_number(lua_State *L, parser *p)
     buf[len] = '\0';
     char *endp;
     if (!real) {
+        errno = 0;
         long long v = strtoll(buf, &endp, 10);
-        if (*endp == '\0') {
+        if (*endp == '\0' && errno != ERANGE) {   /* out of range: a double below */
             lua_pushinteger(L, (lua_Integer)v);
             return;
         }

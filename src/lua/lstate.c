@@ -10,6 +10,8 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +42,31 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     void *q = realloc(ptr, nsize);
     if (q) si->used = si->used - old + nsize;
     return q;
+}
+
+/* twingraph's own allocations (graphs, results) count against the same
+ * budget as Lua's, through the library's replaceable allocator.  tg_free
+ * passes no size, so each block carries its size in a header. */
+typedef union block_header { size_t size; max_align_t align; } block_header;
+
+static void *tg_budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    state_info *si = ud;
+    (void)osize;
+    block_header *h = ptr ? (block_header *)ptr - 1 : NULL;
+    size_t old = h ? h->size : 0;
+    if (nsize == 0) {
+        if (h) si->used -= old;
+        free(h);
+        return NULL;
+    }
+    if (nsize > old && si->used - old + nsize > si->limits.max_memory) return NULL;
+    if (nsize > SIZE_MAX - sizeof *h) return NULL;
+    block_header *q = realloc(h, sizeof *q + nsize);
+    if (!q) return NULL;
+    si->used = si->used - old + nsize;
+    q->size = nsize;
+    return q + 1;
 }
 
 static state_info *get_info(lua_State *L)
@@ -88,6 +115,21 @@ static int safe_load(lua_State *L)
     return 1;
 }
 
+/* rawset would bypass the lock on the global table: refuse that one. */
+static int safe_rawset(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    luaL_checkany(L, 3);
+    lua_pushglobaltable(L);
+    if (lua_rawequal(L, 1, -1))
+        return luaL_error(L, "rawset on the global table is not allowed in the sandbox");
+    lua_settop(L, 3);
+    lua_rawset(L, 1);
+    lua_settop(L, 1);
+    return 1;
+}
+
 static int locked_newindex(lua_State *L)
 {
     return luaL_error(L, "assignment to undeclared global '%s' (globals are locked in the sandbox)",
@@ -111,6 +153,8 @@ static void open_sandbox_libs(lua_State *L)
     lua_setglobal(L, "loadfile");
     lua_pushcfunction(L, safe_load);
     lua_setglobal(L, "load");
+    lua_pushcfunction(L, safe_rawset);
+    lua_setglobal(L, "rawset");
     /* string.dump would hand out bytecode: remove it. */
     lua_getglobal(L, "string");
     lua_pushnil(L);
@@ -140,6 +184,9 @@ lua_State *tg_lua_new_state(const tg_lua_limits *limits)
         free(si);
         return NULL;
     }
+    /* Before any twingraph object exists: blocks must be freed by the
+     * allocator that made them.  One budgeted state at a time. */
+    if (si->limits.max_memory) tg_set_allocator(tg_budget_alloc, si);
     if (si->limits.sandbox) open_sandbox_libs(L);
     else luaL_openlibs(L);
     luaL_requiref(L, "tg", luaopen_tg, 1);
@@ -154,6 +201,7 @@ void tg_lua_close(lua_State *L)
     if (!L) return;
     state_info *si = get_info(L);
     lua_close(L);
+    if (si->limits.max_memory) tg_set_allocator(NULL, NULL);
     free(si);
 }
 
@@ -223,11 +271,20 @@ void tg_lua_i_check_options(lua_State *L, int idx, const char *const *allowed)
     }
 }
 
+/* Options are read raw: a metatable on the user's table must not run code
+ * (which could free a string we still hold, or the graph itself). */
 static int get_field(lua_State *L, int idx, const char *key)
 {
     if (lua_isnoneornil(L, idx)) return LUA_TNIL;
     luaL_checktype(L, idx, LUA_TTABLE);
-    return lua_getfield(L, idx, key);
+    return tg_lua_i_rawfield(L, idx, key);
+}
+
+int tg_lua_i_rawfield(lua_State *L, int idx, const char *key)
+{
+    idx = lua_absindex(L, idx);
+    lua_pushstring(L, key);
+    return lua_rawget(L, idx);
 }
 
 static void field_error(lua_State *L, int idx, const char *key, const char *want)

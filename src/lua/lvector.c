@@ -2,8 +2,9 @@
  * per-edge results.  Indexable by position (1-based) or, when it belongs
  * to a graph, by node id; `#`, :totable(), :top(k), :sum(), :min(),
  * :max(), :mean().  The graph is kept as the user value so ids stay
- * reachable, and the graph's version is recorded so that a vector is not
- * read against a graph that has changed since. */
+ * reachable, and the graph's structure version is recorded so that a
+ * vector is not read against a graph whose nodes or edges have changed
+ * since (attribute changes do not count). */
 #include <lauxlib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@
 
 typedef struct lvector {
     lua_Integer n;
-    uint64_t version;   /* graph version when computed */
+    uint64_t version;   /* graph structure version when computed */
     int labelled;       /* 1 if entries are the nodes of the user-value graph */
     double v[];
 } lvector;
@@ -35,7 +36,7 @@ double *tg_lua_i_new_vector(lua_State *L, long long n, int graph_idx)
     if (graph_idx > 0) {
         tg_graph *g = tg_lua_i_graph(L, graph_idx);
         x->labelled = 1;
-        x->version = tg_graph_version(g);
+        x->version = tg_graph_structure_version(g);
         lua_pushvalue(L, graph_idx);
         lua_setiuservalue(L, -2, 1);
     }
@@ -44,6 +45,14 @@ double *tg_lua_i_new_vector(lua_State *L, long long n, int graph_idx)
 
 static lvector *check_vector(lua_State *L, int idx) { return luaL_checkudata(L, idx, VECTOR_MT); }
 
+const double *tg_lua_i_vector_data(lua_State *L, int idx, long long *n)
+{
+    lvector *x = luaL_testudata(L, idx, VECTOR_MT);
+    if (!x) return NULL;
+    *n = x->n;
+    return x->v;
+}
+
 /* The vector's graph, checked to be unchanged; NULL if unlabelled. */
 static tg_graph *vector_graph(lua_State *L, int idx, lvector *x)
 {
@@ -51,8 +60,8 @@ static tg_graph *vector_graph(lua_State *L, int idx, lvector *x)
     lua_getiuservalue(L, idx, 1);
     tg_graph *g = tg_lua_i_graph(L, -1);
     lua_pop(L, 1);
-    if (tg_graph_version(g) != x->version && tg_graph_node_count(g) != x->n)
-        luaL_error(L, "vector: the graph has changed since this vector was computed");
+    if (tg_graph_structure_version(g) != x->version)
+        luaL_error(L, "vector: nodes or edges of the graph have changed since this vector was computed");
     return g;
 }
 

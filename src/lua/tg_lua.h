@@ -36,6 +36,10 @@ const char *tg_lua_i_opt_string(lua_State *L, int idx, const char *key, const ch
 double tg_lua_i_opt_number(lua_State *L, int idx, const char *key, double def);
 long long tg_lua_i_opt_integer(lua_State *L, int idx, const char *key, long long def);
 bool tg_lua_i_opt_bool(lua_State *L, int idx, const char *key, bool def);
+/* Push t[key] of the table at idx without metamethods; returns its type. */
+int tg_lua_i_rawfield(lua_State *L, int idx, const char *key);
+/* The data of the tg.Vector at idx (NULL if it is not one), its length in *n. */
+const double *tg_lua_i_vector_data(lua_State *L, int idx, long long *n);
 /* Push a new tg.Vector of n doubles (zeroed) and return its data. graph_idx
  * (0 = none) is a tg.Graph on the stack whose node ids label the entries. */
 double *tg_lua_i_new_vector(lua_State *L, long long n, int graph_idx);
