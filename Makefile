@@ -17,7 +17,7 @@ WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werro
 OPT    ?= -O2 -g
 CFLAGS_ALL = -std=c11 $(WARN) $(OPT) -fPIC -MMD -MP -D_DEFAULT_SOURCE \
              $(SS_CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(SS_LIBS) -llapacke -lopenblas -lm \
+LIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(SS_LIBS) -llapacke -lopenblas -lz -lm \
              $(LDLIBS)
 # Programs (twingraph, tests, benchmarks) link igraph statically: Debian's
 # shared libigraph routes every internal call through the PLT, which costs
@@ -34,7 +34,7 @@ ifeq ($(SANITIZE),1)
   LDFLAGS += $(SANFLAGS)
 endif
 
-LIB_MODULES = core graph
+LIB_MODULES = core graph mining
 LIB_SRC  = $(foreach m,$(LIB_MODULES),$(wildcard src/$(m)/*.c))
 LUA_SRC  = $(wildcard src/lua/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c)

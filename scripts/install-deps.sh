@@ -5,7 +5,7 @@
 set -eu
 
 BUILD_PKGS="build-essential pkg-config libigraph-dev libsuitesparse-dev libgraphblas-dev \
-libopenblas-dev liblapack-dev liblapacke-dev libgmp-dev libxml2-dev libsqlite3-dev liblua5.4-dev lua5.4 libcmocka-dev \
+libopenblas-dev liblapack-dev liblapacke-dev libgmp-dev libxml2-dev libsqlite3-dev zlib1g-dev liblua5.4-dev lua5.4 libcmocka-dev \
 libopenmpi-dev"
 PEER_PKGS="python3-igraph python3-networkx python3-numpy python3-scipy"
 
