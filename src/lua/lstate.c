@@ -376,5 +376,7 @@ int luaopen_tg(lua_State *L)
     lua_setfield(L, -2, "graph");
     tg_lua_i_open_json(L);
     lua_setfield(L, -2, "json");
+    tg_lua_i_open_mining(L);
+    lua_setfield(L, -2, "mine");
     return 1;
 }

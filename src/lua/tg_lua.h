@@ -46,5 +46,6 @@ double *tg_lua_i_new_vector(lua_State *L, long long n, int graph_idx);
 int tg_lua_i_open_vector(lua_State *L);
 int tg_lua_i_open_graph(lua_State *L);
 int tg_lua_i_open_json(lua_State *L);
+int tg_lua_i_open_mining(lua_State *L);
 
 #endif

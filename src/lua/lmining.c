@@ -1,0 +1,228 @@
+/* lmining.c: tg.mine, the Lua binding of src/mining.
+ *
+ *   local db = tg.mine.read_fimi("retail.dat.gz")        -- or tg.mine.transactions{{...}, ...}
+ *   local r  = db:itemsets{min_support = 0.1, count = true}  -- {transactions, itemsets, by_size}
+ *   local l  = db:itemsets{min_support = 5, max_len = 3}    -- {{items = {...}, support = n}, ...}
+ *   db:write_itemsets("out.txt", {min_support = 0.1})
+ *
+ * min_support is a percentage of the transactions (as the FIMI tools and
+ * the issue's figures use); min_count gives an absolute count instead. */
+#include <lauxlib.h>
+#include <string.h>
+
+#include "../mining/tg_mining.h"
+#include "tg_lua.h"
+
+#define TXDB_MT "tg.Transactions"
+
+typedef struct ltxdb { tg_txdb *db; } ltxdb;
+
+static tg_txdb *check_db(lua_State *L, int idx)
+{
+    ltxdb *u = luaL_checkudata(L, idx, TXDB_MT);
+    if (!u->db) luaL_error(L, "mine: attempt to use a closed transaction database");
+    return u->db;
+}
+
+static void push_db(lua_State *L, tg_txdb **db)
+{
+    ltxdb *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->db = NULL;
+    luaL_setmetatable(L, TXDB_MT);
+    u->db = *db;
+    *db = NULL;
+}
+
+static int l_read_fimi(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    char msg[TG_MSG_LEN] = "";
+    tg_txdb *db = NULL;
+    if (tg_txdb_read_fimi(path, &db, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    push_db(L, &db);
+    return 1;
+}
+
+/* tg.mine.transactions{{"a", "b"}, {"b"}, ...}: items are strings (or
+ * numbers, taken as their text). */
+static int l_transactions(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    char msg[TG_MSG_LEN] = "";
+    tg_txdb *db = NULL;
+    if (tg_txdb_new(&db, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    push_db(L, &db);                 /* owned by Lua from here: errors leak nothing */
+    tg_txdb *d = check_db(L, -1);
+    int base = lua_gettop(L);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+    for (lua_Integer t = 1; t <= n; t++) {
+        if (lua_rawgeti(L, 1, t) != LUA_TTABLE)
+            return luaL_error(L, "mine.transactions: transaction %d is not a table", (int)t);
+        int k = (int)lua_rawlen(L, -1);
+        luaL_checkstack(L, k + 4, "mine.transactions");
+        const char **items = lua_newuserdatauv(L, sizeof *items * (size_t)(k ? k : 1), 0);
+        for (int i = 0; i < k; i++) {
+            /* Each item's text stays on the stack while items[] points at it. */
+            int ty = lua_rawgeti(L, base + 1, i + 1);
+            if (ty != LUA_TSTRING && ty != LUA_TNUMBER)
+                return luaL_error(L, "mine.transactions: transaction %d, item %d is a %s, not a string",
+                                  (int)t, i + 1, luaL_typename(L, -1));
+            items[i] = lua_tostring(L, -1);
+        }
+        if (tg_txdb_add(d, k, items, msg) != TG_OK)
+            return luaL_error(L, "mine.transactions: transaction %d: %s", (int)t, msg);
+        lua_settop(L, base);
+    }
+    return 1;
+}
+
+static tg_itemset_opts check_itemset_opts(lua_State *L, int idx, const tg_txdb *db, bool *count_only)
+{
+    static const char *const opts[] = {"min_support", "min_count", "max_len", "count", NULL};
+    tg_lua_i_check_options(L, idx, opts);
+    luaL_checktype(L, idx, LUA_TTABLE);
+    double pct = tg_lua_i_opt_number(L, idx, "min_support", -1);
+    long long cnt = tg_lua_i_opt_integer(L, idx, "min_count", -1);
+    long long max_len = tg_lua_i_opt_integer(L, idx, "max_len", 0);
+    if ((pct < 0) == (cnt < 0))
+        luaL_argerror(L, idx, "give exactly one of min_support (percent) and min_count");
+    if (pct >= 0 && !(pct > 0 && pct <= 100)) luaL_argerror(L, idx, "min_support must be in (0, 100]");
+    if (cnt == 0) luaL_argerror(L, idx, "min_count must be >= 1");
+    if (max_len < 0 || max_len > 64) luaL_argerror(L, idx, "max_len must be in 0..64 (0: no limit)");
+    if (count_only) *count_only = tg_lua_i_opt_bool(L, idx, "count", false);
+    tg_itemset_opts o = {cnt > 0 ? cnt : tg_mining_min_count(pct, tg_txdb_count(db)), (int)max_len};
+    return o;
+}
+
+/* Itemsets gathered into Lua-owned memory: the miner's callback must not
+ * raise (a longjmp would skip the miner's cleanup), so it only copies. */
+typedef struct gather { int32_t *items; int64_t *supp; int32_t *len; int64_t n, used; } gather;
+
+static int gather_one(void *ud, const int32_t *items, int len, int64_t support)
+{
+    gather *g = ud;
+    memcpy(g->items + g->used, items, sizeof *items * (size_t)len);
+    g->used += len;
+    g->len[g->n] = len;
+    g->supp[g->n++] = support;
+    return 0;
+}
+
+/* db:itemsets{min_support = pct | min_count = n, max_len = k, count = false} */
+static int m_itemsets(lua_State *L)
+{
+    tg_txdb *db = check_db(L, 1);
+    bool count_only;
+    tg_itemset_opts o = check_itemset_opts(L, 2, db, &count_only);
+    char msg[TG_MSG_LEN] = "";
+    int64_t n = 0, by_size[65];
+    if (count_only) {
+        if (tg_mining_itemsets(db, &o, NULL, NULL, &n, by_size, msg) != TG_OK) return luaL_error(L, "%s", msg);
+        int top = o.max_len ? o.max_len : 64;
+        while (top > 1 && by_size[top] == 0) top--;
+        lua_createtable(L, 0, 4);
+        lua_pushinteger(L, tg_txdb_count(db));
+        lua_setfield(L, -2, "transactions");
+        lua_pushinteger(L, n);
+        lua_setfield(L, -2, "itemsets");
+        lua_pushinteger(L, o.min_count);
+        lua_setfield(L, -2, "min_count");
+        lua_createtable(L, top, 0);
+        for (int k = 1; k <= top && n > 0; k++) {
+            lua_pushinteger(L, by_size[k]);
+            lua_rawseti(L, -2, k);
+        }
+        lua_setfield(L, -2, "by_size");
+        return 1;
+    }
+    /* Count first, so that all room is Lua's before the second run fills it. */
+    if (tg_mining_itemsets(db, &o, NULL, NULL, &n, by_size, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    int64_t total = 0;
+    for (int k = 1; k <= (o.max_len ? o.max_len : 64); k++) total += k * by_size[k];
+    gather g = {0};
+    g.items = lua_newuserdatauv(L, sizeof *g.items * (size_t)(total ? total : 1), 0);
+    g.supp = lua_newuserdatauv(L, sizeof *g.supp * (size_t)(n ? n : 1), 0);
+    g.len = lua_newuserdatauv(L, sizeof *g.len * (size_t)(n ? n : 1), 0);
+    if (tg_mining_itemsets(db, &o, gather_one, &g, &n, NULL, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    lua_createtable(L, (int)(n < INT32_MAX ? n : INT32_MAX), 0);
+    for (int64_t i = 0, at = 0; i < g.n; at += g.len[i], i++) {
+        lua_createtable(L, 0, 2);
+        lua_createtable(L, g.len[i], 0);
+        for (int k = 0; k < g.len[i]; k++) {
+            lua_pushstring(L, tg_txdb_item_name(db, g.items[at + k]));
+            lua_rawseti(L, -2, k + 1);
+        }
+        lua_setfield(L, -2, "items");
+        lua_pushinteger(L, g.supp[i]);
+        lua_setfield(L, -2, "support");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* db:write_itemsets(path, {min_support = | min_count =, max_len =}) -> count */
+static int m_write_itemsets(lua_State *L)
+{
+    tg_txdb *db = check_db(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    tg_itemset_opts o = check_itemset_opts(L, 3, db, NULL);
+    if (tg_lua_is_sandboxed(L)) return luaL_error(L, "mine.write_itemsets: writing files is not allowed in the sandbox");
+    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    if (!f) return luaL_error(L, "mine.write_itemsets: cannot open %s for writing", path);
+    char msg[TG_MSG_LEN] = "";
+    int64_t n = 0;
+    tg_status s = tg_mining_write_itemsets(db, &o, f, &n, msg);
+    if (f != stdout && fclose(f) != 0 && s == TG_OK) s = tg_msg(msg, TG_ERR_IO, "mine.write_itemsets: %s: close failed", path);
+    if (s != TG_OK) return luaL_error(L, "%s", msg);
+    lua_pushinteger(L, n);
+    return 1;
+}
+
+static int m_count(lua_State *L)
+{
+    lua_pushinteger(L, tg_txdb_count(check_db(L, 1)));
+    return 1;
+}
+
+static int m_item_count(lua_State *L)
+{
+    lua_pushinteger(L, tg_txdb_item_count(check_db(L, 1)));
+    return 1;
+}
+
+static int m_gc(lua_State *L)
+{
+    ltxdb *u = luaL_checkudata(L, 1, TXDB_MT);
+    tg_txdb_free(&u->db);
+    return 0;
+}
+
+static int m_tostring(lua_State *L)
+{
+    ltxdb *u = luaL_checkudata(L, 1, TXDB_MT);
+    if (!u->db) lua_pushliteral(L, "tg.mine transactions (closed)");
+    else lua_pushfstring(L, "tg.mine transactions (%d transactions, %d items)", (int)tg_txdb_count(u->db),
+                         (int)tg_txdb_item_count(u->db));
+    return 1;
+}
+
+int tg_lua_i_open_mining(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        {"itemsets", m_itemsets}, {"write_itemsets", m_write_itemsets}, {"count", m_count},
+        {"item_count", m_item_count}, {"close", m_gc}, {NULL, NULL},
+    };
+    static const luaL_Reg meta[] = {
+        {"__gc", m_gc}, {"__close", m_gc}, {"__tostring", m_tostring}, {"__len", m_count}, {NULL, NULL},
+    };
+    luaL_newmetatable(L, TXDB_MT);
+    luaL_setfuncs(L, meta, 0);
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    static const luaL_Reg funcs[] = {
+        {"read_fimi", l_read_fimi}, {"transactions", l_transactions}, {NULL, NULL},
+    };
+    luaL_newlib(L, funcs);
+    return 1;
+}
