@@ -10,6 +10,8 @@
 #                data/networks/power.graphml; best of 5; results must agree
 #   pagerank     tg_graph_pagerank(0.85) vs Graph.pagerank(damping=0.85)
 #   louvain      tg_graph_louvain vs Graph.community_multilevel()
+#   fimi         frequent itemsets of the four FIMI runs of issue 5, written to a
+#                file, vs Borgelt's figures given in the issue (not in Debian)
 # Environment:
 #   BENCH_SCALE=0.1   shrink the generated graph (default 1: 1M nodes, 10M edges)
 #   BENCH_DATA=dir    where generated inputs go (default $BUILD/bench-data; never the repo)
@@ -73,6 +75,7 @@ step "$BIN/bench_betweenness" "$NET" "$DATA/betweenness-ours.txt" 5
 step $PY "$HERE/peer_igraph.py" betweenness "$NET" 5 "$DATA/betweenness-ours.txt"
 step "$BIN/bench_pagerank_louvain" "$NET" "$DATA/pagerank-ours.txt" 20
 step $PY "$HERE/peer_igraph.py" pagerank_louvain "$NET" 20 "$DATA/pagerank-ours.txt"
+step "$BIN/bench_fimi" data/fimi "$DATA/itemsets.txt" 3
 
 # ---- summary -----------------------------------------------------------------
 row() {   # name ours peer goal note
@@ -97,4 +100,8 @@ row "pagerank power" "$(get pagerank_ours)" "$(get pagerank_peer)" 1.1 \
     "max rel diff $(get pagerank_maxrel)"
 row "louvain power" "$(get louvain_ours)" "$(get louvain_peer)" 1.1 \
     "modularity $(get louvain_ours_q) vs $(get louvain_peer_q)"
+echo "== frequent itemsets, written to a file (peer = fastest of Borgelt's apriori/eclat/fpgrowth, figures from the issue)"
+for r in retail_0.01 t10i4d100k_0.01 mushroom_5 chess_60; do
+    row "fimi $r" "$(get fimi_${r}_ours)" "$(get fimi_${r}_peer)" 1.5 "$(get fimi_${r}_count) itemsets"
+done
 exit 0

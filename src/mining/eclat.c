@@ -1,10 +1,12 @@
 /* eclat.c: frequent itemsets by depth-first search over item covers
- * (Zaki 2000).  Items are recoded by ascending support (fewer, shorter
- * intersections); covers are sorted transaction-id lists when the data is
- * sparse and bitsets when it is dense (more than 1 item occurrence in 32
- * transaction slots), so each level costs a merge or an AND + popcount.
- * All per-level memory comes from one stack arena: no allocation per
- * itemset. */
+ * (Zaki 2000).  Items are recoded by ascending support.  On dense data
+ * (more than 1 item occurrence in 32 transaction slots) covers are bitsets
+ * and each extension costs an AND + popcount.  On sparse data covers are
+ * sorted transaction-id lists, and the extensions of a node are counted
+ * and their lists built by "occurrence deliver" (Uno et al., LCM, FIMI'04):
+ * one scan of the node's transactions instead of one list merge per
+ * candidate.  All per-level memory comes from one stack arena: no
+ * allocation per itemset. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +59,8 @@ typedef struct ext {
     void *cover;        /* int32_t tids[len] or uint64_t bits[words] */
 } ext;
 
+typedef int64_t (*and_count_fn)(const uint64_t *, const uint64_t *, uint64_t *, size_t);
+
 typedef struct search {
     int64_t min;
     int max_len;
@@ -68,41 +72,50 @@ typedef struct search {
     int64_t *by_size;
     int by_size_len;
     int32_t *prefix;
-    uint32_t *pairs;    /* supports of item pairs by rank (triangular), or NULL */
     int nf;
+    /* Sparse data: the transactions again, as ascending frequent-item
+     * ranks (for occurrence deliver), and per-rank scratch. */
+    const int64_t *hoff;
+    const int32_t *hrank;
+    const int32_t *item_of;     /* rank -> item */
+    int32_t *slot_of;           /* rank -> candidate slot, -1 when not a candidate */
+    and_count_fn and_count;
     arena mem;
     bool stop, nomem;
 } search;
 
-static int32_t intersect(const int32_t *a, int32_t na, const int32_t *b, int32_t nb, int32_t *out,
-                         int64_t min)
+/* AND two bitsets into out and count the bits.  The default build targets
+ * baseline x86-64, whose popcount is a library call: where the CPU has the
+ * POPCNT instruction, a copy compiled for it is used instead. */
+#define AND_COUNT_BODY                                  \
+    int64_t c = 0;                                      \
+    for (size_t w = 0; w < words; w++) {                \
+        uint64_t x = a[w] & b[w];                       \
+        out[w] = x;                                     \
+        c += __builtin_popcountll(x);                   \
+    }                                                   \
+    return c;
+
+static int64_t and_count_generic(const uint64_t *a, const uint64_t *b, uint64_t *out, size_t words)
 {
-    int32_t i = 0, j = 0, k = 0;
-    while (i < na && j < nb) {
-        /* Give up once even all remaining tids could not reach min. */
-        int32_t left = (na - i < nb - j ? na - i : nb - j);
-        if (k + left < min) return -1;
-        int32_t x = a[i], y = b[j];
-        if (x < y) i++;
-        else if (x > y) j++;
-        else {
-            out[k++] = x;
-            i++;
-            j++;
-        }
-    }
-    return k;
+    AND_COUNT_BODY
 }
 
-static int64_t and_count(const uint64_t *a, const uint64_t *b, uint64_t *out, size_t words)
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("popcnt")))
+static int64_t and_count_popcnt(const uint64_t *a, const uint64_t *b, uint64_t *out, size_t words)
 {
-    int64_t c = 0;
-    for (size_t w = 0; w < words; w++) {
-        uint64_t x = a[w] & b[w];
-        out[w] = x;
-        c += __builtin_popcountll(x);
-    }
-    return c;
+    AND_COUNT_BODY
+}
+#endif
+
+static and_count_fn pick_and_count(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("popcnt")) return and_count_popcnt;
+#endif
+    return and_count_generic;
 }
 
 static void report(search *s, int len, int64_t supp)
@@ -112,13 +125,11 @@ static void report(search *s, int len, int64_t supp)
     if (s->fn && s->fn(s->ud, s->prefix, len, supp)) s->stop = true;
 }
 
-/* Index of rank pair (i < j) in the triangular pair-support table. */
-static inline size_t pair_index(size_t i, size_t j, size_t nf) { return i * (2 * nf - i - 1) / 2 + (j - i - 1); }
-
-static void recurse(search *s, ext *xs, int n, int depth)
+/* Dense data: covers are bitsets of s->words words. */
+static void recurse_dense(search *s, ext *xs, int n, int depth)
 {
     for (int i = 0; i < n && !s->stop; i++) {
-        s->prefix[depth] = xs[i].item;
+        s->prefix[depth] = s->item_of[xs[i].item];
         report(s, depth + 1, xs[i].supp);
         if (s->stop || i + 1 == n || (s->max_len && depth + 1 >= s->max_len)) continue;
         arena_mark m = arena_save(&s->mem);
@@ -129,40 +140,80 @@ static void recurse(search *s, ext *xs, int n, int depth)
         }
         int k = 0;
         for (int j = i + 1; j < n; j++) {
-            /* At the top level, pair supports counted in one pass over the
-             * transactions skip the intersections that cannot succeed. */
-            if (depth == 0 && s->pairs && s->pairs[pair_index((size_t)i, (size_t)j, (size_t)s->nf)] < s->min)
-                continue;
-            if (s->dense) {
-                arena_mark before = arena_save(&s->mem);
-                uint64_t *bits = arena_alloc(&s->mem, sizeof *bits * s->words);
-                if (!bits) {
-                    s->nomem = s->stop = true;
-                    return;
-                }
-                int64_t c = and_count(xs[i].cover, xs[j].cover, bits, s->words);
-                if (c >= s->min) kids[k++] = (ext){xs[j].item, 0, c, bits};
-                else arena_restore(&s->mem, before);
-            } else {
-                int32_t cap = xs[i].len < xs[j].len ? xs[i].len : xs[j].len;
-                arena_mark before = arena_save(&s->mem);
-                int32_t *t = arena_alloc(&s->mem, sizeof *t * (size_t)(cap ? cap : 1));
+            arena_mark before = arena_save(&s->mem);
+            uint64_t *bits = arena_alloc(&s->mem, sizeof *bits * s->words);
+            if (!bits) {
+                s->nomem = s->stop = true;
+                return;
+            }
+            int64_t c = s->and_count(xs[i].cover, xs[j].cover, bits, s->words);
+            if (c >= s->min) kids[k++] = (ext){xs[j].item, 0, c, bits};
+            else arena_restore(&s->mem, before);
+        }
+        if (k > 0) recurse_dense(s, kids, k, depth + 1);
+        arena_restore(&s->mem, m);
+    }
+}
+
+/* Sparse data: covers are tid lists; ext.item holds the item's rank. */
+static void recurse_sparse(search *s, ext *xs, int n, int depth)
+{
+    for (int i = 0; i < n && !s->stop; i++) {
+        s->prefix[depth] = s->item_of[xs[i].item];
+        report(s, depth + 1, xs[i].supp);
+        if (s->stop || i + 1 == n || (s->max_len && depth + 1 >= s->max_len)) continue;
+        int nc = n - i - 1;
+        arena_mark m = arena_save(&s->mem);
+        int32_t *cnt = arena_alloc(&s->mem, sizeof *cnt * (size_t)nc);
+        ext *kids = arena_alloc(&s->mem, sizeof *kids * (size_t)nc);
+        if (!cnt || !kids) {
+            s->nomem = s->stop = true;
+            return;
+        }
+        for (int j = 0; j < nc; j++) {
+            s->slot_of[xs[i + 1 + j].item] = j;
+            cnt[j] = 0;
+        }
+        /* Count: the candidates are ranks above this item's, so each
+         * transaction is scanned from its end down to this rank. */
+        const int32_t *tids = xs[i].cover;
+        int32_t r = xs[i].item;
+        for (int32_t q = 0; q < xs[i].len; q++) {
+            const int32_t *lo = s->hrank + s->hoff[tids[q]], *it = s->hrank + s->hoff[tids[q] + 1];
+            while (it > lo && *--it > r) {
+                int32_t sl = s->slot_of[*it];
+                if (sl >= 0) cnt[sl]++;
+            }
+        }
+        /* Frequent candidates become children; slot_of now maps to them. */
+        int k = 0;
+        for (int j = 0; j < nc; j++) {
+            int32_t rank = xs[i + 1 + j].item;
+            if (cnt[j] >= s->min) {
+                int32_t *t = arena_alloc(&s->mem, sizeof *t * (size_t)cnt[j]);
                 if (!t) {
                     s->nomem = s->stop = true;
                     return;
                 }
-                int32_t c = intersect(xs[i].cover, xs[i].len, xs[j].cover, xs[j].len, t, s->min);
-                if (c >= s->min) {
-                    kids[k++] = (ext){xs[j].item, c, c, t};
-                    /* Give back what the list did not use. */
-                    s->mem.top->used -= (((size_t)cap * sizeof *t + 15) & ~(size_t)15) -
-                                        (((size_t)c * sizeof *t + 15) & ~(size_t)15);
-                } else {
-                    arena_restore(&s->mem, before);
+                kids[k] = (ext){rank, 0, cnt[j], t};
+                s->slot_of[rank] = k++;
+            } else {
+                s->slot_of[rank] = -1;
+            }
+        }
+        if (k > 0) {
+            /* Deliver: append each transaction to its children's lists
+             * (in ascending tid order, as the parent's list is). */
+            for (int32_t q = 0; q < xs[i].len; q++) {
+                const int32_t *lo = s->hrank + s->hoff[tids[q]], *it = s->hrank + s->hoff[tids[q] + 1];
+                while (it > lo && *--it > r) {
+                    int32_t sl = s->slot_of[*it];
+                    if (sl >= 0) ((int32_t *)kids[sl].cover)[kids[sl].len++] = tids[q];
                 }
             }
         }
-        if (k > 0) recurse(s, kids, k, depth + 1);
+        for (int j = 0; j < nc; j++) s->slot_of[xs[i + 1 + j].item] = -1;
+        if (k > 0) recurse_sparse(s, kids, k, depth + 1);
         arena_restore(&s->mem, m);
     }
 }
@@ -193,6 +244,8 @@ tg_status tg_mining_itemsets(const tg_txdb *db, const tg_itemset_opts *o, tg_ite
     freq_item *fi = tg_malloc(sizeof *fi * ((size_t)db->nitems + 1));
     int32_t *rank = tg_malloc(sizeof *rank * ((size_t)db->nitems + 1));
     ext *top = NULL;
+    int32_t *item_of = NULL, *hrank = NULL, *slot_of = NULL;
+    int64_t *hoff = NULL;
     tg_status st = TG_OK;
     if (!supp || !fi || !rank) goto nomem;
     for (int64_t k = 0; k < db->nitems_total; k++) supp[db->items[k]]++;
@@ -211,50 +264,57 @@ tg_status tg_mining_itemsets(const tg_txdb *db, const tg_itemset_opts *o, tg_ite
      * grid: a bitset then costs less than a tid list. */
     s.dense = nf > 0 && (double)occ * 32.0 > (double)nf * (double)db->ntx;
     s.words = (size_t)((db->ntx + 63) / 64);
+    s.and_count = pick_and_count();
     s.prefix = arena_alloc(&s.mem, sizeof *s.prefix * ((size_t)nf + 1));
+    item_of = tg_malloc(sizeof *item_of * ((size_t)nf + 1));
     top = tg_malloc(sizeof *top * ((size_t)nf + 1));
-    if (!s.prefix || !top) goto nomem;
-    for (int r = 0; r < nf; r++) {
-        top[r] = (ext){fi[r].item, s.dense ? 0 : (int32_t)fi[r].supp, fi[r].supp, NULL};
-        top[r].cover = s.dense ? arena_alloc(&s.mem, sizeof(uint64_t) * s.words)
-                               : arena_alloc(&s.mem, sizeof(int32_t) * (size_t)fi[r].supp);
-        if (!top[r].cover) goto nomem;
-        if (s.dense) memset(top[r].cover, 0, sizeof(uint64_t) * s.words);
-        top[r].len = 0;
-    }
-    for (int64_t t = 0; t < db->ntx; t++)
-        for (int64_t k = db->off[t]; k < db->off[t + 1]; k++) {
-            int32_t r = rank[db->items[k]];
-            if (r < 0) continue;
-            if (s.dense) ((uint64_t *)top[r].cover)[t >> 6] |= (uint64_t)1 << (t & 63);
-            else ((int32_t *)top[r].cover)[top[r].len++] = (int32_t)t;
-        }
-    /* Pair supports for sparse data (up to 256 MB of counters): one pass
-     * over the transactions instead of nf^2 / 2 list merges. */
-    size_t npairs = (size_t)nf * (size_t)(nf > 0 ? nf - 1 : 0) / 2;
-    s.nf = nf;
-    if (!s.dense && nf > 1 && npairs <= ((size_t)64 << 20)) {
-        s.pairs = tg_calloc(npairs, sizeof *s.pairs);
-        int32_t *ranks = tg_malloc(sizeof *ranks * ((size_t)nf + 1));
-        if (!s.pairs || !ranks) {
-            tg_free(ranks);
-            goto nomem;
-        }
-        for (int64_t t = 0; t < db->ntx; t++) {
-            int m = 0;
-            for (int64_t k = db->off[t]; k < db->off[t + 1]; k++)
-                if (rank[db->items[k]] >= 0) ranks[m++] = rank[db->items[k]];
-            for (int a = 0; a < m; a++)
-                for (int b = 0; b < m; b++)
-                    if (ranks[a] < ranks[b]) s.pairs[pair_index((size_t)ranks[a], (size_t)ranks[b], (size_t)nf)]++;
-        }
-        tg_free(ranks);
-    }
+    if (!s.prefix || !top || !item_of) goto nomem;
     if (db->ntx > INT32_MAX) {
         st = tg_msg(msg, TG_ERR_LIMIT, "%s: more than 2^31 transactions", fn_name);
         goto done;
     }
-    recurse(&s, top, nf, 0);
+    for (int r = 0; r < nf; r++) {
+        item_of[r] = fi[r].item;
+        top[r] = (ext){r, 0, fi[r].supp, NULL};
+        top[r].cover = s.dense ? arena_alloc(&s.mem, sizeof(uint64_t) * s.words)
+                               : arena_alloc(&s.mem, sizeof(int32_t) * (size_t)fi[r].supp);
+        if (!top[r].cover) goto nomem;
+        if (s.dense) memset(top[r].cover, 0, sizeof(uint64_t) * s.words);
+    }
+    s.item_of = item_of;
+    if (!s.dense) {
+        hoff = tg_malloc(sizeof *hoff * ((size_t)db->ntx + 1));
+        hrank = tg_malloc(sizeof *hrank * ((size_t)occ + 1));
+        slot_of = tg_malloc(sizeof *slot_of * ((size_t)nf + 1));
+        if (!hoff || !hrank || !slot_of) goto nomem;
+        for (int r = 0; r < nf; r++) slot_of[r] = -1;
+        s.hoff = hoff;
+        s.hrank = hrank;
+        s.slot_of = slot_of;
+    }
+    int64_t h = 0;
+    for (int64_t t = 0; t < db->ntx; t++) {
+        if (hoff) hoff[t] = h;
+        for (int64_t k = db->off[t]; k < db->off[t + 1]; k++) {
+            int32_t r = rank[db->items[k]];
+            if (r < 0) continue;
+            if (s.dense) {
+                ((uint64_t *)top[r].cover)[t >> 6] |= (uint64_t)1 << (t & 63);
+            } else {
+                ((int32_t *)top[r].cover)[top[r].len++] = (int32_t)t;
+                /* Insertion into the transaction's ascending rank list. */
+                int64_t at = h++;
+                while (at > hoff[t] && hrank[at - 1] > r) {
+                    hrank[at] = hrank[at - 1];
+                    at--;
+                }
+                hrank[at] = r;
+            }
+        }
+    }
+    if (hoff) hoff[db->ntx] = h;
+    if (s.dense) recurse_dense(&s, top, nf, 0);
+    else recurse_sparse(&s, top, nf, 0);
     if (s.nomem) goto nomem;
     if (count) *count = s.count;
     goto done;
@@ -265,7 +325,10 @@ done:
     tg_free(fi);
     tg_free(rank);
     tg_free(top);
-    tg_free(s.pairs);
+    tg_free(item_of);
+    tg_free(hoff);
+    tg_free(hrank);
+    tg_free(slot_of);
     arena_free(&s.mem);
     return st;
 }
