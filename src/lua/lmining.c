@@ -4,6 +4,7 @@
  *   local r  = db:itemsets{min_support = 0.1, count = true}  -- {transactions, itemsets, by_size}
  *   local l  = db:itemsets{min_support = 5, max_len = 3}    -- {{items = {...}, support = n}, ...}
  *   db:write_itemsets("out.txt", {min_support = 0.1})
+ *   local rs = db:rules{min_support = 1, min_confidence = 0.6}
  *
  * min_support is a percentage of the transactions (as the FIMI tools and
  * the issue's figures use); min_count gives an absolute count instead. */
@@ -178,6 +179,128 @@ static int m_write_itemsets(lua_State *L)
     return 1;
 }
 
+/* Item indices for a list of item names in the options table (Lua scratch),
+ * or NULL when the field is absent. */
+static int32_t *item_list(lua_State *L, int idx, const char *key, const tg_txdb *db, int *n)
+{
+    *n = 0;
+    if (tg_lua_i_rawfield(L, idx, key) == LUA_TNIL) {
+        lua_pop(L, 1);
+        return NULL;
+    }
+    if (!lua_istable(L, -1)) luaL_argerror(L, idx, lua_pushfstring(L, "field '%s' must be a list of items", key));
+    int k = (int)lua_rawlen(L, -1);
+    int32_t *v = lua_newuserdatauv(L, sizeof *v * (size_t)(k ? k : 1), 0);
+    lua_insert(L, -2);   /* keep the scratch below the list; both stay on the stack */
+    for (int i = 0; i < k; i++) {
+        lua_rawgeti(L, -1, i + 1);
+        const char *name = lua_tostring(L, -1);
+        v[i] = name ? tg_txdb_item_index(db, name) : -1;
+        if (v[i] < 0)
+            luaL_argerror(L, idx, lua_pushfstring(L, "field '%s': no item '%s' in the transactions", key,
+                                                  name ? name : luaL_typename(L, -1)));
+        lua_pop(L, 1);
+    }
+    *n = k;
+    return v;
+}
+
+typedef struct rule_gather {
+    int32_t *items;     /* body then head of each rule */
+    int32_t *nb, *nh;
+    int64_t *supp;
+    double *meas;       /* confidence, lift, leverage, conviction */
+    int64_t n, used, total;
+} rule_gather;
+
+static int rule_size(void *ud, const tg_rule *r)
+{
+    rule_gather *g = ud;
+    g->total += r->nbody + r->nhead;
+    g->n++;
+    return 0;
+}
+
+static int rule_copy(void *ud, const tg_rule *r)
+{
+    rule_gather *g = ud;
+    memcpy(g->items + g->used, r->body, sizeof *r->body * (size_t)r->nbody);
+    memcpy(g->items + g->used + r->nbody, r->head, sizeof *r->head * (size_t)r->nhead);
+    g->used += r->nbody + r->nhead;
+    g->nb[g->n] = r->nbody;
+    g->nh[g->n] = r->nhead;
+    g->supp[g->n] = r->support;
+    double *m = g->meas + 4 * g->n++;
+    m[0] = r->confidence, m[1] = r->lift, m[2] = r->leverage, m[3] = r->conviction;
+    return 0;
+}
+
+static void push_names(lua_State *L, const tg_txdb *db, const int32_t *it, int n)
+{
+    lua_createtable(L, n, 0);
+    for (int k = 0; k < n; k++) {
+        lua_pushstring(L, tg_txdb_item_name(db, it[k]));
+        lua_rawseti(L, -2, k + 1);
+    }
+}
+
+/* db:rules{min_support = | min_count =, min_confidence = 0, min_lift = 0,
+ *          max_len = 0, max_head = 1, heads = {...}, bodies = {...}}
+ * -> {{body = {...}, head = {...}, support =, confidence =, lift =,
+ *      leverage =, conviction =}, ...} grouped by itemset (sort as needed). */
+static int m_rules(lua_State *L)
+{
+    static const char *const opts[] = {"min_support", "min_count", "min_confidence", "min_lift",
+                                       "max_len", "max_head", "heads", "bodies", NULL};
+    tg_txdb *db = check_db(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    double pct = tg_lua_i_opt_number(L, 2, "min_support", -1);
+    long long cnt = tg_lua_i_opt_integer(L, 2, "min_count", -1);
+    if ((pct < 0) == (cnt < 0)) luaL_argerror(L, 2, "give exactly one of min_support (percent) and min_count");
+    if (pct >= 0 && !(pct > 0 && pct <= 100)) luaL_argerror(L, 2, "min_support must be in (0, 100]");
+    if (cnt == 0) luaL_argerror(L, 2, "min_count must be >= 1");
+    tg_rule_opts o = {0};
+    o.min_count = cnt > 0 ? cnt : tg_mining_min_count(pct, tg_txdb_count(db));
+    o.min_confidence = tg_lua_i_opt_number(L, 2, "min_confidence", 0);
+    o.min_lift = tg_lua_i_opt_number(L, 2, "min_lift", 0);
+    long long ml = tg_lua_i_opt_integer(L, 2, "max_len", 0), mh = tg_lua_i_opt_integer(L, 2, "max_head", 1);
+    if (ml < 0 || ml > 64) luaL_argerror(L, 2, "max_len must be in 0..64 (0: no limit)");
+    if (mh < 1 || mh > 63) luaL_argerror(L, 2, "max_head must be in 1..63");
+    o.max_len = (int)ml;
+    o.max_head = (int)mh;
+    o.heads = item_list(L, 2, "heads", db, &o.nheads);
+    o.bodies = item_list(L, 2, "bodies", db, &o.nbodies);
+    char msg[TG_MSG_LEN] = "";
+    rule_gather g = {0};
+    if (tg_mining_rules(db, &o, rule_size, &g, NULL, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    int64_t n = g.n, total = g.total;
+    g = (rule_gather){0};
+    g.items = lua_newuserdatauv(L, sizeof *g.items * (size_t)(total ? total : 1), 0);
+    g.nb = lua_newuserdatauv(L, sizeof *g.nb * (size_t)(n ? n : 1), 0);
+    g.nh = lua_newuserdatauv(L, sizeof *g.nh * (size_t)(n ? n : 1), 0);
+    g.supp = lua_newuserdatauv(L, sizeof *g.supp * (size_t)(n ? n : 1), 0);
+    g.meas = lua_newuserdatauv(L, sizeof *g.meas * 4 * (size_t)(n ? n : 1), 0);
+    if (tg_mining_rules(db, &o, rule_copy, &g, NULL, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    static const char *const names[] = {"confidence", "lift", "leverage", "conviction"};
+    lua_createtable(L, (int)(n < INT32_MAX ? n : INT32_MAX), 0);
+    for (int64_t i = 0, at = 0; i < g.n; at += g.nb[i] + g.nh[i], i++) {
+        lua_createtable(L, 0, 7);
+        push_names(L, db, g.items + at, g.nb[i]);
+        lua_setfield(L, -2, "body");
+        push_names(L, db, g.items + at + g.nb[i], g.nh[i]);
+        lua_setfield(L, -2, "head");
+        lua_pushinteger(L, g.supp[i]);
+        lua_setfield(L, -2, "support");
+        for (int k = 0; k < 4; k++) {
+            lua_pushnumber(L, g.meas[4 * i + k]);
+            lua_setfield(L, -2, names[k]);
+        }
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
 static int m_count(lua_State *L)
 {
     lua_pushinteger(L, tg_txdb_count(check_db(L, 1)));
@@ -209,7 +332,8 @@ static int m_tostring(lua_State *L)
 int tg_lua_i_open_mining(lua_State *L)
 {
     static const luaL_Reg methods[] = {
-        {"itemsets", m_itemsets}, {"write_itemsets", m_write_itemsets}, {"count", m_count},
+        {"itemsets", m_itemsets}, {"write_itemsets", m_write_itemsets}, {"rules", m_rules},
+        {"count", m_count},
         {"item_count", m_item_count}, {"close", m_gc}, {NULL, NULL},
     };
     static const luaL_Reg meta[] = {

@@ -63,4 +63,43 @@ tg_status tg_mining_itemsets(const tg_txdb *db, const tg_itemset_opts *opts, tg_
 tg_status tg_mining_write_itemsets(const tg_txdb *db, const tg_itemset_opts *opts, FILE *f,
                                    int64_t *count, char *msg);
 
+/* ---- association rules -------------------------------------------------- */
+
+typedef struct tg_rule_opts {
+    int64_t min_count;          /* minimum support of body + head (>= 1) */
+    int max_len;                /* longest body + head; 0 = no limit */
+    double min_confidence;      /* in [0, 1] */
+    double min_lift;            /* 0 = no filter */
+    int max_head;               /* longest head; 0 means 1 */
+    /* Optional filters (NULL = any): a rule is kept only if every head
+     * item is in `heads`, and its body holds at least one of `bodies`.
+     * Each is an array of item indices of length nheads / nbodies. */
+    const int32_t *heads;
+    int nheads;
+    const int32_t *bodies;
+    int nbodies;
+} tg_rule_opts;
+
+typedef struct tg_rule {
+    const int32_t *body;        /* item indices, ascending */
+    int nbody;
+    const int32_t *head;
+    int nhead;
+    int64_t support;            /* transactions holding body and head */
+    int64_t body_support, head_support;
+    double confidence;          /* support / body_support */
+    double lift;                /* confidence / (head_support / N) */
+    double leverage;            /* support/N - body_support/N * head_support/N */
+    double conviction;          /* (1 - head_support/N) / (1 - confidence); inf at 1 */
+} tg_rule;
+
+typedef int (*tg_rule_fn)(void *ud, const tg_rule *rule);
+
+/* Every rule body -> head (disjoint, both non-empty) whose union is a
+ * frequent itemset and which passes the filters.  Rules come grouped by
+ * their itemset, in no further order.  *count (may be NULL) receives the
+ * number of rules. */
+tg_status tg_mining_rules(const tg_txdb *db, const tg_rule_opts *opts, tg_rule_fn fn, void *ud,
+                          int64_t *count, char *msg);
+
 #endif

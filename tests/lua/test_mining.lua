@@ -47,3 +47,89 @@ T.test("errors", function()
   code, _, err = T.run(P .. " mine /nonexistent.dat --min-support 1 --count")
   T.eq(code, 1, "missing file"); T.truthy(err:find("/nonexistent.dat: cannot open", 1, true), err)
 end)
+
+-- Rules against a brute force written here: every frequent itemset Z
+-- (counted by scanning the transactions) and every head H of Z with at
+-- most two items gives body Z\H -> H; measures from the definitions.
+T.test("association rules equal a brute-force enumeration", function()
+  local rng = 12345
+  local function rand() rng = (rng * 1103515245 + 12345) % 2147483648; return rng / 2147483648 end
+  local names = {"pump", "valve", "turbine", "hx", "magnet", "sensor", "heater"}
+  local tx = {}
+  for t = 1, 120 do
+    local row = {}
+    for i, n in ipairs(names) do if rand() < 0.2 + 0.08 * i then row[#row + 1] = n end end
+    tx[t] = row
+  end
+  local function support(set)
+    local c = 0
+    for _, row in ipairs(tx) do
+      local has = {}
+      for _, x in ipairs(row) do has[x] = true end
+      local all = true
+      for _, x in ipairs(set) do all = all and has[x] end
+      if all then c = c + 1 end
+    end
+    return c
+  end
+  local min, minconf, N = 15, 0.55, #tx
+  local want = {}
+  for mask = 1, (1 << #names) - 1 do
+    local z = {}
+    for i = 1, #names do if mask & (1 << (i - 1)) ~= 0 then z[#z + 1] = names[i] end end
+    local sz = support(z)
+    if #z >= 2 and sz >= min then
+      for hm = 1, (1 << #z) - 2 do
+        local head, body = {}, {}
+        for i = 1, #z do if hm & (1 << (i - 1)) ~= 0 then head[#head + 1] = z[i] else body[#body + 1] = z[i] end end
+        if #head <= 2 then
+          local sb, sh = support(body), support(head)
+          local conf = sz / sb
+          if conf >= minconf then
+            table.sort(body); table.sort(head)
+            want[table.concat(body, ",") .. "->" .. table.concat(head, ",")] =
+              {sz, conf, conf / (sh / N), sz / N - (sb / N) * (sh / N)}
+          end
+        end
+      end
+    end
+  end
+  local db = tg.mine.transactions(tx)
+  local got = db:rules{min_count = min, min_confidence = minconf, max_head = 2}
+  local n = 0
+  for _ in pairs(want) do n = n + 1 end
+  T.eq(#got, n, "number of rules")
+  for _, r in ipairs(got) do
+    table.sort(r.body); table.sort(r.head)
+    local key = table.concat(r.body, ",") .. "->" .. table.concat(r.head, ",")
+    local w = want[key]
+    T.truthy(w, "unexpected rule " .. key)
+    T.eq(r.support, w[1], key .. " support")
+    T.near(r.confidence, w[2], 1e-12, key .. " confidence")
+    T.near(r.lift, w[3], 1e-12, key .. " lift")
+    T.near(r.leverage, w[4], 1e-12, key .. " leverage")
+  end
+  -- Filters: heads restricted to one item, bodies must hold one of a set.
+  for _, r in ipairs(db:rules{min_count = min, min_confidence = minconf, heads = {"magnet"}, bodies = {"pump"}}) do
+    T.eq(#r.head, 1, "one head item"); T.eq(r.head[1], "magnet", "head filter")
+    local has = false
+    for _, b in ipairs(r.body) do has = has or b == "pump" end
+    T.truthy(has, "body filter")
+  end
+  T.raises(function() db:rules{min_count = 2, heads = {"nope"}} end, "no item 'nope' in the transactions")
+end)
+
+T.test("twingraph mine --rules", function()
+  local code, out, err = T.run(P .. " mine " .. R .. "/data/fimi/chess.dat.gz --min-support 95 --rules --min-confidence 0.99 --json")
+  T.eq(code, 0, "exit " .. err)
+  local rules = tg.json.decode(out)
+  T.truthy(#rules > 0, "some rules")
+  local db = tg.mine.read_fimi(R .. "/data/fimi/chess.dat.gz")
+  T.eq(#rules, #db:rules{min_support = 95, min_confidence = 0.99}, "same as the Lua API")
+  for k = 2, #rules do T.truthy(rules[k - 1].confidence >= rules[k].confidence, "sorted by confidence") end
+  code, out = T.run(P .. " mine " .. R .. "/data/fimi/chess.dat.gz --min-support 95 --rules --min-confidence 0.99")
+  T.eq(code, 0, "csv exit")
+  T.eq(out:match("^[^\n]*"), "body,head,support,confidence,lift,leverage,conviction", "csv header")
+  code = T.run(P .. " mine x.dat --min-support 5 --min-confidence 0.5")
+  T.eq(code, 2, "--min-confidence without --rules")
+end)

@@ -1,12 +1,15 @@
 -- Frequent itemsets of a transaction file (FIMI .dat, optionally gzipped).
 local cliargs = require("cliargs")
 local spec = {
-  usage = "twingraph mine FILE --min-support PCT [--max-len K] [--count] [--output FILE] [--json]",
+  usage = "twingraph mine FILE --min-support PCT [--max-len K] [--count | --rules --min-confidence C] [--output FILE] [--json]",
   about = [[Mines the frequent itemsets of FILE, one transaction a line with items
 separated by blanks (FIMI format; .gz is read directly).  The minimum support
 count is ceil(PCT/100 x transactions).  Without --count, itemsets are written
 one a line as "a b c (support)" to --output (default: standard output).
-With --count --json it prints {"transactions", "itemsets", "by_size"}.]],
+With --count --json it prints {"transactions", "itemsets", "by_size"}.
+With --rules it prints association rules body -> head (support counted as
+body plus head) as CSV (body,head,support,confidence,lift,leverage,
+conviction; items joined by spaces), or as a JSON list with --json.]],
   positional = {"FILE"},
   options = {
     {"--min-support", "PCT", "minimum support in percent of the transactions", number = true},
@@ -14,6 +17,10 @@ With --count --json it prints {"transactions", "itemsets", "by_size"}.]],
     {"--format", "F", "input format: fimi (the only one so far)"},
     {"--count", nil, "count the itemsets (by size) instead of writing them"},
     {"--output", "FILE", "where itemsets are written (default: standard output)"},
+    {"--rules", nil, "association rules instead of itemsets"},
+    {"--min-confidence", "C", "rules: minimum confidence in [0, 1] (default 0.5)", number = true},
+    {"--min-lift", "L", "rules: minimum lift (default 0)", number = true},
+    {"--max-head", "K", "rules: most items in a head (default 1)", number = true},
     {"--json", nil, "print one JSON object (with --count, or a summary after --output)"},
   },
 }
@@ -26,7 +33,14 @@ if a.max_len and (a.max_len < 1 or a.max_len > 64 or math.type(a.max_len) ~= "in
   cliargs.fail(spec, "--max-len must be an integer in 1..64")
 end
 if a.format and a.format ~= "fimi" then cliargs.fail(spec, "unknown --format '%s' (fimi)", a.format) end
-if a.json and not a.count and not a.output then
+if a.count and a.rules then cliargs.fail(spec, "--count and --rules exclude each other") end
+if (a.min_confidence or a.min_lift or a.max_head) and not a.rules then
+  cliargs.fail(spec, "--min-confidence, --min-lift and --max-head go with --rules")
+end
+if a.min_confidence and not (a.min_confidence >= 0 and a.min_confidence <= 1) then
+  cliargs.fail(spec, "--min-confidence must be in [0, 1]")
+end
+if a.json and not a.count and not a.output and not a.rules then
   cliargs.fail(spec, "--json needs --count or --output (itemsets would mix with the JSON)")
 end
 
@@ -36,6 +50,30 @@ cliargs.run(function()
   local t1 = tg.clock()
   local opts = {min_support = a.min_support, max_len = a.max_len}
   local r
+  if a.rules then
+    local rules = db:rules{min_support = a.min_support, max_len = a.max_len,
+                           min_confidence = a.min_confidence or 0.5, min_lift = a.min_lift,
+                           max_head = a.max_head and math.tointeger(a.max_head) or 1}
+    table.sort(rules, function(x, y)
+      if x.confidence ~= y.confidence then return x.confidence > y.confidence end
+      if x.support ~= y.support then return x.support > y.support end
+      return table.concat(x.body, " ") .. "|" .. table.concat(x.head, " ") <
+             table.concat(y.body, " ") .. "|" .. table.concat(y.head, " ")
+    end)
+    if a.json then
+      print(tg.json.encode(rules))
+    else
+      local out = a.output and assert(io.open(a.output, "w")) or io.stdout
+      out:write("body,head,support,confidence,lift,leverage,conviction\n")
+      for _, x in ipairs(rules) do
+        out:write(("%s,%s,%d,%.6f,%.6f,%.6f,%s\n"):format(table.concat(x.body, " "), table.concat(x.head, " "),
+          x.support, x.confidence, x.lift, x.leverage,
+          x.conviction == math.huge and "inf" or ("%.6f"):format(x.conviction)))
+      end
+      if out ~= io.stdout then out:close() end
+    end
+    return
+  end
   if a.count then
     opts.count = true
     r = db:itemsets(opts)
