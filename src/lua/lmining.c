@@ -44,6 +44,55 @@ static int l_read_fimi(lua_State *L)
     return 1;
 }
 
+/* tg.mine.read_events(path, {window = seconds, mode = "fixed"|"sliding",
+ *                      item = "component:event"|"component"|"event",
+ *                      bad = "fail"|"skip"}) -> db, report
+ * report = {rows=, events=, skipped=, first_bad_line=, first_bad=} */
+static int l_read_events(lua_State *L)
+{
+    static const char *const opts[] = {"window", "mode", "item", "bad", NULL};
+    static const char *const modes[] = {"fixed", "sliding", NULL};
+    static const char *const items[] = {"component:event", "component", "event", NULL};
+    static const char *const bads[] = {"fail", "skip", NULL};
+    const char *path = luaL_checkstring(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_event_opts o = {0};
+    o.window = tg_lua_i_opt_number(L, 2, "window", 0);
+    if (!(o.window > 0)) luaL_argerror(L, 2, "field 'window' (seconds) must be > 0");
+    const char *m = tg_lua_i_opt_string(L, 2, "mode", "fixed"), *it = tg_lua_i_opt_string(L, 2, "item", "component:event"),
+               *b = tg_lua_i_opt_string(L, 2, "bad", "fail");
+    int mi = -1, ii = -1, bi = -1;
+    for (int k = 0; modes[k]; k++) if (strcmp(m, modes[k]) == 0) mi = k;
+    for (int k = 0; items[k]; k++) if (strcmp(it, items[k]) == 0) ii = k;
+    for (int k = 0; bads[k]; k++) if (strcmp(b, bads[k]) == 0) bi = k;
+    if (mi < 0) luaL_argerror(L, 2, "field 'mode' must be 'fixed' or 'sliding'");
+    if (ii < 0) luaL_argerror(L, 2, "field 'item' must be 'component:event', 'component' or 'event'");
+    if (bi < 0) luaL_argerror(L, 2, "field 'bad' must be 'fail' or 'skip'");
+    o.mode = (tg_window)mi;
+    o.item = (tg_item_kind)ii;
+    o.skip_bad = bi == 1;
+    tg_event_report *rep = lua_newuserdatauv(L, sizeof *rep, 0);
+    char msg[TG_MSG_LEN] = "";
+    tg_txdb *db = NULL;
+    if (tg_txdb_read_events(path, &o, &db, rep, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    push_db(L, &db);
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, rep->rows);
+    lua_setfield(L, -2, "rows");
+    lua_pushinteger(L, rep->events);
+    lua_setfield(L, -2, "events");
+    lua_pushinteger(L, rep->skipped);
+    lua_setfield(L, -2, "skipped");
+    if (rep->first_bad_line) {
+        lua_pushinteger(L, rep->first_bad_line);
+        lua_setfield(L, -2, "first_bad_line");
+        lua_pushstring(L, rep->first_bad);
+        lua_setfield(L, -2, "first_bad");
+    }
+    return 2;
+}
+
 /* tg.mine.transactions{{"a", "b"}, {"b"}, ...}: items are strings (or
  * numbers, taken as their text). */
 static int l_transactions(lua_State *L)
@@ -345,7 +394,8 @@ int tg_lua_i_open_mining(lua_State *L)
     lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
     static const luaL_Reg funcs[] = {
-        {"read_fimi", l_read_fimi}, {"transactions", l_transactions}, {NULL, NULL},
+        {"read_fimi", l_read_fimi}, {"read_events", l_read_events}, {"transactions", l_transactions},
+        {NULL, NULL},
     };
     luaL_newlib(L, funcs);
     return 1;

@@ -27,6 +27,34 @@ tg_status tg_txdb_add(tg_txdb *db, int n, const char *const *items, char *msg);
  * .gz are decompressed on the fly.  Errors name the file and line. */
 tg_status tg_txdb_read_fimi(const char *path, tg_txdb **db /* OUT */, char *msg);
 
+/* Event logs: CSV with a header naming at least the columns timestamp,
+ * component and event (any order, case-insensitive; more columns such as
+ * severity are allowed), rows in any time order.  Timestamps are epoch
+ * seconds or ISO-8601 (2026-01-02T03:04:05[.fff][Z|+hh:mm], or a space
+ * for the T; no zone means UTC). */
+typedef enum tg_window { TG_WINDOW_FIXED = 0, TG_WINDOW_SLIDING = 1 } tg_window;
+typedef enum tg_item_kind { TG_ITEM_COMPONENT_EVENT = 0, TG_ITEM_COMPONENT = 1, TG_ITEM_EVENT = 2 } tg_item_kind;
+
+typedef struct tg_event_opts {
+    double window;          /* seconds (> 0) */
+    tg_window mode;         /* FIXED: [k w, (k+1) w); SLIDING: one transaction per
+                               event, holding the events in [t, t + w) */
+    tg_item_kind item;      /* "component:event" (default), "component" or "event" */
+    bool skip_bad;          /* true: skip bad rows and count them; false: fail */
+} tg_event_opts;
+
+typedef struct tg_event_report {
+    int64_t rows, events, skipped;      /* data rows read, used, skipped */
+    long first_bad_line;                /* 0 if none */
+    char first_bad[TG_MSG_LEN];         /* why that row was bad */
+} tg_event_report;
+
+tg_status tg_txdb_read_events(const char *path, const tg_event_opts *opts, tg_txdb **db /* OUT */,
+                              tg_event_report *report /* OUT, may be NULL */, char *msg);
+/* Seconds since the epoch (UTC) of an ISO-8601 or numeric timestamp of
+ * len bytes; false if malformed. */
+bool tg_mining_parse_time(const char *s, size_t len, double *out);
+
 int64_t tg_txdb_count(const tg_txdb *db);          /* transactions */
 int32_t tg_txdb_item_count(const tg_txdb *db);     /* distinct items */
 const char *tg_txdb_item_name(const tg_txdb *db, int32_t item);

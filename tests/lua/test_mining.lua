@@ -133,3 +133,26 @@ T.test("twingraph mine --rules", function()
   code = T.run(P .. " mine x.dat --min-support 5 --min-confidence 0.5")
   T.eq(code, 2, "--min-confidence without --rules")
 end)
+
+T.test("event logs into windowed transactions", function()
+  local path = R .. "/tests/mining/files/events_small.csv"
+  -- Times (UTC): C1 00:00:05, CC1 00:01:00, HX 00:01:40 (epoch 1767225700),
+  -- C1 00:20:00, CC1 at 00:22+01:00 = 23:22 the day before; line 6 has a
+  -- bad timestamp, line 8 a 30 February.
+  T.raises(function() tg.mine.read_events(path, {window = 600}) end,
+           "events_small.csv:6: timestamp 'bad' is neither epoch seconds nor ISO-8601")
+  local db, rep = tg.mine.read_events(path, {window = 600, bad = "skip"})
+  T.eq(rep.rows, 7, "rows"); T.eq(rep.events, 5, "events"); T.eq(rep.skipped, 2, "skipped")
+  T.eq(rep.first_bad_line, 6, "first bad line")
+  -- Fixed 10-minute windows: {CC1} (23:20), {C1, CC1, HX} (00:00), {C1} (00:20).
+  T.eq(#db, 3, "fixed windows")
+  local sup = {}
+  for _, s in ipairs(db:itemsets{min_count = 1}) do table.sort(s.items); sup[table.concat(s.items, " ")] = s.support end
+  T.eq(sup["C1:trip"], 2, "C1"); T.eq(sup["CC1:trip"], 2, "CC1"); T.eq(sup["C1:trip CC1:trip HX:alarm"], 1, "triple")
+  -- Sliding 10 minutes: one transaction per event.
+  local sl = tg.mine.read_events(path, {window = 600, mode = "sliding", bad = "skip", item = "component"})
+  T.eq(#sl, 5, "one window per event")
+  T.eq(#sl:itemsets{min_count = 1, max_len = 1}, 3, "items by component")
+  T.raises(function() tg.mine.read_events(path, {window = 0}) end, "must be > 0")
+  T.raises(function() tg.mine.read_events(path, {window = 60, mode = "tumbling"}) end, "'fixed' or 'sliding'")
+end)

@@ -1,0 +1,276 @@
+/* events.c: event logs (CSV) into transactions by time windows.  Rows are
+ * parsed into (time, item) pairs, sorted by time, then cut into fixed
+ * windows or one sliding window per event.  A bad row is never dropped
+ * silently: the policy is to fail with its line, or to skip it and count
+ * it in the report. */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "mining_internal.h"
+
+static bool digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i])) return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool tg_mining_parse_time(const char *s, size_t len, double *out)
+{
+    while (len && isspace((unsigned char)*s)) s++, len--;
+    while (len && isspace((unsigned char)s[len - 1])) len--;
+    if (len == 0 || len > 63) return false;
+    char buf[64];
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    /* Epoch seconds: a plain number. */
+    /* Epoch seconds: a plain number (an ISO date stops strtod at its '-'). */
+    char *end;
+    double v = strtod(buf, &end);
+    if (end != buf && *end == '\0') {
+        if (!isfinite(v)) return false;
+        *out = v;
+        return true;
+    }
+    /* YYYY-MM-DD[T ]hh:mm:ss[.fff][Z|+hh:mm|-hh:mm] */
+    int Y, M, D, h, m, sec;
+    if (len < 19 || !digits(buf, 4, &Y) || buf[4] != '-' || !digits(buf + 5, 2, &M) || buf[7] != '-' ||
+        !digits(buf + 8, 2, &D) || (buf[10] != 'T' && buf[10] != ' ') || !digits(buf + 11, 2, &h) ||
+        buf[13] != ':' || !digits(buf + 14, 2, &m) || buf[16] != ':' || !digits(buf + 17, 2, &sec))
+        return false;
+    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60) return false;
+    const char *p = buf + 19;
+    double frac = 0;
+    if (*p == '.') {
+        double scale = 0.1;
+        p++;
+        if (!isdigit((unsigned char)*p)) return false;
+        while (isdigit((unsigned char)*p)) frac += scale * (*p++ - '0'), scale /= 10;
+    }
+    int offset = 0;
+    if (*p == 'Z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 || om > 59) return false;
+        offset = (oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
+        p += 6;
+    }
+    if (*p) return false;
+    struct tm tm = {.tm_year = Y - 1900, .tm_mon = M - 1, .tm_mday = D, .tm_hour = h, .tm_min = m,
+                    .tm_sec = sec};
+    time_t t = timegm(&tm);
+    /* timegm normalises 31 February into March: refuse dates that moved. */
+    struct tm back;
+    gmtime_r(&t, &back);
+    if (back.tm_mday != D || back.tm_mon != M - 1) return false;
+    *out = (double)t + frac - offset;
+    return true;
+}
+
+/* ---- CSV fields --------------------------------------------------------- */
+
+/* Split one line (no newline) into fields, in place; RFC 4180 quotes.
+ * Returns the number of fields (<= max), or -1 on an unterminated quote. */
+static int split(char *line, char **field, size_t *flen, int max)
+{
+    int n = 0;
+    char *p = line;
+    for (;;) {
+        if (n == max) return n + 1;   /* too many: caller reports */
+        if (*p == '"') {
+            char *w = ++p, *start = p;
+            for (;;) {
+                if (*p == '\0') return -1;
+                if (*p == '"' && p[1] == '"') *w++ = '"', p += 2;
+                else if (*p == '"') break;
+                else *w++ = *p++;
+            }
+            field[n] = start;
+            flen[n++] = (size_t)(w - start);
+            p++;
+            if (*p != ',' && *p != '\0') return -1;
+        } else {
+            char *start = p;
+            while (*p && *p != ',') p++;
+            field[n] = start;
+            flen[n++] = (size_t)(p - start);
+        }
+        if (*p == '\0') return n;
+        p++;   /* the comma */
+    }
+}
+
+typedef struct event { double t; int32_t item; } event;
+
+static int by_time(const void *a, const void *b)
+{
+    const event *x = a, *y = b;
+    if (x->t != y->t) return x->t < y->t ? -1 : 1;
+    return (x->item > y->item) - (x->item < y->item);
+}
+
+enum { MAX_FIELDS = 64 };
+
+tg_status tg_txdb_read_events(const char *path, const tg_event_opts *o, tg_txdb **out,
+                              tg_event_report *rep, char *msg)
+{
+    tg_msg_clear(msg);
+    *out = NULL;
+    tg_event_report local;
+    if (!rep) rep = &local;
+    memset(rep, 0, sizeof *rep);
+    if (!path || !o || !(o->window > 0) || !isfinite(o->window) || o->mode < TG_WINDOW_FIXED ||
+        o->mode > TG_WINDOW_SLIDING || o->item < TG_ITEM_COMPONENT_EVENT || o->item > TG_ITEM_EVENT)
+        return tg_msg(msg, TG_ERR_ARG, "mining.events: need a path and a window > 0 seconds");
+    gzFile z = gzopen(path, "rb");
+    if (!z) return tg_msg(msg, TG_ERR_IO, "%s: cannot open", path);
+    tg_txdb *db = NULL, *names = NULL;
+    event *ev = NULL;
+    size_t nev = 0, evcap = 0;
+    char *line = NULL;
+    size_t cap = 1 << 16;
+    tg_status s = TG_OK;
+    int ci[3] = {-1, -1, -1};     /* timestamp, component, event */
+    long lineno = 0;
+    if (!(line = tg_malloc(cap)) || tg_txdb_new(&names, msg) != TG_OK) {
+        s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    for (;;) {
+        /* Read one line (of any length). */
+        size_t len = 0;
+        bool eof = false;
+        for (;;) {
+            if (!gzgets(z, line + len, (int)(cap - len))) {
+                eof = len == 0;
+                break;
+            }
+            len += strlen(line + len);
+            if (len && line[len - 1] == '\n') break;
+            if (len + 1 < cap) continue;   /* short read at end of file */
+            void *p = line;
+            if (tg_grow(&p, &cap, cap * 2, 1) != TG_OK) {
+                s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path);
+                goto done;
+            }
+            line = p;
+        }
+        if (eof) break;
+        lineno++;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+        char *field[MAX_FIELDS + 1];
+        size_t flen[MAX_FIELDS + 1];
+        if (lineno == 1) {
+            int nf = split(line, field, flen, MAX_FIELDS);
+            static const char *want[] = {"timestamp", "component", "event"};
+            for (int f = 0; f < nf && f < MAX_FIELDS; f++)
+                for (int k = 0; k < 3; k++)
+                    if (flen[f] == strlen(want[k]) && strncasecmp(field[f], want[k], flen[f]) == 0) ci[k] = f;
+            for (int k = 0; k < 3; k++)
+                if (ci[k] < 0) {
+                    s = tg_msg(msg, TG_ERR_PARSE, "%s:1: header lacks a '%s' column (need timestamp,"
+                               "component,event[,...])", path, want[k]);
+                    goto done;
+                }
+            continue;
+        }
+        if (len == 0) continue;   /* blank lines are not rows */
+        rep->rows++;
+        char why[TG_MSG_LEN] = "";
+        int nf = split(line, field, flen, MAX_FIELDS);
+        int need = (ci[0] > ci[1] ? ci[0] : ci[1]) > ci[2] ? (ci[0] > ci[1] ? ci[0] : ci[1]) : ci[2];
+        double t = 0;
+        if (nf < 0) snprintf(why, sizeof why, "unterminated quoted field");
+        else if (nf <= need) snprintf(why, sizeof why, "%d fields, the header needs at least %d", nf, need + 1);
+        else if (!tg_mining_parse_time(field[ci[0]], flen[ci[0]], &t))
+            snprintf(why, sizeof why, "timestamp '%.*s' is neither epoch seconds nor ISO-8601",
+                     (int)(flen[ci[0]] < 60 ? flen[ci[0]] : 60), field[ci[0]]);
+        else if (flen[ci[1]] == 0) snprintf(why, sizeof why, "empty component");
+        else if (flen[ci[2]] == 0) snprintf(why, sizeof why, "empty event");
+        if (why[0]) {
+            if (!o->skip_bad) {
+                s = tg_msg(msg, TG_ERR_PARSE, "%s:%ld: %s", path, lineno, why);
+                goto done;
+            }
+            rep->skipped++;
+            if (!rep->first_bad_line) {
+                rep->first_bad_line = lineno;
+                snprintf(rep->first_bad, sizeof rep->first_bad, "%s", why);
+            }
+            continue;
+        }
+        /* The item text: component:event, component or event. */
+        char item[1024];
+        int il;
+        if (o->item == TG_ITEM_COMPONENT)
+            il = snprintf(item, sizeof item, "%.*s", (int)flen[ci[1]], field[ci[1]]);
+        else if (o->item == TG_ITEM_EVENT)
+            il = snprintf(item, sizeof item, "%.*s", (int)flen[ci[2]], field[ci[2]]);
+        else
+            il = snprintf(item, sizeof item, "%.*s:%.*s", (int)flen[ci[1]], field[ci[1]], (int)flen[ci[2]],
+                          field[ci[2]]);
+        if (il < 0 || (size_t)il >= sizeof item) {
+            s = tg_msg(msg, TG_ERR_PARSE, "%s:%ld: item longer than %zu bytes", path, lineno, sizeof item - 1);
+            goto done;
+        }
+        /* Intern through a one-item transaction of a names-only database. */
+        const char *one[1] = {item};
+        int32_t id = tg_txdb_item_index(names, item);
+        if (id < 0) {
+            if ((s = tg_txdb_add(names, 1, one, msg)) != TG_OK) goto done;
+            id = tg_txdb_item_index(names, item);
+        }
+        void *p = ev;
+        if (tg_grow(&p, &evcap, nev + 1, sizeof *ev) != TG_OK) {
+            s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path);
+            goto done;
+        }
+        ev = p;
+        ev[nev++] = (event){t, id};
+        rep->events++;
+    }
+    if (lineno == 0) {
+        s = tg_msg(msg, TG_ERR_PARSE, "%s:1: file is empty (need a header timestamp,component,event)", path);
+        goto done;
+    }
+    qsort(ev, nev, sizeof *ev, by_time);
+    if ((s = tg_txdb_new(&db, msg)) != TG_OK) goto done;
+    const char **row = tg_malloc(sizeof *row * (nev ? nev : 1));
+    if (!row) {
+        s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    for (size_t i = 0; i < nev; i++) {
+        size_t j = i, n = 0;
+        if (o->mode == TG_WINDOW_FIXED) {
+            double k = floor(ev[i].t / o->window);
+            while (j < nev && floor(ev[j].t / o->window) == k) row[n++] = tg_txdb_item_name(names, ev[j++].item);
+        } else {
+            while (j < nev && ev[j].t < ev[i].t + o->window) row[n++] = tg_txdb_item_name(names, ev[j++].item);
+        }
+        if ((s = tg_txdb_add(db, (int)n, row, msg)) != TG_OK) break;
+        if (o->mode == TG_WINDOW_FIXED) i = j - 1;
+    }
+    tg_free(row);
+    if (s == TG_OK) {
+        *out = db;
+        db = NULL;
+    }
+done:
+    gzclose(z);
+    tg_free(line);
+    tg_free(ev);
+    tg_txdb_free(&names);
+    tg_txdb_free(&db);
+    return s;
+}
