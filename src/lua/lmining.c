@@ -44,39 +44,39 @@ static int l_read_fimi(lua_State *L)
     return 1;
 }
 
-/* tg.mine.read_events(path, {window = seconds, mode = "fixed"|"sliding",
- *                      item = "component:event"|"component"|"event",
- *                      bad = "fail"|"skip"}) -> db, report
+#define LOG_MT "tg.EventLog"
+
+typedef struct llog { tg_eventlog *log; } llog;
+
+static tg_eventlog *check_log(lua_State *L, int idx)
+{
+    llog *u = luaL_checkudata(L, idx, LOG_MT);
+    if (!u->log) luaL_error(L, "mine: attempt to use a closed event log");
+    return u->log;
+}
+
+/* tg.mine.read_events(path, {item = "component:event"|"component"|"event",
+ *                      bad = "fail"|"skip"}) -> log, report
  * report = {rows=, events=, skipped=, first_bad_line=, first_bad=} */
 static int l_read_events(lua_State *L)
 {
-    static const char *const opts[] = {"window", "mode", "item", "bad", NULL};
-    static const char *const modes[] = {"fixed", "sliding", NULL};
+    static const char *const opts[] = {"item", "bad", NULL};
     static const char *const items[] = {"component:event", "component", "event", NULL};
     static const char *const bads[] = {"fail", "skip", NULL};
     const char *path = luaL_checkstring(L, 1);
     tg_lua_i_check_options(L, 2, opts);
-    luaL_checktype(L, 2, LUA_TTABLE);
-    tg_event_opts o = {0};
-    o.window = tg_lua_i_opt_number(L, 2, "window", 0);
-    if (!(o.window > 0)) luaL_argerror(L, 2, "field 'window' (seconds) must be > 0");
-    const char *m = tg_lua_i_opt_string(L, 2, "mode", "fixed"), *it = tg_lua_i_opt_string(L, 2, "item", "component:event"),
-               *b = tg_lua_i_opt_string(L, 2, "bad", "fail");
-    int mi = -1, ii = -1, bi = -1;
-    for (int k = 0; modes[k]; k++) if (strcmp(m, modes[k]) == 0) mi = k;
+    const char *it = tg_lua_i_opt_string(L, 2, "item", "component:event"), *b = tg_lua_i_opt_string(L, 2, "bad", "fail");
+    int ii = -1, bi = -1;
     for (int k = 0; items[k]; k++) if (strcmp(it, items[k]) == 0) ii = k;
     for (int k = 0; bads[k]; k++) if (strcmp(b, bads[k]) == 0) bi = k;
-    if (mi < 0) luaL_argerror(L, 2, "field 'mode' must be 'fixed' or 'sliding'");
     if (ii < 0) luaL_argerror(L, 2, "field 'item' must be 'component:event', 'component' or 'event'");
     if (bi < 0) luaL_argerror(L, 2, "field 'bad' must be 'fail' or 'skip'");
-    o.mode = (tg_window)mi;
-    o.item = (tg_item_kind)ii;
-    o.skip_bad = bi == 1;
     tg_event_report *rep = lua_newuserdatauv(L, sizeof *rep, 0);
+    llog *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->log = NULL;
+    luaL_setmetatable(L, LOG_MT);
     char msg[TG_MSG_LEN] = "";
-    tg_txdb *db = NULL;
-    if (tg_txdb_read_events(path, &o, &db, rep, msg) != TG_OK) return luaL_error(L, "%s", msg);
-    push_db(L, &db);
+    if (tg_eventlog_read(path, (tg_item_kind)ii, bi == 1, &u->log, rep, msg) != TG_OK) return luaL_error(L, "%s", msg);
     lua_createtable(L, 0, 5);
     lua_pushinteger(L, rep->rows);
     lua_setfield(L, -2, "rows");
@@ -91,6 +91,122 @@ static int l_read_events(lua_State *L)
         lua_setfield(L, -2, "first_bad");
     }
     return 2;
+}
+
+/* log:transactions{window = seconds, mode = "fixed"|"sliding"} -> db */
+static int g_transactions(lua_State *L)
+{
+    static const char *const opts[] = {"window", "mode", NULL};
+    tg_eventlog *log = check_log(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    double w = tg_lua_i_opt_number(L, 2, "window", 0);
+    if (!(w > 0)) luaL_argerror(L, 2, "field 'window' (seconds) must be > 0");
+    const char *m = tg_lua_i_opt_string(L, 2, "mode", "fixed");
+    if (strcmp(m, "fixed") != 0 && strcmp(m, "sliding") != 0)
+        luaL_argerror(L, 2, "field 'mode' must be 'fixed' or 'sliding'");
+    char msg[TG_MSG_LEN] = "";
+    tg_txdb *db = NULL;
+    if (tg_eventlog_transactions(log, w, strcmp(m, "sliding") == 0 ? TG_WINDOW_SLIDING : TG_WINDOW_FIXED, &db, msg) !=
+        TG_OK)
+        return luaL_error(L, "%s", msg);
+    push_db(L, &db);
+    return 1;
+}
+
+typedef struct seq_gather { tg_seq_rule *r; int64_t n, cap; } seq_gather;
+
+static int seq_copy(void *ud, const tg_seq_rule *r)
+{
+    seq_gather *g = ud;
+    if (g->r && g->n < g->cap) g->r[g->n] = *r;
+    g->n++;
+    return 0;
+}
+
+/* log:sequence_rules{dt = seconds, min_count = 1, min_confidence = 0,
+ *                    min_lift = 0, target = "component:event"}
+ * -> {{before=, after=, support=, count=, confidence=, lift=,
+ *      delay = {mean=, median=, min=, max=}}, ...} by confidence */
+static int g_sequence_rules(lua_State *L)
+{
+    static const char *const opts[] = {"dt", "min_count", "min_confidence", "min_lift", "target", NULL};
+    tg_eventlog *log = check_log(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_seq_opts o = {0};
+    o.dt = tg_lua_i_opt_number(L, 2, "dt", 0);
+    if (!(o.dt > 0)) luaL_argerror(L, 2, "field 'dt' (seconds) must be > 0");
+    o.min_count = tg_lua_i_opt_integer(L, 2, "min_count", 1);
+    o.min_confidence = tg_lua_i_opt_number(L, 2, "min_confidence", 0);
+    o.min_lift = tg_lua_i_opt_number(L, 2, "min_lift", 0);
+    const char *target = tg_lua_i_opt_string(L, 2, "target", NULL);
+    o.target = -1;
+    if (target && (o.target = tg_eventlog_item_index(log, target)) < 0)
+        luaL_argerror(L, 2, lua_pushfstring(L, "field 'target': no event '%s' in the log", target));
+    char msg[TG_MSG_LEN] = "";
+    seq_gather g = {0};
+    if (tg_mining_sequence_rules(log, &o, seq_copy, &g, NULL, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    g.cap = g.n;
+    g.n = 0;
+    g.r = lua_newuserdatauv(L, sizeof *g.r * (size_t)(g.cap ? g.cap : 1), 0);
+    if (tg_mining_sequence_rules(log, &o, seq_copy, &g, NULL, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    lua_createtable(L, (int)g.n, 0);
+    for (int64_t i = 0; i < g.n && i < g.cap; i++) {
+        const tg_seq_rule *r = &g.r[i];
+        lua_createtable(L, 0, 7);
+        lua_pushstring(L, tg_eventlog_item_name(log, r->a));
+        lua_setfield(L, -2, "before");
+        lua_pushstring(L, tg_eventlog_item_name(log, r->b));
+        lua_setfield(L, -2, "after");
+        lua_pushinteger(L, r->support);
+        lua_setfield(L, -2, "support");
+        lua_pushinteger(L, r->count_a);
+        lua_setfield(L, -2, "count");
+        lua_pushnumber(L, r->confidence);
+        lua_setfield(L, -2, "confidence");
+        lua_pushnumber(L, r->lift);
+        lua_setfield(L, -2, "lift");
+        lua_createtable(L, 0, 4);
+        lua_pushnumber(L, r->delay_mean);
+        lua_setfield(L, -2, "mean");
+        lua_pushnumber(L, r->delay_median);
+        lua_setfield(L, -2, "median");
+        lua_pushnumber(L, r->delay_min);
+        lua_setfield(L, -2, "min");
+        lua_pushnumber(L, r->delay_max);
+        lua_setfield(L, -2, "max");
+        lua_setfield(L, -2, "delay");
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+static int g_count(lua_State *L)
+{
+    lua_pushinteger(L, tg_eventlog_count(check_log(L, 1)));
+    return 1;
+}
+
+static int g_gc(lua_State *L)
+{
+    llog *u = luaL_checkudata(L, 1, LOG_MT);
+    tg_eventlog_free(&u->log);
+    return 0;
+}
+
+static void open_log_meta(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        {"transactions", g_transactions}, {"sequence_rules", g_sequence_rules}, {"count", g_count},
+        {"close", g_gc}, {NULL, NULL},
+    };
+    static const luaL_Reg meta[] = {{"__gc", g_gc}, {"__close", g_gc}, {"__len", g_count}, {NULL, NULL}};
+    luaL_newmetatable(L, LOG_MT);
+    luaL_setfuncs(L, meta, 0);
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
 }
 
 /* tg.mine.transactions{{"a", "b"}, {"b"}, ...}: items are strings (or
@@ -388,6 +504,7 @@ int tg_lua_i_open_mining(lua_State *L)
     static const luaL_Reg meta[] = {
         {"__gc", m_gc}, {"__close", m_gc}, {"__tostring", m_tostring}, {"__len", m_count}, {NULL, NULL},
     };
+    open_log_meta(L);
     luaL_newmetatable(L, TXDB_MT);
     luaL_setfuncs(L, meta, 0);
     luaL_newlib(L, methods);

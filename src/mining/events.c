@@ -112,6 +112,25 @@ static int split(char *line, char **field, size_t *flen, int max)
 
 typedef struct event { double t; int32_t item; } event;
 
+struct tg_eventlog {
+    event *ev;          /* sorted by time, then item */
+    size_t n;
+    tg_txdb *names;     /* item names (a names-only database) */
+};
+
+void tg_eventlog_free(tg_eventlog **log)
+{
+    if (!log || !*log) return;
+    tg_free((*log)->ev);
+    tg_txdb_free(&(*log)->names);
+    tg_free(*log);
+    *log = NULL;
+}
+
+int64_t tg_eventlog_count(const tg_eventlog *log) { return (int64_t)log->n; }
+const char *tg_eventlog_item_name(const tg_eventlog *log, int32_t item) { return tg_txdb_item_name(log->names, item); }
+int32_t tg_eventlog_item_index(const tg_eventlog *log, const char *name) { return tg_txdb_item_index(log->names, name); }
+
 static int by_time(const void *a, const void *b)
 {
     const event *x = a, *y = b;
@@ -121,20 +140,20 @@ static int by_time(const void *a, const void *b)
 
 enum { MAX_FIELDS = 64 };
 
-tg_status tg_txdb_read_events(const char *path, const tg_event_opts *o, tg_txdb **out,
-                              tg_event_report *rep, char *msg)
+tg_status tg_eventlog_read(const char *path, tg_item_kind item_kind, bool skip_bad, tg_eventlog **out,
+                           tg_event_report *rep, char *msg)
 {
     tg_msg_clear(msg);
     *out = NULL;
     tg_event_report local;
     if (!rep) rep = &local;
     memset(rep, 0, sizeof *rep);
-    if (!path || !o || !(o->window > 0) || !isfinite(o->window) || o->mode < TG_WINDOW_FIXED ||
-        o->mode > TG_WINDOW_SLIDING || o->item < TG_ITEM_COMPONENT_EVENT || o->item > TG_ITEM_EVENT)
-        return tg_msg(msg, TG_ERR_ARG, "mining.events: need a path and a window > 0 seconds");
+    if (!path || item_kind < TG_ITEM_COMPONENT_EVENT || item_kind > TG_ITEM_EVENT)
+        return tg_msg(msg, TG_ERR_ARG, "mining.events: bad arguments");
     gzFile z = gzopen(path, "rb");
     if (!z) return tg_msg(msg, TG_ERR_IO, "%s: cannot open", path);
-    tg_txdb *db = NULL, *names = NULL;
+    tg_txdb *names = NULL;
+    tg_eventlog *log = NULL;
     event *ev = NULL;
     size_t nev = 0, evcap = 0;
     char *line = NULL;
@@ -198,7 +217,7 @@ tg_status tg_txdb_read_events(const char *path, const tg_event_opts *o, tg_txdb 
         else if (flen[ci[1]] == 0) snprintf(why, sizeof why, "empty component");
         else if (flen[ci[2]] == 0) snprintf(why, sizeof why, "empty event");
         if (why[0]) {
-            if (!o->skip_bad) {
+            if (!skip_bad) {
                 s = tg_msg(msg, TG_ERR_PARSE, "%s:%ld: %s", path, lineno, why);
                 goto done;
             }
@@ -212,9 +231,9 @@ tg_status tg_txdb_read_events(const char *path, const tg_event_opts *o, tg_txdb 
         /* The item text: component:event, component or event. */
         char item[1024];
         int il;
-        if (o->item == TG_ITEM_COMPONENT)
+        if (item_kind == TG_ITEM_COMPONENT)
             il = snprintf(item, sizeof item, "%.*s", (int)flen[ci[1]], field[ci[1]]);
-        else if (o->item == TG_ITEM_EVENT)
+        else if (item_kind == TG_ITEM_EVENT)
             il = snprintf(item, sizeof item, "%.*s", (int)flen[ci[2]], field[ci[2]]);
         else
             il = snprintf(item, sizeof item, "%.*s:%.*s", (int)flen[ci[1]], field[ci[1]], (int)flen[ci[2]],
@@ -244,33 +263,139 @@ tg_status tg_txdb_read_events(const char *path, const tg_event_opts *o, tg_txdb 
         goto done;
     }
     qsort(ev, nev, sizeof *ev, by_time);
-    if ((s = tg_txdb_new(&db, msg)) != TG_OK) goto done;
-    const char **row = tg_malloc(sizeof *row * (nev ? nev : 1));
-    if (!row) {
+    if (!(log = tg_calloc(1, sizeof *log))) {
         s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path);
         goto done;
     }
-    for (size_t i = 0; i < nev; i++) {
-        size_t j = i, n = 0;
-        if (o->mode == TG_WINDOW_FIXED) {
-            double k = floor(ev[i].t / o->window);
-            while (j < nev && floor(ev[j].t / o->window) == k) row[n++] = tg_txdb_item_name(names, ev[j++].item);
-        } else {
-            while (j < nev && ev[j].t < ev[i].t + o->window) row[n++] = tg_txdb_item_name(names, ev[j++].item);
-        }
-        if ((s = tg_txdb_add(db, (int)n, row, msg)) != TG_OK) break;
-        if (o->mode == TG_WINDOW_FIXED) i = j - 1;
-    }
-    tg_free(row);
-    if (s == TG_OK) {
-        *out = db;
-        db = NULL;
-    }
+    log->ev = ev;
+    log->n = nev;
+    log->names = names;
+    ev = NULL;
+    names = NULL;
+    *out = log;
 done:
     gzclose(z);
     tg_free(line);
     tg_free(ev);
     tg_txdb_free(&names);
-    tg_txdb_free(&db);
+    return s;
+}
+
+tg_status tg_eventlog_transactions(const tg_eventlog *log, double window, tg_window mode, tg_txdb **out,
+                                   char *msg)
+{
+    tg_msg_clear(msg);
+    *out = NULL;
+    if (!log || !(window > 0) || !isfinite(window) || (mode != TG_WINDOW_FIXED && mode != TG_WINDOW_SLIDING))
+        return tg_msg(msg, TG_ERR_ARG, "mining.transactions: need a window > 0 seconds");
+    tg_txdb *db = NULL;
+    tg_status s = tg_txdb_new(&db, msg);
+    if (s != TG_OK) return s;
+    const char **row = tg_malloc(sizeof *row * (log->n ? log->n : 1));
+    if (!row) {
+        tg_txdb_free(&db);
+        return tg_msg(msg, TG_ERR_NOMEM, "mining.transactions: out of memory");
+    }
+    const event *ev = log->ev;
+    for (size_t i = 0; i < log->n && s == TG_OK; i++) {
+        size_t j = i, n = 0;
+        if (mode == TG_WINDOW_FIXED) {
+            double k = floor(ev[i].t / window);
+            while (j < log->n && floor(ev[j].t / window) == k) row[n++] = tg_txdb_item_name(log->names, ev[j++].item);
+            i = j - 1;
+        } else {
+            while (j < log->n && ev[j].t < ev[i].t + window) row[n++] = tg_txdb_item_name(log->names, ev[j++].item);
+        }
+        s = tg_txdb_add(db, (int)n, row, msg);
+    }
+    tg_free(row);
+    if (s == TG_OK) *out = db;
+    else tg_txdb_free(&db);
+    return s;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+tg_status tg_mining_sequence_rules(const tg_eventlog *log, const tg_seq_opts *o, tg_seq_fn fn, void *ud,
+                                   int64_t *count, char *msg)
+{
+    static const char fname[] = "mining.sequence_rules";
+    tg_msg_clear(msg);
+    if (count) *count = 0;
+    if (!log || !o || !(o->dt > 0) || !isfinite(o->dt) || o->min_count < 1 ||
+        !(o->min_confidence >= 0 && o->min_confidence <= 1) || !(o->min_lift >= 0))
+        return tg_msg(msg, TG_ERR_ARG, "%s: need dt > 0, min_count >= 1, min_confidence in [0, 1]", fname);
+    int32_t ni = tg_txdb_item_count(log->names);
+    size_t nn = (size_t)ni * (size_t)ni;
+    if (ni > 0 && nn / (size_t)ni != (size_t)ni) return tg_msg(msg, TG_ERR_LIMIT, "%s: too many items", fname);
+    /* pair[a * ni + b]: A events followed by a B within dt; follow[b]: any
+     * event followed by a B; seen[] marks items met in the current scan. */
+    int64_t *pair = tg_calloc(nn ? nn : 1, sizeof *pair), *cnt = tg_calloc((size_t)ni + 1, sizeof *cnt),
+            *follow = tg_calloc((size_t)ni + 1, sizeof *follow);
+    size_t *seen = tg_calloc((size_t)ni + 1, sizeof *seen);
+    double *delays = NULL;
+    tg_status s = TG_OK;
+    if (!pair || !cnt || !follow || !seen) {
+        s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fname);
+        goto done;
+    }
+    const event *ev = log->ev;
+    for (size_t i = 0; i < log->n; i++) {
+        int32_t a = ev[i].item;
+        cnt[a]++;
+        for (size_t j = i + 1; j < log->n && ev[j].t <= ev[i].t + o->dt; j++) {
+            int32_t b = ev[j].item;
+            if (seen[b] == i + 1 || ev[j].t <= ev[i].t) continue;   /* first B after A only; later in time */
+            seen[b] = i + 1;
+            pair[(size_t)a * (size_t)ni + (size_t)b]++;
+            follow[b]++;
+        }
+    }
+    double N = (double)log->n;
+    int64_t nrules = 0;
+    delays = tg_malloc(sizeof *delays * (log->n ? log->n : 1));
+    if (!delays) {
+        s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fname);
+        goto done;
+    }
+    bool stop = false;
+    for (int32_t a = 0; a < ni && !stop; a++)
+        for (int32_t b = 0; b < ni && !stop; b++) {
+            if (a == b || (o->target >= 0 && b != o->target)) continue;
+            int64_t sup = pair[(size_t)a * (size_t)ni + (size_t)b];
+            if (sup < o->min_count) continue;
+            double conf = (double)sup / (double)cnt[a];
+            double lift = conf / ((double)follow[b] / N);
+            if (conf < o->min_confidence || lift < o->min_lift) continue;
+            /* Delay distribution: a second pass over the A events. */
+            size_t nd = 0;
+            for (size_t i = 0; i < log->n; i++) {
+                if (ev[i].item != a) continue;
+                for (size_t j = i + 1; j < log->n && ev[j].t <= ev[i].t + o->dt; j++)
+                    if (ev[j].item == b && ev[j].t > ev[i].t) {
+                        delays[nd++] = ev[j].t - ev[i].t;
+                        break;
+                    }
+            }
+            qsort(delays, nd, sizeof *delays, cmp_double);
+            double sum = 0;
+            for (size_t k = 0; k < nd; k++) sum += delays[k];
+            tg_seq_rule r = {a, b, sup, cnt[a], conf, lift, sum / (double)nd,
+                             nd % 2 ? delays[nd / 2] : 0.5 * (delays[nd / 2 - 1] + delays[nd / 2]),
+                             delays[0], delays[nd - 1]};
+            nrules++;
+            if (fn && fn(ud, &r)) stop = true;
+        }
+    if (count) *count = nrules;
+done:
+    tg_free(pair);
+    tg_free(cnt);
+    tg_free(follow);
+    tg_free(seen);
+    tg_free(delays);
     return s;
 }

@@ -27,21 +27,17 @@ tg_status tg_txdb_add(tg_txdb *db, int n, const char *const *items, char *msg);
  * .gz are decompressed on the fly.  Errors name the file and line. */
 tg_status tg_txdb_read_fimi(const char *path, tg_txdb **db /* OUT */, char *msg);
 
-/* Event logs: CSV with a header naming at least the columns timestamp,
- * component and event (any order, case-insensitive; more columns such as
- * severity are allowed), rows in any time order.  Timestamps are epoch
- * seconds or ISO-8601 (2026-01-02T03:04:05[.fff][Z|+hh:mm], or a space
- * for the T; no zone means UTC). */
-typedef enum tg_window { TG_WINDOW_FIXED = 0, TG_WINDOW_SLIDING = 1 } tg_window;
-typedef enum tg_item_kind { TG_ITEM_COMPONENT_EVENT = 0, TG_ITEM_COMPONENT = 1, TG_ITEM_EVENT = 2 } tg_item_kind;
+/* ---- event logs --------------------------------------------------------- */
 
-typedef struct tg_event_opts {
-    double window;          /* seconds (> 0) */
-    tg_window mode;         /* FIXED: [k w, (k+1) w); SLIDING: one transaction per
-                               event, holding the events in [t, t + w) */
-    tg_item_kind item;      /* "component:event" (default), "component" or "event" */
-    bool skip_bad;          /* true: skip bad rows and count them; false: fail */
-} tg_event_opts;
+/* An event log: (time, item) pairs sorted by time, items interned.  Read
+ * from CSV with a header naming at least the columns timestamp, component
+ * and event (any order, case-insensitive; more columns such as severity
+ * are allowed), rows in any time order.  Timestamps are epoch seconds or
+ * ISO-8601 (2026-01-02T03:04:05[.fff][Z|+hh:mm], or a space for the T; no
+ * zone means UTC). */
+typedef struct tg_eventlog tg_eventlog;
+
+typedef enum tg_item_kind { TG_ITEM_COMPONENT_EVENT = 0, TG_ITEM_COMPONENT = 1, TG_ITEM_EVENT = 2 } tg_item_kind;
 
 typedef struct tg_event_report {
     int64_t rows, events, skipped;      /* data rows read, used, skipped */
@@ -49,11 +45,46 @@ typedef struct tg_event_report {
     char first_bad[TG_MSG_LEN];         /* why that row was bad */
 } tg_event_report;
 
-tg_status tg_txdb_read_events(const char *path, const tg_event_opts *opts, tg_txdb **db /* OUT */,
-                              tg_event_report *report /* OUT, may be NULL */, char *msg);
+/* item: what an item is ("component:event" by default); skip_bad: skip
+ * bad rows and count them in the report, else fail naming the line. */
+tg_status tg_eventlog_read(const char *path, tg_item_kind item, bool skip_bad, tg_eventlog **log /* OUT */,
+                           tg_event_report *report /* OUT, may be NULL */, char *msg);
+void tg_eventlog_free(tg_eventlog **log);
+int64_t tg_eventlog_count(const tg_eventlog *log);
 /* Seconds since the epoch (UTC) of an ISO-8601 or numeric timestamp of
  * len bytes; false if malformed. */
 bool tg_mining_parse_time(const char *s, size_t len, double *out);
+
+/* Transactions from an event log.  FIXED: windows [k w, (k+1) w);
+ * SLIDING: one transaction per event, holding the events in [t, t + w). */
+typedef enum tg_window { TG_WINDOW_FIXED = 0, TG_WINDOW_SLIDING = 1 } tg_window;
+tg_status tg_eventlog_transactions(const tg_eventlog *log, double window, tg_window mode,
+                                   tg_txdb **db /* OUT */, char *msg);
+
+/* Sequential rules A => B: "A is followed by B within dt seconds".
+ * support: A events followed by a B in (t, t + dt]; confidence: support /
+ * A events; lift: confidence / base(B), base(B) being the share of all
+ * events followed by a B within dt; delays: from each such A to its first
+ * following B. */
+typedef struct tg_seq_rule {
+    int32_t a, b;               /* item indices (tg_eventlog_item_name) */
+    int64_t support, count_a;
+    double confidence, lift;
+    double delay_mean, delay_median, delay_min, delay_max;
+} tg_seq_rule;
+
+typedef struct tg_seq_opts {
+    double dt;                  /* seconds (> 0) */
+    int64_t min_count;          /* minimum support (>= 1) */
+    double min_confidence, min_lift;
+    int32_t target;             /* only rules ending in this item; -1 = any */
+} tg_seq_opts;
+
+typedef int (*tg_seq_fn)(void *ud, const tg_seq_rule *rule);
+tg_status tg_mining_sequence_rules(const tg_eventlog *log, const tg_seq_opts *opts, tg_seq_fn fn, void *ud,
+                                   int64_t *count, char *msg);
+const char *tg_eventlog_item_name(const tg_eventlog *log, int32_t item);
+int32_t tg_eventlog_item_index(const tg_eventlog *log, const char *name);   /* -1 */
 
 int64_t tg_txdb_count(const tg_txdb *db);          /* transactions */
 int32_t tg_txdb_item_count(const tg_txdb *db);     /* distinct items */
