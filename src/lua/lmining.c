@@ -244,7 +244,7 @@ static int l_transactions(lua_State *L)
 
 static tg_itemset_opts check_itemset_opts(lua_State *L, int idx, const tg_txdb *db, bool *count_only)
 {
-    static const char *const opts[] = {"min_support", "min_count", "max_len", "count", NULL};
+    static const char *const opts[] = {"min_support", "min_count", "max_len", "count", "kind", NULL};
     tg_lua_i_check_options(L, idx, opts);
     luaL_checktype(L, idx, LUA_TTABLE);
     double pct = tg_lua_i_opt_number(L, idx, "min_support", -1);
@@ -274,16 +274,41 @@ static int gather_one(void *ud, const int32_t *items, int len, int64_t support)
     return 0;
 }
 
-/* db:itemsets{min_support = pct | min_count = n, max_len = k, count = false} */
+/* Sizes of the itemsets a filtered run finds (by_size has 65 entries). */
+static int count_size(void *ud, const int32_t *items, int len, int64_t support)
+{
+    (void)items;
+    (void)support;
+    ((int64_t *)ud)[len < 64 ? len : 64]++;
+    return 0;
+}
+
+/* Run the miner for kind 0 (all), TG_CLOSED or TG_MAXIMAL. */
+static tg_status run_kind(const tg_txdb *db, const tg_itemset_opts *o, int kind, tg_itemset_fn fn, void *ud,
+                          int64_t *n, int64_t *by_size, char *msg)
+{
+    if (!kind) return tg_mining_itemsets(db, o, fn, ud, n, by_size, msg);
+    if (by_size) {
+        memset(by_size, 0, sizeof *by_size * 65);
+        return tg_mining_itemsets_filtered(db, o, (tg_itemset_kind)kind, count_size, by_size, n, msg);
+    }
+    return tg_mining_itemsets_filtered(db, o, (tg_itemset_kind)kind, fn, ud, n, msg);
+}
+
+/* db:itemsets{min_support = pct | min_count = n, max_len = k, count = false,
+ *             kind = "all"|"closed"|"maximal"} */
 static int m_itemsets(lua_State *L)
 {
     tg_txdb *db = check_db(L, 1);
     bool count_only;
     tg_itemset_opts o = check_itemset_opts(L, 2, db, &count_only);
+    const char *ks = tg_lua_i_opt_string(L, 2, "kind", "all");
+    int kind = strcmp(ks, "closed") == 0 ? TG_CLOSED : strcmp(ks, "maximal") == 0 ? TG_MAXIMAL : 0;
+    if (!kind && strcmp(ks, "all") != 0) luaL_argerror(L, 2, "field 'kind' must be 'all', 'closed' or 'maximal'");
     char msg[TG_MSG_LEN] = "";
     int64_t n = 0, by_size[65];
     if (count_only) {
-        if (tg_mining_itemsets(db, &o, NULL, NULL, &n, by_size, msg) != TG_OK) return luaL_error(L, "%s", msg);
+        if (run_kind(db, &o, kind, NULL, NULL, &n, by_size, msg) != TG_OK) return luaL_error(L, "%s", msg);
         int top = o.max_len ? o.max_len : 64;
         while (top > 1 && by_size[top] == 0) top--;
         lua_createtable(L, 0, 4);
@@ -302,14 +327,14 @@ static int m_itemsets(lua_State *L)
         return 1;
     }
     /* Count first, so that all room is Lua's before the second run fills it. */
-    if (tg_mining_itemsets(db, &o, NULL, NULL, &n, by_size, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    if (run_kind(db, &o, kind, NULL, NULL, &n, by_size, msg) != TG_OK) return luaL_error(L, "%s", msg);
     int64_t total = 0;
     for (int k = 1; k <= (o.max_len ? o.max_len : 64); k++) total += k * by_size[k];
     gather g = {0};
     g.items = lua_newuserdatauv(L, sizeof *g.items * (size_t)(total ? total : 1), 0);
     g.supp = lua_newuserdatauv(L, sizeof *g.supp * (size_t)(n ? n : 1), 0);
     g.len = lua_newuserdatauv(L, sizeof *g.len * (size_t)(n ? n : 1), 0);
-    if (tg_mining_itemsets(db, &o, gather_one, &g, &n, NULL, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    if (run_kind(db, &o, kind, gather_one, &g, &n, NULL, msg) != TG_OK) return luaL_error(L, "%s", msg);
     lua_createtable(L, (int)(n < INT32_MAX ? n : INT32_MAX), 0);
     for (int64_t i = 0, at = 0; i < g.n; at += g.len[i], i++) {
         lua_createtable(L, 0, 2);

@@ -1,4 +1,4 @@
-/* rules.c: association rules from frequent itemsets.  The itemsets and
+/* rules.c: association rules, and closed and maximal itemsets, from frequent itemsets.  The itemsets and
  * their supports are collected into a hash table keyed by the sorted item
  * list; each itemset of two or more items then yields the rules whose head
  * is one of its subsets of at most max_head items, with the body's and the
@@ -10,7 +10,7 @@
 
 #include "mining_internal.h"
 
-typedef struct iset { uint64_t hash; int64_t support; int32_t len; int32_t at; } iset;
+typedef struct iset { uint64_t hash; int64_t support; int32_t len; int32_t at; bool struck; } iset;
 
 typedef struct table {
     iset *slots;                /* open addressing; len 0 = empty */
@@ -75,10 +75,16 @@ static int add_itemset(void *ud, const int32_t *items, int len, int64_t support)
     qsort(dst, (size_t)len, sizeof *dst, cmp_i32);
     uint64_t h = hash_items(dst, len);
     iset *s = lookup(t, dst, len, h);
-    *s = (iset){h, support, len, (int32_t)t->nitems};
+    *s = (iset){h, support, len, (int32_t)t->nitems, false};
     t->nitems += (size_t)len;
     t->count++;
     return 0;
+}
+
+static iset *find_set(const table *t, const int32_t *it, int len)
+{
+    iset *s = lookup(t, it, len, hash_items(it, len));
+    return s->len ? s : NULL;
 }
 
 static int64_t support_of(const table *t, const int32_t *it, int len)
@@ -182,5 +188,46 @@ tg_status tg_mining_rules(const tg_txdb *db, const tg_rule_opts *o, tg_rule_fn f
     tg_free(t.slots);
     tg_free(t.items);
     if (s == TG_OK && count) *count = rr.count;
+    return s;
+}
+
+tg_status tg_mining_itemsets_filtered(const tg_txdb *db, const tg_itemset_opts *o, tg_itemset_kind kind,
+                                      tg_itemset_fn fn, void *ud, int64_t *count, char *msg)
+{
+    static const char fname[] = "mining.itemsets_filtered";
+    tg_msg_clear(msg);
+    if (count) *count = 0;
+    if (!db || !o || o->min_count < 1 || (kind != TG_CLOSED && kind != TG_MAXIMAL))
+        return tg_msg(msg, TG_ERR_ARG, "%s: need a database, min_count >= 1 and a kind", fname);
+    table t = {.cap = 1024};
+    t.slots = tg_calloc(t.cap, sizeof *t.slots);
+    if (!t.slots) return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fname);
+    tg_status s = tg_mining_itemsets(db, o, add_itemset, &t, NULL, NULL, msg);
+    if (s == TG_OK && t.nomem) s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fname);
+    int32_t sub[64];
+    for (size_t i = 0; s == TG_OK && i < t.cap; i++) {
+        const iset *z = &t.slots[i];
+        if (z->len < 2) continue;
+        const int32_t *it = t.items + z->at;
+        /* X = Z minus item k is not maximal (Z is a frequent superset), and
+         * not closed when Z keeps its support. */
+        for (int k = 0; k < z->len; k++) {
+            int n = 0;
+            for (int q = 0; q < z->len; q++)
+                if (q != k) sub[n++] = it[q];
+            iset *x = find_set(&t, sub, n);
+            if (x && (kind == TG_MAXIMAL || x->support == z->support)) x->struck = true;
+        }
+    }
+    int64_t n = 0;
+    for (size_t i = 0; s == TG_OK && i < t.cap; i++) {
+        const iset *z = &t.slots[i];
+        if (!z->len || z->struck) continue;
+        n++;
+        if (fn && fn(ud, t.items + z->at, z->len, z->support)) break;
+    }
+    tg_free(t.slots);
+    tg_free(t.items);
+    if (s == TG_OK && count) *count = n;
     return s;
 }

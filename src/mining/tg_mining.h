@@ -116,6 +116,16 @@ typedef int (*tg_itemset_fn)(void *ud, const int32_t *items, int len, int64_t su
 tg_status tg_mining_itemsets(const tg_txdb *db, const tg_itemset_opts *opts, tg_itemset_fn fn,
                              void *ud, int64_t *count, int64_t *by_size, char *msg);
 
+/* Closed itemsets (no superset has the same support) or maximal ones (no
+ * superset is frequent), among the frequent itemsets of opts.  They are
+ * found by collecting every frequent itemset, then striking each subset
+ * Z minus one item of each itemset Z (every superset of X contains such a
+ * Z): memory grows with the number of frequent itemsets.  Items come
+ * sorted ascending by index; order of itemsets unspecified. */
+typedef enum tg_itemset_kind { TG_CLOSED = 1, TG_MAXIMAL = 2 } tg_itemset_kind;
+tg_status tg_mining_itemsets_filtered(const tg_txdb *db, const tg_itemset_opts *opts, tg_itemset_kind kind,
+                                      tg_itemset_fn fn, void *ud, int64_t *count, char *msg);
+
 /* Write every frequent itemset to f, one a line as "a b c (support)" with
  * item names (Borgelt's and the FIMI tools' layout), through a large
  * buffer.  *count as above. */

@@ -206,3 +206,20 @@ T.test("failure chains: planted dependencies recovered, none spurious", function
   end
   os.remove(path)
 end)
+
+T.test("closed and maximal itemsets", function()
+  -- {a,b} x2, {a} x1: frequent a3 b2 ab2; closed: a (3), ab (2) (b has the
+  -- support of its superset ab); maximal (min 1): ab only.
+  local d = tg.mine.transactions{{"a", "b"}, {"a", "b"}, {"a"}}
+  local c = d:itemsets{min_count = 1, kind = "closed"}
+  T.eq(#c, 2, "closed count")
+  T.eq(#d:itemsets{min_count = 1, kind = "maximal"}, 1, "maximal count")
+  local db = tg.mine.read_fimi(R .. "/data/fimi/chess.dat.gz")
+  local all = db:itemsets{min_support = 80, count = true}.itemsets
+  local closed = db:itemsets{min_support = 80, count = true, kind = "closed"}.itemsets
+  local maximal = db:itemsets{min_support = 80, count = true, kind = "maximal"}.itemsets
+  T.truthy(maximal < closed and closed < all, "maximal < closed < all")
+  T.raises(function() d:itemsets{min_count = 1, kind = "open"} end, "'all', 'closed' or 'maximal'")
+  local code, out = T.run(P .. " mine " .. R .. "/data/fimi/chess.dat.gz --min-support 80 --count --kind closed --json")
+  T.eq(code, 0, "cli exit"); T.eq(tg.json.decode(out).itemsets, closed, "cli closed count")
+end)

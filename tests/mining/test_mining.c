@@ -115,6 +115,64 @@ static void test_brute_force(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Closed and maximal itemsets against their definitions, by brute force
+ * over all 2^10 subsets of a random database. */
+static void test_closed_maximal(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    static const char *names[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
+    enum { NI = 10, NT = 150 };
+    unsigned masks[NT];
+    tg_rng r;
+    tg_rng_seed(&r, 5);
+    tg_txdb *db = NULL;
+    assert_int_equal(tg_txdb_new(&db, msg), TG_OK);
+    /* Fix the item numbering: item i of db is names[i]. */
+    assert_int_equal(tg_txdb_add(db, NI, names, msg), TG_OK);
+    masks[0] = (1u << NI) - 1;
+    for (int t = 1; t < NT; t++) {
+        const char *items[NI];
+        int n = 0;
+        masks[t] = 0;
+        for (int i = 0; i < NI; i++)
+            if (tg_rng_uniform(&r) < 0.2 + 0.05 * i) {
+                items[n++] = names[i];
+                masks[t] |= 1u << i;
+            }
+        assert_int_equal(tg_txdb_add(db, n, items, msg), TG_OK);
+    }
+    static int64_t supp[1 << NI];
+    for (unsigned set = 0; set < (1u << NI); set++) {
+        supp[set] = 0;
+        for (int t = 0; t < NT; t++) supp[set] += (masks[t] & set) == set;
+    }
+    for (int64_t min = 2; min <= 50; min += 8) {
+        int64_t want_closed = 0, want_max = 0;
+        for (unsigned set = 1; set < (1u << NI); set++) {
+            if (supp[set] < min) continue;
+            bool closed = true, maximal = true;
+            for (int i = 0; i < NI; i++) {
+                if (set >> i & 1) continue;
+                unsigned sup = set | (1u << i);
+                if (supp[sup] == supp[set]) closed = false;
+                if (supp[sup] >= min) maximal = false;
+            }
+            want_closed += closed;
+            want_max += maximal;
+        }
+        tg_itemset_opts o = {min, 0};
+        int64_t got;
+        assert_int_equal(tg_mining_itemsets_filtered(db, &o, TG_CLOSED, NULL, NULL, &got, msg), TG_OK);
+        assert_int_equal(got, want_closed);
+        assert_int_equal(tg_mining_itemsets_filtered(db, &o, TG_MAXIMAL, NULL, NULL, &got, msg), TG_OK);
+        assert_int_equal(got, want_max);
+    }
+    tg_txdb_free(&db);
+    TG_CHECK_NO_LEAK();
+}
+
 static void test_errors_and_writer(void **state)
 {
     (void)state;
@@ -160,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_fimi_counts),
         cmocka_unit_test(test_mushroom_by_size),
         cmocka_unit_test(test_brute_force),
+        cmocka_unit_test(test_closed_maximal),
         cmocka_unit_test(test_errors_and_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

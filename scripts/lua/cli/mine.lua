@@ -16,6 +16,7 @@ conviction; items joined by spaces), or as a JSON list with --json.]],
     {"--max-len", "K", "longest itemset reported (default: no limit)", number = true},
     {"--format", "F", "input format: fimi (the only one so far)"},
     {"--count", nil, "count the itemsets (by size) instead of writing them"},
+    {"--kind", "K", "with --count: all (default), closed or maximal itemsets"},
     {"--output", "FILE", "where itemsets are written (default: standard output)"},
     {"--rules", nil, "association rules instead of itemsets"},
     {"--min-confidence", "C", "rules: minimum confidence in [0, 1] (default 0.5)", number = true},
@@ -33,6 +34,10 @@ if a.max_len and (a.max_len < 1 or a.max_len > 64 or math.type(a.max_len) ~= "in
   cliargs.fail(spec, "--max-len must be an integer in 1..64")
 end
 if a.format and a.format ~= "fimi" then cliargs.fail(spec, "unknown --format '%s' (fimi)", a.format) end
+if a.kind and not a.count then cliargs.fail(spec, "--kind goes with --count") end
+if a.kind and a.kind ~= "all" and a.kind ~= "closed" and a.kind ~= "maximal" then
+  cliargs.fail(spec, "--kind must be all, closed or maximal")
+end
 if a.count and a.rules then cliargs.fail(spec, "--count and --rules exclude each other") end
 if (a.min_confidence or a.min_lift or a.max_head) and not a.rules then
   cliargs.fail(spec, "--min-confidence, --min-lift and --max-head go with --rules")
@@ -76,6 +81,7 @@ cliargs.run(function()
   end
   if a.count then
     opts.count = true
+    opts.kind = a.kind
     r = db:itemsets(opts)
   else
     local n = db:write_itemsets(a.output or "-", opts)
