@@ -223,3 +223,18 @@ T.test("closed and maximal itemsets", function()
   local code, out = T.run(P .. " mine " .. R .. "/data/fimi/chess.dat.gz --min-support 80 --count --kind closed --json")
   T.eq(code, 0, "cli exit"); T.eq(tg.json.decode(out).itemsets, closed, "cli closed count")
 end)
+
+T.test("twingraph mine --format events", function()
+  local f = R .. "/tests/mining/files/events_small.csv"
+  local code, out, err = T.run(P .. " mine " .. f .. " --format events --window 600 --skip-bad --min-support 30 --count --json")
+  T.eq(code, 0, "exit " .. err)
+  local j = tg.json.decode(out)
+  -- 3 fixed windows {CC1}, {C1, CC1, HX}, {C1}; 30 % of 3 -> min count 1:
+  -- the 7 non-empty subsets of {C1, CC1, HX}.
+  T.eq(j.transactions, 3, "windows"); T.eq(j.itemsets, 7, "itemsets")
+  T.truthy(err:find("skipped 2 bad rows of 7 (first: line 6", 1, true), err)
+  code, _, err = T.run(P .. " mine " .. f .. " --format events --window 600 --min-support 30 --count")
+  T.eq(code, 1, "bad rows fail by default"); T.truthy(err:find("events_small.csv:6:", 1, true), err)
+  code = T.run(P .. " mine " .. f .. " --format events --min-support 30")
+  T.eq(code, 2, "no --window")
+end)

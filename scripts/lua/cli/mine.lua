@@ -1,9 +1,11 @@
 -- Frequent itemsets of a transaction file (FIMI .dat, optionally gzipped).
 local cliargs = require("cliargs")
 local spec = {
-  usage = "twingraph mine FILE --min-support PCT [--max-len K] [--count | --rules --min-confidence C] [--output FILE] [--json]",
+  usage = "twingraph mine FILE [--format fimi|events --window S] --min-support PCT [--max-len K] [--count | --rules --min-confidence C] [--output FILE] [--json]",
   about = [[Mines the frequent itemsets of FILE, one transaction a line with items
-separated by blanks (FIMI format; .gz is read directly).  The minimum support
+separated by blanks (FIMI format; .gz is read directly), or an event log
+(--format events: CSV timestamp,component,event[,...]) cut into time windows
+of --window seconds (--mode fixed or sliding; items component:event).  The minimum support
 count is ceil(PCT/100 x transactions).  Without --count, itemsets are written
 one a line as "a b c (support)" to --output (default: standard output).
 With --count --json it prints {"transactions", "itemsets", "by_size"}.
@@ -14,7 +16,10 @@ conviction; items joined by spaces), or as a JSON list with --json.]],
   options = {
     {"--min-support", "PCT", "minimum support in percent of the transactions", number = true},
     {"--max-len", "K", "longest itemset reported (default: no limit)", number = true},
-    {"--format", "F", "input format: fimi (the only one so far)"},
+    {"--format", "F", "input format: fimi (default) or events"},
+    {"--window", "S", "events: window length in seconds", number = true},
+    {"--mode", "M", "events: fixed (default) or sliding windows"},
+    {"--skip-bad", nil, "events: skip bad rows (counted on stderr) instead of failing"},
     {"--count", nil, "count the itemsets (by size) instead of writing them"},
     {"--kind", "K", "with --count: all (default), closed or maximal itemsets"},
     {"--output", "FILE", "where itemsets are written (default: standard output)"},
@@ -33,7 +38,15 @@ end
 if a.max_len and (a.max_len < 1 or a.max_len > 64 or math.type(a.max_len) ~= "integer") then
   cliargs.fail(spec, "--max-len must be an integer in 1..64")
 end
-if a.format and a.format ~= "fimi" then cliargs.fail(spec, "unknown --format '%s' (fimi)", a.format) end
+if a.format and a.format ~= "fimi" and a.format ~= "events" then
+  cliargs.fail(spec, "unknown --format '%s' (fimi or events)", a.format)
+end
+local events = a.format == "events"
+if events and not (a.window and a.window > 0) then cliargs.fail(spec, "--format events needs --window SECONDS > 0") end
+if not events and (a.window or a.mode or a.skip_bad) then
+  cliargs.fail(spec, "--window, --mode and --skip-bad go with --format events")
+end
+if a.mode and a.mode ~= "fixed" and a.mode ~= "sliding" then cliargs.fail(spec, "--mode must be fixed or sliding") end
 if a.kind and not a.count then cliargs.fail(spec, "--kind goes with --count") end
 if a.kind and a.kind ~= "all" and a.kind ~= "closed" and a.kind ~= "maximal" then
   cliargs.fail(spec, "--kind must be all, closed or maximal")
@@ -51,7 +64,17 @@ end
 
 cliargs.run(function()
   local t0 = tg.clock()
-  local db = tg.mine.read_fimi(a.file)
+  local db
+  if events then
+    local log, rep = tg.mine.read_events(a.file, {bad = a.skip_bad and "skip" or "fail"})
+    if rep.skipped > 0 then
+      io.stderr:write(("twingraph: %s: skipped %d bad rows of %d (first: line %d: %s)\n"):format(
+        a.file, rep.skipped, rep.rows, rep.first_bad_line, rep.first_bad))
+    end
+    db = log:transactions{window = a.window, mode = a.mode or "fixed"}
+  else
+    db = tg.mine.read_fimi(a.file)
+  end
   local t1 = tg.clock()
   local opts = {min_support = a.min_support, max_len = a.max_len}
   local r
