@@ -491,6 +491,107 @@ static int m_rules(lua_State *L)
     return 1;
 }
 
+/* ---- redundancy allocation ---- */
+
+#define RAP_MT "tg.RAP"
+
+typedef struct lrap { tg_rap *p; } lrap;
+
+static tg_rap *check_rap(lua_State *L, int idx)
+{
+    lrap *u = luaL_checkudata(L, idx, RAP_MT);
+    if (!u->p) luaL_error(L, "mine.rap: closed problem");
+    return u->p;
+}
+
+/* tg.mine.rap(path) -> problem */
+static int l_rap(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    lrap *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->p = NULL;
+    luaL_setmetatable(L, RAP_MT);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_rap_read(path, &u->p, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    return 1;
+}
+
+/* {reliability=, cost=, weight_used=, design = {{k1, k2, ...} per subsystem}} */
+static int push_design(lua_State *L, const tg_rap *p, const int32_t *k, double R)
+{
+    double r, c, w;
+    tg_rap_evaluate(p, k, &r, &c, &w);
+    lua_createtable(L, 0, 4);
+    lua_pushnumber(L, R);
+    lua_setfield(L, -2, "reliability");
+    lua_pushnumber(L, c);
+    lua_setfield(L, -2, "cost");
+    lua_pushnumber(L, w);
+    lua_setfield(L, -2, "weight_used");
+    lua_createtable(L, tg_rap_subsystems(p), 0);
+    for (int i = 0; i < tg_rap_subsystems(p); i++) {
+        lua_createtable(L, tg_rap_types(p, i), 0);
+        for (int j = 0; j < tg_rap_types(p, i); j++) {
+            lua_pushinteger(L, k[i * 8 + j]);
+            lua_rawseti(L, -2, j + 1);
+        }
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "design");
+    return 1;
+}
+
+/* problem:exact(W) -> design (dynamic programming, the true optimum) */
+static int r_exact(lua_State *L)
+{
+    tg_rap *p = check_rap(L, 1);
+    lua_Integer W = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, W >= 0 && W <= 100000, 2, "weight limit must be in 0..100000");
+    int32_t *k = lua_newuserdatauv(L, sizeof *k * 8 * (size_t)tg_rap_subsystems(p), 0);
+    double R;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_rap_exact(p, (int)W, &R, k, NULL, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    return push_design(L, p, k, R);
+}
+
+/* problem:ga(W, {seed = 1, evaluations = 100000}) -> design, evaluations at best */
+static int r_ga(lua_State *L)
+{
+    static const char *const opts[] = {"seed", "evaluations", NULL};
+    tg_rap *p = check_rap(L, 1);
+    lua_Integer W = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, W >= 0 && W <= 100000, 2, "weight limit must be in 0..100000");
+    tg_lua_i_check_options(L, 3, opts);
+    long long seed = tg_lua_i_opt_integer(L, 3, "seed", 1), evals = tg_lua_i_opt_integer(L, 3, "evaluations", 100000);
+    if (evals < 100) luaL_argerror(L, 3, "evaluations must be >= 100");
+    int32_t *k = lua_newuserdatauv(L, sizeof *k * 8 * (size_t)tg_rap_subsystems(p), 0);
+    double R;
+    int64_t at = 0;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_rap_ga(p, (int)W, evals, (uint64_t)seed, &R, k, &at, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    push_design(L, p, k, R);
+    lua_pushinteger(L, at);
+    return 2;
+}
+
+static int r_gc(lua_State *L)
+{
+    lrap *u = luaL_checkudata(L, 1, RAP_MT);
+    tg_rap_free(&u->p);
+    return 0;
+}
+
+static void open_rap_meta(lua_State *L)
+{
+    static const luaL_Reg methods[] = {{"exact", r_exact}, {"ga", r_ga}, {NULL, NULL}};
+    luaL_newmetatable(L, RAP_MT);
+    lua_pushcfunction(L, r_gc);
+    lua_setfield(L, -2, "__gc");
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+}
+
 static int m_count(lua_State *L)
 {
     lua_pushinteger(L, tg_txdb_count(check_db(L, 1)));
@@ -530,6 +631,7 @@ int tg_lua_i_open_mining(lua_State *L)
         {"__gc", m_gc}, {"__close", m_gc}, {"__tostring", m_tostring}, {"__len", m_count}, {NULL, NULL},
     };
     open_log_meta(L);
+    open_rap_meta(L);
     luaL_newmetatable(L, TXDB_MT);
     luaL_setfuncs(L, meta, 0);
     luaL_newlib(L, methods);
@@ -537,6 +639,7 @@ int tg_lua_i_open_mining(lua_State *L)
     lua_pop(L, 1);
     static const luaL_Reg funcs[] = {
         {"read_fimi", l_read_fimi}, {"read_events", l_read_events}, {"transactions", l_transactions},
+        {"rap", l_rap},
         {NULL, NULL},
     };
     luaL_newlib(L, funcs);

@@ -132,6 +132,67 @@ tg_status tg_mining_itemsets_filtered(const tg_txdb *db, const tg_itemset_opts *
 tg_status tg_mining_write_itemsets(const tg_txdb *db, const tg_itemset_opts *opts, FILE *f,
                                    int64_t *count, char *msg);
 
+/* ---- genetic algorithm (integer encoding) ------------------------------- */
+
+/* Fitness: return the objective (maximised) and set *violation >= 0 (0 for
+ * a feasible solution).  Individuals compare by Deb's feasibility rules:
+ * feasible beats infeasible, less violation beats more, then the higher
+ * objective wins, so no penalty weight has to be tuned. */
+typedef double (*tg_ga_fitness)(void *ud, const int32_t *genes, double *violation);
+/* Optional local improvement of an individual in place (a repair or a
+ * hill climb); returns the evaluations it spent.  *obj and *viol hold the
+ * individual's fitness on entry and must be updated. */
+typedef int64_t (*tg_ga_improve)(void *ud, int32_t *genes, double *obj, double *viol);
+
+typedef struct tg_ga_opts {
+    int ngenes;
+    const int32_t *lo, *hi;     /* inclusive bounds per gene */
+    int pop;                    /* population size (>= 4) */
+    int64_t max_evals;          /* budget of fitness evaluations */
+    int tournament;             /* tournament size (>= 2) */
+    double crossover;           /* probability of uniform crossover */
+    double mutation;            /* per-gene probability of a uniform re-draw */
+    int elite;                  /* best individuals copied unchanged */
+    uint64_t seed;
+    tg_ga_improve improve;      /* may be NULL */
+    double improve_rate;        /* share of children improved */
+} tg_ga_opts;
+
+typedef struct tg_ga_result {
+    int32_t *best;              /* caller-provided, ngenes entries */
+    double objective, violation;
+    int64_t evals, generations, evals_at_best;
+} tg_ga_result;
+
+tg_status tg_ga_run(const tg_ga_opts *opts, tg_ga_fitness fitness, void *ud, tg_ga_result *result, char *msg);
+
+/* ---- redundancy allocation (series-parallel, mixing allowed) ------------ */
+
+typedef struct tg_rap tg_rap;
+/* Read a problem in the format of data/rap (SOURCE.md there): cost_limit,
+ * weight_limits A-B, max_per_subsystem, min_per_subsystem, subsystem i,
+ * choice j r c w.  Errors name the file and line. */
+tg_status tg_rap_read(const char *path, tg_rap **rap /* OUT */, char *msg);
+void tg_rap_free(tg_rap **rap);
+int tg_rap_subsystems(const tg_rap *rap);
+int tg_rap_types(const tg_rap *rap, int subsystem);
+int tg_rap_max_per_subsystem(const tg_rap *rap);
+double tg_rap_cost_limit(const tg_rap *rap);
+void tg_rap_weight_limits(const tg_rap *rap, int *lo, int *hi);
+/* A design: counts[i * 8 + j] components of type j in subsystem i (8 =
+ * the largest number of types handled).  Reliability, cost and weight. */
+void tg_rap_evaluate(const tg_rap *rap, const int32_t *counts, double *reliability, double *cost, double *weight);
+/* Exact optimum for weight limit W by dynamic programming over integer
+ * (cost, weight) states: O(subsystems x cost x W x designs per subsystem).
+ * counts (may be NULL) receives an optimal design; by_weight (may be NULL,
+ * W + 1 entries) the optimum for every smaller limit, from the same run. */
+tg_status tg_rap_exact(const tg_rap *rap, int weight_limit, double *reliability, int32_t *counts,
+                       double *by_weight, char *msg);
+/* The GA of tg_ga_run on this problem (slot encoding, local improvement);
+ * counts receives the best design. */
+tg_status tg_rap_ga(const tg_rap *rap, int weight_limit, int64_t max_evals, uint64_t seed, double *reliability,
+                    int32_t *counts, int64_t *evals_at_best, char *msg);
+
 /* ---- association rules -------------------------------------------------- */
 
 typedef struct tg_rule_opts {

@@ -4,6 +4,8 @@
  * data, a brute-force enumeration of every subset written here. */
 #include "../test_util.h"
 
+#include <math.h>
+
 #include "mining/tg_mining.h"
 
 static tg_txdb *load(const char *name)
@@ -173,6 +175,46 @@ static void test_closed_maximal(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Redundancy allocation.  The exact DP must reproduce the best-known
+ * reliabilities with mixing that the issue quotes from the literature
+ * (W = 191, 190, 189, 159, six decimals).  The GA must return feasible
+ * designs no better than the optimum, identical for a seed. */
+static void test_rap(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    tg_rap *p = NULL;
+    assert_int_equal(tg_rap_read("data/rap/fyffe_nm33.txt", &p, msg), TG_OK);
+    assert_int_equal(tg_rap_subsystems(p), 14);
+    double R, by[192], r, c, w;
+    int32_t k[14 * 8], k2[14 * 8];
+    assert_int_equal(tg_rap_exact(p, 191, &R, k, by, msg), TG_OK);
+    assert_true(fabs(R - 0.986811) < 5e-7);
+    assert_true(fabs(by[190] - 0.986416) < 5e-7);
+    assert_true(fabs(by[189] - 0.985922) < 5e-7);
+    assert_true(fabs(by[159] - 0.954565) < 5e-7);
+    tg_rap_evaluate(p, k, &r, &c, &w);
+    assert_true(r == R && c <= 130 && w <= 191);
+    for (int W = 160; W <= 191; W++) assert_true(by[W] >= by[W - 1]);   /* more weight never hurts */
+    int64_t at;
+    double Rg, Rg2;
+    assert_int_equal(tg_rap_ga(p, 175, 20000, 3, &Rg, k, &at, msg), TG_OK);
+    tg_rap_evaluate(p, k, &r, &c, &w);
+    assert_true(r == Rg && c <= 130 && w <= 175 && Rg <= by[175] + 1e-12 && at <= 20000);
+    assert_int_equal(tg_rap_ga(p, 175, 20000, 3, &Rg2, k2, NULL, msg), TG_OK);
+    assert_true(Rg == Rg2 && memcmp(k, k2, sizeof k) == 0);
+    tg_rap_free(&p);
+    FILE *f = fopen("/tmp/tg_bad_rap.txt", "w");
+    fputs("cost_limit 130\nweight_limits 159-191\nsubsystem 1\nchoice 1 1.5 1 3\n", f);
+    fclose(f);
+    assert_int_equal(tg_rap_read("/tmp/tg_bad_rap.txt", &p, msg), TG_ERR_PARSE);
+    assert_msg_has(msg, "/tmp/tg_bad_rap.txt:4: need 0 < reliability < 1");
+    remove("/tmp/tg_bad_rap.txt");
+    assert_null(p);
+    TG_CHECK_NO_LEAK();
+}
+
 static void test_errors_and_writer(void **state)
 {
     (void)state;
@@ -219,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_mushroom_by_size),
         cmocka_unit_test(test_brute_force),
         cmocka_unit_test(test_closed_maximal),
+        cmocka_unit_test(test_rap),
         cmocka_unit_test(test_errors_and_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
