@@ -242,11 +242,10 @@ static int l_transactions(lua_State *L)
     return 1;
 }
 
-static tg_itemset_opts check_itemset_opts(lua_State *L, int idx, const tg_txdb *db, bool *count_only)
+/* The minimum support count from min_support (percent) or min_count, and
+ * max_len, of the options table at idx. */
+static tg_itemset_opts check_support(lua_State *L, int idx, const tg_txdb *db)
 {
-    static const char *const opts[] = {"min_support", "min_count", "max_len", "count", "kind", NULL};
-    tg_lua_i_check_options(L, idx, opts);
-    luaL_checktype(L, idx, LUA_TTABLE);
     double pct = tg_lua_i_opt_number(L, idx, "min_support", -1);
     long long cnt = tg_lua_i_opt_integer(L, idx, "min_count", -1);
     long long max_len = tg_lua_i_opt_integer(L, idx, "max_len", 0);
@@ -255,8 +254,17 @@ static tg_itemset_opts check_itemset_opts(lua_State *L, int idx, const tg_txdb *
     if (pct >= 0 && !(pct > 0 && pct <= 100)) luaL_argerror(L, idx, "min_support must be in (0, 100]");
     if (cnt == 0) luaL_argerror(L, idx, "min_count must be >= 1");
     if (max_len < 0 || max_len > 64) luaL_argerror(L, idx, "max_len must be in 0..64 (0: no limit)");
-    if (count_only) *count_only = tg_lua_i_opt_bool(L, idx, "count", false);
     tg_itemset_opts o = {cnt > 0 ? cnt : tg_mining_min_count(pct, tg_txdb_count(db)), (int)max_len};
+    return o;
+}
+
+static tg_itemset_opts check_itemset_opts(lua_State *L, int idx, const tg_txdb *db, bool *count_only)
+{
+    static const char *const opts[] = {"min_support", "min_count", "max_len", "count", "kind", NULL};
+    tg_lua_i_check_options(L, idx, opts);
+    luaL_checktype(L, idx, LUA_TTABLE);
+    tg_itemset_opts o = check_support(L, idx, db);
+    if (count_only) *count_only = tg_lua_i_opt_bool(L, idx, "count", false);
     return o;
 }
 
@@ -445,19 +453,14 @@ static int m_rules(lua_State *L)
     tg_txdb *db = check_db(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     luaL_checktype(L, 2, LUA_TTABLE);
-    double pct = tg_lua_i_opt_number(L, 2, "min_support", -1);
-    long long cnt = tg_lua_i_opt_integer(L, 2, "min_count", -1);
-    if ((pct < 0) == (cnt < 0)) luaL_argerror(L, 2, "give exactly one of min_support (percent) and min_count");
-    if (pct >= 0 && !(pct > 0 && pct <= 100)) luaL_argerror(L, 2, "min_support must be in (0, 100]");
-    if (cnt == 0) luaL_argerror(L, 2, "min_count must be >= 1");
+    tg_itemset_opts io = check_support(L, 2, db);
     tg_rule_opts o = {0};
-    o.min_count = cnt > 0 ? cnt : tg_mining_min_count(pct, tg_txdb_count(db));
+    o.min_count = io.min_count;
+    o.max_len = io.max_len;
     o.min_confidence = tg_lua_i_opt_number(L, 2, "min_confidence", 0);
     o.min_lift = tg_lua_i_opt_number(L, 2, "min_lift", 0);
-    long long ml = tg_lua_i_opt_integer(L, 2, "max_len", 0), mh = tg_lua_i_opt_integer(L, 2, "max_head", 1);
-    if (ml < 0 || ml > 64) luaL_argerror(L, 2, "max_len must be in 0..64 (0: no limit)");
+    long long mh = tg_lua_i_opt_integer(L, 2, "max_head", 1);
     if (mh < 1 || mh > 63) luaL_argerror(L, 2, "max_head must be in 1..63");
-    o.max_len = (int)ml;
     o.max_head = (int)mh;
     o.heads = item_list(L, 2, "heads", db, &o.nheads);
     o.bodies = item_list(L, 2, "bodies", db, &o.nbodies);
