@@ -585,6 +585,18 @@ static tg_status put_label(mat_state *st, const char *lab, const char *where, in
     return TG_OK;
 }
 
+/* End the line starting at p (before end) in place: NUL at its end, a
+ * trailing CR dropped.  Returns the line's end; *next the next line. */
+static char *cut_line(char *p, char *end, char **next)
+{
+    char *e = memchr(p, '\n', (size_t)(end - p));
+    if (!e) e = end;
+    *next = e + 1;
+    if (e > p && e[-1] == '\r') e--;
+    *e = '\0';
+    return e;
+}
+
 static tg_status read_labels(mat_state *st, const char *lpath, int64_t n, char *msg)
 {
     tg_status s = tg_io_i_slurp(lpath, &st->lbuf, &st->llen, msg);
@@ -594,11 +606,7 @@ static tg_status read_labels(mat_state *st, const char *lpath, int64_t n, char *
     tg_strmap_clear(st->lmap);
     while (p < end) {
         line++;
-        char *e = memchr(p, '\n', (size_t)(end - p));
-        if (!e) e = end;
-        char *q = e;
-        if (q > p && q[-1] == '\r') q--;
-        *q = '\0';
+        char *next, *q = cut_line(p, end, &next);
         if (k >= n)
             return tg_msg(msg, TG_ERR_PARSE, "%s:%lld: more labels than the %lld matrix rows",
                           lpath, (long long)line, (long long)n);
@@ -606,7 +614,7 @@ static tg_status read_labels(mat_state *st, const char *lpath, int64_t n, char *
             return tg_msg(msg, TG_ERR_PARSE, "%s:%lld: NUL byte in label", lpath, (long long)line);
         if ((s = put_label(st, p, lpath, line, k, msg)) != TG_OK) return s;
         k++;
-        p = e + 1;
+        p = next;
     }
     if (k != n)
         return tg_msg(msg, TG_ERR_PARSE, "%s:%lld: %lld labels for a %lld x %lld matrix (one "
@@ -631,12 +639,7 @@ tg_status tg_io_i_read_matrix(const char *path, const tg_read_opts *o, tg_graph 
     bool header = false;
     while (p < end) {
         line++;
-        char *e = memchr(p, '\n', (size_t)(end - p));
-        if (!e) e = end;
-        char *q = e;
-        if (q > p && q[-1] == '\r') q--;
-        *q = '\0';
-        char *next = e + 1;
+        char *next, *q = cut_line(p, end, &next);
         if (strlen(p) != (size_t)(q - p))
             FAIL(tg_msg(msg, TG_ERR_PARSE, "%s:%lld: NUL byte in the file", path, (long long)line));
         bool blank = true;

@@ -339,6 +339,35 @@ static void push_edge_row(lua_State *L, tg_graph *g, int64_t e)
     }
 }
 
+/* C functions hand back index lists allocated with tg_malloc.  The caller
+ * makes Lua-owned room for the answer before the C call; adopt() copies
+ * the list there and frees it, so no Lua error can strike while C memory
+ * is held.  Then the ids (or edge rows) are pushed as a list. */
+static int64_t *adopt(int64_t *room, int64_t *list, int64_t n)
+{
+    memcpy(room, list, sizeof *room * (size_t)n);
+    tg_free(list);
+    return room;
+}
+
+static void push_ids(lua_State *L, tg_graph *g, const int64_t *v, int64_t n)
+{
+    lua_createtable(L, (int)n, 0);
+    for (int64_t k = 0; k < n; k++) {
+        lua_pushstring(L, tg_graph_node_id(g, v[k]));
+        lua_rawseti(L, -2, k + 1);
+    }
+}
+
+static void push_edge_rows(lua_State *L, tg_graph *g, const int64_t *e, int64_t n)
+{
+    lua_createtable(L, (int)n, 0);
+    for (int64_t k = 0; k < n; k++) {
+        push_edge_row(L, g, e[k]);
+        lua_rawseti(L, -2, k + 1);
+    }
+}
+
 /* g:edges() -> {{source=, target=, id=}, ...} in index order. */
 static int m_edges(lua_State *L)
 {
@@ -571,18 +600,11 @@ static int m_select(lua_State *L)
     const char *svalue = NULL;
     if (lua_type(L, 4) == LUA_TSTRING) svalue = lua_tostring(L, 4);
     else value = luaL_checknumber(L, 4);
-    /* Lua-owned room first: nothing may raise while sel is held. */
     int64_t *copy = scratch(L, sizeof *copy * (size_t)tg_graph_node_count(g));
     char msg[TG_MSG_LEN] = "";
     int64_t *sel = NULL, n = 0;
     if (tg_graph_select_nodes(g, name, op, value, svalue, &sel, &n, msg) != TG_OK) return fail(L, msg);
-    memcpy(copy, sel, sizeof *copy * (size_t)n);
-    tg_free(sel);
-    lua_createtable(L, (int)n, 0);
-    for (int64_t k = 0; k < n; k++) {
-        lua_pushstring(L, tg_graph_node_id(g, copy[k]));
-        lua_rawseti(L, -2, k + 1);
-    }
+    push_ids(L, g, adopt(copy, sel, n), n);
     return 1;
 }
 
@@ -628,13 +650,7 @@ static int m_neighbors(lua_State *L)
     int64_t *nb = NULL, k = 0;
     char msg[TG_MSG_LEN] = "";
     if (tg_graph_neighbors(g, v, mode, &nb, &k, msg) != TG_OK) return fail(L, msg);
-    memcpy(copy, nb, sizeof *copy * (size_t)k);
-    tg_free(nb);
-    lua_createtable(L, (int)k, 0);
-    for (int64_t i = 0; i < k; i++) {
-        lua_pushstring(L, tg_graph_node_id(g, copy[i]));
-        lua_rawseti(L, -2, i + 1);
-    }
+    push_ids(L, g, adopt(copy, nb, k), k);
     return 1;
 }
 
@@ -867,19 +883,11 @@ static int m_coreness(lua_State *L)
 static int m_articulation_points(lua_State *L)
 {
     tg_graph *g = tg_lua_i_graph(L, 1);
-    /* Lua-owned room for the answer first: once the C list exists, nothing
-     * may raise before it is freed. */
     int64_t *copy = scratch(L, sizeof *copy * (size_t)tg_graph_node_count(g));
     int64_t *ap = NULL, n = 0;
     char msg[TG_MSG_LEN] = "";
     if (tg_graph_articulation_points(g, &ap, &n, msg) != TG_OK) return fail(L, msg);
-    memcpy(copy, ap, sizeof *copy * (size_t)n);
-    tg_free(ap);
-    lua_createtable(L, (int)n, 0);
-    for (int64_t k = 0; k < n; k++) {
-        lua_pushstring(L, tg_graph_node_id(g, copy[k]));
-        lua_rawseti(L, -2, k + 1);
-    }
+    push_ids(L, g, adopt(copy, ap, n), n);
     return 1;
 }
 
@@ -891,13 +899,7 @@ static int m_bridges(lua_State *L)
     int64_t *br = NULL, n = 0;
     char msg[TG_MSG_LEN] = "";
     if (tg_graph_bridges(g, &br, &n, msg) != TG_OK) return fail(L, msg);
-    memcpy(copy, br, sizeof *copy * (size_t)n);
-    tg_free(br);
-    lua_createtable(L, (int)n, 0);
-    for (int64_t k = 0; k < n; k++) {
-        push_edge_row(L, g, copy[k]);
-        lua_rawseti(L, -2, k + 1);
-    }
+    push_edge_rows(L, g, adopt(copy, br, n), n);
     return 1;
 }
 
@@ -921,15 +923,10 @@ static int m_maxflow(lua_State *L)
     char msg[TG_MSG_LEN] = "";
     if (tg_graph_maxflow(g, s, t, cap, &value, flow, &cut, &ncut, side, msg) != TG_OK)
         return fail(L, msg);
-    memcpy(cut_copy, cut, sizeof *cut_copy * (size_t)ncut);
-    tg_free(cut);
+    adopt(cut_copy, cut, ncut);
     lua_pushnumber(L, value);
     lua_setfield(L, -2, "value");
-    lua_createtable(L, (int)ncut, 0);
-    for (int64_t k = 0; k < ncut; k++) {
-        push_edge_row(L, g, cut_copy[k]);
-        lua_rawseti(L, -2, k + 1);
-    }
+    push_edge_rows(L, g, cut_copy, ncut);
     lua_setfield(L, -2, "cut");
     lua_createtable(L, 0, 0);
     for (int64_t v = 0, k = 0; v < n; v++)

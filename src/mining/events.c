@@ -258,6 +258,8 @@ tg_status tg_eventlog_read(const char *path, tg_item_kind item_kind, bool skip_b
         ev[nev++] = (event){t, id};
         rep->events++;
     }
+    /* zlib reports a truncated or corrupt stream only at the end. */
+    if ((s = tg_mining_i_gz_check(z, path, msg)) != TG_OK) goto done;
     if (lineno == 0) {
         s = tg_msg(msg, TG_ERR_PARSE, "%s:1: file is empty (need a header timestamp,component,event)", path);
         goto done;

@@ -2,6 +2,8 @@
 #ifndef TG_MINING_INTERNAL_H
 #define TG_MINING_INTERNAL_H
 
+#include <zlib.h>
+
 #include "tg_mining.h"
 
 struct tg_txdb {
@@ -18,5 +20,9 @@ struct tg_txdb {
     int64_t nitems_total;
     size_t items_cap;
 };
+
+/* TG_OK, or TG_ERR_IO naming path when zlib saw a corrupt or truncated
+ * stream (it says so only once reading has ended). */
+tg_status tg_mining_i_gz_check(gzFile z, const char *path, char *msg);
 
 #endif

@@ -160,6 +160,17 @@ tg_status tg_txdb_add(tg_txdb *db, int n, const char *const *items, char *msg)
     return TG_OK;
 }
 
+tg_status tg_mining_i_gz_check(gzFile z, const char *path, char *msg)
+{
+    int e;
+    const char *why = gzerror(z, &e);
+    if (e == Z_OK || e == Z_STREAM_END) return TG_OK;
+    /* zlib's text may start with the path: do not say it twice. */
+    size_t n = strlen(path);
+    if (strncmp(why, path, n) == 0 && strncmp(why + n, ": ", 2) == 0) why += n + 2;
+    return tg_msg(msg, TG_ERR_IO, "%s: corrupt or truncated compressed file: %s", path, why);
+}
+
 /* The whole (decompressed) file into a tg_malloc'd buffer. */
 static tg_status slurp_gz(const char *path, char **out, size_t *len, char *msg)
 {
@@ -186,7 +197,10 @@ static tg_status slurp_gz(const char *path, char **out, size_t *len, char *msg)
             s = tg_msg(msg, TG_ERR_IO, "%s: read error: %s", path, why);
             break;
         }
-        if (got == 0) break;
+        if (got == 0) {
+            s = tg_mining_i_gz_check(z, path, msg);
+            break;
+        }
         n += (size_t)got;
     }
     gzclose(z);

@@ -37,6 +37,13 @@ end)
 
 T.test("errors", function()
   T.raises(function() tg.mine.read_fimi("/nonexistent.dat") end, "/nonexistent.dat: cannot open")
+  -- The first 5000 bytes of chess.dat.gz: zlib only says so at the end.
+  T.raises(function() tg.mine.read_fimi(R .. "/tests/mining/files/truncated.dat.gz") end,
+           "truncated.dat.gz: corrupt or truncated compressed file: unexpected end of file")
+  T.raises(function() tg.mine.read_events(R .. "/tests/mining/files/truncated_events.csv.gz", {bad = "skip"}) end,
+           "truncated_events.csv.gz: corrupt or truncated compressed file")
+  T.raises(function() tg.mine.rap(R .. "/data/rap/fyffe_nm33.txt"):exact(10) end,
+           "no feasible design within cost 130 and weight 10")
   local db = tg.mine.transactions{{"a"}}
   T.raises(function() db:itemsets{} end, "give exactly one of min_support (percent) and min_count")
   T.raises(function() db:itemsets{min_support = 150} end, "min_support must be in (0, 100]")

@@ -76,38 +76,52 @@ static void test_mushroom_by_size(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* A random database over items a..j (item i of the database is name i: the
+ * first transaction holds them all), item i drawn with probability
+ * 0.15 + 0.06 i; masks[t] records transaction t as a bitmask, and
+ * supp[set] counts the transactions holding each of the 2^10 sets. */
+enum { NI = 10, NT = 180 };
+
+static tg_txdb *random_db(uint64_t seed, unsigned *masks, int64_t *supp)
+{
+    static const char *names[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
+    char msg[TG_MSG_LEN];
+    tg_rng r;
+    tg_rng_seed(&r, seed);
+    tg_txdb *db = NULL;
+    assert_int_equal(tg_txdb_new(&db, msg), TG_OK);
+    assert_int_equal(tg_txdb_add(db, NI, names, msg), TG_OK);
+    masks[0] = (1u << NI) - 1;
+    for (int t = 1; t < NT; t++) {
+        const char *items[NI];
+        int n = 0;
+        masks[t] = 0;
+        for (int i = 0; i < NI; i++)
+            if (tg_rng_uniform(&r) < 0.15 + 0.06 * i) {
+                items[n++] = names[i];
+                masks[t] |= 1u << i;
+            }
+        assert_int_equal(tg_txdb_add(db, n, items, msg), TG_OK);
+    }
+    for (unsigned set = 0; set < (1u << NI); set++) {
+        supp[set] = 0;
+        for (int t = 0; t < NT; t++) supp[set] += (masks[t] & set) == set;
+    }
+    return db;
+}
+
 /* Brute force: every subset of the items of a small random database. */
 static void test_brute_force(void **state)
 {
     (void)state;
     tg_test_install_allocator();
     char msg[TG_MSG_LEN];
-    static const char *names[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
-    enum { NI = 10, NT = 200 };
     unsigned masks[NT];
-    tg_rng r;
-    tg_rng_seed(&r, 99);
-    tg_txdb *db = NULL;
-    assert_int_equal(tg_txdb_new(&db, msg), TG_OK);
-    for (int t = 0; t < NT; t++) {
-        const char *items[NI];
-        int n = 0;
-        masks[t] = 0;
-        for (int i = 0; i < NI; i++)
-            if (tg_rng_uniform(&r) < 0.15 + 0.06 * i) {   /* skewed item frequencies */
-                items[n++] = names[i];
-                masks[t] |= 1u << i;
-            }
-        assert_int_equal(tg_txdb_add(db, n, items, msg), TG_OK);
-    }
+    static int64_t supp[1 << NI];
+    tg_txdb *db = random_db(99, masks, supp);
     for (int64_t min = 1; min <= 60; min += 7) {
         int64_t want = 0;
-        /* Item indices in db follow first appearance: map by name. */
-        for (unsigned set = 1; set < (1u << NI); set++) {
-            int64_t c = 0;
-            for (int t = 0; t < NT; t++) c += (masks[t] & set) == set;
-            want += c >= min;
-        }
+        for (unsigned set = 1; set < (1u << NI); set++) want += supp[set] >= min;
         tg_itemset_opts o = {min, 0};
         int64_t got = -1;
         assert_int_equal(tg_mining_itemsets(db, &o, NULL, NULL, &got, NULL, msg), TG_OK);
@@ -124,32 +138,9 @@ static void test_closed_maximal(void **state)
     (void)state;
     tg_test_install_allocator();
     char msg[TG_MSG_LEN];
-    static const char *names[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
-    enum { NI = 10, NT = 150 };
     unsigned masks[NT];
-    tg_rng r;
-    tg_rng_seed(&r, 5);
-    tg_txdb *db = NULL;
-    assert_int_equal(tg_txdb_new(&db, msg), TG_OK);
-    /* Fix the item numbering: item i of db is names[i]. */
-    assert_int_equal(tg_txdb_add(db, NI, names, msg), TG_OK);
-    masks[0] = (1u << NI) - 1;
-    for (int t = 1; t < NT; t++) {
-        const char *items[NI];
-        int n = 0;
-        masks[t] = 0;
-        for (int i = 0; i < NI; i++)
-            if (tg_rng_uniform(&r) < 0.2 + 0.05 * i) {
-                items[n++] = names[i];
-                masks[t] |= 1u << i;
-            }
-        assert_int_equal(tg_txdb_add(db, n, items, msg), TG_OK);
-    }
     static int64_t supp[1 << NI];
-    for (unsigned set = 0; set < (1u << NI); set++) {
-        supp[set] = 0;
-        for (int t = 0; t < NT; t++) supp[set] += (masks[t] & set) == set;
-    }
+    tg_txdb *db = random_db(5, masks, supp);
     for (int64_t min = 2; min <= 50; min += 8) {
         int64_t want_closed = 0, want_max = 0;
         for (unsigned set = 1; set < (1u << NI); set++) {
