@@ -12,6 +12,8 @@
 #   louvain      tg_graph_louvain vs Graph.community_multilevel()
 #   fimi         frequent itemsets of the four FIMI runs of issue 5, written to a
 #                file, vs Borgelt's figures given in the issue (not in Debian)
+#   rap          the redundancy-allocation GA on the 33 weight limits, 100 held-out
+#                seeds each, vs a plain DEAP GA (python3-deap) at W=191 and 159
 # Environment:
 #   BENCH_SCALE=0.1   shrink the generated graph (default 1: 1M nodes, 10M edges)
 #   BENCH_DATA=dir    where generated inputs go (default $BUILD/bench-data; never the repo)
@@ -76,6 +78,12 @@ step $PY "$HERE/peer_igraph.py" betweenness "$NET" 5 "$DATA/betweenness-ours.txt
 step "$BIN/bench_pagerank_louvain" "$NET" "$DATA/pagerank-ours.txt" 20
 step $PY "$HERE/peer_igraph.py" pagerank_louvain "$NET" 20 "$DATA/pagerank-ours.txt"
 step "$BIN/bench_fimi" data/fimi "$DATA/itemsets.txt" 3
+step "$BIN/bench_rap" data/rap/fyffe_nm33.txt 100
+if $PY -c 'import deap' 2>/dev/null; then
+    for w in 191 159; do step $PY "$HERE/peer_rap_deap.py" data/rap/fyffe_nm33.txt $w 10; done
+else
+    echo "== rap peer skipped: python3-deap is not installed (apt-get install python3-deap)"
+fi
 
 # ---- summary -----------------------------------------------------------------
 row() {   # name ours peer goal note
@@ -104,4 +112,7 @@ echo "== frequent itemsets, written to a file (peer = fastest of Borgelt's aprio
 for r in retail_0.01 t10i4d100k_0.01 mushroom_5 chess_60; do
     row "fimi $r" "$(get fimi_${r}_ours)" "$(get fimi_${r}_peer)" 1.5 "$(get fimi_${r}_count) itemsets"
 done
+echo "== redundancy allocation, 100,000 evaluations a run (optimum: exact DP)"
+echo "ours: optimum reached in $(get rap_hits) of $(get rap_runs) runs, worst instance $(get rap_worst)/100, $(get rap_ms) ms a run"
+echo "DEAP: W=191 best $(get deap_best_191) mean $(get deap_mean_191) ($(get deap_ms_191) ms a run); W=159 best $(get deap_best_159) mean $(get deap_mean_159) (optima 0.986811, 0.954565)"
 exit 0

@@ -206,6 +206,37 @@ static void test_rap(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* The issue's target: the GA reaches the best-known reliability on all 33
+ * weight limits in at least 9 of 10 seeds within 100,000 evaluations.
+ * The reference optima come from the exact DP (one run at W = 191 gives
+ * every smaller limit), which reproduces the literature values above. */
+static void test_rap_ga_target(void **state)
+{
+    (void)state;
+    char msg[TG_MSG_LEN];
+    tg_rap *p = NULL;
+    assert_int_equal(tg_rap_read("data/rap/fyffe_nm33.txt", &p, msg), TG_OK);
+    double best[192], R, r, c, w;
+    int32_t k[14 * 8];
+    assert_int_equal(tg_rap_exact(p, 191, &R, NULL, best, msg), TG_OK);
+    int total = 0;
+    for (int W = 159; W <= 191; W++) {
+        int hits = 0;
+        for (uint64_t seed = 1; seed <= 10; seed++) {
+            int64_t at;
+            assert_int_equal(tg_rap_ga(p, W, 100000, seed, &R, k, &at, msg), TG_OK);
+            tg_rap_evaluate(p, k, &r, &c, &w);
+            assert_true(r == R && c <= 130 && w <= W && at <= 100000);
+            assert_true(R <= best[W] * (1 + 1e-12));
+            hits += R >= best[W] * (1 - 1e-9);
+        }
+        if (hits < 9) fail_msg("W = %d: optimum %.6f reached in %d of 10 seeds", W, best[W], hits);
+        total += hits;
+    }
+    print_message("rap ga: optimum reached in %d of 330 runs\n", total);
+    tg_rap_free(&p);
+}
+
 static void test_errors_and_writer(void **state)
 {
     (void)state;
@@ -253,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_brute_force),
         cmocka_unit_test(test_closed_maximal),
         cmocka_unit_test(test_rap),
+        cmocka_unit_test(test_rap_ga_target),
         cmocka_unit_test(test_errors_and_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
