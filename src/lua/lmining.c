@@ -182,6 +182,91 @@ static int g_sequence_rules(lua_State *L)
     return 1;
 }
 
+/* A block of C memory owned by a userdata: __gc frees it, so a Lua
+ * error raised while results are converted leaks nothing. */
+#define OWNED_MT "tg.mine.owned"
+
+static int owned_gc(lua_State *L)
+{
+    void **box = luaL_checkudata(L, 1, OWNED_MT);
+    tg_free(*box);
+    *box = NULL;
+    return 0;
+}
+
+static void **owned_box(lua_State *L)
+{
+    void **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    if (luaL_newmetatable(L, OWNED_MT)) {
+        lua_pushcfunction(L, owned_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    return box;
+}
+
+/* log:failure_chains{target = "component:event", dt = seconds, max_len = 4,
+ *                    min_count = 1, min_rule_confidence = 0, min_lift = 0,
+ *                    min_confidence = 0}
+ * -> {{events = {first, ..., target}, support=, count=, confidence=,
+ *      markov=, delay = {median=, max=}}, ...} strongest first */
+static int g_failure_chains(lua_State *L)
+{
+    static const char *const opts[] = {"target", "dt", "max_len", "min_count", "min_rule_confidence",
+                                       "min_lift", "min_confidence", NULL};
+    tg_eventlog *log = check_log(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_lua_i_check_options(L, 2, opts);
+    tg_chain_opts o = {0};
+    const char *target = tg_lua_i_opt_string(L, 2, "target", NULL);
+    if (!target) luaL_argerror(L, 2, "field 'target' (the critical event, \"component:event\") is required");
+    if ((o.target = tg_eventlog_item_index(log, target)) < 0)
+        luaL_argerror(L, 2, lua_pushfstring(L, "field 'target': no event '%s' in the log", target));
+    o.dt = tg_lua_i_opt_number(L, 2, "dt", 0);
+    if (!(o.dt > 0)) luaL_argerror(L, 2, "field 'dt' (seconds) must be > 0");
+    lua_Integer len = tg_lua_i_opt_integer(L, 2, "max_len", 4);
+    luaL_argcheck(L, len >= 2 && len <= TG_CHAIN_MAX, 2, "field 'max_len' must be between 2 and 8");
+    o.max_len = (int)len;
+    o.min_count = tg_lua_i_opt_integer(L, 2, "min_count", 1);
+    luaL_argcheck(L, o.min_count >= 1, 2, "field 'min_count' must be >= 1");
+    o.min_rule_confidence = tg_lua_i_opt_number(L, 2, "min_rule_confidence", 0);
+    o.min_lift = tg_lua_i_opt_number(L, 2, "min_lift", 0);
+    o.min_confidence = tg_lua_i_opt_number(L, 2, "min_confidence", 0);
+    void **box = owned_box(L);
+    tg_chain *c = NULL;
+    size_t n = 0;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_mining_failure_chains(log, &o, &c, &n, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    *box = c;
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 0, 7);
+        lua_createtable(L, c[i].len, 0);
+        for (int k = 0; k < c[i].len; k++) {
+            lua_pushstring(L, tg_eventlog_item_name(log, c[i].items[k]));
+            lua_rawseti(L, -2, k + 1);
+        }
+        lua_setfield(L, -2, "events");
+        lua_pushinteger(L, c[i].support);
+        lua_setfield(L, -2, "support");
+        lua_pushinteger(L, c[i].count_first);
+        lua_setfield(L, -2, "count");
+        lua_pushnumber(L, c[i].confidence);
+        lua_setfield(L, -2, "confidence");
+        lua_pushnumber(L, c[i].markov);
+        lua_setfield(L, -2, "markov");
+        lua_createtable(L, 0, 2);
+        lua_pushnumber(L, c[i].delay_median);
+        lua_setfield(L, -2, "median");
+        lua_pushnumber(L, c[i].delay_max);
+        lua_setfield(L, -2, "max");
+        lua_setfield(L, -2, "delay");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
 static int g_count(lua_State *L)
 {
     lua_pushinteger(L, tg_eventlog_count(check_log(L, 1)));
@@ -198,7 +283,8 @@ static int g_gc(lua_State *L)
 static void open_log_meta(lua_State *L)
 {
     static const luaL_Reg methods[] = {
-        {"transactions", g_transactions}, {"sequence_rules", g_sequence_rules}, {"count", g_count},
+        {"transactions", g_transactions}, {"sequence_rules", g_sequence_rules},
+        {"failure_chains", g_failure_chains}, {"count", g_count},
         {"close", g_gc}, {NULL, NULL},
     };
     static const luaL_Reg meta[] = {{"__gc", g_gc}, {"__close", g_gc}, {"__len", g_count}, {NULL, NULL}};

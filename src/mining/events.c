@@ -401,3 +401,9 @@ done:
     tg_free(delays);
     return s;
 }
+
+void tg_eventlog_event(const tg_eventlog *log, int64_t i, double *time, int32_t *item)
+{
+    *time = log->ev[i].t;
+    *item = log->ev[i].item;
+}

@@ -1,7 +1,7 @@
 /* rap.c: the redundancy allocation problem for series-parallel systems
  * with mixed component types: reading a problem, evaluating designs, the
  * exact optimum by dynamic programming (a reference for the GA, and a tool
- * for small systems), and a GA with a slot encoding and a local search. */
+ * for small systems), and a memetic GA whose children are made pair-optimal. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>

@@ -85,6 +85,39 @@ tg_status tg_mining_sequence_rules(const tg_eventlog *log, const tg_seq_opts *op
                                    int64_t *count, char *msg);
 const char *tg_eventlog_item_name(const tg_eventlog *log, int32_t item);
 int32_t tg_eventlog_item_index(const tg_eventlog *log, const char *name);   /* -1 */
+/* Event i (0 <= i < tg_eventlog_count) in time order: seconds and item. */
+void tg_eventlog_event(const tg_eventlog *log, int64_t i, double *time /* OUT */, int32_t *item /* OUT */);
+
+/* Failure chains ending in a critical event: sequences x0 -> x1 -> ... ->
+ * target in which each event follows the previous one within dt.  The
+ * candidate chains are the paths to the target in the graph of sequence
+ * rules (rule thresholds: min_count, min_rule_confidence, min_lift); each
+ * candidate is then counted on the log itself, not estimated from its
+ * rules: support = x0 events from which the whole chain occurs (some x1 in
+ * (t0, t0 + dt], some x2 within dt after that x1, ...), confidence =
+ * support / x0 events, delay = from x0 to the earliest completing target.
+ * Chains with support >= min_count and confidence >= min_confidence come
+ * out best first (confidence, then support).  O(candidates x events of the
+ * chain's items). */
+enum { TG_CHAIN_MAX = 8 };
+typedef struct tg_chain_opts {
+    double dt;                  /* seconds between consecutive events (> 0) */
+    int32_t target;             /* the critical event (item index) */
+    int max_len;                /* events in a chain, 2..TG_CHAIN_MAX */
+    int64_t min_count;          /* >= 1 */
+    double min_rule_confidence, min_lift, min_confidence;
+} tg_chain_opts;
+typedef struct tg_chain {
+    int len;
+    int32_t items[TG_CHAIN_MAX];   /* items[len - 1] == target */
+    int64_t support, count_first;
+    double confidence;
+    double markov;                 /* product of the rules' confidences, for comparison */
+    double delay_median, delay_max;
+} tg_chain;
+/* *chains (OUT, caller frees with tg_free) and *n. */
+tg_status tg_mining_failure_chains(const tg_eventlog *log, const tg_chain_opts *opts, tg_chain **chains,
+                                   size_t *n, char *msg);
 
 int64_t tg_txdb_count(const tg_txdb *db);          /* transactions */
 int32_t tg_txdb_item_count(const tg_txdb *db);     /* distinct items */
@@ -188,7 +221,7 @@ void tg_rap_evaluate(const tg_rap *rap, const int32_t *counts, double *reliabili
  * W + 1 entries) the optimum for every smaller limit, from the same run. */
 tg_status tg_rap_exact(const tg_rap *rap, int weight_limit, double *reliability, int32_t *counts,
                        double *by_weight, char *msg);
-/* The GA of tg_ga_run on this problem (slot encoding, local improvement);
+/* A memetic GA (tg_ga_run; each child made pair-optimal, see rap.c);
  * counts receives the best design. */
 tg_status tg_rap_ga(const tg_rap *rap, int weight_limit, int64_t max_evals, uint64_t seed, double *reliability,
                     int32_t *counts, int64_t *evals_at_best, char *msg);

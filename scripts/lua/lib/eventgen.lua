@@ -10,7 +10,10 @@
 -- uniformly from the graph with an event drawn from {alarm, trip,
 -- warning}.  Each chain fires its cause `rate` times a day (uniform times)
 -- and, with probability p, its effect after a delay uniform in
--- [0, delay] seconds.  Times are ISO-8601 UTC from 2026-01-01.  The
+-- [0, delay] seconds; a chain may go on (`next = {effect =, p =, delay =}`,
+-- itself allowed a `next`): once an effect happened, with probability p
+-- its own effect follows within its delay, so multi-step failure chains
+-- can be planted.  Times are ISO-8601 UTC from 2026-01-01.  The
 -- generator uses Lua's math.random (xoshiro256** in Lua 5.4), seeded, so
 -- a seed gives the same log everywhere.  Returns the number of rows.
 local gen = {}
@@ -39,7 +42,17 @@ function gen.write(path, g, opts)
     for _ = 1, math.floor((ch.rate or 1) * days) do
       local t = math.random() * span
       rows[#rows + 1] = {t, cc, ce}
-      if math.random() < ch.p then rows[#rows + 1] = {t + math.random() * ch.delay, ec, ee} end
+      if math.random() < ch.p then
+        t = t + math.random() * ch.delay
+        rows[#rows + 1] = {t, ec, ee}
+        local nx = ch.next
+        while nx and math.random() < nx.p do
+          local nc, ne = split(nx.effect)
+          t = t + math.random() * nx.delay
+          rows[#rows + 1] = {t, nc, ne}
+          nx = nx.next
+        end
+      end
     end
   end
   -- Logs arrive in any order: shuffle rather than sort.
