@@ -99,12 +99,22 @@ int64_t tg_mining_min_count(double pct, int64_t n);
 
 /* ---- frequent itemsets -------------------------------------------------- */
 
+/* The search algorithm; all three find the same itemsets and supports.
+ * ECLAT: depth-first over item covers (eclat.c).  APRIORI: level-wise
+ * candidate generation with subset pruning, candidates counted in a
+ * prefix tree walked by each transaction, or by AND + popcount of
+ * transaction bitsets on dense data (apriori.c).  FPGROWTH: FP-tree and
+ * conditional trees with the single-path shortcut (fpgrowth.c). */
+typedef enum tg_mining_algorithm { TG_ECLAT = 0, TG_APRIORI = 1, TG_FPGROWTH = 2 } tg_mining_algorithm;
+
 typedef struct tg_itemset_opts {
     int64_t min_count;      /* absolute minimum support (>= 1) */
     int max_len;            /* longest itemset reported; 0 = no limit */
+    tg_mining_algorithm algorithm;  /* TG_ECLAT (0) by default */
 } tg_itemset_opts;
 
-/* Called once per frequent itemset (items in mining order, not sorted);
+/* Called once per frequent itemset (items in mining order, not sorted;
+ * itemsets in an order that depends on the algorithm);
  * return non-zero to stop the search (tg_mining_itemsets then returns
  * TG_OK with what was found so far). */
 typedef int (*tg_itemset_fn)(void *ud, const int32_t *items, int len, int64_t support);
@@ -208,6 +218,7 @@ typedef struct tg_rule_opts {
     int nheads;
     const int32_t *bodies;
     int nbodies;
+    tg_mining_algorithm algorithm;  /* which miner finds the itemsets */
 } tg_rule_opts;
 
 typedef struct tg_rule {
