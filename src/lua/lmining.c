@@ -254,7 +254,7 @@ static tg_itemset_opts check_support(lua_State *L, int idx, const tg_txdb *db)
     if (pct >= 0 && !(pct > 0 && pct <= 100)) luaL_argerror(L, idx, "min_support must be in (0, 100]");
     if (cnt == 0) luaL_argerror(L, idx, "min_count must be >= 1");
     if (max_len < 0 || max_len > 64) luaL_argerror(L, idx, "max_len must be in 0..64 (0: no limit)");
-    tg_itemset_opts o = {cnt > 0 ? cnt : tg_mining_min_count(pct, tg_txdb_count(db)), (int)max_len};
+    tg_itemset_opts o = {cnt > 0 ? cnt : tg_mining_min_count(pct, tg_txdb_count(db)), (int)max_len, TG_ECLAT};
     return o;
 }
 

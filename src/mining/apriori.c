@@ -417,6 +417,7 @@ tg_status tg_mining_i_apriori(const tg_txdb *db, const tg_itemset_opts *o, tg_it
     a.lev_cap = nf + 2;
     a.lev = tg_calloc((size_t)a.lev_cap, sizeof *a.lev);
     if (!item_of || !a.items || !a.sub || !used || !a.lev) goto nomem;
+    a.nlev = 2;     /* levels 0 and 1: freed from here on */
     for (int32_t r = 0; r < nf; r++) item_of[r] = fi[r].item;
     a.item_of = item_of;
     /* Root and level 1. */
@@ -432,7 +433,6 @@ tg_status tg_mining_i_apriori(const tg_txdb *db, const tg_itemset_opts *o, tg_it
     if (!R->item || !R->parent || !R->first || !L1->item || !L1->supp || !L1->parent) goto nomem;
     R->first[0] = 0;
     R->first[1] = nf;
-    a.nlev = 2;
     for (int32_t r = 0; r < nf && !a.out.stop; r++) {
         L1->item[r] = r;
         L1->supp[r] = (int32_t)fi[r].supp;
