@@ -5,6 +5,17 @@
  *   local l  = db:itemsets{min_support = 5, max_len = 3}    -- {{items = {...}, support = n}, ...}
  *   db:write_itemsets("out.txt", {min_support = 0.1})
  *   local rs = db:rules{min_support = 1, min_confidence = 0.6}
+ *   local rs = tg.mine.apriori(tg.mine.transactions("events.csv", {window = 600}),
+ *                              {min_support = 1, min_confidence = 0.6})
+ *
+ * Every miner takes algorithm = "eclat" (default) | "apriori" | "fpgrowth":
+ * the same itemsets and supports, found differently.
+ *
+ * Results of unknown size are gathered, in one run of the miner, into a
+ * growable C buffer owned by a userdata ("tg.mine.buffer", freed by its
+ * __gc): the miner's callback only appends to it and never calls Lua, so
+ * no error can strike while the miner holds memory, and any error raised
+ * afterwards leaves the buffer to the collector.
  *
  * min_support is a percentage of the transactions (as the FIMI tools and
  * the issue's figures use); min_count gives an absolute count instead. */
@@ -32,6 +43,51 @@ static void push_db(lua_State *L, tg_txdb **db)
     luaL_setmetatable(L, TXDB_MT);
     u->db = *db;
     *db = NULL;
+}
+
+/* ---- growable result buffers owned by a userdata ----------------------- */
+
+#define BUF_MT "tg.mine.buffer"
+enum { BUF_ARRAYS = 5 };
+
+typedef struct gbuf {
+    void *p[BUF_ARRAYS];
+    size_t cap[BUF_ARRAYS];
+    size_t size[BUF_ARRAYS];    /* element sizes */
+    bool nomem;                 /* an append failed: the run was stopped */
+} gbuf;
+
+static int buf_gc(lua_State *L)
+{
+    gbuf *b = luaL_checkudata(L, 1, BUF_MT);
+    for (int k = 0; k < BUF_ARRAYS; k++) {
+        tg_free(b->p[k]);
+        b->p[k] = NULL;
+        b->cap[k] = 0;
+    }
+    return 0;
+}
+
+/* A new, empty buffer on the stack; sizes of its arrays' elements (0 ends). */
+static gbuf *push_buf(lua_State *L, size_t s0, size_t s1, size_t s2, size_t s3, size_t s4)
+{
+    gbuf *b = lua_newuserdatauv(L, sizeof *b, 0);
+    memset(b, 0, sizeof *b);
+    luaL_setmetatable(L, BUF_MT);
+    size_t sz[BUF_ARRAYS] = {s0, s1, s2, s3, s4};
+    for (int k = 0; k < BUF_ARRAYS; k++) b->size[k] = sz[k];
+    return b;
+}
+
+/* Room for `need` elements in array k; false (and nomem set) if none. */
+static bool buf_reserve(gbuf *b, int k, size_t need)
+{
+    if (need <= b->cap[k]) return true;
+    if (tg_grow(&b->p[k], &b->cap[k], need, b->size[k]) != TG_OK) {
+        b->nomem = true;
+        return false;
+    }
+    return true;
 }
 
 static int l_read_fimi(lua_State *L)
@@ -114,13 +170,13 @@ static int g_transactions(lua_State *L)
     return 1;
 }
 
-typedef struct seq_gather { tg_seq_rule *r; int64_t n, cap; } seq_gather;
+typedef struct seq_gather { gbuf *b; int64_t n; } seq_gather;
 
 static int seq_copy(void *ud, const tg_seq_rule *r)
 {
     seq_gather *g = ud;
-    if (g->r && g->n < g->cap) g->r[g->n] = *r;
-    g->n++;
+    if (!buf_reserve(g->b, 0, (size_t)g->n + 1)) return 1;
+    ((tg_seq_rule *)g->b->p[0])[g->n++] = *r;
     return 0;
 }
 
@@ -145,15 +201,12 @@ static int g_sequence_rules(lua_State *L)
     if (target && (o.target = tg_eventlog_item_index(log, target)) < 0)
         luaL_argerror(L, 2, lua_pushfstring(L, "field 'target': no event '%s' in the log", target));
     char msg[TG_MSG_LEN] = "";
-    seq_gather g = {0};
+    seq_gather g = {push_buf(L, sizeof(tg_seq_rule), 0, 0, 0, 0), 0};
     if (tg_mining_sequence_rules(log, &o, seq_copy, &g, NULL, msg) != TG_OK) return luaL_error(L, "%s", msg);
-    g.cap = g.n;
-    g.n = 0;
-    g.r = lua_newuserdatauv(L, sizeof *g.r * (size_t)(g.cap ? g.cap : 1), 0);
-    if (tg_mining_sequence_rules(log, &o, seq_copy, &g, NULL, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    if (g.b->nomem) return luaL_error(L, "mine.sequence_rules: out of memory");
     lua_createtable(L, (int)g.n, 0);
-    for (int64_t i = 0; i < g.n && i < g.cap; i++) {
-        const tg_seq_rule *r = &g.r[i];
+    for (int64_t i = 0; i < g.n; i++) {
+        const tg_seq_rule *r = (const tg_seq_rule *)g.b->p[0] + i;
         lua_createtable(L, 0, 7);
         lua_pushstring(L, tg_eventlog_item_name(log, r->a));
         lua_setfield(L, -2, "before");
@@ -210,9 +263,37 @@ static void open_log_meta(lua_State *L)
 }
 
 /* tg.mine.transactions{{"a", "b"}, {"b"}, ...}: items are strings (or
- * numbers, taken as their text). */
+ * numbers, taken as their text).
+ * tg.mine.transactions(path, {window =, mode =, item =, bad =}): the event
+ * log at path (read_events' options item and bad) cut into windows
+ * (log:transactions' window and mode); shorthand for the two calls. */
 static int l_transactions(lua_State *L)
 {
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        static const char *const opts[] = {"window", "mode", "item", "bad", NULL};
+        tg_lua_i_check_options(L, 2, opts);
+        luaL_checktype(L, 2, LUA_TTABLE);
+        lua_settop(L, 2);
+        lua_createtable(L, 0, 2);   /* [path, opts, read_opts] */
+        lua_getfield(L, 2, "item");
+        lua_setfield(L, 3, "item");
+        lua_getfield(L, 2, "bad");
+        lua_setfield(L, 3, "bad");
+        lua_createtable(L, 0, 2);   /* [path, opts, read_opts, window_opts] */
+        lua_getfield(L, 2, "window");
+        lua_setfield(L, 4, "window");
+        lua_getfield(L, 2, "mode");
+        lua_setfield(L, 4, "mode");
+        lua_pushcfunction(L, l_read_events);
+        lua_pushvalue(L, 1);
+        lua_pushvalue(L, 3);
+        lua_call(L, 2, 1);          /* [..., log] */
+        lua_pushcfunction(L, g_transactions);
+        lua_insert(L, -2);
+        lua_pushvalue(L, 4);
+        lua_call(L, 2, 1);          /* [..., db] */
+        return 1;
+    }
     luaL_checktype(L, 1, LUA_TTABLE);
     char msg[TG_MSG_LEN] = "";
     tg_txdb *db = NULL;
@@ -242,9 +323,21 @@ static int l_transactions(lua_State *L)
     return 1;
 }
 
-/* The minimum support count from min_support (percent) or min_count, and
- * max_len, of the options table at idx. */
-static tg_itemset_opts check_support(lua_State *L, int idx, const tg_txdb *db)
+/* The miner named by the field 'algorithm' (def when absent). */
+static tg_mining_algorithm check_algorithm(lua_State *L, int idx, tg_mining_algorithm def)
+{
+    static const char *const names[] = {"eclat", "apriori", "fpgrowth", NULL};
+    const char *a = tg_lua_i_opt_string(L, idx, "algorithm", NULL);
+    if (!a) return def;
+    for (int k = 0; names[k]; k++)
+        if (strcmp(a, names[k]) == 0) return (tg_mining_algorithm)k;
+    luaL_argerror(L, idx, "field 'algorithm' must be 'eclat', 'apriori' or 'fpgrowth'");
+    return def;
+}
+
+/* The minimum support count from min_support (percent) or min_count,
+ * max_len and algorithm, of the options table at idx. */
+static tg_itemset_opts check_support(lua_State *L, int idx, const tg_txdb *db, tg_mining_algorithm def)
 {
     double pct = tg_lua_i_opt_number(L, idx, "min_support", -1);
     long long cnt = tg_lua_i_opt_integer(L, idx, "min_count", -1);
@@ -254,31 +347,37 @@ static tg_itemset_opts check_support(lua_State *L, int idx, const tg_txdb *db)
     if (pct >= 0 && !(pct > 0 && pct <= 100)) luaL_argerror(L, idx, "min_support must be in (0, 100]");
     if (cnt == 0) luaL_argerror(L, idx, "min_count must be >= 1");
     if (max_len < 0 || max_len > 64) luaL_argerror(L, idx, "max_len must be in 0..64 (0: no limit)");
-    tg_itemset_opts o = {cnt > 0 ? cnt : tg_mining_min_count(pct, tg_txdb_count(db)), (int)max_len, TG_ECLAT};
+    tg_itemset_opts o = {cnt > 0 ? cnt : tg_mining_min_count(pct, tg_txdb_count(db)), (int)max_len,
+                         check_algorithm(L, idx, def)};
     return o;
 }
 
 static tg_itemset_opts check_itemset_opts(lua_State *L, int idx, const tg_txdb *db, bool *count_only)
 {
-    static const char *const opts[] = {"min_support", "min_count", "max_len", "count", "kind", NULL};
+    static const char *const opts[] = {"min_support", "min_count", "max_len", "count", "kind", "algorithm", NULL};
     tg_lua_i_check_options(L, idx, opts);
     luaL_checktype(L, idx, LUA_TTABLE);
-    tg_itemset_opts o = check_support(L, idx, db);
+    tg_itemset_opts o = check_support(L, idx, db, TG_ECLAT);
     if (count_only) *count_only = tg_lua_i_opt_bool(L, idx, "count", false);
     return o;
 }
 
-/* Itemsets gathered into Lua-owned memory: the miner's callback must not
- * raise (a longjmp would skip the miner's cleanup), so it only copies. */
-typedef struct gather { int32_t *items; int64_t *supp; int32_t *len; int64_t n, used; } gather;
+/* Itemsets gathered into a userdata-owned buffer: arrays 0 items (int32),
+ * 1 supports (int64), 2 lengths (int32).  The miner's callback must not
+ * raise (a longjmp would skip the miner's cleanup): it only copies, and
+ * stops the run when memory runs out. */
+typedef struct gather { gbuf *b; int64_t n, used; } gather;
 
 static int gather_one(void *ud, const int32_t *items, int len, int64_t support)
 {
     gather *g = ud;
-    memcpy(g->items + g->used, items, sizeof *items * (size_t)len);
+    if (!buf_reserve(g->b, 0, (size_t)(g->used + len)) || !buf_reserve(g->b, 1, (size_t)g->n + 1) ||
+        !buf_reserve(g->b, 2, (size_t)g->n + 1))
+        return 1;
+    memcpy((int32_t *)g->b->p[0] + g->used, items, sizeof *items * (size_t)len);
     g->used += len;
-    g->len[g->n] = len;
-    g->supp[g->n++] = support;
+    ((int32_t *)g->b->p[2])[g->n] = len;
+    ((int64_t *)g->b->p[1])[g->n++] = support;
     return 0;
 }
 
@@ -334,28 +433,28 @@ static int m_itemsets(lua_State *L)
         lua_setfield(L, -2, "by_size");
         return 1;
     }
-    /* Count first, so that all room is Lua's before the second run fills it. */
-    if (run_kind(db, &o, kind, NULL, NULL, &n, by_size, msg) != TG_OK) return luaL_error(L, "%s", msg);
-    int64_t total = 0;
-    for (int k = 1; k <= (o.max_len ? o.max_len : 64); k++) total += k * by_size[k];
-    gather g = {0};
-    g.items = lua_newuserdatauv(L, sizeof *g.items * (size_t)(total ? total : 1), 0);
-    g.supp = lua_newuserdatauv(L, sizeof *g.supp * (size_t)(n ? n : 1), 0);
-    g.len = lua_newuserdatauv(L, sizeof *g.len * (size_t)(n ? n : 1), 0);
+    /* One run into a buffer the stack owns: [buf] */
+    gather g = {push_buf(L, sizeof(int32_t), sizeof(int64_t), sizeof(int32_t), 0, 0), 0, 0};
     if (run_kind(db, &o, kind, gather_one, &g, &n, NULL, msg) != TG_OK) return luaL_error(L, "%s", msg);
-    lua_createtable(L, (int)(n < INT32_MAX ? n : INT32_MAX), 0);
-    for (int64_t i = 0, at = 0; i < g.n; at += g.len[i], i++) {
+    if (g.b->nomem) return luaL_error(L, "mine.itemsets: out of memory");
+    const int32_t *items = g.b->p[0], *lens = g.b->p[2];
+    const int64_t *supp = g.b->p[1];
+    lua_createtable(L, (int)(g.n < INT32_MAX ? g.n : INT32_MAX), 0);   /* [buf, list] */
+    for (int64_t i = 0, at = 0; i < g.n; at += lens[i], i++) {
         lua_createtable(L, 0, 2);
-        lua_createtable(L, g.len[i], 0);
-        for (int k = 0; k < g.len[i]; k++) {
-            lua_pushstring(L, tg_txdb_item_name(db, g.items[at + k]));
+        lua_createtable(L, lens[i], 0);
+        for (int k = 0; k < lens[i]; k++) {
+            lua_pushstring(L, tg_txdb_item_name(db, items[at + k]));
             lua_rawseti(L, -2, k + 1);
         }
         lua_setfield(L, -2, "items");
-        lua_pushinteger(L, g.supp[i]);
+        lua_pushinteger(L, supp[i]);
         lua_setfield(L, -2, "support");
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
+    lua_pushcfunction(L, buf_gc);   /* free the buffer now rather than at the next collection */
+    lua_pushvalue(L, -3);
+    lua_call(L, 1, 0);
     return 1;
 }
 
@@ -403,33 +502,29 @@ static int32_t *item_list(lua_State *L, int idx, const char *key, const tg_txdb 
     return v;
 }
 
-typedef struct rule_gather {
-    int32_t *items;     /* body then head of each rule */
-    int32_t *nb, *nh;
-    int64_t *supp;
-    double *meas;       /* confidence, lift, leverage, conviction */
-    int64_t n, used, total;
-} rule_gather;
-
-static int rule_size(void *ud, const tg_rule *r)
-{
-    rule_gather *g = ud;
-    g->total += r->nbody + r->nhead;
-    g->n++;
-    return 0;
-}
+/* Rules gathered into a userdata-owned buffer: arrays 0 items (body then
+ * head of each rule, int32), 1 body lengths, 2 head lengths (int32),
+ * 3 supports (int64), 4 measures (confidence, lift, leverage, conviction). */
+typedef struct rule_gather { gbuf *b; int64_t n, used; } rule_gather;
 
 static int rule_copy(void *ud, const tg_rule *r)
 {
     rule_gather *g = ud;
-    memcpy(g->items + g->used, r->body, sizeof *r->body * (size_t)r->nbody);
-    memcpy(g->items + g->used + r->nbody, r->head, sizeof *r->head * (size_t)r->nhead);
+    gbuf *b = g->b;
+    size_t n = (size_t)g->n;
+    if (!buf_reserve(b, 0, (size_t)(g->used + r->nbody + r->nhead)) || !buf_reserve(b, 1, n + 1) ||
+        !buf_reserve(b, 2, n + 1) || !buf_reserve(b, 3, n + 1) || !buf_reserve(b, 4, 4 * (n + 1)))
+        return 1;
+    int32_t *items = (int32_t *)b->p[0] + g->used;
+    memcpy(items, r->body, sizeof *r->body * (size_t)r->nbody);
+    memcpy(items + r->nbody, r->head, sizeof *r->head * (size_t)r->nhead);
     g->used += r->nbody + r->nhead;
-    g->nb[g->n] = r->nbody;
-    g->nh[g->n] = r->nhead;
-    g->supp[g->n] = r->support;
-    double *m = g->meas + 4 * g->n++;
+    ((int32_t *)b->p[1])[n] = r->nbody;
+    ((int32_t *)b->p[2])[n] = r->nhead;
+    ((int64_t *)b->p[3])[n] = r->support;
+    double *m = (double *)b->p[4] + 4 * n;
     m[0] = r->confidence, m[1] = r->lift, m[2] = r->leverage, m[3] = r->conviction;
+    g->n++;
     return 0;
 }
 
@@ -443,20 +538,22 @@ static void push_names(lua_State *L, const tg_txdb *db, const int32_t *it, int n
 }
 
 /* db:rules{min_support = | min_count =, min_confidence = 0, min_lift = 0,
- *          max_len = 0, max_head = 1, heads = {...}, bodies = {...}}
+ *          max_len = 0, max_head = 1, heads = {...}, bodies = {...},
+ *          algorithm = "eclat"}
  * -> {{body = {...}, head = {...}, support =, confidence =, lift =,
  *      leverage =, conviction =}, ...} grouped by itemset (sort as needed). */
-static int m_rules(lua_State *L)
+static int rules_with(lua_State *L, tg_mining_algorithm def)
 {
     static const char *const opts[] = {"min_support", "min_count", "min_confidence", "min_lift",
-                                       "max_len", "max_head", "heads", "bodies", NULL};
+                                       "max_len", "max_head", "heads", "bodies", "algorithm", NULL};
     tg_txdb *db = check_db(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     luaL_checktype(L, 2, LUA_TTABLE);
-    tg_itemset_opts io = check_support(L, 2, db);
+    tg_itemset_opts io = check_support(L, 2, db, def);
     tg_rule_opts o = {0};
     o.min_count = io.min_count;
     o.max_len = io.max_len;
+    o.algorithm = io.algorithm;
     o.min_confidence = tg_lua_i_opt_number(L, 2, "min_confidence", 0);
     o.min_lift = tg_lua_i_opt_number(L, 2, "min_lift", 0);
     long long mh = tg_lua_i_opt_integer(L, 2, "max_head", 1);
@@ -465,33 +562,55 @@ static int m_rules(lua_State *L)
     o.heads = item_list(L, 2, "heads", db, &o.nheads);
     o.bodies = item_list(L, 2, "bodies", db, &o.nbodies);
     char msg[TG_MSG_LEN] = "";
-    rule_gather g = {0};
-    if (tg_mining_rules(db, &o, rule_size, &g, NULL, msg) != TG_OK) return luaL_error(L, "%s", msg);
-    int64_t n = g.n, total = g.total;
-    g = (rule_gather){0};
-    g.items = lua_newuserdatauv(L, sizeof *g.items * (size_t)(total ? total : 1), 0);
-    g.nb = lua_newuserdatauv(L, sizeof *g.nb * (size_t)(n ? n : 1), 0);
-    g.nh = lua_newuserdatauv(L, sizeof *g.nh * (size_t)(n ? n : 1), 0);
-    g.supp = lua_newuserdatauv(L, sizeof *g.supp * (size_t)(n ? n : 1), 0);
-    g.meas = lua_newuserdatauv(L, sizeof *g.meas * 4 * (size_t)(n ? n : 1), 0);
+    rule_gather g = {push_buf(L, sizeof(int32_t), sizeof(int32_t), sizeof(int32_t), sizeof(int64_t), sizeof(double)),
+                     0, 0};
     if (tg_mining_rules(db, &o, rule_copy, &g, NULL, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    if (g.b->nomem) return luaL_error(L, "mine.rules: out of memory");
+    const int32_t *items = g.b->p[0], *nb = g.b->p[1], *nh = g.b->p[2];
+    const int64_t *supp = g.b->p[3];
+    const double *meas = g.b->p[4];
     static const char *const names[] = {"confidence", "lift", "leverage", "conviction"};
-    lua_createtable(L, (int)(n < INT32_MAX ? n : INT32_MAX), 0);
-    for (int64_t i = 0, at = 0; i < g.n; at += g.nb[i] + g.nh[i], i++) {
+    lua_createtable(L, (int)(g.n < INT32_MAX ? g.n : INT32_MAX), 0);   /* [..., buf, list] */
+    for (int64_t i = 0, at = 0; i < g.n; at += nb[i] + nh[i], i++) {
         lua_createtable(L, 0, 7);
-        push_names(L, db, g.items + at, g.nb[i]);
+        push_names(L, db, items + at, nb[i]);
         lua_setfield(L, -2, "body");
-        push_names(L, db, g.items + at + g.nb[i], g.nh[i]);
+        push_names(L, db, items + at + nb[i], nh[i]);
         lua_setfield(L, -2, "head");
-        lua_pushinteger(L, g.supp[i]);
+        lua_pushinteger(L, supp[i]);
         lua_setfield(L, -2, "support");
         for (int k = 0; k < 4; k++) {
-            lua_pushnumber(L, g.meas[4 * i + k]);
+            lua_pushnumber(L, meas[4 * i + k]);
             lua_setfield(L, -2, names[k]);
         }
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
+    lua_pushcfunction(L, buf_gc);
+    lua_pushvalue(L, -3);
+    lua_call(L, 1, 0);
     return 1;
+}
+
+static int m_rules(lua_State *L) { return rules_with(L, TG_ECLAT); }
+
+/* tg.mine.apriori(transactions, {min_support =, min_confidence =, ...}):
+ * the association rules of db:rules, found with Apriori unless the options
+ * name another algorithm.  transactions: a database (tg.mine.read_fimi,
+ * tg.mine.transactions, log:transactions) or a list of lists of items. */
+static int l_transactions(lua_State *L);
+
+static int l_apriori(lua_State *L)
+{
+    if (lua_type(L, 1) == LUA_TTABLE) {
+        lua_pushcfunction(L, l_transactions);
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 1);
+        lua_replace(L, 1);
+    }
+    check_db(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    return rules_with(L, TG_APRIORI);
 }
 
 /* ---- redundancy allocation ---- */
@@ -635,6 +754,10 @@ int tg_lua_i_open_mining(lua_State *L)
     };
     open_log_meta(L);
     open_rap_meta(L);
+    luaL_newmetatable(L, BUF_MT);
+    lua_pushcfunction(L, buf_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
     luaL_newmetatable(L, TXDB_MT);
     luaL_setfuncs(L, meta, 0);
     luaL_newlib(L, methods);
@@ -642,6 +765,7 @@ int tg_lua_i_open_mining(lua_State *L)
     lua_pop(L, 1);
     static const luaL_Reg funcs[] = {
         {"read_fimi", l_read_fimi}, {"read_events", l_read_events}, {"transactions", l_transactions},
+        {"apriori", l_apriori},
         {"rap", l_rap},
         {NULL, NULL},
     };

@@ -1,7 +1,7 @@
 -- Frequent itemsets of a transaction file (FIMI .dat, optionally gzipped).
 local cliargs = require("cliargs")
 local spec = {
-  usage = "twingraph mine FILE [--format fimi|events --window S] --min-support PCT [--max-len K] [--count | --rules --min-confidence C] [--output FILE] [--json]",
+  usage = "twingraph mine FILE [--format fimi|events --window S] --min-support PCT [--max-len K] [--count | --rules --min-confidence C] [--algorithm eclat|apriori|fpgrowth] [--output FILE] [--json]",
   about = [[Mines the frequent itemsets of FILE, one transaction a line with items
 separated by blanks (FIMI format; .gz is read directly), or an event log
 (--format events: CSV timestamp,component,event[,...]) cut into time windows
@@ -11,7 +11,9 @@ one a line as "a b c (support)" to --output (default: standard output).
 With --count --json it prints {"transactions", "itemsets", "by_size"}.
 With --rules it prints association rules body -> head (support counted as
 body plus head) as CSV (body,head,support,confidence,lift,leverage,
-conviction; items joined by spaces), or as a JSON list with --json.]],
+conviction; items joined by spaces), or as a JSON list with --json.
+--algorithm picks the miner (eclat, the default; apriori; fpgrowth): all
+three give the same itemsets and supports.]],
   positional = {"FILE"},
   options = {
     {"--min-support", "PCT", "minimum support in percent of the transactions", number = true},
@@ -28,6 +30,7 @@ conviction; items joined by spaces), or as a JSON list with --json.]],
     {"--min-lift", "L", "rules: minimum lift (default 0)", number = true},
     {"--max-head", "K", "rules: most items in a head (default 1)", number = true},
     {"--json", nil, "print one JSON object (with --count, or a summary after --output)"},
+    {"--algorithm", "A", "eclat (default), apriori or fpgrowth"},
   },
 }
 local a = cliargs.parse(arg, spec)
@@ -50,6 +53,9 @@ if a.mode and a.mode ~= "fixed" and a.mode ~= "sliding" then cliargs.fail(spec, 
 if a.kind and not a.count then cliargs.fail(spec, "--kind goes with --count") end
 if a.kind and a.kind ~= "all" and a.kind ~= "closed" and a.kind ~= "maximal" then
   cliargs.fail(spec, "--kind must be all, closed or maximal")
+end
+if a.algorithm and a.algorithm ~= "eclat" and a.algorithm ~= "apriori" and a.algorithm ~= "fpgrowth" then
+  cliargs.fail(spec, "unknown --algorithm '%s' (eclat, apriori or fpgrowth)", a.algorithm)
 end
 if a.count and a.rules then cliargs.fail(spec, "--count and --rules exclude each other") end
 if (a.min_confidence or a.min_lift or a.max_head) and not a.rules then
@@ -76,12 +82,13 @@ cliargs.run(function()
     db = tg.mine.read_fimi(a.file)
   end
   local t1 = tg.clock()
-  local opts = {min_support = a.min_support, max_len = a.max_len}
+  local opts = {min_support = a.min_support, max_len = a.max_len, algorithm = a.algorithm}
   local r
   if a.rules then
     local rules = db:rules{min_support = a.min_support, max_len = a.max_len,
                            min_confidence = a.min_confidence or 0.5, min_lift = a.min_lift,
-                           max_head = a.max_head and math.tointeger(a.max_head) or 1}
+                           max_head = a.max_head and math.tointeger(a.max_head) or 1,
+                           algorithm = a.algorithm}
     table.sort(rules, function(x, y)
       if x.confidence ~= y.confidence then return x.confidence > y.confidence end
       if x.support ~= y.support then return x.support > y.support end
