@@ -22,7 +22,9 @@
 #include <lauxlib.h>
 #include <string.h>
 
+#include "../graph/tg_graph.h"
 #include "../mining/tg_mining.h"
+#include "lgraph_internal.h"
 #include "tg_lua.h"
 
 #define TXDB_MT "tg.Transactions"
@@ -112,28 +114,77 @@ static tg_eventlog *check_log(lua_State *L, int idx)
 }
 
 /* tg.mine.read_events(path, {item = "component:event"|"component"|"event",
- *                      bad = "fail"|"skip"}) -> log, report
- * report = {rows=, events=, skipped=, first_bad_line=, first_bad=} */
+ *                      bad = "fail"|"skip", format = "events"|"alarms",
+ *                      columns = {time =, component =, event =, state =},
+ *                      drop_states = {"ACK", "RTN"}}) -> log, report
+ * format "alarms" reads a generic alarm export (docs/formats.md): columns
+ * Time, Tag, Description, State, rows in state ACK or RTN dropped; columns
+ * and drop_states override the format's names.
+ * report = {rows=, events=, skipped=, filtered=, first_bad_line=, first_bad=} */
 static int l_read_events(lua_State *L)
 {
-    static const char *const opts[] = {"item", "bad", NULL};
+    static const char *const opts[] = {"item", "bad", "format", "columns", "drop_states", NULL};
+    static const char *const copts[] = {"time", "component", "event", "state", NULL};
     static const char *const items[] = {"component:event", "component", "event", NULL};
     static const char *const bads[] = {"fail", "skip", NULL};
     const char *path = luaL_checkstring(L, 1);
     tg_lua_i_check_options(L, 2, opts);
+    if (lua_isnoneornil(L, 2)) {
+        lua_settop(L, 1);
+        lua_newtable(L);
+    }
+    lua_settop(L, 2);
     const char *it = tg_lua_i_opt_string(L, 2, "item", "component:event"), *b = tg_lua_i_opt_string(L, 2, "bad", "fail");
+    const char *fmt = tg_lua_i_opt_string(L, 2, "format", "events");
     int ii = -1, bi = -1;
     for (int k = 0; items[k]; k++) if (strcmp(it, items[k]) == 0) ii = k;
     for (int k = 0; bads[k]; k++) if (strcmp(b, bads[k]) == 0) bi = k;
     if (ii < 0) luaL_argerror(L, 2, "field 'item' must be 'component:event', 'component' or 'event'");
     if (bi < 0) luaL_argerror(L, 2, "field 'bad' must be 'fail' or 'skip'");
+    bool alarms = strcmp(fmt, "alarms") == 0;
+    if (!alarms && strcmp(fmt, "events") != 0) luaL_argerror(L, 2, "field 'format' must be 'events' or 'alarms'");
+    tg_event_opts eo = {.item = (tg_item_kind)ii, .skip_bad = bi == 1};
+    if (alarms) {
+        eo.time_col = "Time", eo.component_col = "Tag", eo.event_col = "Description", eo.state_col = "State";
+        eo.drop_states = "ACK,RTN";
+    }
+    /* Strings below stay referenced by the options table (index 2) or the stack. */
+    if (tg_lua_i_rawfield(L, 2, "columns") != LUA_TNIL) {     /* [path, opts, columns] */
+        luaL_argcheck(L, lua_istable(L, 3), 2, "field 'columns' must be a table");
+        tg_lua_i_check_options(L, 3, copts);
+        const char **dst[4] = {&eo.time_col, &eo.component_col, &eo.event_col, &eo.state_col};
+        for (int k = 0; k < 4; k++) {
+            const char *v = tg_lua_i_opt_string(L, 3, copts[k], NULL);
+            if (v) *dst[k] = v;
+        }
+    }
+    lua_settop(L, 3);
+    int ty = tg_lua_i_rawfield(L, 2, "drop_states");          /* [path, opts, columns, drop] */
+    if (ty == LUA_TSTRING) {
+        eo.drop_states = lua_tostring(L, 4);
+    } else if (ty == LUA_TTABLE) {
+        luaL_Buffer lb;
+        luaL_buffinit(L, &lb);
+        for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, 4); k++) {
+            if (lua_rawgeti(L, 4, k) != LUA_TSTRING) luaL_argerror(L, 2, "field 'drop_states' must be a list of strings");
+            if (k > 1) luaL_addchar(&lb, ',');
+            luaL_addvalue(&lb);
+        }
+        luaL_pushresult(&lb);                                  /* [..., drop, joined] */
+        eo.drop_states = lua_tostring(L, -1);
+    } else if (ty != LUA_TNIL) {
+        luaL_argerror(L, 2, "field 'drop_states' must be a list of strings");
+    }
+    if (eo.drop_states && !eo.state_col) luaL_argerror(L, 2, "field 'drop_states' needs columns.state");
     tg_event_report *rep = lua_newuserdatauv(L, sizeof *rep, 0);
     llog *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->log = NULL;
     luaL_setmetatable(L, LOG_MT);
     char msg[TG_MSG_LEN] = "";
-    if (tg_eventlog_read(path, (tg_item_kind)ii, bi == 1, &u->log, rep, msg) != TG_OK) return luaL_error(L, "%s", msg);
-    lua_createtable(L, 0, 5);
+    if (tg_eventlog_read_opts(path, &eo, &u->log, rep, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    lua_createtable(L, 0, 6);
+    lua_pushinteger(L, rep->filtered);
+    lua_setfield(L, -2, "filtered");
     lua_pushinteger(L, rep->rows);
     lua_setfield(L, -2, "rows");
     lua_pushinteger(L, rep->events);
@@ -149,13 +200,66 @@ static int l_read_events(lua_State *L)
     return 2;
 }
 
-/* log:transactions{window = seconds, mode = "fixed"|"sliding"} -> db */
+/* log:transactions{by = column, window = seconds, graph = g, attribute = name}:
+ * grouped transactions (tg_eventlog_transactions_by); with graph, the
+ * column's values are node ids and the group is the node's attribute.
+ * -> db, number of events in no group */
+static int transactions_by(lua_State *L, tg_eventlog *log)
+{
+    const char *by = luaL_checkstring(L, -1);
+    double w = tg_lua_i_opt_number(L, 2, "window", 0);
+    if (!(w >= 0)) luaL_argerror(L, 2, "field 'window' (seconds) must be >= 0");
+    if (tg_lua_i_opt_string(L, 2, "mode", NULL)) luaL_argerror(L, 2, "field 'mode' does not go with 'by' (fixed windows)");
+    tg_group_map map = {0}, *mp = NULL;
+    const char *attr = tg_lua_i_opt_string(L, 2, "attribute", NULL);
+    if (tg_lua_i_rawfield(L, 2, "graph") != LUA_TNIL) {        /* [..., graph] */
+        const tg_graph *g = tg_lua_i_graph(L, lua_gettop(L));
+        if (!attr) luaL_argerror(L, 2, "field 'graph' needs 'attribute' (a node attribute naming the group)");
+        int col = tg_graph_attr_find(g, TG_NODES, attr);
+        if (col < 0) luaL_argerror(L, 2, lua_pushfstring(L, "the graph has no node attribute '%s'", attr));
+        int64_t n = tg_graph_node_count(g);
+        const char **keys = lua_newuserdatauv(L, sizeof *keys * (size_t)(n ? n : 1), 0);
+        const char **groups = lua_newuserdatauv(L, sizeof *groups * (size_t)(n ? n : 1), 0);
+        const char *const *sv = tg_graph_attr_strings(g, TG_NODES, col);
+        const int64_t *iv = tg_graph_attr_ints(g, TG_NODES, col);
+        if (!sv && !iv) luaL_argerror(L, 2, lua_pushfstring(L, "node attribute '%s' must hold strings or integers", attr));
+        char (*text)[24] = iv ? lua_newuserdatauv(L, sizeof *text * (size_t)(n ? n : 1), 0) : NULL;
+        for (int64_t v = 0; v < n; v++) {
+            keys[v] = tg_graph_node_id(g, v);
+            if (sv) {
+                groups[v] = sv[v];
+            } else {
+                snprintf(text[v], sizeof text[v], "%lld", (long long)iv[v]);
+                groups[v] = text[v];
+            }
+        }
+        map = (tg_group_map){n, keys, groups};
+        mp = &map;
+    } else if (attr) {
+        luaL_argerror(L, 2, "field 'attribute' goes with 'graph'");
+    }
+    char msg[TG_MSG_LEN] = "";
+    tg_txdb *db = NULL;
+    int64_t ungrouped = 0;
+    if (tg_eventlog_transactions_by(log, by, mp, w, &db, &ungrouped, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    push_db(L, &db);
+    lua_pushinteger(L, ungrouped);
+    return 2;
+}
+
+/* log:transactions{window = seconds, mode = "fixed"|"sliding"} -> db, 0
+ * log:transactions{by = column[, window =][, graph =, attribute =]} -> db, ungrouped */
 static int g_transactions(lua_State *L)
 {
-    static const char *const opts[] = {"window", "mode", NULL};
+    static const char *const opts[] = {"window", "mode", "by", "graph", "attribute", NULL};
     tg_eventlog *log = check_log(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    if (tg_lua_i_rawfield(L, 2, "by") != LUA_TNIL) return transactions_by(L, log);
+    lua_pop(L, 1);
+    if (tg_lua_i_rawfield(L, 2, "graph") != LUA_TNIL) luaL_argerror(L, 2, "field 'graph' goes with 'by'");
+    lua_pop(L, 1);
     double w = tg_lua_i_opt_number(L, 2, "window", 0);
     if (!(w > 0)) luaL_argerror(L, 2, "field 'window' (seconds) must be > 0");
     const char *m = tg_lua_i_opt_string(L, 2, "mode", "fixed");
@@ -167,6 +271,19 @@ static int g_transactions(lua_State *L)
         TG_OK)
         return luaL_error(L, "%s", msg);
     push_db(L, &db);
+    lua_pushinteger(L, 0);
+    return 2;
+}
+
+/* log:columns() -> {"timestamp", "component", ...} (lower-cased header names) */
+static int g_columns(lua_State *L)
+{
+    tg_eventlog *log = check_log(L, 1);
+    lua_createtable(L, tg_eventlog_columns(log), 0);
+    for (int c = 0; c < tg_eventlog_columns(log); c++) {
+        lua_pushstring(L, tg_eventlog_column_name(log, c));
+        lua_rawseti(L, -2, c + 1);
+    }
     return 1;
 }
 
@@ -252,6 +369,7 @@ static void open_log_meta(lua_State *L)
 {
     static const luaL_Reg methods[] = {
         {"transactions", g_transactions}, {"sequence_rules", g_sequence_rules}, {"count", g_count},
+        {"columns", g_columns},
         {"close", g_gc}, {NULL, NULL},
     };
     static const luaL_Reg meta[] = {{"__gc", g_gc}, {"__close", g_gc}, {"__len", g_count}, {NULL, NULL}};

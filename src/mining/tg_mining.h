@@ -29,12 +29,14 @@ tg_status tg_txdb_read_fimi(const char *path, tg_txdb **db /* OUT */, char *msg)
 
 /* ---- event logs --------------------------------------------------------- */
 
-/* An event log: (time, item) pairs sorted by time, items interned.  Read
- * from CSV with a header naming at least the columns timestamp, component
- * and event (any order, case-insensitive; more columns such as severity
- * are allowed), rows in any time order.  Timestamps are epoch seconds or
- * ISO-8601 (2026-01-02T03:04:05[.fff][Z|+hh:mm], or a space for the T; no
- * zone means UTC). */
+/* An event log: (time, item) pairs sorted by time, items interned, and
+ * every column of each row kept by header name (lower-cased) for grouping.
+ * Read from CSV with a header naming at least the columns timestamp,
+ * component and event (any order, case-insensitive; more columns such as
+ * severity, asset, section or work_order are kept), rows in any time
+ * order.  Timestamps are epoch seconds, ISO-8601
+ * (2026-01-02T03:04:05[.fff][Z|+hh:mm], or a space for the T; no zone
+ * means UTC) or dd/mm/yyyy hh:mm:ss[.fff] (day first, UTC). */
 typedef struct tg_eventlog tg_eventlog;
 
 typedef enum tg_item_kind { TG_ITEM_COMPONENT_EVENT = 0, TG_ITEM_COMPONENT = 1, TG_ITEM_EVENT = 2 } tg_item_kind;
@@ -43,12 +45,53 @@ typedef struct tg_event_report {
     int64_t rows, events, skipped;      /* data rows read, used, skipped */
     long first_bad_line;                /* 0 if none */
     char first_bad[TG_MSG_LEN];         /* why that row was bad */
+    int64_t filtered;                   /* rows dropped for their state (drop_states) */
 } tg_event_report;
 
 /* item: what an item is ("component:event" by default); skip_bad: skip
  * bad rows and count them in the report, else fail naming the line. */
 tg_status tg_eventlog_read(const char *path, tg_item_kind item, bool skip_bad, tg_eventlog **log /* OUT */,
                            tg_event_report *report /* OUT, may be NULL */, char *msg);
+
+/* Reading options: the column mapping for other layouts, such as alarm
+ * exports (docs/formats.md: `Time,Tag,Description,State,Priority` with
+ * time_col "Time", component_col "Tag", event_col "Description",
+ * state_col "State", drop_states "ACK,RTN").  Column names compare
+ * case-insensitively; NULL means the default name. */
+typedef struct tg_event_opts {
+    tg_item_kind item;
+    bool skip_bad;
+    const char *time_col;       /* default "timestamp" */
+    const char *component_col;  /* default "component" */
+    const char *event_col;      /* default "event" */
+    const char *state_col;      /* NULL: no state filter */
+    const char *drop_states;    /* comma-separated states whose rows are dropped (counted in report->filtered) */
+} tg_event_opts;
+
+tg_status tg_eventlog_read_opts(const char *path, const tg_event_opts *opts, tg_eventlog **log /* OUT */,
+                                tg_event_report *report /* OUT, may be NULL */, char *msg);
+
+/* The kept columns: their number and lower-cased header names (borrowed). */
+int tg_eventlog_columns(const tg_eventlog *log);
+const char *tg_eventlog_column_name(const tg_eventlog *log, int col);
+
+/* Transactions by group: one per value of `column` (a kept header name,
+ * any case: "asset", "section", "work_order", "component", ...), holding
+ * the items of the events with that value; with window > 0, one per value
+ * and fixed window [k w, (k+1) w).  With map (may be NULL), the group is
+ * map->groups[i] for the event whose column value is map->keys[i] (e.g.
+ * component -> plant section from a graph's node attribute).  Events with
+ * an empty value, or a value the map lacks (or maps to NULL or ""), go in
+ * no transaction and are counted in *ungrouped (may be NULL).
+ * Transactions come by group in order of first event, then by window. */
+typedef struct tg_group_map {
+    int64_t n;
+    const char *const *keys;    /* distinct */
+    const char *const *groups;
+} tg_group_map;
+
+tg_status tg_eventlog_transactions_by(const tg_eventlog *log, const char *column, const tg_group_map *map,
+                                      double window, tg_txdb **db /* OUT */, int64_t *ungrouped, char *msg);
 void tg_eventlog_free(tg_eventlog **log);
 int64_t tg_eventlog_count(const tg_eventlog *log);
 /* Seconds since the epoch (UTC) of an ISO-8601 or numeric timestamp of
