@@ -324,3 +324,66 @@ T.test("tg.mine.transactions(path, {window =}) reads and windows an event log", 
   T.raises(function() tg.mine.transactions(path, {window = 600}) end, "events_small.csv:6:")
   T.raises(function() tg.mine.transactions(path, {window = 600, size = 3}) end, "unknown option 'size'")
 end)
+
+-- Grouped transactions and alarm exports (files worked out by hand in
+-- tests/mining/test_events.c, which checks the same values in C).
+T.test("transactions by asset, work order, and plant section from the graph", function()
+  local log = tg.mine.read_events(R .. "/tests/mining/files/events_groups.csv")
+  T.eq(table.concat(log:columns(), ","), "timestamp,component,event,severity,asset,work_order", "columns")
+  local db, un = log:transactions{by = "work_order"}
+  T.eq(#db, 3, "work orders"); T.eq(un, 1, "one event without a work order")
+  T.eq(#log:transactions{by = "asset", window = 3600}, 5, "asset x hour")
+  T.raises(function() log:transactions{by = "plant"} end, "no column 'plant' in the log")
+  T.raises(function() log:transactions{by = "asset", mode = "sliding"} end, "does not go with 'by'")
+  -- Sections from the plant graph: every transaction's components lie in
+  -- one section, and there is one transaction per section met.
+  local g = tg.graph.load(R .. "/models/lhc_sector.graphml")
+  local path = os.tmpname()
+  require("eventgen").write(path, g, {seed = 3, days = 2, background = 100})
+  local elog = tg.mine.read_events(path)
+  os.remove(path)
+  local sdb, sun = elog:transactions{by = "component", graph = g, attribute = "section"}
+  T.eq(sun, 0, "every component has a section")
+  local sections = {}
+  for _, s in ipairs(elog:transactions{by = "component"}:itemsets{min_count = 1, max_len = 1}) do
+    local comp = s.items[1]:match("^(.-):[^:]+$")
+    sections[g:node(comp).section] = true
+  end
+  local nsec = 0
+  for _ in pairs(sections) do nsec = nsec + 1 end
+  T.eq(#sdb, nsec, "one transaction per section")
+  local pairs_ = sdb:itemsets{min_count = 1, max_len = 2}
+  for _, s in ipairs(pairs_) do
+    if #s.items == 2 then
+      local a, b = s.items[1]:match("^(.-):"), s.items[2]:match("^(.-):")
+      T.eq(g:node(a).section, g:node(b).section, "items together share a section")
+    end
+  end
+  T.raises(function() elog:transactions{by = "component", graph = g} end, "needs 'attribute'")
+  T.raises(function() elog:transactions{by = "component", graph = g, attribute = "nope"} end, "no node attribute 'nope'")
+  local code, out, err = T.run(P .. " mine " .. R .. "/tests/mining/files/events_groups.csv --format events --by component" ..
+    " --section-graph " .. R .. "/models/lhc_sector.graphml --min-support 1 --count --json")
+  T.eq(code, 0, "cli exit " .. err)
+  T.eq(tg.json.decode(out).transactions, 0, "no component of this file is in the plant graph")
+  T.truthy(err:find("7 events have no component in the graph", 1, true), err)
+end)
+
+T.test("alarm exports: column mapping, ACK/RTN filtered, bad rows by line", function()
+  local f = R .. "/tests/mining/files/alarms_export.csv"
+  T.raises(function() tg.mine.read_events(f, {format = "alarms"}) end, "alarms_export.csv:7: timestamp '31/11/2026 08:09:00'")
+  local log, rep = tg.mine.read_events(f, {format = "alarms", bad = "skip"})
+  T.eq(rep.rows, 9, "rows"); T.eq(rep.filtered, 2, "ACK and RTN"); T.eq(rep.skipped, 2, "bad rows")
+  T.eq(rep.first_bad_line, 7, "first bad line"); T.eq(rep.events, 5, "events")
+  T.eq(#log:transactions{by = "area"}, 2, "two areas")
+  -- The same file through an explicit mapping, keeping RTN rows.
+  local _, rep2 = tg.mine.read_events(f, {bad = "skip", drop_states = {"ACK"},
+    columns = {time = "Time", component = "Tag", event = "Description", state = "State"}})
+  T.eq(rep2.filtered, 1, "only ACK dropped"); T.eq(rep2.events, 6, "RTN kept")
+  T.raises(function() tg.mine.read_events(f, {format = "alarms", columns = {tag = "x"}}) end, "unknown option 'tag'")
+  T.raises(function() tg.mine.read_events(f, {drop_states = {"ACK"}}) end, "needs columns.state")
+  T.raises(function() tg.mine.read_events(f, {format = "csv"}) end, "'events' or 'alarms'")
+  local code, out, err = T.run(P .. " mine " .. f .. " --format alarms --skip-bad --by area --window 3600 --min-support 1 --count --json")
+  T.eq(code, 0, "exit " .. err)
+  T.eq(tg.json.decode(out).transactions, 4, "area x hour")
+  T.truthy(err:find("dropped 2 acknowledgement/return rows", 1, true), err)
+end)

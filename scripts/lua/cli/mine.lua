@@ -1,11 +1,16 @@
 -- Frequent itemsets of a transaction file (FIMI .dat, optionally gzipped).
 local cliargs = require("cliargs")
 local spec = {
-  usage = "twingraph mine FILE [--format fimi|events --window S] --min-support PCT [--max-len K] [--count | --rules --min-confidence C] [--algorithm eclat|apriori|fpgrowth] [--output FILE] [--json]",
+  usage = "twingraph mine FILE [--format fimi|events|alarms --window S | --by COLUMN [--section-graph G]] --min-support PCT [--max-len K] [--count | --rules --min-confidence C] [--algorithm eclat|apriori|fpgrowth] [--output FILE] [--json]",
   about = [[Mines the frequent itemsets of FILE, one transaction a line with items
 separated by blanks (FIMI format; .gz is read directly), or an event log
 (--format events: CSV timestamp,component,event[,...]) cut into time windows
-of --window seconds (--mode fixed or sliding; items component:event).  The minimum support
+of --window seconds (--mode fixed or sliding; items component:event), or
+grouped by a column with --by (asset, section, work_order, ...; with
+--window also by fixed window).  --format alarms reads a generic alarm
+export (Time,Tag,Description,State[,...]; ACK and RTN rows dropped).
+--section-graph GRAPH with --by component groups by the node attribute
+--section-attribute (default section) of each component in GRAPH.  The minimum support
 count is ceil(PCT/100 x transactions).  Without --count, itemsets are written
 one a line as "a b c (support)" to --output (default: standard output).
 With --count --json it prints {"transactions", "itemsets", "by_size"}.
@@ -18,7 +23,10 @@ three give the same itemsets and supports.]],
   options = {
     {"--min-support", "PCT", "minimum support in percent of the transactions", number = true},
     {"--max-len", "K", "longest itemset reported (default: no limit)", number = true},
-    {"--format", "F", "input format: fimi (default) or events"},
+    {"--format", "F", "input format: fimi (default), events or alarms"},
+    {"--by", "COLUMN", "events: one transaction per value of COLUMN (asset, section, work_order, ...)"},
+    {"--section-graph", "FILE", "with --by: map the column's values (node ids) to a node attribute of this graph"},
+    {"--section-attribute", "NAME", "the node attribute for --section-graph (default section)"},
     {"--window", "S", "events: window length in seconds", number = true},
     {"--mode", "M", "events: fixed (default) or sliding windows"},
     {"--skip-bad", nil, "events: skip bad rows (counted on stderr) instead of failing"},
@@ -41,13 +49,19 @@ end
 if a.max_len and (a.max_len < 1 or a.max_len > 64 or math.type(a.max_len) ~= "integer") then
   cliargs.fail(spec, "--max-len must be an integer in 1..64")
 end
-if a.format and a.format ~= "fimi" and a.format ~= "events" then
-  cliargs.fail(spec, "unknown --format '%s' (fimi or events)", a.format)
+if a.format and a.format ~= "fimi" and a.format ~= "events" and a.format ~= "alarms" then
+  cliargs.fail(spec, "unknown --format '%s' (fimi, events or alarms)", a.format)
 end
-local events = a.format == "events"
-if events and not (a.window and a.window > 0) then cliargs.fail(spec, "--format events needs --window SECONDS > 0") end
-if not events and (a.window or a.mode or a.skip_bad) then
-  cliargs.fail(spec, "--window, --mode and --skip-bad go with --format events")
+local events = a.format == "events" or a.format == "alarms"
+if events and not a.by and not (a.window and a.window > 0) then
+  cliargs.fail(spec, "--format %s needs --window SECONDS > 0 or --by COLUMN", a.format)
+end
+if not events and (a.window or a.mode or a.skip_bad or a.by) then
+  cliargs.fail(spec, "--window, --mode, --by and --skip-bad go with --format events or alarms")
+end
+if a.by and a.mode then cliargs.fail(spec, "--mode goes with time windows, not --by") end
+if (a.section_graph or a.section_attribute) and not a.by then
+  cliargs.fail(spec, "--section-graph and --section-attribute go with --by")
 end
 if a.mode and a.mode ~= "fixed" and a.mode ~= "sliding" then cliargs.fail(spec, "--mode must be fixed or sliding") end
 if a.kind and not a.count then cliargs.fail(spec, "--kind goes with --count") end
@@ -72,12 +86,26 @@ cliargs.run(function()
   local t0 = tg.clock()
   local db
   if events then
-    local log, rep = tg.mine.read_events(a.file, {bad = a.skip_bad and "skip" or "fail"})
+    local log, rep = tg.mine.read_events(a.file, {bad = a.skip_bad and "skip" or "fail", format = a.format})
     if rep.skipped > 0 then
       io.stderr:write(("twingraph: %s: skipped %d bad rows of %d (first: line %d: %s)\n"):format(
         a.file, rep.skipped, rep.rows, rep.first_bad_line, rep.first_bad))
     end
-    db = log:transactions{window = a.window, mode = a.mode or "fixed"}
+    if rep.filtered > 0 then
+      io.stderr:write(("twingraph: %s: dropped %d acknowledgement/return rows\n"):format(a.file, rep.filtered))
+    end
+    if a.by then
+      local g = a.section_graph and tg.graph.load(a.section_graph)
+      local ungrouped
+      db, ungrouped = log:transactions{by = a.by, window = a.window, graph = g,
+                                       attribute = g and (a.section_attribute or "section")}
+      if ungrouped > 0 then
+        io.stderr:write(("twingraph: %s: %d events have no %s%s and are in no transaction\n"):format(
+          a.file, ungrouped, a.by, g and " in the graph" or ""))
+      end
+    else
+      db = log:transactions{window = a.window, mode = a.mode or "fixed"}
+    end
   else
     db = tg.mine.read_fimi(a.file)
   end
