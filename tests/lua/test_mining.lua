@@ -147,7 +147,7 @@ T.test("event logs into windowed transactions", function()
   -- C1 00:20:00, CC1 at 00:22+01:00 = 23:22 the day before; line 6 has a
   -- bad timestamp, line 8 a 30 February.
   T.raises(function() tg.mine.read_events(path) end,
-           "events_small.csv:6: timestamp 'bad' is neither epoch seconds nor ISO-8601")
+           "events_small.csv:6: timestamp 'bad' is neither epoch seconds, ISO-8601 nor dd/mm/yyyy hh:mm:ss")
   local log, rep = tg.mine.read_events(path, {bad = "skip"})
   local db = log:transactions{window = 600}
   T.eq(rep.rows, 7, "rows"); T.eq(rep.events, 5, "events"); T.eq(rep.skipped, 2, "skipped")
