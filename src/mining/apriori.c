@@ -42,7 +42,7 @@ typedef struct apr {
     tg_mining_i_sink out;
     const int32_t *item_of;     /* code -> item */
     int32_t *items;     /* scratch: an itemset's codes, then its items */
-    int32_t *sub;       /* scratch: nodes of the subsets */
+    int32_t *sub;       /* scratch for gen_parent(): 4 arrays of nf + 1 */
     /* sparse: distinct transactions as code lists, with weights */
     int32_t *tcodes;
     int64_t *toff;
@@ -88,19 +88,6 @@ static void level_free(level *l)
     memset(l, 0, sizeof *l);
 }
 
-/* Index of the child of `node` (on level d) holding item x, or -1. */
-static int32_t child(const apr *a, int d, int32_t node, int32_t x)
-{
-    int32_t lo = a->lev[d].first[node], hi = a->lev[d].first[node + 1];
-    const int32_t *it = a->lev[d + 1].item;
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        if (it[mid] < x) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < a->lev[d].first[node + 1] && it[lo] == x ? lo : -1;
-}
-
 /* The codes of node j on level k into a->items[0..k). */
 static void codes_of(const apr *a, int k, int32_t j)
 {
@@ -110,55 +97,142 @@ static void codes_of(const apr *a, int k, int32_t j)
     }
 }
 
+/* Candidate generation state. */
+typedef struct gen {
+    apr *a;
+    int k;
+    level N;            /* the candidates of level k + 1 */
+    size_t cap;
+    int32_t *S;         /* row d (stride k + 1): S[d][m] = node of (itemset at depth d) minus item m */
+    int32_t *ptr;       /* row d: merge positions among the children of S[d][m] */
+    bool nomem;
+} gen;
+
+/* The candidates under parent p (level k - 1), whose itemset minus item m
+ * is node q[m] (level k - 2), m < k - 1.
+ *
+ * Candidate j + x (j a child of p, x the item of a later sibling) needs
+ * its k-subsets frequent.  Dropping x gives j, dropping j's last item the
+ * sibling; dropping item m < k - 1 gives sub[m] + x, where sub[m], the
+ * child of q[m] with j's last item, must have a child x.  Children are
+ * sorted by item, so both are merges, not searches. */
+static void gen_parent(gen *g, int32_t p, const int32_t *q)
+{
+    apr *a = g->a;
+    int k = g->k;
+    level *L = &a->lev[k], *P = &a->lev[k - 1];
+    size_t stride = (size_t)a->nf + 1;
+    int32_t *qp = a->sub, *qe = a->sub + stride, *sp = a->sub + 2 * stride, *se = a->sub + 3 * stride;
+    const int32_t *up = P->item;    /* children of q[m] are on level k - 1 */
+    int32_t beg = P->first[p], end = P->first[p + 1];
+    if (end - beg < 2) return;
+    for (int m = 0; m < k - 1; m++) qp[m] = a->lev[k - 2].first[q[m]], qe[m] = a->lev[k - 2].first[q[m] + 1];
+    for (int32_t j = beg; j + 1 < end; j++) {
+        L->first[j] = g->N.n;
+        int32_t xj = L->item[j];
+        bool ok = true;
+        for (int m = 0; m < k - 1; m++) {
+            while (qp[m] < qe[m] && up[qp[m]] < xj) qp[m]++;
+            if (qp[m] == qe[m] || up[qp[m]] != xj) {
+                ok = false;
+                break;
+            }
+            sp[m] = P->first[qp[m]];
+            se[m] = P->first[qp[m] + 1];
+        }
+        if (!ok) continue;
+        for (int32_t s = j + 1; s < end; s++) {
+            int32_t x = L->item[s];
+            bool keep = true, done = false;
+            for (int m = 0; m < k - 1; m++) {
+                while (sp[m] < se[m] && L->item[sp[m]] < x) sp[m]++;
+                if (sp[m] == se[m]) {
+                    done = true;    /* no larger x can pass either */
+                    break;
+                }
+                if (L->item[sp[m]] != x) {
+                    keep = false;   /* the lists after m catch up at a later x */
+                    break;
+                }
+            }
+            if (done) break;
+            if (!keep) continue;
+            if ((size_t)g->N.n == g->cap) {
+                void *nq = g->N.item;
+                if (tg_grow(&nq, &g->cap, g->cap + 1, sizeof *g->N.item) != TG_OK) {
+                    g->nomem = true;
+                    return;
+                }
+                g->N.item = nq;
+            }
+            g->N.item[g->N.n++] = x;
+        }
+    }
+    L->first[end - 1] = g->N.n;
+}
+
+/* Depth-first over the tree down to level k - 1, keeping for the node at
+ * depth d the nodes S[d][m] of its itemset minus each item m < d: the
+ * child's S[d + 1][m] is the child of S[d][m] with the child's item
+ * (m < d), and S[d + 1][d] is the node itself. */
+static void gen_walk(gen *g, int d, int32_t node)
+{
+    apr *a = g->a;
+    size_t stride = (size_t)g->k + 1;
+    int32_t *Sd = g->S + (size_t)d * stride, *Sn = g->S + (size_t)(d + 1) * stride, *ptr = g->ptr + (size_t)d * stride;
+    if (d == g->k - 1) {
+        gen_parent(g, node, Sd);
+        return;
+    }
+    const level *Ld = &a->lev[d];
+    const int32_t *kid_item = a->lev[d + 1].item, *up = d >= 1 ? a->lev[d].item : NULL;
+    for (int m = 0; m < d; m++) ptr[m] = a->lev[d - 1].first[Sd[m]];
+    for (int32_t c = Ld->first[node]; c < Ld->first[node + 1] && !g->nomem; c++) {
+        int32_t y = kid_item[c];
+        bool ok = true;
+        for (int m = 0; m < d; m++) {
+            int32_t stop = a->lev[d - 1].first[Sd[m] + 1];
+            while (ptr[m] < stop && up[ptr[m]] < y) ptr[m]++;
+            if (ptr[m] == stop || up[ptr[m]] != y) {
+                ok = false;     /* a subset of a frequent itemset is always found */
+                break;
+            }
+            Sn[m] = ptr[m];
+        }
+        if (!ok) continue;
+        Sn[d] = node;
+        gen_walk(g, d + 1, c);
+    }
+}
+
 /* Candidates of level k + 1 from level k (k >= 1).  Sets lev[k].first. */
 static bool generate(apr *a, int k)
 {
-    level *L = &a->lev[k], *P = &a->lev[k - 1];
-    level N = {0};
-    size_t cap = 1024;
-    N.item = tg_malloc(sizeof *N.item * cap);
+    level *L = &a->lev[k];
+    size_t stride = (size_t)k + 1;
+    gen g = {a, k, {0}, 1024, NULL, NULL, false};
+    g.N.item = tg_malloc(sizeof *g.N.item * g.cap);
+    g.S = tg_malloc(sizeof *g.S * stride * stride);
+    g.ptr = tg_malloc(sizeof *g.ptr * stride * stride);
     L->first = tg_malloc(sizeof *L->first * ((size_t)L->n + 1));
-    if (!N.item || !L->first) goto fail;
-    for (int32_t p = 0; p < P->n; p++) {
-        int32_t end = P->first[p + 1];
-        for (int32_t j = P->first[p]; j < end; j++) {
-            L->first[j] = N.n;
-            if (j + 1 == end) continue;
-            /* The k-subsets of candidate j + x other than j (drop x) and
-             * the sibling (drop j's last item): drop item m < k - 1 of j,
-             * giving a (k-1)-itemset node sub[m] on level k - 1 whose
-             * children must hold x. */
-            codes_of(a, k, j);
-            bool any = true;
-            for (int m = 0; m < k - 1 && any; m++) {
-                int32_t node = 0;
-                for (int q = 0; q < k && node >= 0; q++)
-                    if (q != m) node = child(a, (q < m ? q : q - 1), node, a->items[q]);
-                a->sub[m] = node;
-                any = node >= 0;
-            }
-            if (!any) continue;
-            for (int32_t s = j + 1; s < end; s++) {
-                int32_t x = L->item[s];
-                bool ok = true;
-                for (int m = 0; m < k - 1 && ok; m++) ok = child(a, k - 1, a->sub[m], x) >= 0;
-                if (!ok) continue;
-                if ((size_t)N.n == cap) {
-                    void *q = N.item;
-                    if (tg_grow(&q, &cap, cap + 1, sizeof *N.item) != TG_OK) goto fail;
-                    N.item = q;
-                }
-                N.item[N.n++] = x;
-            }
-        }
-    }
-    L->first[L->n] = N.n;
-    N.supp = tg_calloc((size_t)N.n + 1, sizeof *N.supp);
-    if (!N.supp) goto fail;
-    a->lev[k + 1] = N;
+    if (!g.N.item || !g.S || !g.ptr || !L->first) goto fail;
+    for (int32_t j = 0; j < L->n; j++) L->first[j] = -1;
+    gen_walk(&g, 0, 0);
+    if (g.nomem) goto fail;
+    /* Nodes no parent visit reached have no candidates. */
+    L->first[L->n] = g.N.n;
+    for (int32_t j = L->n - 1; j >= 0; j--)
+        if (L->first[j] < 0) L->first[j] = L->first[j + 1];
+    g.N.supp = tg_calloc((size_t)g.N.n + 1, sizeof *g.N.supp);
+    if (!g.N.supp) goto fail;
+    a->lev[k + 1] = g.N;
+    tg_free(g.S);
+    tg_free(g.ptr);
     return true;
 fail:
-    level_free(&N);
+    level_free(&g.N);
+    tg_free(g.S);
+    tg_free(g.ptr);
     return false;
 }
 
@@ -412,7 +486,7 @@ tg_status tg_mining_i_apriori(const tg_txdb *db, const tg_itemset_opts *o, tg_it
     a.nf = nf;
     item_of = tg_malloc(sizeof *item_of * ((size_t)nf + 1));
     a.items = tg_malloc(sizeof *a.items * (2 * (size_t)nf + 2));
-    a.sub = tg_malloc(sizeof *a.sub * ((size_t)nf + 1));
+    a.sub = tg_malloc(sizeof *a.sub * 4 * ((size_t)nf + 1));
     used = tg_malloc((size_t)nf + 1);
     a.lev_cap = nf + 2;
     a.lev = tg_calloc((size_t)a.lev_cap, sizeof *a.lev);
