@@ -12,44 +12,6 @@
 
 #include "mining_internal.h"
 
-/* ---- stack arena ------------------------------------------------------- */
-
-typedef struct arena_block { struct arena_block *prev; size_t used, size; char data[]; } arena_block;
-typedef struct arena { arena_block *top; } arena;
-typedef struct arena_mark { arena_block *block; size_t used; } arena_mark;
-
-static void *arena_alloc(arena *a, size_t n)
-{
-    n = (n + 15) & ~(size_t)15;
-    arena_block *b = a->top;
-    if (!b || b->size - b->used < n) {
-        size_t size = n > ((size_t)1 << 22) ? n : ((size_t)1 << 22);
-        arena_block *nb = tg_malloc(sizeof *nb + size);
-        if (!nb) return NULL;
-        nb->prev = b;
-        nb->used = 0;
-        nb->size = size;
-        a->top = b = nb;
-    }
-    void *p = b->data + b->used;
-    b->used += n;
-    return p;
-}
-
-static arena_mark arena_save(const arena *a) { return (arena_mark){a->top, a->top ? a->top->used : 0}; }
-
-static void arena_restore(arena *a, arena_mark m)
-{
-    while (a->top != m.block) {
-        arena_block *b = a->top;
-        a->top = b->prev;
-        tg_free(b);
-    }
-    if (a->top) a->top->used = m.used;
-}
-
-static void arena_free(arena *a) { arena_restore(a, (arena_mark){NULL, 0}); }
-
 /* ---- search ------------------------------------------------------------ */
 
 typedef struct ext {
@@ -235,8 +197,12 @@ tg_status tg_mining_itemsets(const tg_txdb *db, const tg_itemset_opts *o, tg_ite
     if (count) *count = 0;
     if (!db || !o || o->min_count < 1 || o->max_len < 0)
         return tg_msg(msg, TG_ERR_ARG, "%s: need a database and min_count >= 1", fn_name);
+    if (o->algorithm != TG_ECLAT && o->algorithm != TG_APRIORI && o->algorithm != TG_FPGROWTH)
+        return tg_msg(msg, TG_ERR_ARG, "%s: unknown algorithm %d", fn_name, (int)o->algorithm);
     int nsize = o->max_len ? o->max_len + 1 : 65;
     if (by_size) memset(by_size, 0, sizeof *by_size * (size_t)nsize);
+    if (o->algorithm == TG_APRIORI) return tg_mining_i_apriori(db, o, fn, ud, count, by_size, msg);
+    if (o->algorithm == TG_FPGROWTH) return tg_mining_i_fpgrowth(db, o, fn, ud, count, by_size, msg);
 
     search s = {.min = o->min_count, .max_len = o->max_len, .fn = fn, .ud = ud,
                 .by_size = by_size, .by_size_len = nsize};

@@ -176,7 +176,7 @@ tg_status tg_mining_rules(const tg_txdb *db, const tg_rule_opts *o, tg_rule_fn f
     table t = {.cap = 1024};
     t.slots = tg_calloc(t.cap, sizeof *t.slots);
     if (!t.slots) return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fname);
-    tg_itemset_opts io = {o->min_count, o->max_len};
+    tg_itemset_opts io = {o->min_count, o->max_len, o->algorithm};
     tg_status s = tg_mining_itemsets(db, &io, add_itemset, &t, NULL, NULL, msg);
     if (s == TG_OK && t.nomem) s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fname);
     rule_run rr = {&t, o, (double)db->ntx, fn, ud, 0, false};

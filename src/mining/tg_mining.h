@@ -29,12 +29,14 @@ tg_status tg_txdb_read_fimi(const char *path, tg_txdb **db /* OUT */, char *msg)
 
 /* ---- event logs --------------------------------------------------------- */
 
-/* An event log: (time, item) pairs sorted by time, items interned.  Read
- * from CSV with a header naming at least the columns timestamp, component
- * and event (any order, case-insensitive; more columns such as severity
- * are allowed), rows in any time order.  Timestamps are epoch seconds or
- * ISO-8601 (2026-01-02T03:04:05[.fff][Z|+hh:mm], or a space for the T; no
- * zone means UTC). */
+/* An event log: (time, item) pairs sorted by time, items interned, and
+ * every column of each row kept by header name (lower-cased) for grouping.
+ * Read from CSV with a header naming at least the columns timestamp,
+ * component and event (any order, case-insensitive; more columns such as
+ * severity, asset, section or work_order are kept), rows in any time
+ * order.  Timestamps are epoch seconds, ISO-8601
+ * (2026-01-02T03:04:05[.fff][Z|+hh:mm], or a space for the T; no zone
+ * means UTC) or dd/mm/yyyy hh:mm:ss[.fff] (day first, UTC). */
 typedef struct tg_eventlog tg_eventlog;
 
 typedef enum tg_item_kind { TG_ITEM_COMPONENT_EVENT = 0, TG_ITEM_COMPONENT = 1, TG_ITEM_EVENT = 2 } tg_item_kind;
@@ -43,12 +45,53 @@ typedef struct tg_event_report {
     int64_t rows, events, skipped;      /* data rows read, used, skipped */
     long first_bad_line;                /* 0 if none */
     char first_bad[TG_MSG_LEN];         /* why that row was bad */
+    int64_t filtered;                   /* rows dropped for their state (drop_states) */
 } tg_event_report;
 
 /* item: what an item is ("component:event" by default); skip_bad: skip
  * bad rows and count them in the report, else fail naming the line. */
 tg_status tg_eventlog_read(const char *path, tg_item_kind item, bool skip_bad, tg_eventlog **log /* OUT */,
                            tg_event_report *report /* OUT, may be NULL */, char *msg);
+
+/* Reading options: the column mapping for other layouts, such as alarm
+ * exports (docs/formats.md: `Time,Tag,Description,State,Priority` with
+ * time_col "Time", component_col "Tag", event_col "Description",
+ * state_col "State", drop_states "ACK,RTN").  Column names compare
+ * case-insensitively; NULL means the default name. */
+typedef struct tg_event_opts {
+    tg_item_kind item;
+    bool skip_bad;
+    const char *time_col;       /* default "timestamp" */
+    const char *component_col;  /* default "component" */
+    const char *event_col;      /* default "event" */
+    const char *state_col;      /* NULL: no state filter */
+    const char *drop_states;    /* comma-separated states whose rows are dropped (counted in report->filtered) */
+} tg_event_opts;
+
+tg_status tg_eventlog_read_opts(const char *path, const tg_event_opts *opts, tg_eventlog **log /* OUT */,
+                                tg_event_report *report /* OUT, may be NULL */, char *msg);
+
+/* The kept columns: their number and lower-cased header names (borrowed). */
+int tg_eventlog_columns(const tg_eventlog *log);
+const char *tg_eventlog_column_name(const tg_eventlog *log, int col);
+
+/* Transactions by group: one per value of `column` (a kept header name,
+ * any case: "asset", "section", "work_order", "component", ...), holding
+ * the items of the events with that value; with window > 0, one per value
+ * and fixed window [k w, (k+1) w).  With map (may be NULL), the group is
+ * map->groups[i] for the event whose column value is map->keys[i] (e.g.
+ * component -> plant section from a graph's node attribute).  Events with
+ * an empty value, or a value the map lacks (or maps to NULL or ""), go in
+ * no transaction and are counted in *ungrouped (may be NULL).
+ * Transactions come by group in order of first event, then by window. */
+typedef struct tg_group_map {
+    int64_t n;
+    const char *const *keys;    /* distinct */
+    const char *const *groups;
+} tg_group_map;
+
+tg_status tg_eventlog_transactions_by(const tg_eventlog *log, const char *column, const tg_group_map *map,
+                                      double window, tg_txdb **db /* OUT */, int64_t *ungrouped, char *msg);
 void tg_eventlog_free(tg_eventlog **log);
 int64_t tg_eventlog_count(const tg_eventlog *log);
 /* Seconds since the epoch (UTC) of an ISO-8601 or numeric timestamp of
@@ -132,12 +175,22 @@ int64_t tg_mining_min_count(double pct, int64_t n);
 
 /* ---- frequent itemsets -------------------------------------------------- */
 
+/* The search algorithm; all three find the same itemsets and supports.
+ * ECLAT: depth-first over item covers (eclat.c).  APRIORI: level-wise
+ * candidate generation with subset pruning, candidates counted in a
+ * prefix tree walked by each transaction, or by AND + popcount of
+ * transaction bitsets on dense data (apriori.c).  FPGROWTH: FP-tree and
+ * conditional trees with the single-path shortcut (fpgrowth.c). */
+typedef enum tg_mining_algorithm { TG_ECLAT = 0, TG_APRIORI = 1, TG_FPGROWTH = 2 } tg_mining_algorithm;
+
 typedef struct tg_itemset_opts {
     int64_t min_count;      /* absolute minimum support (>= 1) */
     int max_len;            /* longest itemset reported; 0 = no limit */
+    tg_mining_algorithm algorithm;  /* TG_ECLAT (0) by default */
 } tg_itemset_opts;
 
-/* Called once per frequent itemset (items in mining order, not sorted);
+/* Called once per frequent itemset (items in mining order, not sorted;
+ * itemsets in an order that depends on the algorithm);
  * return non-zero to stop the search (tg_mining_itemsets then returns
  * TG_OK with what was found so far). */
 typedef int (*tg_itemset_fn)(void *ud, const int32_t *items, int len, int64_t support);
@@ -241,6 +294,7 @@ typedef struct tg_rule_opts {
     int nheads;
     const int32_t *bodies;
     int nbodies;
+    tg_mining_algorithm algorithm;  /* which miner finds the itemsets */
 } tg_rule_opts;
 
 typedef struct tg_rule {

@@ -147,7 +147,7 @@ T.test("event logs into windowed transactions", function()
   -- C1 00:20:00, CC1 at 00:22+01:00 = 23:22 the day before; line 6 has a
   -- bad timestamp, line 8 a 30 February.
   T.raises(function() tg.mine.read_events(path) end,
-           "events_small.csv:6: timestamp 'bad' is neither epoch seconds nor ISO-8601")
+           "events_small.csv:6: timestamp 'bad' is neither epoch seconds, ISO-8601 nor dd/mm/yyyy hh:mm:ss")
   local log, rep = tg.mine.read_events(path, {bad = "skip"})
   local db = log:transactions{window = 600}
   T.eq(rep.rows, 7, "rows"); T.eq(rep.events, 5, "events"); T.eq(rep.skipped, 2, "skipped")
@@ -260,4 +260,130 @@ T.test("rap.lua example", function()
   T.eq(#g.design, 14, "14 subsystems")
   code = T.run(P .. " " .. ex)
   T.eq(code, 2, "no --weight")
+end)
+
+-- Apriori and FP-growth through Lua and the CLI: the same itemsets and
+-- supports as Eclat (itself checked against brute force above and in
+-- tests/mining/test_mining.c), and the issue's exact count.
+T.test("algorithm = apriori | fpgrowth agree with eclat", function()
+  local rng = 777
+  local function rand() rng = (rng * 1103515245 + 12345) % 2147483648; return rng / 2147483648 end
+  local tx = {}
+  for t = 1, 300 do
+    local row = {}
+    for i = 1, 12 do if rand() < 0.1 + 0.05 * i then row[#row + 1] = "i" .. i end end
+    tx[t] = row
+  end
+  local db = tg.mine.transactions(tx)
+  local function canon(list)
+    local out = {}
+    for _, s in ipairs(list) do table.sort(s.items); out[#out + 1] = table.concat(s.items, " ") .. ":" .. s.support end
+    table.sort(out)
+    return table.concat(out, "\n")
+  end
+  local function canon_rules(list)
+    local out = {}
+    for _, r in ipairs(list) do
+      table.sort(r.body); table.sort(r.head)
+      out[#out + 1] = ("%s>%s:%d:%.12g"):format(table.concat(r.body, " "), table.concat(r.head, " "), r.support, r.confidence)
+    end
+    table.sort(out)
+    return table.concat(out, "\n")
+  end
+  local ref = canon(db:itemsets{min_count = 40})
+  local ref_rules = canon_rules(db:rules{min_count = 40, min_confidence = 0.6, max_head = 2})
+  T.truthy(#ref > 100, "a non-trivial reference")
+  for _, a in ipairs{"apriori", "fpgrowth"} do
+    T.eq(canon(db:itemsets{min_count = 40, algorithm = a}), ref, a .. " itemsets")
+    T.eq(canon(db:itemsets{min_count = 40, max_len = 2, algorithm = a}), canon(db:itemsets{min_count = 40, max_len = 2}), a .. " max_len")
+    T.eq(canon_rules(db:rules{min_count = 40, min_confidence = 0.6, max_head = 2, algorithm = a}), ref_rules, a .. " rules")
+    T.eq(db:itemsets{min_count = 40, kind = "closed", count = true, algorithm = a}.itemsets,
+         db:itemsets{min_count = 40, kind = "closed", count = true}.itemsets, a .. " closed")
+  end
+  -- tg.mine.apriori (DESIGN.md): rules from a list of transactions or a database.
+  T.eq(canon_rules(tg.mine.apriori(tx, {min_count = 40, min_confidence = 0.6, max_head = 2})), ref_rules, "tg.mine.apriori(list)")
+  T.eq(canon_rules(tg.mine.apriori(db, {min_count = 40, min_confidence = 0.6, max_head = 2, algorithm = "fpgrowth"})),
+       ref_rules, "tg.mine.apriori(db, fpgrowth)")
+  T.raises(function() db:itemsets{min_count = 40, algorithm = "lcm"} end, "'eclat', 'apriori' or 'fpgrowth'")
+  T.raises(function() tg.mine.apriori(db) end, "table expected")
+  for _, a in ipairs{"apriori", "fpgrowth"} do
+    local code, out, err = T.run(P .. " mine " .. R .. "/data/fimi/retail.dat.gz --min-support 0.1 --count --json --algorithm " .. a)
+    T.eq(code, 0, "exit " .. err)
+    T.eq(tg.json.decode(out).itemsets, 7589, a .. ": retail 0.1 % (issue figure)")
+  end
+  local code, _, err = T.run(P .. " mine x.dat --min-support 1 --algorithm lcm")
+  T.eq(code, 2, "bad --algorithm"); T.truthy(err:find("unknown --algorithm 'lcm'", 1, true), err)
+end)
+
+T.test("tg.mine.transactions(path, {window =}) reads and windows an event log", function()
+  local path = R .. "/tests/mining/files/events_small.csv"
+  local db = tg.mine.transactions(path, {window = 600, bad = "skip"})
+  local ref = tg.mine.read_events(path, {bad = "skip"}):transactions{window = 600}
+  T.eq(#db, #ref, "same windows")
+  T.eq(#db:itemsets{min_count = 1}, #ref:itemsets{min_count = 1}, "same itemsets")
+  T.raises(function() tg.mine.transactions(path, {window = 600}) end, "events_small.csv:6:")
+  T.raises(function() tg.mine.transactions(path, {window = 600, size = 3}) end, "unknown option 'size'")
+end)
+
+-- Grouped transactions and alarm exports (files worked out by hand in
+-- tests/mining/test_events.c, which checks the same values in C).
+T.test("transactions by asset, work order, and plant section from the graph", function()
+  local log = tg.mine.read_events(R .. "/tests/mining/files/events_groups.csv")
+  T.eq(table.concat(log:columns(), ","), "timestamp,component,event,severity,asset,work_order", "columns")
+  local db, un = log:transactions{by = "work_order"}
+  T.eq(#db, 3, "work orders"); T.eq(un, 1, "one event without a work order")
+  T.eq(#log:transactions{by = "asset", window = 3600}, 5, "asset x hour")
+  T.raises(function() log:transactions{by = "plant"} end, "no column 'plant' in the log")
+  T.raises(function() log:transactions{by = "asset", mode = "sliding"} end, "does not go with 'by'")
+  -- Sections from the plant graph: every transaction's components lie in
+  -- one section, and there is one transaction per section met.
+  local g = tg.graph.load(R .. "/models/lhc_sector.graphml")
+  local path = os.tmpname()
+  require("eventgen").write(path, g, {seed = 3, days = 2, background = 100})
+  local elog = tg.mine.read_events(path)
+  os.remove(path)
+  local sdb, sun = elog:transactions{by = "component", graph = g, attribute = "section"}
+  T.eq(sun, 0, "every component has a section")
+  local sections = {}
+  for _, s in ipairs(elog:transactions{by = "component"}:itemsets{min_count = 1, max_len = 1}) do
+    local comp = s.items[1]:match("^(.-):[^:]+$")
+    sections[g:node(comp).section] = true
+  end
+  local nsec = 0
+  for _ in pairs(sections) do nsec = nsec + 1 end
+  T.eq(#sdb, nsec, "one transaction per section")
+  local pairs_ = sdb:itemsets{min_count = 1, max_len = 2}
+  for _, s in ipairs(pairs_) do
+    if #s.items == 2 then
+      local a, b = s.items[1]:match("^(.-):"), s.items[2]:match("^(.-):")
+      T.eq(g:node(a).section, g:node(b).section, "items together share a section")
+    end
+  end
+  T.raises(function() elog:transactions{by = "component", graph = g} end, "needs 'attribute'")
+  T.raises(function() elog:transactions{by = "component", graph = g, attribute = "nope"} end, "no node attribute 'nope'")
+  local code, out, err = T.run(P .. " mine " .. R .. "/tests/mining/files/events_groups.csv --format events --by component" ..
+    " --section-graph " .. R .. "/models/lhc_sector.graphml --min-support 1 --count --json")
+  T.eq(code, 0, "cli exit " .. err)
+  T.eq(tg.json.decode(out).transactions, 0, "no component of this file is in the plant graph")
+  T.truthy(err:find("7 events have no component in the graph", 1, true), err)
+end)
+
+T.test("alarm exports: column mapping, ACK/RTN filtered, bad rows by line", function()
+  local f = R .. "/tests/mining/files/alarms_export.csv"
+  T.raises(function() tg.mine.read_events(f, {format = "alarms"}) end, "alarms_export.csv:7: timestamp '31/11/2026 08:09:00'")
+  local log, rep = tg.mine.read_events(f, {format = "alarms", bad = "skip"})
+  T.eq(rep.rows, 9, "rows"); T.eq(rep.filtered, 2, "ACK and RTN"); T.eq(rep.skipped, 2, "bad rows")
+  T.eq(rep.first_bad_line, 7, "first bad line"); T.eq(rep.events, 5, "events")
+  T.eq(#log:transactions{by = "area"}, 2, "two areas")
+  -- The same file through an explicit mapping, keeping RTN rows.
+  local _, rep2 = tg.mine.read_events(f, {bad = "skip", drop_states = {"ACK"},
+    columns = {time = "Time", component = "Tag", event = "Description", state = "State"}})
+  T.eq(rep2.filtered, 1, "only ACK dropped"); T.eq(rep2.events, 6, "RTN kept")
+  T.raises(function() tg.mine.read_events(f, {format = "alarms", columns = {tag = "x"}}) end, "unknown option 'tag'")
+  T.raises(function() tg.mine.read_events(f, {drop_states = {"ACK"}}) end, "needs columns.state")
+  T.raises(function() tg.mine.read_events(f, {format = "csv"}) end, "'events' or 'alarms'")
+  local code, out, err = T.run(P .. " mine " .. f .. " --format alarms --skip-bad --by area --window 3600 --min-support 1 --count --json")
+  T.eq(code, 0, "exit " .. err)
+  T.eq(tg.json.decode(out).transactions, 4, "area x hour")
+  T.truthy(err:find("dropped 2 acknowledgement/return rows", 1, true), err)
 end)

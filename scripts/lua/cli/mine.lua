@@ -1,22 +1,32 @@
 -- Frequent itemsets of a transaction file (FIMI .dat, optionally gzipped).
 local cliargs = require("cliargs")
 local spec = {
-  usage = "twingraph mine FILE [--format fimi|events --window S] --min-support PCT [--max-len K] [--count | --rules --min-confidence C] [--output FILE] [--json]",
+  usage = "twingraph mine FILE [--format fimi|events|alarms --window S | --by COLUMN [--section-graph G]] --min-support PCT [--max-len K] [--count | --rules --min-confidence C] [--algorithm eclat|apriori|fpgrowth] [--output FILE] [--json]",
   about = [[Mines the frequent itemsets of FILE, one transaction a line with items
 separated by blanks (FIMI format; .gz is read directly), or an event log
 (--format events: CSV timestamp,component,event[,...]) cut into time windows
-of --window seconds (--mode fixed or sliding; items component:event).  The minimum support
+of --window seconds (--mode fixed or sliding; items component:event), or
+grouped by a column with --by (asset, section, work_order, ...; with
+--window also by fixed window).  --format alarms reads a generic alarm
+export (Time,Tag,Description,State[,...]; ACK and RTN rows dropped).
+--section-graph GRAPH with --by component groups by the node attribute
+--section-attribute (default section) of each component in GRAPH.  The minimum support
 count is ceil(PCT/100 x transactions).  Without --count, itemsets are written
 one a line as "a b c (support)" to --output (default: standard output).
 With --count --json it prints {"transactions", "itemsets", "by_size"}.
 With --rules it prints association rules body -> head (support counted as
 body plus head) as CSV (body,head,support,confidence,lift,leverage,
-conviction; items joined by spaces), or as a JSON list with --json.]],
+conviction; items joined by spaces), or as a JSON list with --json.
+--algorithm picks the miner (eclat, the default; apriori; fpgrowth): all
+three give the same itemsets and supports.]],
   positional = {"FILE"},
   options = {
     {"--min-support", "PCT", "minimum support in percent of the transactions", number = true},
     {"--max-len", "K", "longest itemset reported (default: no limit)", number = true},
-    {"--format", "F", "input format: fimi (default) or events"},
+    {"--format", "F", "input format: fimi (default), events or alarms"},
+    {"--by", "COLUMN", "events: one transaction per value of COLUMN (asset, section, work_order, ...)"},
+    {"--section-graph", "FILE", "with --by: map the column's values (node ids) to a node attribute of this graph"},
+    {"--section-attribute", "NAME", "the node attribute for --section-graph (default section)"},
     {"--window", "S", "events: window length in seconds", number = true},
     {"--mode", "M", "events: fixed (default) or sliding windows"},
     {"--skip-bad", nil, "events: skip bad rows (counted on stderr) instead of failing"},
@@ -28,6 +38,7 @@ conviction; items joined by spaces), or as a JSON list with --json.]],
     {"--min-lift", "L", "rules: minimum lift (default 0)", number = true},
     {"--max-head", "K", "rules: most items in a head (default 1)", number = true},
     {"--json", nil, "print one JSON object (with --count, or a summary after --output)"},
+    {"--algorithm", "A", "eclat (default), apriori or fpgrowth"},
   },
 }
 local a = cliargs.parse(arg, spec)
@@ -38,18 +49,27 @@ end
 if a.max_len and (a.max_len < 1 or a.max_len > 64 or math.type(a.max_len) ~= "integer") then
   cliargs.fail(spec, "--max-len must be an integer in 1..64")
 end
-if a.format and a.format ~= "fimi" and a.format ~= "events" then
-  cliargs.fail(spec, "unknown --format '%s' (fimi or events)", a.format)
+if a.format and a.format ~= "fimi" and a.format ~= "events" and a.format ~= "alarms" then
+  cliargs.fail(spec, "unknown --format '%s' (fimi, events or alarms)", a.format)
 end
-local events = a.format == "events"
-if events and not (a.window and a.window > 0) then cliargs.fail(spec, "--format events needs --window SECONDS > 0") end
-if not events and (a.window or a.mode or a.skip_bad) then
-  cliargs.fail(spec, "--window, --mode and --skip-bad go with --format events")
+local events = a.format == "events" or a.format == "alarms"
+if events and not a.by and not (a.window and a.window > 0) then
+  cliargs.fail(spec, "--format %s needs --window SECONDS > 0 or --by COLUMN", a.format)
+end
+if not events and (a.window or a.mode or a.skip_bad or a.by) then
+  cliargs.fail(spec, "--window, --mode, --by and --skip-bad go with --format events or alarms")
+end
+if a.by and a.mode then cliargs.fail(spec, "--mode goes with time windows, not --by") end
+if (a.section_graph or a.section_attribute) and not a.by then
+  cliargs.fail(spec, "--section-graph and --section-attribute go with --by")
 end
 if a.mode and a.mode ~= "fixed" and a.mode ~= "sliding" then cliargs.fail(spec, "--mode must be fixed or sliding") end
 if a.kind and not a.count then cliargs.fail(spec, "--kind goes with --count") end
 if a.kind and a.kind ~= "all" and a.kind ~= "closed" and a.kind ~= "maximal" then
   cliargs.fail(spec, "--kind must be all, closed or maximal")
+end
+if a.algorithm and a.algorithm ~= "eclat" and a.algorithm ~= "apriori" and a.algorithm ~= "fpgrowth" then
+  cliargs.fail(spec, "unknown --algorithm '%s' (eclat, apriori or fpgrowth)", a.algorithm)
 end
 if a.count and a.rules then cliargs.fail(spec, "--count and --rules exclude each other") end
 if (a.min_confidence or a.min_lift or a.max_head) and not a.rules then
@@ -66,22 +86,37 @@ cliargs.run(function()
   local t0 = tg.clock()
   local db
   if events then
-    local log, rep = tg.mine.read_events(a.file, {bad = a.skip_bad and "skip" or "fail"})
+    local log, rep = tg.mine.read_events(a.file, {bad = a.skip_bad and "skip" or "fail", format = a.format})
     if rep.skipped > 0 then
       io.stderr:write(("twingraph: %s: skipped %d bad rows of %d (first: line %d: %s)\n"):format(
         a.file, rep.skipped, rep.rows, rep.first_bad_line, rep.first_bad))
     end
-    db = log:transactions{window = a.window, mode = a.mode or "fixed"}
+    if rep.filtered > 0 then
+      io.stderr:write(("twingraph: %s: dropped %d acknowledgement/return rows\n"):format(a.file, rep.filtered))
+    end
+    if a.by then
+      local g = a.section_graph and tg.graph.load(a.section_graph)
+      local ungrouped
+      db, ungrouped = log:transactions{by = a.by, window = a.window, graph = g,
+                                       attribute = g and (a.section_attribute or "section")}
+      if ungrouped > 0 then
+        io.stderr:write(("twingraph: %s: %d events have no %s%s and are in no transaction\n"):format(
+          a.file, ungrouped, a.by, g and " in the graph" or ""))
+      end
+    else
+      db = log:transactions{window = a.window, mode = a.mode or "fixed"}
+    end
   else
     db = tg.mine.read_fimi(a.file)
   end
   local t1 = tg.clock()
-  local opts = {min_support = a.min_support, max_len = a.max_len}
+  local opts = {min_support = a.min_support, max_len = a.max_len, algorithm = a.algorithm}
   local r
   if a.rules then
     local rules = db:rules{min_support = a.min_support, max_len = a.max_len,
                            min_confidence = a.min_confidence or 0.5, min_lift = a.min_lift,
-                           max_head = a.max_head and math.tointeger(a.max_head) or 1}
+                           max_head = a.max_head and math.tointeger(a.max_head) or 1,
+                           algorithm = a.algorithm}
     table.sort(rules, function(x, y)
       if x.confidence ~= y.confidence then return x.confidence > y.confidence end
       if x.support ~= y.support then return x.support > y.support end
