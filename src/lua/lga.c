@@ -484,15 +484,18 @@ static int l_dataset(lua_State *L)
 }
 
 /* data:knn_accuracy{features = {true, false, ...} or {1, 0, ...}, k = 5,
- * folds = 5} -> cross-validated accuracy (rows in fold i % folds). */
+ * folds = 5} -> cross-validated accuracy (rows in fold i % folds);
+ * with train = m instead: trained on the first m rows, scored on the rest. */
 static int d_knn_accuracy(lua_State *L)
 {
-    static const char *const opts[] = {"features", "k", "folds", NULL};
+    static const char *const opts[] = {"features", "k", "folds", "train", NULL};
     ldata *u = luaL_checkudata(L, 1, DATA_MT);
     tg_lua_i_check_options(L, 2, opts);
     long long k = tg_lua_i_opt_integer(L, 2, "k", 5), folds = tg_lua_i_opt_integer(L, 2, "folds", 5);
     if (k < 1 || k > 1000) luaL_argerror(L, 2, "field 'k' must be in 1 .. 1000");
     if (folds < 2 || folds > u->n) luaL_argerror(L, 2, "field 'folds' must be in 2 .. rows");
+    long long train = tg_lua_i_opt_integer(L, 2, "train", 0);
+    if (train < 0 || train >= u->n) luaL_argerror(L, 2, "field 'train' must be in 1 .. rows - 1");
     unsigned char *mask = NULL;
     if (!lua_isnoneornil(L, 2) && tg_lua_i_rawfield(L, 2, "features") != LUA_TNIL) {
         if (!lua_istable(L, -1) || (int)lua_rawlen(L, -1) != u->d)
@@ -507,8 +510,9 @@ static int d_knn_accuracy(lua_State *L)
     }
     double acc;
     char msg[TG_MSG_LEN] = "";
-    if (tg_knn_cv_accuracy(u->X, u->y, u->n, u->d, mask, (int)k, (int)folds, &acc, msg) != TG_OK)
-        return luaL_error(L, "%s", msg);
+    tg_status st = train > 0 ? tg_knn_holdout_accuracy(u->X, u->y, u->n, u->d, mask, (int)k, (int)train, &acc, msg)
+                             : tg_knn_cv_accuracy(u->X, u->y, u->n, u->d, mask, (int)k, (int)folds, &acc, msg);
+    if (st != TG_OK) return luaL_error(L, "%s", msg);
     lua_pushnumber(L, acc);
     return 1;
 }

@@ -18,12 +18,13 @@ typedef struct nb { double d; int32_t i; } nb;
         tg_free(votes);                                                                                              \
     } while (0)
 
-tg_status tg_knn_cv_accuracy(const double *X, const int32_t *y, int n, int d, const unsigned char *mask, int k,
-                             int folds, double *accuracy, char *msg)
+/* Row i is in test fold f when: CV (ntrain = 0): i % folds == f;
+ * hold-out (ntrain > 0, folds = 1 pass): i >= ntrain. */
+static bool in_fold(int i, int f, int folds, int ntrain) { return ntrain > 0 ? i >= ntrain : i % folds == f; }
+
+static tg_status knn_run(const double *X, const int32_t *y, int n, int d, const unsigned char *mask, int k, int folds,
+                         int ntrain, double *accuracy, char *msg)
 {
-    tg_msg_clear(msg);
-    if (!X || !y || !accuracy || n < 2 || d < 1 || k < 1 || folds < 2 || folds > n)
-        return tg_msg(msg, TG_ERR_ARG, "knn.cv: need X, y, n >= 2, d >= 1, k >= 1, 2 <= folds <= n");
     int32_t ncls = 0;
     for (int i = 0; i < n; i++) {
         if (y[i] < 0) return tg_msg(msg, TG_ERR_ARG, "knn.cv: class of row %d is negative", i + 1);
@@ -44,20 +45,23 @@ tg_status tg_knn_cv_accuracy(const double *X, const int32_t *y, int n, int d, co
     int nc = 0;
     for (int j = 0; j < d; j++)
         if (!mask || mask[j]) cols[nc++] = j;
-    int64_t right = 0;
+    int64_t right = 0, ntest = 0;
+    for (int f = 0; f < folds; f++)
+        for (int i = 0; i < n; i++) ntest += in_fold(i, f, folds, ntrain);
     if (nc == 0) {
         /* No feature: every point is equally near; predict the majority class
          * of each training fold (what the vote gives with ties broken by count). */
         for (int f = 0; f < folds; f++) {
             memset(votes, 0, sizeof *votes * (size_t)ncls);
             for (int i = 0; i < n; i++)
-                if (i % folds != f) votes[y[i]]++;
+                if (!in_fold(i, f, folds, ntrain)) votes[y[i]]++;
             int32_t c = 0;
             for (int32_t q = 1; q < ncls; q++)
                 if (votes[q] > votes[c]) c = q;
-            for (int i = f; i < n; i += folds) right += y[i] == c;
+            for (int i = 0; i < n; i++)
+                if (in_fold(i, f, folds, ntrain)) right += y[i] == c;
         }
-        *accuracy = (double)right / n;
+        *accuracy = (double)right / ntest;
         FREE_ALL;
         return TG_OK;
     }
@@ -68,23 +72,24 @@ tg_status tg_knn_cv_accuracy(const double *X, const int32_t *y, int n, int d, co
             double s = 0, s2 = 0;
             int cnt = 0;
             for (int i = 0; i < n; i++)
-                if (i % folds != f) {
+                if (!in_fold(i, f, folds, ntrain)) {
                     s += X[(size_t)i * d + j];
                     cnt++;
                 }
             mu[j] = s / cnt;
             for (int i = 0; i < n; i++)
-                if (i % folds != f) {
+                if (!in_fold(i, f, folds, ntrain)) {
                     double v = X[(size_t)i * d + j] - mu[j];
                     s2 += v * v;
                 }
             sd[j] = sqrt(s2 / cnt);
             if (!(sd[j] > 0)) sd[j] = 1;
         }
-        for (int q = f; q < n; q += folds) {
+        for (int q = 0; q < n; q++) {
+            if (!in_fold(q, f, folds, ntrain)) continue;
             int kk = 0;
             for (int i = 0; i < n; i++) {
-                if (i % folds == f) continue;
+                if (in_fold(i, f, folds, ntrain)) continue;
                 double dist = 0;
                 for (int t = 0; t < nc; t++) {
                     int j = cols[t];
@@ -108,7 +113,25 @@ tg_status tg_knn_cv_accuracy(const double *X, const int32_t *y, int n, int d, co
             right += y[q] == c;
         }
     }
-    *accuracy = (double)right / n;
+    *accuracy = (double)right / ntest;
     FREE_ALL;
     return TG_OK;
+}
+
+tg_status tg_knn_cv_accuracy(const double *X, const int32_t *y, int n, int d, const unsigned char *mask, int k,
+                             int folds, double *accuracy, char *msg)
+{
+    tg_msg_clear(msg);
+    if (!X || !y || !accuracy || n < 2 || d < 1 || k < 1 || folds < 2 || folds > n)
+        return tg_msg(msg, TG_ERR_ARG, "knn.cv: need X, y, n >= 2, d >= 1, k >= 1, 2 <= folds <= n");
+    return knn_run(X, y, n, d, mask, k, folds, 0, accuracy, msg);
+}
+
+tg_status tg_knn_holdout_accuracy(const double *X, const int32_t *y, int n, int d, const unsigned char *mask, int k,
+                                  int ntrain, double *accuracy, char *msg)
+{
+    tg_msg_clear(msg);
+    if (!X || !y || !accuracy || d < 1 || k < 1 || ntrain < 1 || ntrain >= n)
+        return tg_msg(msg, TG_ERR_ARG, "knn.holdout: need X, y, d >= 1, k >= 1, 1 <= ntrain < n");
+    return knn_run(X, y, n, d, mask, k, 1, ntrain, accuracy, msg);
 }

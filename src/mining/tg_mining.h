@@ -363,6 +363,10 @@ tg_status tg_ga_hypervolume2(const double *obj, int n, const double ref[2], doub
  * y[i] >= 0 and is in fold i % folds.  O(n^2 d / folds x folds). */
 tg_status tg_knn_cv_accuracy(const double *X, const int32_t *y, int n, int d, const unsigned char *mask, int k,
                              int folds, double *accuracy /* OUT */, char *msg);
+/* The same classifier trained on rows 0 .. ntrain-1 (z-scores from them)
+ * and scored on rows ntrain .. n-1. */
+tg_status tg_knn_holdout_accuracy(const double *X, const int32_t *y, int n, int d, const unsigned char *mask, int k,
+                                  int ntrain, double *accuracy /* OUT */, char *msg);
 
 /* ---- redundancy allocation (series-parallel, mixing allowed) ------------ */
 

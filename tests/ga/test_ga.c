@@ -770,6 +770,20 @@ static void test_knn(void **state)
     assert_int_equal(tg_knn_cv_accuracy(X, y, 6, 2, none, 1, 2, &acc, msg), TG_OK);
     assert_true(fabs(acc - 2.0 / 6) < 1e-15);
     assert_int_equal(tg_knn_cv_accuracy(X, y, 6, 2, NULL, 1, 7, &acc, msg), TG_ERR_ARG);
+    /* Hold-out: train on rows 0..3 (x = 0 1 10 11), test rows 4, 5 (x = 2,
+     * 12): k = 1 right twice; k = 4 votes 2:2, the tie goes to the
+     * nearest's class: right twice as well; k = 3 on the noise column
+     * alone (5 -3 7 0 | 2 -1): row 4 (2) nearest 0 (class 1), 5 (class
+     * 0), -3 (class 0): class 0, right; row 5 (-1): 0, -3, 5: classes 1,
+     * 0, 0: class 0, wrong.  1/2. */
+    assert_int_equal(tg_knn_holdout_accuracy(X, y, 6, 2, first, 1, 4, &acc, msg), TG_OK);
+    assert_true(acc == 1.0);
+    assert_int_equal(tg_knn_holdout_accuracy(X, y, 6, 2, first, 4, 4, &acc, msg), TG_OK);
+    assert_true(acc == 1.0);
+    unsigned char second[2] = {0, 1};
+    assert_int_equal(tg_knn_holdout_accuracy(X, y, 6, 2, second, 3, 4, &acc, msg), TG_OK);
+    assert_true(acc == 0.5);
+    assert_int_equal(tg_knn_holdout_accuracy(X, y, 6, 2, NULL, 1, 6, &acc, msg), TG_ERR_ARG);
     TG_CHECK_NO_LEAK();
 }
 
