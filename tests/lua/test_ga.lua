@@ -120,3 +120,58 @@ T.test("k-NN cross-validated accuracy (worked by hand in tests/ga/test_ga.c)", f
   T.raises(function() d:knn_accuracy{features = {true}} end, "array of 2 flags")
   T.raises(function() tg.ga.dataset({{1}, {2, 3}}, {0, 1}) end, "row 2 must hold 1 numbers")
 end)
+
+-- Golden values from tests/ga/make_golden.py (numpy, an independent
+-- implementation of the same k-NN definition) on data/tep/tep_subset.csv.
+T.test("k-NN on the Tennessee Eastman subset equals the numpy reference", function()
+  local train, all = {rows = {}, labels = {}}, {rows = {}, labels = {}}
+  local test = {rows = {}, labels = {}}
+  local first = true
+  for line in T.read(T.root .. "/data/tep/tep_subset.csv"):gmatch("[^\n]+") do
+    if first then first = false else
+      local cells = {}
+      for w in line:gmatch("[^,]+") do cells[#cells + 1] = w end
+      local row = {}
+      for j = 3, #cells do row[#row + 1] = tonumber(cells[j]) end
+      local set = cells[1] == "train" and train or test
+      set.rows[#set.rows + 1] = row
+      set.labels[#set.labels + 1] = tonumber(cells[2])
+    end
+  end
+  T.eq(#train.rows, 350); T.eq(#test.rows, 350)
+  local d = tg.ga.dataset(train.rows, train.labels)
+  T.near(d:knn_accuracy{k = 5, folds = 5}, 0.59428571428571431, 1e-15, "all features")
+  local first10 = {}
+  for j = 1, 52 do first10[j] = j <= 10 end
+  T.near(d:knn_accuracy{k = 5, folds = 5, features = first10}, 0.55428571428571427, 1e-15, "features 1..10")
+  for _, s in ipairs{train, test} do
+    for i = 1, #s.rows do all.rows[#all.rows + 1] = s.rows[i]; all.labels[#all.labels + 1] = s.labels[i] end
+  end
+  local b = tg.ga.dataset(all.rows, all.labels)
+  T.near(b:knn_accuracy{k = 5, train = 350}, 0.56285714285714283, 1e-15, "hold-out, all features")
+end)
+
+T.test("study scripts: sensor placement and feature selection", function()
+  local code, out, err = T.run(T.prog .. " " .. T.root .. "/scripts/lua/examples/sensor_placement.lua " ..
+    T.root .. "/models/lhc_sector.graphml --sensors 10 --generations 20 --json")
+  T.eq(code, 0, "exit " .. err)
+  local j = tg.json.decode(out)
+  T.eq(j.plant.components, 439)
+  T.eq(#j.plant.ga.sensors, 10)
+  T.truthy(j.plant.ga.isolable <= j.plant.ga.detectable, "isolable faults are detectable")
+  -- The exhaustive optimum bounds every method on the cold boxes.
+  local cb = j.cold_boxes
+  T.eq(cb.subsets, 52360, "C(35, 4)")
+  local function obj(r) return r.isolable + r.detectable / (cb.components + 1) end
+  T.truthy(obj(cb.exhaustive) >= obj(cb.ga) and obj(cb.exhaustive) >= obj(cb.greedy), "exhaustive is optimal")
+  T.eq(cb.ga_optimal, obj(cb.ga) >= obj(cb.exhaustive) - 1e-12)
+  code, out, err = T.run(T.prog .. " " .. T.root .. "/scripts/lua/examples/feature_selection.lua --population 10 " ..
+    "--generations 3 --json")
+  T.eq(code, 0, "exit " .. err)
+  j = tg.json.decode(out)
+  T.near(j.cv_all, 0.59428571428571431, 1e-15, "all features, as the numpy reference")
+  T.near(j.test_all, 0.56285714285714283, 1e-15)
+  T.eq(j.features_selected, #j.selected)
+  T.eq(j.ga_evaluations, 10 + 3 * (10 - 2), "initial population, then 8 children per generation (2 elites)")
+  T.truthy(j.distinct_subsets <= j.ga_evaluations, "the cache only saves evaluations")
+end)
