@@ -49,6 +49,11 @@ void tg_ga_select_sus(tg_rng *r, const double *w, int n, int k, int32_t *out)
     }
 }
 
+void tg_ga_rank_weights(int n, double s, double *w)
+{
+    for (int p = 0; p < n; p++) w[p] = (2 - s) / n + 2.0 * (s - 1) * (n - 1 - p) / ((double)n * (n - 1));
+}
+
 /* ---- real-coded operators ----------------------------------------------- */
 
 void tg_ga_sbx(tg_rng *r, const double *p1, const double *p2, double *c1, double *c2, int n, const double *lo,

@@ -339,8 +339,7 @@ static void mating_pool(eng *e, const int32_t *cur, int M)
     } else {
         double *w = e->w;
         if (c->selection == TG_GA_RANK) {
-            double s = c->rank_pressure;
-            for (int p = 0; p < P; p++) w[p] = (2 - s) / P + 2.0 * (s - 1) * (P - 1 - p) / ((double)P * (P - 1));
+            tg_ga_rank_weights(P, c->rank_pressure, w);
         } else {
             /* Deb (2000): infeasible ones score below the worst feasible. */
             double worst_feas = INFINITY, mn = INFINITY, sum = 0;
@@ -596,6 +595,8 @@ static tg_status check_config(const tg_ga_config *c, char *msg)
     if (c->pop < 4 || c->pop > (1 << 22)) BAD("pop = %d (need >= 4)", c->pop);
     if (c->nobj > 1 && c->pop % 2) BAD("NSGA-II needs an even population");
     if (c->generations < 0 || c->max_evals < 0) BAD("generations and max_evals must be >= 0");
+    if (c->max_evals > 0 && c->max_evals < (int64_t)c->pop * c->islands)
+        BAD("max_evals = %lld is less than the initial population", (long long)c->max_evals);
     if (c->selection < TG_GA_TOURNAMENT || c->selection > TG_GA_SUS) BAD("unknown selection");
     if (c->tournament < 2) BAD("tournament size %d (need >= 2)", c->tournament);
     if (!(c->rank_pressure >= 1 && c->rank_pressure <= 2)) BAD("rank pressure must be in [1, 2]");

@@ -317,6 +317,10 @@ tg_status tg_ga_sol_write_log(const tg_ga_sol *s, const char *path, char *msg);
  * floor(e_i) or ceil(e_i) times, e_i = k w_i / sum, with mean e_i. */
 void tg_ga_select_roulette(tg_rng *r, const double *w, int n, int k, int32_t *out);
 void tg_ga_select_sus(tg_rng *r, const double *w, int n, int k, int32_t *out);
+/* Linear ranking weights (Baker 1985) for n >= 2 individuals sorted best
+ * first, pressure s in [1, 2]: w[p] = (2 - s)/n + 2 (s - 1)(n - 1 - p) /
+ * (n (n - 1)); they sum to 1, the best gets s/n, the worst (2 - s)/n. */
+void tg_ga_rank_weights(int n, double s, double *w);
 
 /* SBX (Deb & Agrawal 1995) with distribution index eta, per gene with
  * probability 1/2: children m -/+ beta |p2 - p1| / 2 around the parents'

@@ -210,6 +210,21 @@ static void test_sus_roulette(void **state)
     }
 }
 
+/* Linear ranking: weights sum to 1, best s/n, worst (2-s)/n, equal steps. */
+static void test_rank_weights(void **state)
+{
+    (void)state;
+    for (int n = 2; n <= 50; n += 7)
+        for (double s = 1; s <= 2; s += 0.25) {
+            double w[50], sum = 0;
+            tg_ga_rank_weights(n, s, w);
+            for (int p = 0; p < n; p++) sum += w[p];
+            assert_true(fabs(sum - 1) < 1e-12);
+            assert_true(fabs(w[0] - s / n) < 1e-12 && fabs(w[n - 1] - (2 - s) / n) < 1e-12);
+            for (int p = 1; p < n; p++) assert_true(fabs((w[p - 1] - w[p]) - (w[0] - w[n - 1]) / (n - 1)) < 1e-12);
+        }
+}
+
 /* ---- NSGA-II blocks ---- */
 
 static void test_pareto_crowding_hv(void **state)
@@ -443,6 +458,41 @@ static void test_determinism_islands_log(void **state)
         tg_ga_sol_free(&c);
     }
     assert_int_equal(tg_ga_sol_write_log(NULL, "/tmp/x", msg), TG_ERR_ARG);
+    TG_CHECK_NO_LEAK();
+}
+
+/* Migration, seen from outside: with no crossover and no mutation an
+ * island can only copy what it holds, so without migration each island
+ * ends full of its own best (the population mean stays below the global
+ * best unless every island started with the same best), and with ring
+ * migration of 1 individual every generation the global best reaches every
+ * island (after at most islands - 1 migrations) and takes it over. */
+static void test_migration(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    for (int migrants = 0; migrants <= 1; migrants++) {
+        prob p = {.kind = 0, .n = 30};
+        tg_ga_config c;
+        tg_ga_config_default(&c, TG_GA_BINARY, 30);
+        c.crossover = TG_GA_CX_NONE;
+        c.mutation = TG_GA_MUT_NONE;
+        c.pop = 10;
+        c.generations = 60;
+        c.islands = 4;
+        c.migrants = migrants;
+        c.migration_interval = 1;
+        c.tournament = 3;
+        c.seed = 21;
+        tg_ga_sol *s = solve(&c, &p);
+        int64_t nl;
+        const tg_ga_gen_stats *l = tg_ga_sol_log(s, &nl);
+        /* The initial best is the best ever: nothing new is made. */
+        assert_true(l[nl - 1].best == l[0].best && tg_ga_sol_objectives(s, 0)[0] == l[0].best);
+        if (migrants) assert_true(l[nl - 1].mean == l[nl - 1].best && l[nl - 1].worst == l[nl - 1].best);
+        else assert_true(l[nl - 1].mean < l[nl - 1].best);
+        tg_ga_sol_free(&s);
+    }
     TG_CHECK_NO_LEAK();
 }
 
@@ -706,6 +756,10 @@ static void test_errors_oom(void **state)
     assert_int_equal(tg_ga_solve(&c, &s, msg), TG_ERR_ARG);
     c.nobj = 1;
     c.islands = 1;
+    c.max_evals = 5;
+    assert_int_equal(tg_ga_solve(&c, &s, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "less than the initial population");
+    c.max_evals = 0;
     /* A failing fitness stops the run with its status and message, no leak. */
     p.kind = 7;
     p.fail_at = 25;
@@ -794,9 +848,11 @@ int main(void)
         cmocka_unit_test(test_pmx_ox),
         cmocka_unit_test(test_sbx_polynomial),
         cmocka_unit_test(test_sus_roulette),
+        cmocka_unit_test(test_rank_weights),
         cmocka_unit_test(test_pareto_crowding_hv),
         cmocka_unit_test(test_onemax_selections),
         cmocka_unit_test(test_determinism_islands_log),
+        cmocka_unit_test(test_migration),
         cmocka_unit_test(test_knapsack),
         cmocka_unit_test(test_real_coded),
         cmocka_unit_test(test_tsp),

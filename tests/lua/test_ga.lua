@@ -175,3 +175,21 @@ T.test("study scripts: sensor placement and feature selection", function()
   T.eq(j.ga_evaluations, 10 + 3 * (10 - 2), "initial population, then 8 children per generation (2 elites)")
   T.truthy(j.distinct_subsets <= j.ga_evaluations, "the cache only saves evaluations")
 end)
+
+T.test("memory and instruction caps inside the fitness function", function()
+  -- Out of memory inside fitness: caught by the binding's pcall, the engine
+  -- frees its memory, the error is raised again (LSan checks the leak in
+  -- the SANITIZE build).
+  local code, out, err = T.run(T.prog .. [[ --max-memory 16M -e 'local t = {}
+    local ok, e = pcall(tg.ga.run, {encoding = "real", lower = 0, upper = 1, length = 8, population = 10,
+      generations = 50, fitness = function(x) for i = 1, 1e5 do t[#t + 1] = {i} end; return 1 end})
+    t = nil; collectgarbage(); print(ok, e)
+    print(tg.ga.run{encoding = "binary", length = 8, population = 10, generations = 5,
+      fitness = function(x) return x[1] end}.fitness)']])
+  T.eq(code, 0, "exit " .. err)
+  T.eq(out, "false\tnot enough memory\n1.0\n")
+  -- The instruction cap keeps firing: pcall cannot swallow it.
+  code, out, err = T.run(T.prog .. [[ --max-instructions 1e6 -e 'print(pcall(tg.ga.run,
+    {encoding = "binary", length = 8, fitness = function(x) while true do end end}))']])
+  T.eq(code, 1); T.truthy(err:find("instruction limit", 1, true), err)
+end)
