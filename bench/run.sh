@@ -104,4 +104,10 @@ echo "== frequent itemsets, written to a file (peer = fastest of Borgelt's aprio
 for r in retail_0.01 t10i4d100k_0.01 mushroom_5 chess_60; do
     row "fimi $r" "$(get fimi_${r}_ours)" "$(get fimi_${r}_peer)" 1.5 "$(get fimi_${r}_count) itemsets"
 done
+# ---- GA (issue 5): NSGA-II on ZDT1, ours vs DEAP (python3-deap) -------------
+step "$BIN/bench_ga" 5
+step $PY "$HERE/peer_deap.py" 3
+echo "== NSGA-II on ZDT1, 25,000 evaluations (peer = DEAP's NSGA-II, same settings; hypervolume to (1,1), true 0.6667)"
+row "nsga2 zdt1" "$(get ga_zdt1_ours)" "$(get ga_zdt1_peer)" 1.0 \
+    "hypervolume $(get ga_zdt1_hv_ours) vs $(get ga_zdt1_hv_peer)"
 exit 0
