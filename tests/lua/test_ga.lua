@@ -20,6 +20,23 @@ T.test("OneMax and a permutation problem reach their optima", function()
   T.eq(p.fitness, 140, "sum of i^2 for i = 1..7")
 end)
 
+T.test("log_csv writes the history; refused in the sandbox", function()
+  local file = os.tmpname()
+  local r = tg.ga.run{encoding = "binary", length = 10, population = 8, generations = 4, log_csv = file,
+                      fitness = function(x) return x[1] + x[2] end}
+  local text = T.read(file)
+  os.remove(file)
+  local lines = {}
+  for l in text:gmatch("[^\n]+") do lines[#lines + 1] = l end
+  T.eq(lines[1], "generation,evals,best,mean,worst,feasible,front")
+  T.eq(#lines, #r.history + 1, "one line per generation")
+  local g, e, best = lines[#lines]:match("^(%d+),(%d+),([^,]+)")
+  T.eq(tonumber(g), r.generations); T.eq(tonumber(e), r.evaluations); T.eq(tonumber(best), r.history[#r.history].best)
+  local code, _, err = T.run(T.prog .. [[ --sandbox -e 'tg.ga.run{encoding = "binary", length = 4, log_csv = "/tmp/x.csv",
+    fitness = function(x) return 1 end}']])
+  T.eq(code, 1); T.truthy(err:find("not allowed in the sandbox", 1, true), err)
+end)
+
 T.test("same seed, same run; the log callback sees every generation and can stop", function()
   local function run(seed, log)
     return tg.ga.run{encoding = "integer", length = 6, lower = -5, upper = 5, population = 12, generations = 20,
@@ -174,6 +191,7 @@ T.test("study scripts: sensor placement and feature selection", function()
   T.eq(j.features_selected, #j.selected)
   T.eq(j.ga_evaluations, 10 + 3 * (10 - 2), "initial population, then 8 children per generation (2 elites)")
   T.truthy(j.distinct_subsets <= j.ga_evaluations, "the cache only saves evaluations")
+  T.truthy(j.forward.features >= 1 and j.forward.cv > j.cv_all, "forward selection improves on all features")
 end)
 
 T.test("memory and instruction caps inside the fitness function", function()
