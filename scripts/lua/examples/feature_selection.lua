@@ -15,6 +15,8 @@
 -- that helps most while the fitness rises).
 local here = arg[0]:match("^(.*)/examples/[%w_]+%.lua$") or "."
 package.path = here .. "/lib/?.lua;" .. package.path
+local root = here:gsub("/?scripts/lua$", "")
+if root == "" then root = "." end
 local cliargs = require("cliargs")
 local spec = {
   usage = "feature_selection.lua [DATA_CSV] [--k K] [--folds F] [--seed S] [--population P] [--generations G] [--json]",
@@ -30,7 +32,7 @@ local spec = {
   },
 }
 local a = cliargs.parse(arg, spec)
-local path = a.rest[1] or (here .. "/../../data/tep/tep_subset.csv")
+local path = a.rest[1] or (root .. "/data/tep/tep_subset.csv")
 local k = math.tointeger(a.k or 5)
 local folds = math.tointeger(a.folds or 5)
 local seed = math.tointeger(a.seed or 1)

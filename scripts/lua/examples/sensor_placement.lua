@@ -6,9 +6,12 @@
 -- (a fault is seen within H hops downstream) is documented in
 -- scripts/lua/lib/sensors.lua.  Compares the GA with a greedy placement
 -- and random placements on the whole plant, and with the exhaustive
--- optimum on the cold boxes (a 35-node subgraph, 4 sensors).
+-- optimum on the cold boxes (the 35-node subgraph of the upper and lower
+-- cold boxes, 4 sensors; faults and propagation restricted to it).
 local here = arg[0]:match("^(.*)/examples/[%w_]+%.lua$") or "."
 package.path = here .. "/lib/?.lua;" .. package.path
+local root = here:gsub("/?scripts/lua$", "")
+if root == "" then root = "." end
 local cliargs = require("cliargs")
 local sensors = require("sensors")
 local spec = {
@@ -24,7 +27,7 @@ local spec = {
   },
 }
 local a = cliargs.parse(arg, spec)
-local path = a.rest[1] or (here .. "/../../models/lhc_sector.graphml")
+local path = a.rest[1] or (root .. "/models/lhc_sector.graphml")
 local k = math.tointeger(a.sensors or 20)
 local hops = math.tointeger(a.hops or 3)
 local seed = math.tointeger(a.seed or 1)
