@@ -250,7 +250,7 @@ static int l_run(lua_State *L)
         "encoding", "length", "lower", "upper", "fitness", "objectives", "minimize", "population", "generations",
         "evaluations", "selection", "tournament", "rank_pressure", "crossover", "crossover_rate", "sbx_eta",
         "mutation", "mutation_rate", "sigma", "pm_eta", "elite", "constraints", "penalty", "repair", "islands",
-        "migration_interval", "migrants", "seed", "log", "log_csv", NULL};
+        "migration_interval", "migrants", "seed", "log", "log_csv", "initial", NULL};
     static const char *const encs[] = {"binary", "integer", "real", "permutation", NULL};
     static const char *const sels[] = {"tournament", "roulette", "rank", "sus", NULL};
     static const char *const cxs[] = {"none", "one_point", "two_point", "uniform", "sbx", "pmx", "order", NULL};
@@ -329,6 +329,37 @@ static int l_run(lua_State *L)
     c.seed = (uint64_t)tg_lua_i_opt_integer(L, 1, "seed", 1);
     const char *csv = tg_lua_i_opt_string(L, 1, "log_csv", NULL);
     if (csv && tg_lua_is_sandboxed(L)) return luaL_error(L, "ga.run: writing files is not allowed in the sandbox");
+    /* Initial individuals: {{genes}, ...}, in a userdata (collected by Lua). */
+    if (tg_lua_i_rawfield(L, 1, "initial") != LUA_TNIL) {
+        if (!lua_istable(L, -1)) luaL_argerror(L, 1, "field 'initial' must be an array of gene arrays");
+        lua_Integer ni = (lua_Integer)lua_rawlen(L, -1);
+        if (ni > (lua_Integer)c.pop * c.islands) luaL_argerror(L, 1, "field 'initial' holds more than population x islands");
+        int it = lua_gettop(L);
+        size_t esz = enc == TG_GA_REAL ? sizeof(double) : sizeof(int32_t);
+        void *buf = lua_newuserdatauv(L, esz * (size_t)(ni > 0 ? ni : 1) * (size_t)n, 0);
+        for (lua_Integer i = 0; i < ni; i++) {
+            if (lua_rawgeti(L, it, i + 1) != LUA_TTABLE || (long long)lua_rawlen(L, -1) != n)
+                return luaL_error(L, "ga.run: initial[%d] must be an array of %d genes", (int)i + 1, (int)n);
+            for (long long k = 0; k < n; k++) {
+                lua_rawgeti(L, -1, k + 1);
+                if (enc == TG_GA_REAL) {
+                    if (!lua_isnumber(L, -1)) return luaL_error(L, "ga.run: initial[%d][%d] is not a number", (int)i + 1, (int)k + 1);
+                    ((double *)buf)[i * n + k] = lua_tonumber(L, -1);
+                } else {
+                    int isint = 0;
+                    lua_Integer v = lua_tointegerx(L, -1, &isint) - (enc == TG_GA_PERMUTATION);
+                    if (!isint || v < INT32_MIN || v > INT32_MAX)
+                        return luaL_error(L, "ga.run: initial[%d][%d] is not an integer", (int)i + 1, (int)k + 1);
+                    ((int32_t *)buf)[i * n + k] = (int32_t)v;
+                }
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);
+        }
+        if (enc == TG_GA_REAL) c.init_real = buf;
+        else c.init_int = buf;
+        c.ninit = (int)ni;
+    }
     c.eval = cb_eval;
     c.repair = lua_isnil(L, 3) ? NULL : cb_repair;
     c.log = lua_isnil(L, 4) ? NULL : cb_log;

@@ -125,27 +125,47 @@ static void random_genes(eng *e, size_t s)
     }
 }
 
-static tg_status check_genes(eng *e, size_t s)
+static tg_status check_genes(eng *e, size_t s, const char *who);
+
+/* Genes of the p-th individual of island i in the initial population: the
+ * user's initial individual i + p x islands if there is one, else random. */
+static tg_status start_genes(eng *e, size_t s, int i, int p)
+{
+    const tg_ga_config *c = e->c;
+    int64_t k = (int64_t)p * e->I + i;
+    if (k >= c->ninit) {
+        random_genes(e, s);
+        return TG_OK;
+    }
+    size_t n = (size_t)e->n;
+    if (e->X) memcpy(gx(e, s), c->init_real + (size_t)k * n, sizeof *e->X * n);
+    else memcpy(gi(e, s), c->init_int + (size_t)k * n, sizeof *e->G * n);
+    char who[64];
+    snprintf(who, sizeof who, "initial individual %lld is not valid:", (long long)k + 1);
+    return check_genes(e, s, who);
+}
+
+static tg_status check_genes(eng *e, size_t s, const char *who)
 {
     int n = e->n;
     if (e->c->encoding == TG_GA_REAL) {
         const double *x = gx(e, s);
         for (int k = 0; k < n; k++)
             if (!(x[k] >= e->c->lo[k] && x[k] <= e->c->hi[k]))
-                return tg_msg(e->msg, TG_ERR_ARG, "ga.solve: repair left gene %d out of its bounds", k);
+                return tg_msg(e->msg, TG_ERR_ARG, "ga.solve: %s gene %d out of its bounds", who, k + 1);
     } else if (e->c->encoding == TG_GA_PERMUTATION) {
         const int32_t *g = gi(e, s);
         memset(e->work, 0, sizeof *e->work * (size_t)n);
         for (int k = 0; k < n; k++) {
             if (g[k] < 0 || g[k] >= n || e->work[g[k]])
-                return tg_msg(e->msg, TG_ERR_ARG, "ga.solve: repair left no permutation (gene %d)", k);
+                return tg_msg(e->msg, TG_ERR_ARG, "ga.solve: %s no permutation (gene %d)", who, k + 1);
             e->work[g[k]] = 1;
         }
     } else {
         const int32_t *g = gi(e, s);
         for (int k = 0; k < n; k++)
             if (g[k] < ilo(e, k) || g[k] > ihi(e, k))
-                return tg_msg(e->msg, TG_ERR_ARG, "ga.solve: repair left gene %d out of its bounds", k);
+                return tg_msg(e->msg, TG_ERR_ARG, "ga.solve: %s gene %d out of its bounds", who, k + 1);
     }
     return TG_OK;
 }
@@ -156,7 +176,7 @@ static tg_status evaluate(eng *e, size_t s)
     tg_status st;
     if (c->repair) {
         if ((st = c->repair(c->ud, gi(e, s), gx(e, s), e->msg)) != TG_OK) return st;
-        if ((st = check_genes(e, s)) != TG_OK) return st;
+        if ((st = check_genes(e, s, "repair left")) != TG_OK) return st;
     }
     double *o = e->O + s * (size_t)e->m;
     for (int k = 0; k < e->m; k++) o[k] = 0;
@@ -385,8 +405,7 @@ static tg_status run_single(eng *e, tg_ga_sol *sol)
         for (int p = 0; p < P; p++) {
             size_t s = (size_t)2 * P * i + p;
             cur[i * P + p] = (int32_t)s;
-            random_genes(e, s);
-            if ((st = evaluate(e, s)) != TG_OK) return st;
+            if ((st = start_genes(e, s, i, p)) != TG_OK || (st = evaluate(e, s)) != TG_OK) return st;
         }
     tg_progress bar;
     tg_progress_start(&bar, "ga", c->generations);
@@ -508,8 +527,7 @@ static tg_status run_nsga2(eng *e, tg_ga_sol *sol, double *ob, int32_t *rk, int3
     unsigned char *used = (unsigned char *)(merged + 2 * P);
     for (int p = 0; p < P; p++) {
         pop[p] = p;
-        random_genes(e, (size_t)p);
-        if ((st = evaluate(e, (size_t)p)) != TG_OK) return st;
+        if ((st = start_genes(e, (size_t)p, 0, p)) != TG_OK || (st = evaluate(e, (size_t)p)) != TG_OK) return st;
     }
     if ((st = rank_and_crowd(e, pop, P, ob, rk, fr, dist)) != TG_OK) return st;
     tg_progress bar;
@@ -610,6 +628,8 @@ static tg_status check_config(const tg_ga_config *c, char *msg)
     if (c->islands > 1 && c->nobj > 1) BAD("islands are for one objective only");
     if (c->migration_interval < 1 || c->migrants < 0 || c->migrants >= c->pop) BAD("migration: interval >= 1, 0 <= migrants < pop");
     bool real = c->encoding == TG_GA_REAL, perm = c->encoding == TG_GA_PERMUTATION;
+    if (c->ninit < 0 || c->ninit > c->pop * c->islands || (c->ninit > 0 && (real ? !c->init_real : !c->init_int)))
+        BAD("ninit = %d initial individuals (need 0 .. pop x islands, with init_%s)", c->ninit, real ? "real" : "int");
     switch (c->crossover) {
     case TG_GA_CX_NONE: break;
     case TG_GA_CX_ONE_POINT:

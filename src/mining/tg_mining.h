@@ -270,6 +270,12 @@ typedef struct tg_ga_config {
     tg_ga_repair_fn repair;     /* may be NULL */
     tg_ga_log_fn log;           /* may be NULL */
     void *ud;                   /* passed to eval, repair and log */
+    /* Optional initial individuals (e.g. a greedy solution), ninit rows of
+     * n genes, init_int for discrete encodings or init_real for real
+     * (borrowed); the k-th goes to island k % islands, the rest is random. */
+    const int32_t *init_int;
+    const double *init_real;
+    int ninit;
 } tg_ga_config;
 
 /* Fill c with the defaults for an encoding and n genes: pop 100, 100

@@ -760,6 +760,24 @@ static void test_errors_oom(void **state)
     assert_int_equal(tg_ga_solve(&c, &s, msg), TG_ERR_ARG);
     assert_msg_has(msg, "less than the initial population");
     c.max_evals = 0;
+    int32_t init[8 * 11] = {0};
+    c.init_int = init;
+    c.ninit = 11;   /* more than the population */
+    assert_int_equal(tg_ga_solve(&c, &s, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "ninit = 11");
+    init[8 * 2 + 3] = 2;   /* not binary */
+    c.ninit = 3;
+    assert_int_equal(tg_ga_solve(&c, &s, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "initial individual 3 is not valid: gene 4 out of its bounds");
+    for (int i = 0; i < 8; i++) init[i] = 1;   /* the OneMax optimum first */
+    init[8 * 2 + 3] = 0;
+    c.generations = 0;
+    assert_int_equal(tg_ga_solve(&c, &s, msg), TG_OK);
+    assert_true(tg_ga_sol_objectives(s, 0)[0] == 8 && tg_ga_sol_evals_at_best(s) == 1);
+    tg_ga_sol_free(&s);
+    c.ninit = 0;
+    c.init_int = NULL;
+    c.generations = 100;
     /* A failing fitness stops the run with its status and message, no leak. */
     p.kind = 7;
     p.fail_at = 25;

@@ -109,7 +109,7 @@ end
 
 -- ga(m, k, opts): integer genes = k node indices; a sensor listed twice is
 -- a constraint violation (Deb's rules push it out).  opts: seed,
--- population (100), generations (300), log (passed to tg.ga.run);
+-- population (100), generations (300), log, initial (passed to tg.ga.run);
 -- tournaments of 3, 2 elites, each gene re-drawn with probability 1.5 / k.
 function M.ga(m, k, opts)
   opts = opts or {}
@@ -117,6 +117,7 @@ function M.ga(m, k, opts)
     encoding = "integer", length = k, lower = 1, upper = m.n,
     population = opts.population or 100, generations = opts.generations or 300,
     tournament = 3, elite = 2, seed = opts.seed or 1, mutation_rate = 1.5 / k, log = opts.log,
+    initial = opts.initial,
     fitness = function(x)
       local seen, dup = {}, 0
       for _, v in ipairs(x) do
