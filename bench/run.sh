@@ -13,6 +13,7 @@
 #   fimi         frequent itemsets of the four FIMI runs of issue 5, written to a
 #                file, vs Borgelt's figures given in the issue (not in Debian);
 #                Eclat vs his fastest, Apriori and FP-growth vs his same program
+#   ga           NSGA-II on ZDT1 vs DEAP's NSGA-II (python3-deap), same settings
 #   rap          the redundancy-allocation GA on the 33 weight limits, 100 held-out
 #                seeds each, vs a plain DEAP GA (python3-deap) at W=191 and 159
 # Environment:
@@ -85,6 +86,8 @@ if $PY -c 'import deap' 2>/dev/null; then
 else
     echo "== rap peer skipped: python3-deap is not installed (apt-get install python3-deap)"
 fi
+step "$BIN/bench_ga" 5
+if $PY -c 'import deap' 2>/dev/null; then step $PY "$HERE/peer_deap.py" 3; fi
 
 # ---- summary -----------------------------------------------------------------
 row() {   # name ours peer goal note
@@ -122,4 +125,7 @@ done
 echo "== redundancy allocation, 100,000 evaluations a run (optimum: exact DP)"
 echo "ours: optimum reached in $(get rap_hits) of $(get rap_runs) runs, worst instance $(get rap_worst)/100, $(get rap_ms) ms a run"
 echo "DEAP: W=191 best $(get deap_best_191) mean $(get deap_mean_191) ($(get deap_ms_191) ms a run); W=159 best $(get deap_best_159) mean $(get deap_mean_159) (optima 0.986811, 0.954565)"
+echo "== NSGA-II on ZDT1, 25,000 evaluations (peer = DEAP's NSGA-II, same settings; hypervolume to (1,1), true 0.6667)"
+row "nsga2 zdt1" "$(get ga_zdt1_ours)" "$(get ga_zdt1_peer)" 1.0 \
+    "hypervolume $(get ga_zdt1_hv_ours) vs $(get ga_zdt1_hv_peer)"
 exit 0

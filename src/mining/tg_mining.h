@@ -252,6 +252,218 @@ typedef struct tg_ga_result {
 
 tg_status tg_ga_run(const tg_ga_opts *opts, tg_ga_fitness fitness, void *ud, tg_ga_result *result, char *msg);
 
+/* ---- genetic algorithm engine (all encodings, NSGA-II, islands) --------- */
+
+/* A general GA: binary, integer, real (bounded) and permutation encodings;
+ * several selection, crossover and mutation operators; elitism; constraint
+ * handling by Deb's rules, a penalty, and/or a repair callback; NSGA-II
+ * (Deb et al. 2002) when there are several objectives; an island model with
+ * ring migration.  Seeded with tg_rng: a seed gives the same run
+ * everywhere.  tg_ga_run above stays as it is (rap.c uses it). */
+
+typedef enum tg_ga_encoding {
+    TG_GA_BINARY = 0,           /* int32 genes in {0, 1} */
+    TG_GA_INTEGER = 1,          /* int32 genes in [ilo[k], ihi[k]] */
+    TG_GA_REAL = 2,             /* double genes in [lo[k], hi[k]] */
+    TG_GA_PERMUTATION = 3,      /* int32 genes, a permutation of 0 .. n-1 */
+} tg_ga_encoding;
+
+typedef enum tg_ga_selection {
+    TG_GA_TOURNAMENT = 0,       /* best of `tournament` drawn with replacement */
+    TG_GA_ROULETTE = 1,         /* fitness-proportional, one spin per parent */
+    TG_GA_RANK = 2,             /* linear ranking (pressure s in [1, 2]), roulette on rank weights */
+    TG_GA_SUS = 3,              /* stochastic universal sampling (Baker 1987) */
+} tg_ga_selection;
+
+typedef enum tg_ga_crossover {
+    TG_GA_CX_NONE = 0,
+    TG_GA_CX_ONE_POINT = 1,
+    TG_GA_CX_TWO_POINT = 2,
+    TG_GA_CX_UNIFORM = 3,
+    TG_GA_CX_SBX = 4,           /* real only: simulated binary crossover */
+    TG_GA_CX_PMX = 5,           /* permutation only: partially mapped */
+    TG_GA_CX_ORDER = 6,         /* permutation only: order crossover (OX) */
+} tg_ga_crossover;
+
+typedef enum tg_ga_mutation {
+    TG_GA_MUT_NONE = 0,
+    TG_GA_MUT_BITFLIP = 1,      /* binary */
+    TG_GA_MUT_UNIFORM = 2,      /* binary, integer: re-draw in the bounds */
+    TG_GA_MUT_GAUSSIAN = 3,     /* real: + sigma (hi - lo) N(0, 1), clipped */
+    TG_GA_MUT_POLYNOMIAL = 4,   /* real: Deb's bounded polynomial mutation */
+    TG_GA_MUT_SWAP = 5,         /* any discrete encoding: swap two positions */
+} tg_ga_mutation;
+
+typedef enum tg_ga_constraints {
+    TG_GA_DEB = 0,              /* feasible beats infeasible, less violation beats more */
+    TG_GA_PENALTY = 1,          /* objective - penalty x violation (maximising) */
+} tg_ga_constraints;
+
+/* Evaluate one individual: exactly one of ig (discrete encodings) and rg
+ * (real) is non-NULL.  Write nobj objectives to obj and the constraint
+ * violation (>= 0, 0 = feasible) to *viol (preset to 0).  A status other
+ * than TG_OK stops the run, which returns it with msg. */
+typedef tg_status (*tg_ga_eval_fn)(void *ud, const int32_t *ig, const double *rg, double *obj, double *viol,
+                                   char *msg);
+/* Optional repair, applied to each new individual before evaluation; it
+ * must leave the genes valid for the encoding (checked). */
+typedef tg_status (*tg_ga_repair_fn)(void *ud, int32_t *ig, double *rg, char *msg);
+
+/* One line of the per-generation log.  best/worst: objective 0 of the
+ * best/worst individual by the run's comparison (so for a minimised
+ * objective best <= worst); mean: mean objective 0; feasible: individuals
+ * with zero violation; front: size of the first non-dominated front
+ * (NSGA-II) or 0.  Over all islands.  Generation 0 is the initial
+ * population. */
+typedef struct tg_ga_gen_stats {
+    int64_t generation, evals;
+    double best, mean, worst;
+    int64_t feasible, front;
+} tg_ga_gen_stats;
+
+/* Return 0 to go on, 1 to stop after this generation, or a negative
+ * tg_status (with msg) to abort the run. */
+typedef int (*tg_ga_log_fn)(void *ud, const tg_ga_gen_stats *stats, char *msg);
+
+typedef struct tg_ga_config {
+    tg_ga_encoding encoding;
+    int n;                      /* genes (>= 1; >= 2 for permutations) */
+    const int32_t *ilo, *ihi;   /* INTEGER: inclusive bounds per gene (borrowed) */
+    const double *lo, *hi;      /* REAL: bounds per gene, lo < hi (borrowed) */
+    int nobj;                   /* objectives (1 = single; >= 2 = NSGA-II) */
+    bool minimize;              /* minimise every objective (default: maximise) */
+    int pop;                    /* individuals per island (>= 4; even for NSGA-II) */
+    int64_t generations;        /* generations to run (>= 0) */
+    int64_t max_evals;          /* 0 = no budget; else stop once reached */
+    tg_ga_selection selection;  /* single objective; NSGA-II uses crowded tournament */
+    int tournament;             /* tournament size (>= 2) */
+    double rank_pressure;       /* linear ranking s in [1, 2] */
+    tg_ga_crossover crossover;
+    double crossover_rate;      /* probability a pair is crossed */
+    double sbx_eta;             /* SBX distribution index (> 0) */
+    tg_ga_mutation mutation;
+    double mutation_rate;       /* per gene */
+    double sigma;               /* Gaussian step, fraction of the range */
+    double pm_eta;              /* polynomial mutation distribution index (> 0) */
+    int elite;                  /* copied unchanged per island (single objective) */
+    tg_ga_constraints constraints;
+    double penalty;             /* weight for TG_GA_PENALTY (>= 0) */
+    int islands;                /* >= 1 (single objective only) */
+    int migration_interval;     /* migrate every k generations (>= 1) */
+    int migrants;               /* best m of island i replace the worst m of i+1 */
+    uint64_t seed;
+    tg_ga_eval_fn eval;
+    tg_ga_repair_fn repair;     /* may be NULL */
+    tg_ga_log_fn log;           /* may be NULL */
+    void *ud;                   /* passed to eval, repair and log */
+    /* Optional initial individuals (e.g. a greedy solution), ninit rows of
+     * n genes, init_int for discrete encodings or init_real for real
+     * (borrowed); the k-th goes to island k % islands, the rest is random. */
+    const int32_t *init_int;
+    const double *init_real;
+    int ninit;
+} tg_ga_config;
+
+/* Fill c with the defaults for an encoding and n genes: pop 100, 100
+ * generations, tournament of 2, crossover with rate 0.9 (uniform for
+ * binary/integer, SBX eta 15 for real, order for permutations), mutation
+ * rate 1/n (bit-flip, uniform, polynomial eta 20, swap), 1 elite, Deb's
+ * rules, 1 island, migration every 10 generations of 1 migrant, seed 1,
+ * one objective, maximised.  Bounds, eval and ud are left NULL. */
+void tg_ga_config_default(tg_ga_config *c, tg_ga_encoding encoding, int n);
+
+/* The result of tg_ga_solve (opaque): one individual (the best ever seen)
+ * for one objective, the final first non-dominated front for NSGA-II,
+ * and the per-generation log. */
+typedef struct tg_ga_sol tg_ga_sol;
+
+/* Run the GA of c.  *sol receives the result (free with tg_ga_sol_free).
+ * Returns TG_ERR_ARG on a bad configuration, TG_ERR_NOMEM, or the status
+ * of a failing callback.  Cost: generations x pop x islands evaluations,
+ * plus O(M N^2) per generation for NSGA-II's sort (N = 2 pop). */
+tg_status tg_ga_solve(const tg_ga_config *c, tg_ga_sol **sol /* OUT */, char *msg);
+void tg_ga_sol_free(tg_ga_sol **sol);
+/* Individuals held: 1 for one objective, the front size for NSGA-II. */
+int tg_ga_sol_count(const tg_ga_sol *s);
+/* Genes of individual i (borrowed; NULL for the other kind of encoding). */
+const int32_t *tg_ga_sol_int_genes(const tg_ga_sol *s, int i);
+const double *tg_ga_sol_real_genes(const tg_ga_sol *s, int i);
+/* nobj objectives of individual i, in the user's sense (not negated). */
+const double *tg_ga_sol_objectives(const tg_ga_sol *s, int i);
+double tg_ga_sol_violation(const tg_ga_sol *s, int i);
+int64_t tg_ga_sol_evals(const tg_ga_sol *s);
+int64_t tg_ga_sol_generations(const tg_ga_sol *s);
+/* Evaluations spent when the best individual was first seen (1 objective). */
+int64_t tg_ga_sol_evals_at_best(const tg_ga_sol *s);
+/* The per-generation log (borrowed), *n lines. */
+const tg_ga_gen_stats *tg_ga_sol_log(const tg_ga_sol *s, int64_t *n);
+/* Write the log as CSV with the header
+ * generation,evals,best,mean,worst,feasible,front. */
+tg_status tg_ga_sol_write_log(const tg_ga_sol *s, const char *path, char *msg);
+
+/* ---- GA operators, usable alone (rng is the caller's) ---- */
+
+/* Selection of k indices from n weights w >= 0 (sum > 0) into out:
+ * roulette draws each independently (count of i ~ Binomial(k, w_i/sum));
+ * SUS uses one spin with k equally spaced pointers, so i is chosen
+ * floor(e_i) or ceil(e_i) times, e_i = k w_i / sum, with mean e_i. */
+void tg_ga_select_roulette(tg_rng *r, const double *w, int n, int k, int32_t *out);
+void tg_ga_select_sus(tg_rng *r, const double *w, int n, int k, int32_t *out);
+/* Linear ranking weights (Baker 1985) for n >= 2 individuals sorted best
+ * first, pressure s in [1, 2]: w[p] = (2 - s)/n + 2 (s - 1)(n - 1 - p) /
+ * (n (n - 1)); they sum to 1, the best gets s/n, the worst (2 - s)/n. */
+void tg_ga_rank_weights(int n, double s, double *w);
+
+/* SBX (Deb & Agrawal 1995) with distribution index eta, per gene with
+ * probability 1/2: children m -/+ beta |p2 - p1| / 2 around the parents'
+ * mean m, so c1 + c2 = p1 + p2 exactly in every gene; beta is clipped so
+ * both children stay in [lo, hi] (which keeps the mean). */
+void tg_ga_sbx(tg_rng *r, const double *p1, const double *p2, double *c1, double *c2, int n, const double *lo,
+               const double *hi, double eta);
+/* Deb's bounded polynomial mutation of x[k] for each k with probability
+ * rate; results stay in [lo, hi]. */
+void tg_ga_polynomial_mutation(tg_rng *r, double *x, int n, const double *lo, const double *hi, double eta,
+                               double rate);
+/* PMX and OX on permutations of 0 .. n-1; work holds n entries.  Children
+ * are permutations; PMX keeps p1's (p2's) segment [a, b] in c1 (c2) at its
+ * positions, OX too, the rest in the other parent's order. */
+void tg_ga_pmx(tg_rng *r, const int32_t *p1, const int32_t *p2, int32_t *c1, int32_t *c2, int n, int32_t *work);
+void tg_ga_order_crossover(tg_rng *r, const int32_t *p1, const int32_t *p2, int32_t *c1, int32_t *c2, int n,
+                           int32_t *work);
+/* Both with the cut points given (0 <= a <= b < n): for tests. */
+void tg_ga_pmx_at(const int32_t *p1, const int32_t *p2, int32_t *c1, int32_t *c2, int n, int a, int b,
+                  int32_t *work);
+void tg_ga_order_crossover_at(const int32_t *p1, const int32_t *p2, int32_t *c1, int32_t *c2, int n, int a, int b,
+                              int32_t *work);
+
+/* Non-dominated sorting (Deb et al. 2002) of n points of m objectives
+ * (row-major, all MINIMISED): rank[i] = 0 for the first front, 1 for the
+ * next...  O(m n^2) time, O(n^2) bits of memory at most. */
+tg_status tg_ga_pareto_ranks(const double *obj, int n, int m, int32_t *rank /* OUT */, char *msg);
+/* Crowding distance of the count points idx[] (one front) into dist[i]
+ * for i < count: infinite at each objective's extremes, else the sum over
+ * objectives of the normalised gap between the two neighbours. */
+tg_status tg_ga_crowding(const double *obj, int m, const int32_t *idx, int count, double *dist /* OUT */,
+                         char *msg);
+/* Hypervolume dominated by n points of 2 minimised objectives and bounded
+ * by the reference point ref (points not strictly better than ref in both
+ * objectives add nothing). */
+tg_status tg_ga_hypervolume2(const double *obj, int n, const double ref[2], double *hv /* OUT */, char *msg);
+
+/* ---- k-nearest-neighbour classification, for feature selection ------- */
+
+/* Cross-validated accuracy of a k-NN classifier (Euclidean distance on the
+ * features with mask[j] != 0, mask NULL = all; each feature z-scored with
+ * the training fold's mean and deviation; majority vote, ties to the
+ * nearest neighbour's class).  Row i of X (n x d, row-major) has class
+ * y[i] >= 0 and is in fold i % folds.  O(n^2 d / folds x folds). */
+tg_status tg_knn_cv_accuracy(const double *X, const int32_t *y, int n, int d, const unsigned char *mask, int k,
+                             int folds, double *accuracy /* OUT */, char *msg);
+/* The same classifier trained on rows 0 .. ntrain-1 (z-scores from them)
+ * and scored on rows ntrain .. n-1. */
+tg_status tg_knn_holdout_accuracy(const double *X, const int32_t *y, int n, int d, const unsigned char *mask, int k,
+                                  int ntrain, double *accuracy /* OUT */, char *msg);
+
 /* ---- redundancy allocation (series-parallel, mixing allowed) ------------ */
 
 typedef struct tg_rap tg_rap;
