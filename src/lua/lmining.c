@@ -38,13 +38,15 @@ static tg_txdb *check_db(lua_State *L, int idx)
     return u->db;
 }
 
-static void push_db(lua_State *L, tg_txdb **db)
+/* Push an empty database handle; the C call that makes the database then
+ * stores it straight into u->db, so that a Lua memory error can never
+ * strike while a database is owned by no one. */
+static ltxdb *push_db_slot(lua_State *L)
 {
     ltxdb *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->db = NULL;
     luaL_setmetatable(L, TXDB_MT);
-    u->db = *db;
-    *db = NULL;
+    return u;
 }
 
 /* ---- growable result buffers owned by a userdata ----------------------- */
@@ -96,9 +98,8 @@ static int l_read_fimi(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
     char msg[TG_MSG_LEN] = "";
-    tg_txdb *db = NULL;
-    if (tg_txdb_read_fimi(path, &db, msg) != TG_OK) return luaL_error(L, "%s", msg);
-    push_db(L, &db);
+    ltxdb *u = push_db_slot(L);
+    if (tg_txdb_read_fimi(path, &u->db, msg) != TG_OK) return luaL_error(L, "%s", msg);
     return 1;
 }
 
@@ -239,10 +240,9 @@ static int transactions_by(lua_State *L, tg_eventlog *log)
         luaL_argerror(L, 2, "field 'attribute' goes with 'graph'");
     }
     char msg[TG_MSG_LEN] = "";
-    tg_txdb *db = NULL;
     int64_t ungrouped = 0;
-    if (tg_eventlog_transactions_by(log, by, mp, w, &db, &ungrouped, msg) != TG_OK) return luaL_error(L, "%s", msg);
-    push_db(L, &db);
+    ltxdb *u = push_db_slot(L);
+    if (tg_eventlog_transactions_by(log, by, mp, w, &u->db, &ungrouped, msg) != TG_OK) return luaL_error(L, "%s", msg);
     lua_pushinteger(L, ungrouped);
     return 2;
 }
@@ -266,11 +266,10 @@ static int g_transactions(lua_State *L)
     if (strcmp(m, "fixed") != 0 && strcmp(m, "sliding") != 0)
         luaL_argerror(L, 2, "field 'mode' must be 'fixed' or 'sliding'");
     char msg[TG_MSG_LEN] = "";
-    tg_txdb *db = NULL;
-    if (tg_eventlog_transactions(log, w, strcmp(m, "sliding") == 0 ? TG_WINDOW_SLIDING : TG_WINDOW_FIXED, &db, msg) !=
-        TG_OK)
+    ltxdb *u = push_db_slot(L);
+    if (tg_eventlog_transactions(log, w, strcmp(m, "sliding") == 0 ? TG_WINDOW_SLIDING : TG_WINDOW_FIXED, &u->db,
+                                 msg) != TG_OK)
         return luaL_error(L, "%s", msg);
-    push_db(L, &db);
     lua_pushinteger(L, 0);
     return 2;
 }
@@ -476,10 +475,9 @@ static int l_transactions(lua_State *L)
     }
     luaL_checktype(L, 1, LUA_TTABLE);
     char msg[TG_MSG_LEN] = "";
-    tg_txdb *db = NULL;
-    if (tg_txdb_new(&db, msg) != TG_OK) return luaL_error(L, "%s", msg);
-    push_db(L, &db);                 /* owned by Lua from here: errors leak nothing */
-    tg_txdb *d = check_db(L, -1);
+    ltxdb *u = push_db_slot(L);      /* owned by Lua from here: errors leak nothing */
+    if (tg_txdb_new(&u->db, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    tg_txdb *d = u->db;
     int base = lua_gettop(L);
     lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
     for (lua_Integer t = 1; t <= n; t++) {

@@ -105,7 +105,7 @@ typedef struct gen {
     size_t cap;
     int32_t *S;         /* row d (stride k + 1): S[d][m] = node of (itemset at depth d) minus item m */
     int32_t *ptr;       /* row d: merge positions among the children of S[d][m] */
-    bool nomem;
+    bool nomem, limit;
 } gen;
 
 /* The candidates under parent p (level k - 1), whose itemset minus item m
@@ -157,6 +157,10 @@ static void gen_parent(gen *g, int32_t p, const int32_t *q)
             }
             if (done) break;
             if (!keep) continue;
+            if (g->N.n == INT32_MAX) {      /* node indices are 32-bit */
+                g->limit = g->nomem = true;
+                return;
+            }
             if ((size_t)g->N.n == g->cap) {
                 void *nq = g->N.item;
                 if (tg_grow(&nq, &g->cap, g->cap + 1, sizeof *g->N.item) != TG_OK) {
@@ -205,12 +209,13 @@ static void gen_walk(gen *g, int d, int32_t node)
     }
 }
 
-/* Candidates of level k + 1 from level k (k >= 1).  Sets lev[k].first. */
-static bool generate(apr *a, int k)
+/* Candidates of level k + 1 from level k (k >= 1).  Sets lev[k].first.
+ * False on failure, with *limit set when a level would pass 2^31 - 1 nodes. */
+static bool generate(apr *a, int k, bool *limit)
 {
     level *L = &a->lev[k];
     size_t stride = (size_t)k + 1;
-    gen g = {a, k, {0}, 1024, NULL, NULL, false};
+    gen g = {a, k, {0}, 1024, NULL, NULL, false, false};
     g.N.item = tg_malloc(sizeof *g.N.item * g.cap);
     g.S = tg_malloc(sizeof *g.S * stride * stride);
     g.ptr = tg_malloc(sizeof *g.ptr * stride * stride);
@@ -230,6 +235,7 @@ static bool generate(apr *a, int k)
     tg_free(g.ptr);
     return true;
 fail:
+    *limit = g.limit;
     level_free(&g.N);
     tg_free(g.S);
     tg_free(g.ptr);
@@ -528,7 +534,12 @@ tg_status tg_mining_i_apriori(const tg_txdb *db, const tg_itemset_opts *o, tg_it
         goto nomem;
     }
     for (int k = 1; !a.out.stop && (!a.max_len || k < a.max_len) && a.lev[k].n > 1; k++) {
-        if (!generate(&a, k)) goto nomem;
+        bool limit = false;
+        if (!generate(&a, k, &limit)) {
+            if (!limit) goto nomem;
+            st = tg_msg(msg, TG_ERR_LIMIT, "%s: more than 2^31 candidates of size %d (raise the support)", fn_name, k + 1);
+            goto done;
+        }
         a.nlev = k + 2;
         if (a.lev[k + 1].n == 0) break;
         if (!mark_live(&a, k)) goto nomem;

@@ -384,7 +384,7 @@ tg_status tg_eventlog_read_opts(const char *path, const tg_event_opts *o, tg_eve
         s = tg_msg(msg, TG_ERR_PARSE, "%s:1: file is empty (need a header %s,%s,%s)", path, want[0], want[1], want[2]);
         goto done;
     }
-    qsort(ev, nev, sizeof *ev, by_time);
+    if (nev > 1) qsort(ev, nev, sizeof *ev, by_time);     /* ev is NULL when there are no rows */
     if (!(log = tg_calloc(1, sizeof *log))) {
         s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path);
         goto done;

@@ -218,6 +218,10 @@ tg_status tg_mining_i_fpgrowth(const tg_txdb *db, const tg_itemset_opts *o, tg_i
     }
     qsort(fi, (size_t)nf, sizeof *fi, by_support_desc);
     for (int32_t r = 0; r < nf; r++) code[fi[r].item] = r;
+    if (occ >= INT32_MAX) {     /* node indices are 32-bit: at most one node per occurrence */
+        st = tg_msg(msg, TG_ERR_LIMIT, "%s: 2^31 or more frequent item occurrences", fn_name);
+        goto done;
+    }
     /* The transactions recoded, sorted, then inserted. */
     codes = tg_malloc(sizeof *codes * ((size_t)occ + 1));
     tx = tg_malloc(sizeof *tx * ((size_t)db->ntx + 1));

@@ -157,6 +157,14 @@ static void test_alarm_export(void **state)
     o.state_col = "Status";
     assert_int_equal(tg_eventlog_read_opts(path, &o, &log, &rep, msg), TG_ERR_PARSE);
     assert_msg_has(msg, "alarms_export.csv:1: header lacks a 'Status' column");
+    /* A header and no rows: an empty log, and no transactions. */
+    o.state_col = "State";
+    assert_int_equal(tg_eventlog_read_opts("tests/mining/files/alarms_header_only.csv", &o, &log, &rep, msg), TG_OK);
+    assert_int_equal(tg_eventlog_count(log), 0);
+    assert_int_equal(tg_eventlog_transactions_by(log, "tag", NULL, 60, &db, &un, msg), TG_OK);
+    assert_int_equal(tg_txdb_count(db), 0);
+    tg_txdb_free(&db);
+    tg_eventlog_free(&log);
     /* dd/mm/yyyy is day first, UTC, and agrees with ISO-8601. */
     double a, b;
     assert_true(tg_mining_parse_time("23/11/2026 08:00:00.25", 22, &a));
