@@ -170,6 +170,15 @@ static tg_status check_genes(eng *e, size_t s, const char *who)
     return TG_OK;
 }
 
+static void note_best(eng *e, size_t s)
+{
+    if (e->m == 1 && (!e->have_best || better(e, s, e->best))) {
+        copy_slot(e, e->best, s);
+        e->have_best = true;
+        e->evals_at_best = e->evals;
+    }
+}
+
 static tg_status evaluate(eng *e, size_t s)
 {
     const tg_ga_config *c = e->c;
@@ -190,11 +199,33 @@ static tg_status evaluate(eng *e, size_t s)
     if (!(e->V[s] >= 0) || !isfinite(e->V[s]))
         return tg_msg(e->msg, TG_ERR_NUMERIC, "ga.solve: violation must be finite and >= 0");
     e->Q[s] = o[0] - c->penalty * e->V[s];
-    if (e->m == 1 && (!e->have_best || better(e, s, e->best))) {
-        copy_slot(e, e->best, s);
-        e->have_best = true;
-        e->evals_at_best = e->evals;
-    }
+    note_best(e, s);
+    return TG_OK;
+}
+
+/* The memetic step on slot s (evaluated), leaving `reserve` evaluations
+ * of the budget for the rest of the generation. */
+static tg_status improve(eng *e, size_t s, int64_t reserve)
+{
+    const tg_ga_config *c = e->c;
+    if (!c->improve) return TG_OK;
+    int64_t budget = c->max_evals > 0 ? c->max_evals - e->evals - reserve : INT64_MAX, spent = 0;
+    if (budget <= 0) return TG_OK;
+    double *o = e->O + s * (size_t)e->m;
+    double obj = c->minimize ? -o[0] : o[0], viol = e->V[s];
+    tg_status st = c->improve(c->ud, gi(e, s), gx(e, s), &obj, &viol, budget, &spent, e->msg);
+    if (st != TG_OK) return st;
+    if (spent < 0 || spent > budget)
+        return tg_msg(e->msg, TG_ERR_ARG, "ga.solve: improve spent %lld evaluations of a budget of %lld",
+                      (long long)spent, (long long)budget);
+    if ((st = check_genes(e, s, "improve left")) != TG_OK) return st;
+    if (!isfinite(obj) || !(viol >= 0) || !isfinite(viol))
+        return tg_msg(e->msg, TG_ERR_NUMERIC, "ga.solve: improve left a non-finite objective or violation");
+    e->evals += spent;
+    o[0] = c->minimize ? -obj : obj;
+    e->V[s] = viol;
+    e->Q[s] = o[0] - c->penalty * viol;
+    note_best(e, s);
     return TG_OK;
 }
 
@@ -439,11 +470,11 @@ static tg_status run_single(eng *e, tg_ga_sol *sol)
                 } else s2 = e->scratch;
                 crossover(e, (size_t)pc[e->pool[j]], (size_t)pc[e->pool[j + 1]], s1, s2);
                 mutate(e, s1);
-                if ((st = evaluate(e, s1)) != TG_OK) break;
+                if ((st = evaluate(e, s1)) != TG_OK || (st = improve(e, s1, need)) != TG_OK) break;
                 next[filled++] = (int32_t)s1;
                 if (two) {
                     mutate(e, s2);
-                    if ((st = evaluate(e, s2)) != TG_OK) break;
+                    if ((st = evaluate(e, s2)) != TG_OK || (st = improve(e, s2, need)) != TG_OK) break;
                     next[filled++] = (int32_t)s2;
                 }
             }
@@ -626,6 +657,7 @@ static tg_status check_config(const tg_ga_config *c, char *msg)
     if (!(c->penalty >= 0) || !isfinite(c->penalty)) BAD("penalty must be finite and >= 0");
     if (c->islands < 1 || c->islands > 4096) BAD("islands = %d (need >= 1)", c->islands);
     if (c->islands > 1 && c->nobj > 1) BAD("islands are for one objective only");
+    if (c->improve && c->nobj > 1) BAD("improve is for one objective only");
     if (c->migration_interval < 1 || c->migrants < 0 || c->migrants >= c->pop) BAD("migration: interval >= 1, 0 <= migrants < pop");
     bool real = c->encoding == TG_GA_REAL, perm = c->encoding == TG_GA_PERMUTATION;
     if (c->ninit < 0 || c->ninit > c->pop * c->islands || (c->ninit > 0 && (real ? !c->init_real : !c->init_int)))

@@ -284,9 +284,8 @@ typedef struct rap_ctx {
     tg_rng rng;
 } rap_ctx;
 
-static double rap_fitness(void *ud, const int32_t *g, double *viol)
+static double rap_fitness(rap_ctx *x, const int32_t *g, double *viol)
 {
-    rap_ctx *x = ud;
     double lr = 0, c = 0, w = 0;
     for (int i = 0; i < x->p->nsub; i++) {
         const option *o = &x->opt[i][g[i]];
@@ -294,9 +293,16 @@ static double rap_fitness(void *ud, const int32_t *g, double *viol)
         c += o->c;
         w += o->w;
     }
-    x->evals++;
     *viol = fmax(0, c - x->C) + fmax(0, w - x->W);
     return exp(lr);
+}
+
+static tg_status rap_eval(void *ud, const int32_t *g, const double *unused, double *obj, double *viol, char *msg)
+{
+    (void)unused;
+    (void)msg;
+    obj[0] = rap_fitness(ud, g, viol);
+    return TG_OK;
 }
 
 static int best_under(const rap_ctx *x, int i, int c, int w)
@@ -382,10 +388,14 @@ static bool resolve_pair(rap_ctx *x, int32_t *g, int i, int j, int *c, int *w)
  * known to be optimal.  A pair stays optimal, and is skipped without an
  * evaluation, while its two designs are unchanged and the budget left to
  * it has not grown (other moves only ever spend slack or return it). */
-static int64_t rap_improve(void *ud, int32_t *g, double *obj, double *viol)
+static tg_status rap_improve(void *ud, int32_t *g, double *unused, double *obj, double *viol, int64_t budget,
+                             int64_t *spent, char *msg)
 {
+    (void)unused;
+    (void)msg;
     rap_ctx *x = ud;
-    int64_t before = x->evals;
+    x->evals = 0;
+    x->max_evals = budget - 1;   /* room for the final evaluation */
     int n = x->p->nsub, c, w;
     if (*viol > 0) repair(x, g);
     totals(x, g, &c, &w);
@@ -415,17 +425,9 @@ static int64_t rap_improve(void *ud, int32_t *g, double *obj, double *viol)
             }
         }
     }
-    int64_t spent = x->evals - before;
     *obj = rap_fitness(x, g, viol);
-    /* tg_ga_run counts what improve returns; rap_fitness counted itself. */
-    return spent + 1;
-}
-
-static bool rap_better(double o1, double v1, double o2, double v2)
-{
-    if (v1 == 0 && v2 == 0) return o1 > o2;
-    if (v1 == 0 || v2 == 0) return v1 == 0;
-    return v1 < v2;
+    *spent = x->evals + 1;
+    return TG_OK;
 }
 
 static int by_reliability(const void *a, const void *b)
@@ -494,7 +496,6 @@ tg_status tg_rap_ga(const tg_rap *p, int W, int64_t max_evals, uint64_t seed, do
     x->p = p;
     x->C = (int)floor(p->cost_limit);
     x->W = W;
-    x->max_evals = max_evals - 1;   /* room for the final evaluation of an improved child */
     tg_rng_seed(&x->rng, seed ^ 0x5eed5eedULL);
     for (int i = 0; i < p->nsub; i++) {
         int n = options_of(p, i, tmp, OPT_CAP);
@@ -521,37 +522,42 @@ tg_status tg_rap_ga(const tg_rap *p, int W, int64_t max_evals, uint64_t seed, do
      * evaluations has usually converged on a local one.  These settings
      * were chosen on seeds 1001-1100 and checked on others
      * (docs/benchmarks.md). */
-    enum { POP = 10, RUNS = 2 };
-    tg_ga_opts o = {.ngenes = p->nsub, .lo = lo, .hi = hi, .pop = POP, .tournament = 2, .crossover = 0.9,
-                    .mutation = 2.0 / p->nsub, .elite = 1, .improve = rap_improve, .improve_rate = 1.0};
-    int64_t chunk = (max_evals + RUNS - 1) / RUNS;
-    tg_ga_result res = {.best = best, .violation = INFINITY};
-    int32_t run_best[MAX_SUB];
-    for (int64_t used = 0, run = 0; max_evals - used >= 2 * POP; run++) {
-        tg_ga_result r = {.best = run_best};
-        o.max_evals = chunk < max_evals - used ? chunk : max_evals - used;
-        o.seed = seed + (uint64_t)run * 0x9e3779b97f4a7c15ULL;
-        x->evals = 0;
-        x->max_evals = o.max_evals - 1;
-        if ((s = tg_ga_run(&o, rap_fitness, x, &r, msg)) != TG_OK) goto done;
-        if (rap_better(r.objective, r.violation, res.objective, res.violation)) {
-            memcpy(best, run_best, sizeof *best * (size_t)p->nsub);
-            res.objective = r.objective;
-            res.violation = r.violation;
-            res.evals_at_best = used + r.evals_at_best;
+    enum { pop = 10, runs = 2 };
+    tg_ga_config cfg;
+    tg_ga_config_default(&cfg, TG_GA_INTEGER, p->nsub);
+    cfg.ilo = lo;
+    cfg.ihi = hi;
+    cfg.pop = pop;
+    cfg.generations = INT64_MAX;
+    cfg.mutation_rate = 2.0 / p->nsub;
+    cfg.eval = rap_eval;
+    cfg.improve = rap_improve;
+    cfg.ud = x;
+    int64_t chunk = (max_evals + runs - 1) / runs, used = 0, at = 0;
+    double bestR = -1;
+    for (int run = 0; max_evals - used >= 2 * pop; run++) {
+        tg_ga_sol *sol = NULL;
+        cfg.max_evals = chunk < max_evals - used ? chunk : max_evals - used;
+        cfg.seed = seed + (uint64_t)run * 0x9e3779b97f4a7c15ULL;
+        if ((s = tg_ga_solve(&cfg, &sol, msg)) != TG_OK) goto done;
+        double R = tg_ga_sol_objectives(sol, 0)[0];
+        if (tg_ga_sol_violation(sol, 0) == 0 && R > bestR) {
+            memcpy(best, tg_ga_sol_int_genes(sol, 0), sizeof *best * (size_t)p->nsub);
+            bestR = R;
+            at = used + tg_ga_sol_evals_at_best(sol);
         }
-        used += r.evals;
-        res.evals = used;
+        used += tg_ga_sol_evals(sol);
+        tg_ga_sol_free(&sol);
     }
-    if (res.violation > 0) {
-        s = tg_msg(msg, TG_ERR_NUMERIC, "rap.ga: no feasible design found in %lld evaluations", (long long)res.evals);
+    if (bestR < 0) {
+        s = tg_msg(msg, TG_ERR_NUMERIC, "rap.ga: no feasible design found in %lld evaluations", (long long)used);
         goto done;
     }
     memset(counts, 0, sizeof *counts * (size_t)p->nsub * MAX_TYPES);
     for (int i = 0; i < p->nsub; i++) memcpy(counts + i * MAX_TYPES, x->opt[i][best[i]].k, sizeof x->opt[i][0].k);
     double c, w;
     tg_rap_evaluate(p, counts, reliability, &c, &w);
-    if (evals_at_best) *evals_at_best = res.evals_at_best;
+    if (evals_at_best) *evals_at_best = at;
 done:
     for (int i = 0; x && i < p->nsub; i++) {
         tg_free(x->opt[i]);

@@ -218,40 +218,6 @@ tg_status tg_mining_itemsets_filtered(const tg_txdb *db, const tg_itemset_opts *
 tg_status tg_mining_write_itemsets(const tg_txdb *db, const tg_itemset_opts *opts, FILE *f,
                                    int64_t *count, char *msg);
 
-/* ---- genetic algorithm (integer encoding) ------------------------------- */
-
-/* Fitness: return the objective (maximised) and set *violation >= 0 (0 for
- * a feasible solution).  Individuals compare by Deb's feasibility rules:
- * feasible beats infeasible, less violation beats more, then the higher
- * objective wins, so no penalty weight has to be tuned. */
-typedef double (*tg_ga_fitness)(void *ud, const int32_t *genes, double *violation);
-/* Optional local improvement of an individual in place (a repair or a
- * hill climb); returns the evaluations it spent.  *obj and *viol hold the
- * individual's fitness on entry and must be updated. */
-typedef int64_t (*tg_ga_improve)(void *ud, int32_t *genes, double *obj, double *viol);
-
-typedef struct tg_ga_opts {
-    int ngenes;
-    const int32_t *lo, *hi;     /* inclusive bounds per gene */
-    int pop;                    /* population size (>= 4) */
-    int64_t max_evals;          /* budget of fitness evaluations */
-    int tournament;             /* tournament size (>= 2) */
-    double crossover;           /* probability of uniform crossover */
-    double mutation;            /* per-gene probability of a uniform re-draw */
-    int elite;                  /* best individuals copied unchanged */
-    uint64_t seed;
-    tg_ga_improve improve;      /* may be NULL */
-    double improve_rate;        /* share of children improved */
-} tg_ga_opts;
-
-typedef struct tg_ga_result {
-    int32_t *best;              /* caller-provided, ngenes entries */
-    double objective, violation;
-    int64_t evals, generations, evals_at_best;
-} tg_ga_result;
-
-tg_status tg_ga_run(const tg_ga_opts *opts, tg_ga_fitness fitness, void *ud, tg_ga_result *result, char *msg);
-
 /* ---- genetic algorithm engine (all encodings, NSGA-II, islands) --------- */
 
 /* A general GA: binary, integer, real (bounded) and permutation encodings;
@@ -259,7 +225,8 @@ tg_status tg_ga_run(const tg_ga_opts *opts, tg_ga_fitness fitness, void *ud, tg_
  * handling by Deb's rules, a penalty, and/or a repair callback; NSGA-II
  * (Deb et al. 2002) when there are several objectives; an island model with
  * ring migration.  Seeded with tg_rng: a seed gives the same run
- * everywhere.  tg_ga_run above stays as it is (rap.c uses it). */
+ * everywhere.  An optional improvement step makes it a memetic algorithm
+ * (redundancy allocation below uses one). */
 
 typedef enum tg_ga_encoding {
     TG_GA_BINARY = 0,           /* int32 genes in {0, 1} */
@@ -308,6 +275,16 @@ typedef tg_status (*tg_ga_eval_fn)(void *ud, const int32_t *ig, const double *rg
 /* Optional repair, applied to each new individual before evaluation; it
  * must leave the genes valid for the encoding (checked). */
 typedef tg_status (*tg_ga_repair_fn)(void *ud, int32_t *ig, double *rg, char *msg);
+
+/* Optional local improvement (a memetic step) of each child after its
+ * evaluation, one objective only.  It may change the genes (they must stay
+ * valid for the encoding: checked) and then sets obj[0] (the user's sense)
+ * and *viol to the new individual's values, which arrive holding the
+ * child's.  It may spend up to `budget` evaluations of its own (INT64_MAX
+ * when the run has no max_evals) and reports them in *spent; they count
+ * towards max_evals, in the log and in evals_at_best. */
+typedef tg_status (*tg_ga_improve_fn)(void *ud, int32_t *ig, double *rg, double *obj, double *viol,
+                                      int64_t budget, int64_t *spent, char *msg);
 
 /* One line of the per-generation log.  best/worst: objective 0 of the
  * best/worst individual by the run's comparison (so for a minimised
@@ -362,6 +339,7 @@ typedef struct tg_ga_config {
     const int32_t *init_int;
     const double *init_real;
     int ninit;
+    tg_ga_improve_fn improve;   /* may be NULL */
 } tg_ga_config;
 
 /* Fill c with the defaults for an encoding and n genes: pop 100, 100
@@ -486,7 +464,7 @@ void tg_rap_evaluate(const tg_rap *rap, const int32_t *counts, double *reliabili
  * W + 1 entries) the optimum for every smaller limit, from the same run. */
 tg_status tg_rap_exact(const tg_rap *rap, int weight_limit, double *reliability, int32_t *counts,
                        double *by_weight, char *msg);
-/* A memetic GA (tg_ga_run; each child made pair-optimal, see rap.c);
+/* A memetic GA (tg_ga_solve; each child made pair-optimal, see rap.c);
  * counts receives the best design. */
 tg_status tg_rap_ga(const tg_rap *rap, int weight_limit, int64_t max_evals, uint64_t seed, double *reliability,
                     int32_t *counts, int64_t *evals_at_best, char *msg);

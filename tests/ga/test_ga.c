@@ -720,6 +720,84 @@ static tg_status bad_repair(void *ud, int32_t *g, double *x, char *msg)
     return TG_OK;
 }
 
+/* Memetic step for OneMax: set up to `flips` zero bits, one evaluation
+ * each (counted in p->calls like the engine's own), within the budget. */
+typedef struct climb { prob p; int flips; int64_t spent, worst_margin; int64_t overspend; } climb;
+
+static tg_status improve_onemax(void *ud, int32_t *g, double *x, double *obj, double *viol, int64_t budget,
+                                int64_t *spent, char *msg)
+{
+    (void)x;
+    (void)msg;
+    climb *c = ud;
+    int64_t k = 0;
+    for (int i = 0; i < c->p.n && k < c->flips && k < budget; i++)
+        if (!g[i]) g[i] = 1, k++, c->p.calls++;
+    int s = 0;
+    for (int i = 0; i < c->p.n; i++) s += g[i];
+    if (obj[0] + (double)k != s) return tg_msg(msg, TG_ERR_NUMERIC, "improve got a stale objective");
+    obj[0] = s;
+    *viol = 0;
+    *spent = k + c->overspend;
+    c->spent += k;
+    return TG_OK;
+}
+
+static tg_status eval_climb(void *ud, const int32_t *g, const double *x, double *obj, double *viol, char *msg)
+{
+    return eval(&((climb *)ud)->p, g, x, obj, viol, msg);
+}
+
+/* The improvement hook: its evaluations count towards max_evals (never
+ * exceeded), in the result and in the log; it speeds OneMax up; a hook
+ * that overspends its budget or breaks the encoding stops the run. */
+static void test_improve_hook(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    climb cl = {.p = {.kind = 0, .n = 200}, .flips = 3};
+    tg_ga_config c;
+    tg_ga_config_default(&c, TG_GA_BINARY, 200);
+    c.pop = 20;
+    c.generations = INT64_MAX;
+    c.max_evals = 3000;
+    c.eval = eval_climb;
+    c.improve = improve_onemax;
+    c.ud = &cl;
+    tg_ga_sol *sol = NULL;
+    assert_int_equal(tg_ga_solve(&c, &sol, msg), TG_OK);
+    assert_true(cl.spent > 0);
+    assert_int_equal(tg_ga_sol_evals(sol), cl.p.calls);          /* every evaluation counted once */
+    assert_true(tg_ga_sol_evals(sol) <= 3000);
+    int64_t nl;
+    const tg_ga_gen_stats *l = tg_ga_sol_log(sol, &nl);
+    assert_int_equal(l[nl - 1].evals, tg_ga_sol_evals(sol));
+    double with = tg_ga_sol_objectives(sol, 0)[0];
+    tg_ga_sol_free(&sol);
+    /* the same budget without the hook ends lower */
+    prob plain = {.kind = 0, .n = 200};
+    c.improve = NULL;
+    c.eval = eval;
+    c.ud = &plain;
+    assert_int_equal(tg_ga_solve(&c, &sol, msg), TG_OK);
+    assert_true(with > tg_ga_sol_objectives(sol, 0)[0]);
+    tg_ga_sol_free(&sol);
+    /* overspending is refused */
+    cl = (climb){.p = {.kind = 0, .n = 200}, .flips = 3, .overspend = INT64_MAX / 2};
+    c.eval = eval_climb;
+    c.improve = improve_onemax;
+    c.ud = &cl;
+    assert_int_equal(tg_ga_solve(&c, &sol, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "improve spent");
+    assert_null(sol);
+    /* several objectives: refused */
+    c.nobj = 2;
+    assert_int_equal(tg_ga_solve(&c, &sol, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "one objective");
+    TG_CHECK_NO_LEAK();
+}
+
 static void test_errors_oom(void **state)
 {
     (void)state;
@@ -875,6 +953,7 @@ int main(void)
         cmocka_unit_test(test_real_coded),
         cmocka_unit_test(test_tsp),
         cmocka_unit_test(test_nsga2_zdt),
+        cmocka_unit_test(test_improve_hook),
         cmocka_unit_test(test_errors_oom),
         cmocka_unit_test(test_knn),
     };
