@@ -716,14 +716,15 @@ static void push_names(lua_State *L, const tg_txdb *db, const int32_t *it, int n
 }
 
 /* db:rules{min_support = | min_count =, min_confidence = 0, min_lift = 0,
+ *          min_leverage = 0 (none), min_conviction = 0,
  *          max_len = 0, max_head = 1, heads = {...}, bodies = {...},
  *          algorithm = "eclat"}
  * -> {{body = {...}, head = {...}, support =, confidence =, lift =,
  *      leverage =, conviction =}, ...} grouped by itemset (sort as needed). */
 static int rules_with(lua_State *L, tg_mining_algorithm def)
 {
-    static const char *const opts[] = {"min_support", "min_count", "min_confidence", "min_lift",
-                                       "max_len", "max_head", "heads", "bodies", "algorithm", NULL};
+    static const char *const opts[] = {"min_support", "min_count", "min_confidence", "min_lift", "min_leverage",
+                                       "min_conviction", "max_len", "max_head", "heads", "bodies", "algorithm", NULL};
     tg_txdb *db = check_db(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     luaL_checktype(L, 2, LUA_TTABLE);
@@ -734,6 +735,8 @@ static int rules_with(lua_State *L, tg_mining_algorithm def)
     o.algorithm = io.algorithm;
     o.min_confidence = tg_lua_i_opt_number(L, 2, "min_confidence", 0);
     o.min_lift = tg_lua_i_opt_number(L, 2, "min_lift", 0);
+    o.min_leverage = tg_lua_i_opt_number(L, 2, "min_leverage", 0);
+    o.min_conviction = tg_lua_i_opt_number(L, 2, "min_conviction", 0);
     long long mh = tg_lua_i_opt_integer(L, 2, "max_head", 1);
     if (mh < 1 || mh > 63) luaL_argerror(L, 2, "max_head must be in 1..63");
     o.max_head = (int)mh;

@@ -131,6 +131,7 @@ static void consider(rule_run *rr, const iset *z, const int32_t *body, int nb, c
     tg_rule r = {body, nb, head, nh, z->support, sb, sh, conf, lift,
                  (double)z->support / N - ((double)sb / N) * ((double)sh / N),
                  conf >= 1.0 ? INFINITY : (1.0 - (double)sh / N) / (1.0 - conf)};
+    if ((o->min_leverage != 0 && r.leverage < o->min_leverage) || r.conviction < o->min_conviction) return;
     rr->count++;
     if (rr->fn && rr->fn(rr->ud, &r)) rr->stop = true;
 }
@@ -170,8 +171,8 @@ tg_status tg_mining_rules(const tg_txdb *db, const tg_rule_opts *o, tg_rule_fn f
     tg_msg_clear(msg);
     if (count) *count = 0;
     if (!db || !o || o->min_count < 1 || o->max_len < 0 || !(o->min_confidence >= 0 && o->min_confidence <= 1) ||
-        !(o->min_lift >= 0) || o->max_head < 0)
-        return tg_msg(msg, TG_ERR_ARG, "%s: need min_count >= 1, min_confidence in [0, 1], min_lift >= 0",
+        !(o->min_lift >= 0) || !(o->min_conviction >= 0) || !isfinite(o->min_leverage) || o->max_head < 0)
+        return tg_msg(msg, TG_ERR_ARG, "%s: need min_count >= 1, min_confidence in [0, 1], min_lift >= 0, min_conviction >= 0",
                       fname);
     table t = {.cap = 1024};
     t.slots = tg_calloc(t.cap, sizeof *t.slots);

@@ -476,6 +476,8 @@ typedef struct tg_rule_opts {
     int max_len;                /* longest body + head; 0 = no limit */
     double min_confidence;      /* in [0, 1] */
     double min_lift;            /* 0 = no filter */
+    double min_leverage;        /* 0 = no filter; else keep leverage >= it */
+    double min_conviction;      /* 0 = no filter */
     int max_head;               /* longest head; 0 means 1 */
     /* Optional filters (NULL = any): a rule is kept only if every head
      * item is in `heads`, and its body holds at least one of `bodies`.

@@ -123,6 +123,22 @@ T.test("association rules equal a brute-force enumeration", function()
     for _, b in ipairs(r.body) do has = has or b == "pump" end
     T.truthy(has, "body filter")
   end
+  -- Leverage and conviction filters keep exactly the brute-force rules above the thresholds.
+  for _, f in ipairs{{lev = 0.01}, {conv = 1.05}, {lev = -0.01, conv = 0.9}} do
+    local keep = 0
+    for _, w in pairs(want) do
+      local conv = w[2] >= 1 and math.huge or (1 - w[2] / w[3]) / (1 - w[2])
+      if (not f.lev or w[4] >= f.lev) and (not f.conv or conv >= f.conv) then keep = keep + 1 end
+    end
+    local rs = db:rules{min_count = min, min_confidence = minconf, max_head = 2, min_leverage = f.lev,
+                        min_conviction = f.conv}
+    T.eq(#rs, keep, "rules kept by leverage >= " .. tostring(f.lev) .. ", conviction >= " .. tostring(f.conv))
+    T.truthy(keep > 0 and keep < n, "the filter is not trivial")
+    for _, r in ipairs(rs) do
+      T.truthy((not f.lev or r.leverage >= f.lev) and (not f.conv or r.conviction >= f.conv), "filtered")
+    end
+  end
+  T.raises(function() db:rules{min_count = 2, min_conviction = -1} end, "min_conviction >= 0")
   T.raises(function() db:rules{min_count = 2, heads = {"nope"}} end, "no item 'nope' in the transactions")
 end)
 

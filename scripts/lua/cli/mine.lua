@@ -36,6 +36,8 @@ three give the same itemsets and supports.]],
     {"--rules", nil, "association rules instead of itemsets"},
     {"--min-confidence", "C", "rules: minimum confidence in [0, 1] (default 0.5)", number = true},
     {"--min-lift", "L", "rules: minimum lift (default 0)", number = true},
+    {"--min-leverage", "V", "rules: minimum leverage (default: no filter)", number = true},
+    {"--min-conviction", "V", "rules: minimum conviction (default 0)", number = true},
     {"--max-head", "K", "rules: most items in a head (default 1)", number = true},
     {"--json", nil, "print one JSON object (with --count, or a summary after --output)"},
     {"--algorithm", "A", "eclat (default), apriori or fpgrowth"},
@@ -72,8 +74,8 @@ if a.algorithm and a.algorithm ~= "eclat" and a.algorithm ~= "apriori" and a.alg
   cliargs.fail(spec, "unknown --algorithm '%s' (eclat, apriori or fpgrowth)", a.algorithm)
 end
 if a.count and a.rules then cliargs.fail(spec, "--count and --rules exclude each other") end
-if (a.min_confidence or a.min_lift or a.max_head) and not a.rules then
-  cliargs.fail(spec, "--min-confidence, --min-lift and --max-head go with --rules")
+if (a.min_confidence or a.min_lift or a.min_leverage or a.min_conviction or a.max_head) and not a.rules then
+  cliargs.fail(spec, "--min-confidence, --min-lift, --min-leverage, --min-conviction and --max-head go with --rules")
 end
 if a.min_confidence and not (a.min_confidence >= 0 and a.min_confidence <= 1) then
   cliargs.fail(spec, "--min-confidence must be in [0, 1]")
@@ -115,6 +117,7 @@ cliargs.run(function()
   if a.rules then
     local rules = db:rules{min_support = a.min_support, max_len = a.max_len,
                            min_confidence = a.min_confidence or 0.5, min_lift = a.min_lift,
+                           min_leverage = a.min_leverage, min_conviction = a.min_conviction,
                            max_head = a.max_head and math.tointeger(a.max_head) or 1,
                            algorithm = a.algorithm}
     table.sort(rules, function(x, y)
