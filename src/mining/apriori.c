@@ -394,15 +394,6 @@ static bool compact_and_report(apr *a, int k)
     return true;
 }
 
-typedef struct aitem { int32_t item; int64_t supp; } aitem;
-
-static int by_support(const void *x, const void *y)
-{
-    const aitem *p = x, *q = y;
-    if (p->supp != q->supp) return p->supp < q->supp ? -1 : 1;
-    return (p->item > q->item) - (p->item < q->item);
-}
-
 static int cmp_i32(const void *x, const void *y)
 {
     int32_t p = *(const int32_t *)x, q = *(const int32_t *)y;
@@ -472,23 +463,13 @@ tg_status tg_mining_i_apriori(const tg_txdb *db, const tg_itemset_opts *o, tg_it
              .out = {fn, ud, 0, by_size, o->max_len ? o->max_len + 1 : 65, false}};
     tg_status st = TG_OK;
     int64_t *supp = tg_calloc((size_t)db->nitems + 1, sizeof *supp);
-    aitem *fi = tg_malloc(sizeof *fi * ((size_t)db->nitems + 1));
+    tg_mining_i_freq *fi = tg_malloc(sizeof *fi * ((size_t)db->nitems + 1));
     int32_t *code = tg_malloc(sizeof *code * ((size_t)db->nitems + 1));
     int32_t *item_of = NULL;
     uint8_t *used = NULL;
     if (!supp || !fi || !code) goto nomem;
-    for (int64_t q = 0; q < db->nitems_total; q++) supp[db->items[q]]++;
-    int32_t nf = 0;
-    int64_t occ = 0;
-    for (int32_t i = 0; i < db->nitems; i++) {
-        code[i] = -1;
-        if (supp[i] >= o->min_count) {
-            fi[nf++] = (aitem){i, supp[i]};
-            occ += supp[i];
-        }
-    }
-    qsort(fi, (size_t)nf, sizeof *fi, by_support);
-    for (int32_t r = 0; r < nf; r++) code[fi[r].item] = r;
+    int64_t occ;
+    int32_t nf = tg_mining_i_rank_items(db, o->min_count, false, supp, fi, code, &occ);
     a.nf = nf;
     item_of = tg_malloc(sizeof *item_of * ((size_t)nf + 1));
     a.items = tg_malloc(sizeof *a.items * (2 * (size_t)nf + 2));

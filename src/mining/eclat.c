@@ -180,15 +180,6 @@ static void recurse_sparse(search *s, ext *xs, int n, int depth)
     }
 }
 
-typedef struct freq_item { int32_t item; int64_t supp; } freq_item;
-
-static int by_support(const void *a, const void *b)
-{
-    const freq_item *x = a, *y = b;
-    if (x->supp != y->supp) return x->supp < y->supp ? -1 : 1;
-    return (x->item > y->item) - (x->item < y->item);
-}
-
 tg_status tg_mining_itemsets(const tg_txdb *db, const tg_itemset_opts *o, tg_itemset_fn fn, void *ud,
                              int64_t *count, int64_t *by_size, char *msg)
 {
@@ -207,25 +198,15 @@ tg_status tg_mining_itemsets(const tg_txdb *db, const tg_itemset_opts *o, tg_ite
     search s = {.min = o->min_count, .max_len = o->max_len, .fn = fn, .ud = ud,
                 .by_size = by_size, .by_size_len = nsize};
     int64_t *supp = tg_calloc((size_t)db->nitems + 1, sizeof *supp);
-    freq_item *fi = tg_malloc(sizeof *fi * ((size_t)db->nitems + 1));
+    tg_mining_i_freq *fi = tg_malloc(sizeof *fi * ((size_t)db->nitems + 1));
     int32_t *rank = tg_malloc(sizeof *rank * ((size_t)db->nitems + 1));
     ext *top = NULL;
     int32_t *item_of = NULL, *hrank = NULL, *slot_of = NULL;
     int64_t *hoff = NULL;
     tg_status st = TG_OK;
     if (!supp || !fi || !rank) goto nomem;
-    for (int64_t k = 0; k < db->nitems_total; k++) supp[db->items[k]]++;
-    int nf = 0;
-    int64_t occ = 0;
-    for (int32_t i = 0; i < db->nitems; i++) {
-        rank[i] = -1;
-        if (supp[i] >= o->min_count) {
-            fi[nf++] = (freq_item){i, supp[i]};
-            occ += supp[i];
-        }
-    }
-    qsort(fi, (size_t)nf, sizeof *fi, by_support);
-    for (int r = 0; r < nf; r++) rank[fi[r].item] = r;
+    int64_t occ;
+    int nf = tg_mining_i_rank_items(db, o->min_count, false, supp, fi, rank, &occ);
     /* Dense when covers fill more than 1/32 of the item x transaction
      * grid: a bitset then costs less than a tid list. */
     s.dense = nf > 0 && (double)occ * 32.0 > (double)nf * (double)db->ntx;

@@ -165,15 +165,6 @@ static void mine(fpsearch *s, const fptree *t, int d)
     }
 }
 
-typedef struct fitem { int32_t item; int64_t supp; } fitem;
-
-static int by_support_desc(const void *a, const void *b)
-{
-    const fitem *x = a, *y = b;
-    if (x->supp != y->supp) return x->supp > y->supp ? -1 : 1;
-    return (x->item > y->item) - (x->item < y->item);
-}
-
 /* Transactions as code lists, compared lexicographically. */
 typedef struct txref { const int32_t *it; int32_t n; } txref;
 
@@ -201,23 +192,13 @@ tg_status tg_mining_i_fpgrowth(const tg_txdb *db, const tg_itemset_opts *o, tg_i
                   .out = {fn, ud, 0, by_size, o->max_len ? o->max_len + 1 : 65, false}};
     tg_status st = TG_OK;
     int64_t *supp = tg_calloc((size_t)db->nitems + 1, sizeof *supp);
-    fitem *fi = tg_malloc(sizeof *fi * ((size_t)db->nitems + 1));
+    tg_mining_i_freq *fi = tg_malloc(sizeof *fi * ((size_t)db->nitems + 1));
     int32_t *code = tg_malloc(sizeof *code * ((size_t)db->nitems + 1));
     int32_t *codes = NULL;
     txref *tx = NULL;
     if (!supp || !fi || !code) goto nomem;
-    for (int64_t k = 0; k < db->nitems_total; k++) supp[db->items[k]]++;
-    int32_t nf = 0;
-    int64_t occ = 0;
-    for (int32_t i = 0; i < db->nitems; i++) {
-        code[i] = -1;
-        if (supp[i] >= o->min_count) {
-            fi[nf++] = (fitem){i, supp[i]};
-            occ += supp[i];
-        }
-    }
-    qsort(fi, (size_t)nf, sizeof *fi, by_support_desc);
-    for (int32_t r = 0; r < nf; r++) code[fi[r].item] = r;
+    int64_t occ;
+    int32_t nf = tg_mining_i_rank_items(db, o->min_count, true, supp, fi, code, &occ);
     if (occ >= INT32_MAX) {     /* node indices are 32-bit: at most one node per occurrence */
         st = tg_msg(msg, TG_ERR_LIMIT, "%s: 2^31 or more frequent item occurrences", fn_name);
         goto done;

@@ -90,4 +90,15 @@ tg_status tg_mining_i_apriori(const tg_txdb *db, const tg_itemset_opts *o, tg_it
 tg_status tg_mining_i_fpgrowth(const tg_txdb *db, const tg_itemset_opts *o, tg_itemset_fn fn, void *ud,
                                int64_t *count, int64_t *by_size, char *msg);
 
+/* A frequent item and its support. */
+typedef struct tg_mining_i_freq { int32_t item; int64_t supp; } tg_mining_i_freq;
+
+/* The frequent items of db (support >= min) into fi, sorted by support,
+ * ascending or descending, ties by item index; rank[i] = position of item
+ * i in fi, or -1.  supp (zeroed), fi and rank hold nitems + 1 entries.
+ * Returns the number of frequent items; *occ = their occurrences in all.
+ * O(occurrences + items log items). */
+int32_t tg_mining_i_rank_items(const tg_txdb *db, int64_t min, bool descending, int64_t *supp,
+                               tg_mining_i_freq *fi, int32_t *rank, int64_t *occ);
+
 #endif

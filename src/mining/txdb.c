@@ -275,3 +275,35 @@ done:
     tg_txdb_free(&db);
     return s;
 }
+
+static int by_support_up(const void *a, const void *b)
+{
+    const tg_mining_i_freq *x = a, *y = b;
+    if (x->supp != y->supp) return x->supp < y->supp ? -1 : 1;
+    return (x->item > y->item) - (x->item < y->item);
+}
+
+static int by_support_down(const void *a, const void *b)
+{
+    const tg_mining_i_freq *x = a, *y = b;
+    if (x->supp != y->supp) return x->supp > y->supp ? -1 : 1;
+    return (x->item > y->item) - (x->item < y->item);
+}
+
+int32_t tg_mining_i_rank_items(const tg_txdb *db, int64_t min, bool descending, int64_t *supp,
+                               tg_mining_i_freq *fi, int32_t *rank, int64_t *occ)
+{
+    for (int64_t k = 0; k < db->nitems_total; k++) supp[db->items[k]]++;
+    int32_t nf = 0;
+    *occ = 0;
+    for (int32_t i = 0; i < db->nitems; i++) {
+        rank[i] = -1;
+        if (supp[i] >= min) {
+            fi[nf++] = (tg_mining_i_freq){i, supp[i]};
+            *occ += supp[i];
+        }
+    }
+    qsort(fi, (size_t)nf, sizeof *fi, descending ? by_support_down : by_support_up);
+    for (int32_t r = 0; r < nf; r++) rank[fi[r].item] = r;
+    return nf;
+}
