@@ -561,9 +561,13 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
         for (int k_ = 0; k_ < nh; k_++)                                                      \
             if (idx[k_] >= 0 && fabs(F[k_]) > nrm_) nrm_ = fabs(F[k_]);                      \
         NORM = nrm_;                                                                         \
+        double ss_ = 0;                                                                      \
+        for (int k_ = 0; k_ < nh; k_++)                                                      \
+            if (idx[k_] >= 0) ss_ += F[k_] * F[k_];                                          \
+        merit = ss_;                                                                         \
     } while (0)
 
-    double norm;
+    double norm, merit;
     EVAL(pi, norm);
     int it = 0;
     while (norm > tol * fscale) {
@@ -603,9 +607,16 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
         s = sym ? tg_sim_i_chol_solve(&J, nfree, dx, "sim.steady: hydraulic Jacobian", msg)
                 : tg_sim_i_klu_solve(&J, nfree, dx, "sim.steady: hydraulic Jacobian", msg);
         if (s != TG_OK) goto out;
-        /* damped step: halve until the residual decreases and pressures stay positive */
-        double lam = 1.0, ntry = norm;
-        for (int ls = 0; ls < 30; ls++) {
+        /* a step below round-off of the pressures: converged as far as
+         * double precision allows (flat laminar regions near zero flow) */
+        double step = 0;
+        for (int k = 0; k < nh; k++)
+            if (idx[k] >= 0) step = fmax(step, fabs(dx[idx[k]]) / fmax(pi[k], 1e-300));
+        /* damped step: halve until the squared residual decreases and
+         * pressures stay positive */
+        double lam = 1.0, ntry = norm, m0 = merit;
+        int ok = 0;
+        for (int ls = 0; ls < 40; ls++) {
             int neg = 0;
             for (int k = 0; k < nh; k++) {
                 pi_try[k] = idx[k] >= 0 ? pi[k] + lam * dx[idx[k]] : pi[k];
@@ -613,12 +624,25 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
             }
             if (!neg) {
                 EVAL(pi_try, ntry);
-                if (ntry < norm || ntry <= tol * fscale) break;
+                /* sufficient decrease (Armijo, c = 1/4 on the squared residual): a
+                 * sqrt-like law makes the full
+                 * Newton step reflect d to about -d with a barely smaller residual */
+                if (merit <= (1.0 - 0.5 * lam) * m0 || ntry <= tol * fscale) { ok = 1; break; }
             }
             lam *= 0.5;
         }
-        memcpy(pi, pi_try, (size_t)nh * sizeof *pi);
+        if (ok) memcpy(pi, pi_try, (size_t)nh * sizeof *pi);
         EVAL(pi, norm);
+        if (step < 1e-14 || !ok) break;
+    }
+    if (norm > tol * fscale && norm > 1e-9 * fscale) {
+        int worst = 0;
+        for (int k = 0; k < nh; k++)
+            if (idx[k] >= 0 && fabs(F[k]) > fabs(F[worst])) worst = k;
+        s = tg_msg(msg, TG_ERR_NUMERIC,
+                   "sim.steady: hydraulics stalled after %d Newton iterations (mass residual %.3g kg/s at '%s')", it,
+                   norm, p->node_id[p->hnode_of[worst]]);
+        goto out;
     }
     for (int k = 0; k < nh; k++) pres[k] = live[k] ? sqrt(fmax(pi[k], 0.0)) : p->p_design[k];
     *iters = it;

@@ -236,10 +236,10 @@ tg_status tg_sim_i_thermal(const tg_sim_plant *p, const double *flow, const doub
     tg_status s = TG_OK;
     double *M = NULL, *out_m = tg_calloc((size_t)nh, sizeof *out_m);
     unsigned char *capped = tg_calloc((size_t)nh, 1), *pinned = tg_calloc((size_t)nh, 1);
-    double *cond = tg_calloc((size_t)nh, sizeof *cond);
+    double *in_m = tg_calloc((size_t)nh, sizeof *in_m);
     int *ip = NULL, *ie = NULL;
     *iters = 0;
-    if (!out_m || !capped || !pinned || !cond || holdup(p, &M) != TG_OK || incidence(p, &ip, &ie) != TG_OK) {
+    if (!out_m || !capped || !pinned || !in_m || holdup(p, &M) != TG_OK || incidence(p, &ip, &ie) != TG_OK) {
         s = tg_msg(msg, TG_ERR_NOMEM, "sim.thermal: out of memory");
         goto out;
     }
@@ -250,6 +250,15 @@ tg_status tg_sim_i_thermal(const tg_sim_plant *p, const double *flow, const doub
         else if (f < 0) out_m[p->he[e].b] -= f;
         if (fabs(f) > fmax_) fmax_ = fabs(f);
     }
+    /* a pressure reference exchanges its mass imbalance with a reservoir at
+     * its own temperature: what leaves it equals what enters it */
+    for (int64_t e = 0; e < p->ne; e++) {
+        double f = flow[e];
+        int dn = f >= 0 ? p->he[e].b : p->he[e].a;
+        if (p->p_fixed[dn] > 0) in_m[dn] += fabs(f);
+    }
+    for (int k = 0; k < nh; k++)
+        if (p->p_fixed[k] > 0) out_m[k] = in_m[k];
     double scale = fmax_ * p->props.h(300.0, p->props.ud);
     double qs = 0;
     for (int k = 0; k < nh; k++) qs += fabs(qload[k]);
@@ -257,13 +266,15 @@ tg_status tg_sim_i_thermal(const tg_sim_plant *p, const double *flow, const doub
     if (scale <= 0) scale = 1;
     for (int k = 0; k < nh; k++) {
         held[k] = p->t_set[k] > 0;
-        if (dt <= 0 && !held[k] && out_m[k] <= 1e-15 * (fmax_ > 0 ? fmax_ : 1)) {
+        /* flows below this are round-off of the hydraulic solve (kg/s) */
+        double fzero = 1e-12 * fmax_ + 1e-13;
+        if (dt <= 0 && !held[k] && out_m[k] <= fzero) {
             /* no flow through a free node in steady state: its temperature is
              * undefined; keep its design value, unless heat is deposited */
             int inflow = 0;
             for (int q = ip[k]; q < ip[k + 1]; q++) {
                 int e = ie[q];
-                if ((p->he[e].b == k && flow[e] > 0) || (p->he[e].a == k && flow[e] < 0)) inflow = 1;
+                if ((p->he[e].b == k && flow[e] > fzero) || (p->he[e].a == k && flow[e] < -fzero)) inflow = 1;
             }
             if (!inflow) {
                 if (qload[k] != 0) {
@@ -311,7 +322,7 @@ out:
     tg_free(out_m);
     tg_free(capped);
     tg_free(pinned);
-    tg_free(cond);
+    tg_free(in_m);
     return s;
 }
 
@@ -386,12 +397,13 @@ static tg_status residuals(const tg_sim_plant *p, const double *flow, const doub
     double mmax = 0, mscale = 0, emax = 0, escale = 0;
     for (int k = 0; k < nh; k++) {
         double r = en[k] + p->q_load[k];
+        if (p->p_fixed[k] > 0) r -= net[k] * pr->h(T[k], pr->ud);   /* reservoir exchange */
         if (held[k]) r -= duty[k];
         if (p->hside[k] == 1) {
             int hk = p->hp[p->hnode_of[k]];
             if (held[hk]) r += duty[hk];
         }
-        if (fabs(net[k]) > mmax) mmax = fabs(net[k]);
+        if (p->p_fixed[k] <= 0 && fabs(net[k]) > mmax) mmax = fabs(net[k]);   /* references exchange with their reservoir */
         if (thr[k] > mscale) mscale = thr[k];
         if (fabs(r) > emax) emax = fabs(r);
         if (es[k] + fabs(p->q_load[k]) > escale) escale = es[k] + fabs(p->q_load[k]);
