@@ -10,8 +10,8 @@ Run from the repository root with Debian's Python:
 Cases
 - FIVE: 5 buses a..e, 6 lines (listed below); line d-e is a bridge.
 - RING: 30 buses r0..r29 on a ring (line k joins r_k and r_(k+1 mod 30),
-  x = 0.05 + 0.01 * (k mod 7)) plus 6 chords r_j - r_(j+15), j = 0, 5, ..., 25
-  (x = 0.2); injections: r0 = +2.9 (slack), r_k = -0.1 for k > 0 ... plus
+  x = 0.05 + 0.01 * (k mod 7)) plus 3 chords r_j - r_(j+15), j = 0, 5, 10
+  (x = 0.2); injections: r0 = +2.9 (slack),
   r10 = +1.0, r20 = +0.5, the other 27 buses share the 4.4 load equally;
   capacities 0.6 on every line.
   The same formulas are in test_sim.c.
