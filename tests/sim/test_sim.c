@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "sim/tg_sim.h"
 #include "dcpf_golden.h"
@@ -618,6 +619,37 @@ static void test_plant_oom(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Heat kernel (Lanczos, full Krylov dimension) and the linear FC model
+ * against scipy (expm, solve_continuous_lyapunov); Kuramoto: deterministic
+ * for a seed, synchronised for strong coupling, not for none. */
+static void test_connectome(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    double x[5] = {1, 0, 0, 0, 2}, y[5], fc[25];
+    assert_int_equal(tg_sim_heat_kernel(5, CONN_W, 0.7, x, 5, y, msg), TG_OK);
+    for (int i = 0; i < 5; i++) close_rel(y[i], CONN_HK[i], 1e-12);
+    assert_int_equal(tg_sim_linear_fc(5, CONN_W, 0.2, fc, msg), TG_OK);
+    for (int i = 0; i < 25; i++) close_rel(fc[i], CONN_FC[i], 1e-12);
+    assert_int_equal(tg_sim_linear_fc(5, CONN_W, 2.0, fc, msg), TG_ERR_NUMERIC);
+    assert_msg_has(msg, "unstable");
+    double Wn[25];
+    memcpy(Wn, CONN_W, sizeof Wn);
+    Wn[1] = 7;
+    assert_int_equal(tg_sim_heat_kernel(5, Wn, 0.7, x, 5, y, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "symmetric");
+    double c1[25], c2[25], r1, r2, r0;
+    assert_int_equal(tg_sim_kuramoto(5, CONN_W, 20.0, 10.0, 1.0, 1e-3, 20000, 7, NULL, c1, &r1, msg), TG_OK);
+    assert_int_equal(tg_sim_kuramoto(5, CONN_W, 20.0, 10.0, 1.0, 1e-3, 20000, 7, NULL, c2, &r2, msg), TG_OK);
+    assert_memory_equal(c1, c2, sizeof c1);
+    assert_true(r1 > 0.95);
+    assert_int_equal(tg_sim_kuramoto(5, CONN_W, 0.0, 10.0, 1.0, 1e-3, 20000, 7, NULL, c2, &r0, msg), TG_OK);
+    assert_true(r0 < r1);
+    close_rel(c1[0], 1.0, 1e-12);
+    TG_CHECK_NO_LEAK();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -626,7 +658,7 @@ int main(void)
         cmocka_unit_test(test_parallel_pipes), cmocka_unit_test(test_heat_exchanger),
         cmocka_unit_test(test_ring),           cmocka_unit_test(test_transient_trip),
         cmocka_unit_test(test_bad_models),     cmocka_unit_test(test_lhc_plant),
-        cmocka_unit_test(test_plant_oom),
+        cmocka_unit_test(test_plant_oom),      cmocka_unit_test(test_connectome),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
