@@ -493,19 +493,43 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
     double *F = tg_malloc((size_t)nh * sizeof *F);
     double *dx = tg_malloc((size_t)nh * sizeof *dx);
     double *pi_try = tg_malloc((size_t)nh * sizeof *pi_try);
+    unsigned char *off = tg_calloc((size_t)(ne ? ne : 1), 1);
+    int *touch = tg_calloc((size_t)nh, sizeof *touch);
     tg_sim_i_trip J = {0};
     *iters = 0;
     *stagnant = 0;
     *solver = "cholmod";
-    if (!par || !idx || !live || !pi || !F || !dx || !pi_try) {
+    if (!par || !idx || !live || !pi || !F || !dx || !pi_try || !off || !touch) {
         s = tg_msg(msg, TG_ERR_NOMEM, "sim.steady: out of memory");
         goto out;
+    }
+    /* A running machine whose inlet node has no other open element would
+     * pull that node to vacuum, and one whose outlet has none would
+     * pressurise it without bound: it stops with its neighbour (a
+     * compressor train trips as a whole).  Repeat along the train. */
+    for (int64_t e = 0; e < ne; e++) off[e] = !elem_open(&p->he[e]);
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (int k = 0; k < nh; k++) touch[k] = 0;
+        for (int64_t e = 0; e < ne; e++)
+            if (!off[e]) {
+                touch[p->he[e].a]++;
+                touch[p->he[e].b]++;
+            }
+        for (int64_t e = 0; e < ne; e++) {
+            const tg_sim_i_hedge *h = &p->he[e];
+            if (!off[e] && h->kind == EL_MACHINE &&
+                ((p->p_fixed[h->a] <= 0 && touch[h->a] <= 1) || (p->p_fixed[h->b] <= 0 && touch[h->b] <= 1))) {
+                off[e] = 1;
+                changed = 1;
+            }
+        }
     }
     /* parts cut off by closed valves or stopped machines: no reference -> stagnant */
     for (int k = 0; k < nh; k++) par[k] = k;
     for (int64_t e = 0; e < ne; e++) {
         const tg_sim_i_hedge *h = &p->he[e];
-        if (!elem_open(h)) continue;
+        if (off[e]) continue;
         int ra = uf_find(par, h->a), rb = uf_find(par, h->b);
         if (ra != rb) par[ra] = rb;
     }
@@ -515,7 +539,7 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
     /* a running machine feeding a stagnant part makes the model ill-posed */
     for (int64_t e = 0; e < ne; e++) {
         const tg_sim_i_hedge *h = &p->he[e];
-        if (h->kind != EL_PIPE && elem_open(h) && !live[h->a]) {
+        if (h->kind != EL_PIPE && !off[e] && !live[h->a]) {
             s = tg_msg(msg, TG_ERR_ARG,
                        "sim.steady: edge '%s': a running machine in a part without pressure reference (closed valves around '%s')",
                        p->edge_id[e], p->node_id[p->hnode_of[h->a]]);
@@ -532,7 +556,7 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
     int sym = 1;
     for (int64_t e = 0; e < ne; e++) {
         const tg_sim_i_hedge *h = &p->he[e];
-        if (h->kind == EL_MACHINE && elem_open(h) && idx[h->a] >= 0) sym = 0;
+        if (h->kind == EL_MACHINE && !off[e] && idx[h->a] >= 0) sym = 0;
     }
     if (!sym) *solver = "klu";
     double fscale = 0;
@@ -548,7 +572,7 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
         for (int64_t e_ = 0; e_ < ne; e_++) {                                                \
             const tg_sim_i_hedge *h_ = &p->he[e_];                                           \
             double f_ = 0, df_;                                                              \
-            if (elem_open(h_) && live[h_->a]) {                                              \
+            if (!off[e_] && live[h_->a]) {                                                   \
                 if (h_->kind == EL_PIPE) pipe_law(h_, (PI)[h_->a] - (PI)[h_->b], &f_, &df_); \
                 else if (h_->kind == EL_MACHINE)                                             \
                     f_ = h_->open2 * h_->m_nom * sqrt(fmax((PI)[h_->a], 0.0)) / h_->p_nom;   \
@@ -585,7 +609,7 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
         J.n = 0;
         for (int64_t e = 0; e < ne; e++) {
             const tg_sim_i_hedge *h = &p->he[e];
-            if (!elem_open(h) || !live[h->a]) continue;
+            if (off[e] || !live[h->a]) continue;
             int ia = idx[h->a], ib = idx[h->b];
             if (h->kind == EL_PIPE) {
                 double f, df;
@@ -652,6 +676,8 @@ nomem:
 out:
 #undef EVAL
     tg_sim_i_trip_free(&J);
+    tg_free(off);
+    tg_free(touch);
     tg_free(par);
     tg_free(idx);
     tg_free(live);
