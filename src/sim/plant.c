@@ -494,6 +494,8 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
     double *dx = tg_malloc((size_t)nh * sizeof *dx);
     double *pi_try = tg_malloc((size_t)nh * sizeof *pi_try);
     unsigned char *off = tg_calloc((size_t)(ne ? ne : 1), 1);
+    tg_sim_i_solver sv;
+    memset(&sv, 0, sizeof sv);
     int *touch = tg_calloc((size_t)nh, sizeof *touch);
     tg_sim_i_trip J = {0};
     *iters = 0;
@@ -591,6 +593,53 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
         merit = ss_;                                                                         \
     } while (0)
 
+    /* Passive networks from the design state: start from one linear solve
+     * with the conductance each pipe has at a typical squared-pressure drop
+     * (the references' spread over sqrt(free nodes)), which puts Newton
+     * near the answer instead of halving its way down from a flat field. */
+    if (sym && !p0 && nfree > 0) {
+        double pmin = INFINITY, pmax = 0;
+        for (int k = 0; k < nh; k++)
+            if (p->p_fixed[k] > 0 && live[k]) {
+                pmin = fmin(pmin, pi[k]);
+                pmax = fmax(pmax, pi[k]);
+            }
+        double dref = pmax > pmin ? (pmax - pmin) / sqrt((double)nfree) : 0;
+        if (dref > 0) {
+            J.n = 0;
+            for (int k = 0; k < nh; k++) F[k] = 0;
+            for (int64_t e = 0; e < ne; e++) {
+                const tg_sim_i_hedge *h = &p->he[e];
+                if (off[e] || !live[h->a]) continue;
+                int ia = idx[h->a], ib = idx[h->b];
+                if (h->kind == EL_PIPE) {
+                    double f, G;
+                    pipe_law(h, dref, &f, &G);
+                    G = f / dref;
+                    if (ia >= 0 && tg_sim_i_trip_add(&J, ia, ia, G)) goto nomem;
+                    if (ib >= 0 && tg_sim_i_trip_add(&J, ib, ib, G)) goto nomem;
+                    if (ia >= 0 && ib >= 0) {
+                        if (tg_sim_i_trip_add(&J, ia, ib, -G) || tg_sim_i_trip_add(&J, ib, ia, -G)) goto nomem;
+                    }
+                    if (ia >= 0 && ib < 0) F[h->a] += G * pi[h->b];
+                    if (ib >= 0 && ia < 0) F[h->b] += G * pi[h->a];
+                } else if (h->kind == EL_FLOWSET) {
+                    F[h->a] -= h->open2 * h->m_nom;
+                    F[h->b] += h->open2 * h->m_nom;
+                }
+            }
+            for (int k = 0; k < nh; k++)
+                if (idx[k] >= 0) dx[idx[k]] = F[k];
+            s = tg_sim_i_solver_solve(&sv, 1, &J, nfree, dx, "sim.steady: hydraulic start", msg);
+            if (s != TG_OK) goto out;
+            int ok = 1;
+            for (int k = 0; k < nh; k++)
+                if (idx[k] >= 0 && !(dx[idx[k]] > 0)) ok = 0;
+            if (ok)
+                for (int k = 0; k < nh; k++)
+                    if (idx[k] >= 0) pi[k] = dx[idx[k]];
+        }
+    }
     double norm, merit;
     EVAL(pi, norm);
     int it = 0;
@@ -628,8 +677,7 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
         }
         for (int k = 0; k < nh; k++)
             if (idx[k] >= 0) dx[idx[k]] = F[k];
-        s = sym ? tg_sim_i_chol_solve(&J, nfree, dx, "sim.steady: hydraulic Jacobian", msg)
-                : tg_sim_i_klu_solve(&J, nfree, dx, "sim.steady: hydraulic Jacobian", msg);
+        s = tg_sim_i_solver_solve(&sv, sym, &J, nfree, dx, "sim.steady: hydraulic Jacobian", msg);
         if (s != TG_OK) goto out;
         /* a step below round-off of the pressures: converged as far as
          * double precision allows (flat laminar regions near zero flow) */
@@ -676,6 +724,7 @@ nomem:
 out:
 #undef EVAL
     tg_sim_i_trip_free(&J);
+    tg_sim_i_solver_free(&sv);
     tg_free(off);
     tg_free(touch);
     tg_free(par);

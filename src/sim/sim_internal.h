@@ -37,6 +37,30 @@ tg_status tg_sim_i_klu_solve(const tg_sim_i_trip *t, int n, double *b, const cha
 tg_status tg_sim_i_chol_solve(const tg_sim_i_trip *t, int n, double *b, const char *what,
                               char *msg);
 
+/* A factorisation reused across Newton iterations: the first solve
+ * analyses the pattern (AMD ordering, supernodes / BTF), later solves
+ * with the same pattern only refactorise numerically. */
+typedef struct tg_sim_i_solver {
+    int sym;                   /* 1: CHOLMOD, 0: KLU */
+    int n;
+    int started;
+    cholmod_common cc;
+    cholmod_factor *L;
+    klu_common kc;
+    klu_symbolic *ks;
+    klu_numeric *kn;
+    int *ap, *ai;              /* KLU's CSC pattern */
+    double *ax;
+    cholmod_sparse *A;         /* CHOLMOD: matrix of the last pattern */
+    int *ti, *tj;              /* its triplet pattern (lower entries, in order) */
+    int64_t tn;
+    int64_t *pos;              /* triplet entry -> position in A->x */
+} tg_sim_i_solver;
+
+tg_status tg_sim_i_solver_solve(tg_sim_i_solver *sv, int sym, const tg_sim_i_trip *t, int n, double *b,
+                                const char *what, char *msg);
+void tg_sim_i_solver_free(tg_sim_i_solver *sv);
+
 /* ---- plant internals (plant.c) ---------------------------------------------- */
 
 typedef enum { EL_PIPE = 0, EL_MACHINE = 1, EL_FLOWSET = 2 } tg_sim_i_elkind;

@@ -153,6 +153,8 @@ static tg_status newton(tctx *c, double *T, int *iters, double *resid, double sc
     double *R = tg_malloc((size_t)nh * sizeof *R);
     double *dT = tg_malloc((size_t)nh * sizeof *dT);
     tg_sim_i_trip J = {0};
+    tg_sim_i_solver sv;
+    memset(&sv, 0, sizeof sv);
     if (!R || !dT) { s = tg_msg(msg, TG_ERR_NOMEM, "sim.thermal: out of memory"); goto out; }
     for (int k = 0; k < nh; k++)
         if (c->held[k]) T[k] = p->t_set[k];
@@ -208,7 +210,7 @@ static tg_status newton(tctx *c, double *T, int *iters, double *resid, double sc
                 }
             }
         memcpy(dT, R, (size_t)nh * sizeof *dT);
-        s = tg_sim_i_klu_solve(&J, nh, dT, "sim.thermal: energy Jacobian", msg);
+        s = tg_sim_i_solver_solve(&sv, 0, &J, nh, dT, "sim.thermal: energy Jacobian", msg);
         if (s != TG_OK) goto out;
         for (int k = 0; k < nh; k++) {
             /* keep temperatures inside the property model's range */
@@ -223,6 +225,7 @@ nomem:
     s = tg_msg(msg, TG_ERR_NOMEM, "sim.thermal: out of memory");
 out:
     tg_sim_i_trip_free(&J);
+    tg_sim_i_solver_free(&sv);
     tg_free(R);
     tg_free(dT);
     return s;
