@@ -258,7 +258,7 @@ tg_status tg_sim_i_thermal(const tg_sim_plant *p, const double *flow, const doub
     for (int64_t e = 0; e < p->ne; e++) {
         double f = flow[e];
         int dn = f >= 0 ? p->he[e].b : p->he[e].a;
-        if (p->p_fixed[dn] > 0) in_m[dn] += fabs(f);
+        in_m[dn] += fabs(f);
     }
     for (int k = 0; k < nh; k++)
         if (p->p_fixed[k] > 0) out_m[k] = in_m[k];
@@ -271,6 +271,9 @@ tg_status tg_sim_i_thermal(const tg_sim_plant *p, const double *flow, const doub
         held[k] = p->t_set[k] > 0;
         /* flows below this are round-off of the hydraulic solve (kg/s) */
         double fzero = 1e-12 * fmax_ + 1e-13;
+        /* in steady state a set point needs refrigerant flowing through
+         * its node (a magnet behind a closed valve cannot stay cold) */
+        if (dt <= 0 && held[k] && out_m[k] <= fzero && in_m[k] <= fzero && p->p_fixed[k] <= 0) held[k] = 0;
         if (dt <= 0 && !held[k] && out_m[k] <= fzero) {
             /* no flow through a free node in steady state: its temperature is
              * undefined; keep its design value, unless heat is deposited */
