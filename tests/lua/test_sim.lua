@@ -129,3 +129,21 @@ T.test("scenario dataset is reproducible; what-if ranking", function()
   T.truthy(j.ranking[1].component:match("^U18_"), "first: " .. j.ranking[1].component)
   T.truthy(j.ranking[1].min_margin < 1800, "a magnet leaves its window within 30 min")
 end)
+
+T.test("what-if helpers: duplicate, remove, diff", function()
+  package.path = R .. "/scripts/lua/lib/?.lua;" .. package.path
+  local w = require("simwhatif")
+  local g = tg.graph.load(R .. "/models/lhc_sector.graphml")
+  local a = tg.sim.plant(g):steady()
+  -- a sixth compressor in parallel: 6 x 0.32 kg/s at the fixed suction pressure
+  local b = tg.sim.plant(w.duplicate(g, "CS_C1", "CS_C6")):steady()
+  T.near(b.nodes.CS_DISCHARGE.m, 1.92, 1e-9, "six compressors")
+  local d, mx = w.diff(a, b)
+  T.eq(#d, 439, "nodes in both")
+  T.truthy(mx.dm > 0.3, "flows changed")
+  -- removing a normally closed quench valve changes nothing that flows
+  local c = tg.sim.plant(w.remove(g, "CELL_05_QV")):steady()
+  local _, mx2 = w.diff(a, c)
+  T.truthy(mx2.dm < 1e-9 and mx2.dT < 1e-6, "no change: " .. mx2.dm .. " " .. mx2.dT)
+  T.raises(function() w.duplicate(g, "CS_C1", "CS_C2") end, "exists")
+end)
