@@ -27,16 +27,6 @@ void tg_sim_i_trip_free(tg_sim_i_trip *t);
  * tg_malloc'd arrays ap (n+1), ai, ax. */
 tg_status tg_sim_i_trip_csc(const tg_sim_i_trip *t, int n, int **ap, int **ai, double **ax);
 
-/* Solve A x = b for a general sparse n x n system given as triplets with
- * KLU; b is overwritten with x.  Errors (singular) say so in msg with
- * `what`.  *rcond receives KLU's reciprocal condition estimate if not NULL. */
-tg_status tg_sim_i_klu_solve(const tg_sim_i_trip *t, int n, double *b, const char *what,
-                             char *msg);
-/* Same for a symmetric positive definite system (both triangles present in
- * t) with CHOLMOD. */
-tg_status tg_sim_i_chol_solve(const tg_sim_i_trip *t, int n, double *b, const char *what,
-                              char *msg);
-
 /* A factorisation reused across Newton iterations: the first solve
  * analyses the pattern (AMD ordering, supernodes / BTF), later solves
  * with the same pattern only refactorise numerically. */

@@ -494,10 +494,13 @@ double tg_sim_series_crossing(const tg_sim_series *s, int64_t v, double thr)
 {
     if (!s || v < 0 || v >= s->nodes || s->steps < 1) return NAN;
     const double *T = s->T;
-    if (T[v] > thr) return 0.0;
+    /* "above" by more than round-off: a node held at the threshold itself
+     * (a separator at 4.5 K) does not cross it */
+    double lim = thr + 1e-9 * fabs(thr);
+    if (T[v] > lim) return 0.0;
     for (int64_t k = 1; k < s->steps; k++) {
         double a = T[(k - 1) * s->nodes + v], b = T[k * s->nodes + v];
-        if (b > thr) {
+        if (b > lim) {
             double w = (thr - a) / (b - a);
             return s->times[k - 1] + w * (s->times[k] - s->times[k - 1]);
         }
@@ -652,6 +655,20 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
             if ((held[k] || isfinite(cap[k])) && !is_transfer(p0, k)) {
                 net -= duty[k];
                 sc += fabs(duty[k]);
+            }
+        }
+        /* pressure references exchange mass with their reservoirs at their
+         * own temperature (open networks) */
+        for (int64_t e = 0; e < ne; e++) {
+            double f = flow[e];
+            int a = pl.he[e].a, b = pl.he[e].b;
+            if (p0->p_fixed[b] > 0) {
+                net -= f * p0->props.h(T[b], p0->props.ud);
+                sc += fabs(f * p0->props.h(T[b], p0->props.ud));
+            }
+            if (p0->p_fixed[a] > 0) {
+                net += f * p0->props.h(T[a], p0->props.ud);
+                sc += fabs(f * p0->props.h(T[a], p0->props.ud));
             }
         }
         double err = sc > 0 ? fabs(dE - net) / sc : 0;

@@ -467,6 +467,22 @@ static void test_transient_trip(void **state)
     assert_true(ser->max_energy_error < 1e-9);
     assert_true(isnan(tg_sim_series_crossing(ser, x, 1e3)));
     tg_sim_series_free(&ser);
+    /* a heat-load step (quench) to 1100 W on X with the flow kept: the set
+     * point's capacity stays its steady duty (100 W), so
+     * C dT/dt = 1000 - m cp (T - 20): backward Euler gives
+     * T_n - T_inf = (T_0 - T_inf) r^n, r = (C/dt) / (C/dt + m cp),
+     * T_inf = 20 + 1000 / (m cp), after the 190 steps from t = 10 s */
+    tg_sim_event q = {.t = 10, .kind = TG_SIM_EV_HEAT, .node = x, .value = 1100};
+    assert_int_equal(tg_sim_transient(p, s, &q, 1, &o, &ser, msg), TG_OK);
+    double mcp = 0.01 * 5193.0, Tinf = 20 + 1000.0 / mcp, r = C / (C + mcp);
+    close_rel(ser->T[(ser->steps - 1) * ser->nodes + x], Tinf - (Tinf - 20) * pow(r, 190), 1e-9);
+    assert_true(ser->max_energy_error < 1e-9);
+    tg_sim_series_free(&ser);
+    /* loss of the node: no refrigeration at all, the 100 W heat it */
+    tg_sim_event lo = {.t = 10, .kind = TG_SIM_EV_LOSS, .node = x};
+    assert_int_equal(tg_sim_transient(p, s, &lo, 1, &o, &ser, msg), TG_OK);
+    assert_true(ser->T[(ser->steps - 1) * ser->nodes + x] > 20.5);
+    tg_sim_series_free(&ser);
     tg_sim_state_free(&s);
     tg_sim_plant_free(&p);
     tg_graph_free(&g);
@@ -497,7 +513,14 @@ static void test_bad_models(void **state)
     set_d(g, TG_EDGES, "length", e, -1);
     assert_int_equal(tg_sim_plant_new(&p, g, NULL, msg), TG_ERR_ARG);
     assert_msg_has(msg, "A__B");
+    set_d(g, TG_EDGES, "length", e, NAN);
+    assert_int_equal(tg_sim_plant_new(&p, g, NULL, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "A__B");
     set_d(g, TG_EDGES, "length", e, 10);
+    set_d(g, TG_NODES, "temperature", b, NAN);
+    assert_int_equal(tg_sim_plant_new(&p, g, NULL, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "'B'");
+    set_d(g, TG_NODES, "temperature", b, 30);
     /* NaN heat load */
     set_d(g, TG_NODES, "heat_load", b, NAN);
     assert_int_equal(tg_sim_plant_new(&p, g, NULL, msg), TG_OK);   /* NaN = missing: default 0 */
