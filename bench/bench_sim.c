@@ -12,7 +12,8 @@
  *       same equations with scipy.  Best of 3 steady solves.
  *   bench_sim n1 GRID.graphml.gz SLACK
  *       N-1 screening of every line, low-rank updates vs refactorising per
- *       outage, same run; checks that both give the same counts.
+ *       outage, same run (interleaved, best of 2 each); checks that both
+ *       give the same per-outage results.
  * Prints RESULT lines for bench/run.sh. */
 #include <stdio.h>
 #include <math.h>
@@ -112,9 +113,15 @@ static int n1(const char *path, const char *slack)
     int *i1 = calloc((size_t)m, sizeof *i1), *i2 = calloc((size_t)m, sizeof *i2);
     int *o1 = calloc((size_t)m, sizeof *o1), *o2 = calloc((size_t)m, sizeof *o2);
     double *l1 = calloc((size_t)m, sizeof *l1), *l2 = calloc((size_t)m, sizeof *l2);
-    tg_sim_n1_result a, b;
-    if (tg_sim_n1(grid, TG_SIM_N1_LOWRANK, i1, o1, l1, NULL, &a, msg)) return die("n1 lowrank", msg);
-    if (tg_sim_n1(grid, TG_SIM_N1_REFACTOR, i2, o2, l2, NULL, &b, msg)) return die("n1 refactor", msg);
+    /* interleaved, best of 2 each: the machine is shared */
+    tg_sim_n1_result a = {0}, b = {0}, r;
+    a.seconds = b.seconds = INFINITY;
+    for (int rep = 0; rep < 2; rep++) {
+        if (tg_sim_n1(grid, TG_SIM_N1_LOWRANK, i1, o1, l1, NULL, &r, msg)) return die("n1 lowrank", msg);
+        if (r.seconds < a.seconds) a = r;
+        if (tg_sim_n1(grid, TG_SIM_N1_REFACTOR, i2, o2, l2, NULL, &r, msg)) return die("n1 refactor", msg);
+        if (r.seconds < b.seconds) b = r;
+    }
     int same = 1;
     double maxd = 0;
     for (int64_t k = 0; k < m; k++) {
