@@ -133,7 +133,7 @@ static int m_dcpf(lua_State *L)
     return 1;
 }
 
-/* grid:n1{method = "lowrank"|"refactor"} -> {contingencies, islanding,
+/* grid:n1{method = "lowrank"|"refactor"|"updown"} -> {contingencies, islanding,
  *   overloading, overloaded_lines, seconds, method,
  *   lines = {key = {islanding = bool, overloads = n, max_loading = x}}} */
 static int m_n1(lua_State *L)
@@ -147,7 +147,8 @@ static int m_n1(lua_State *L)
     tg_sim_n1_method mm;
     if (strcmp(meth, "lowrank") == 0) mm = TG_SIM_N1_LOWRANK;
     else if (strcmp(meth, "refactor") == 0) mm = TG_SIM_N1_REFACTOR;
-    else return luaL_argerror(L, 2, "field 'method' must be 'lowrank' or 'refactor'");
+    else if (strcmp(meth, "updown") == 0) mm = TG_SIM_N1_UPDOWN;
+    else return luaL_argerror(L, 2, "field 'method' must be 'lowrank', 'refactor' or 'updown'");
     int64_t m = tg_sim_grid_lines(grid);
     int *isl = lua_newuserdatauv(L, (sizeof(int) * 2 + sizeof(double)) * (size_t)(m + 1), 0);
     int *ov = isl + m + 1;

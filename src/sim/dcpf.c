@@ -12,7 +12,10 @@
  *     theta' = theta + w f_k / (1 - b_k a^T w),
  * and 1 - b_k a^T w = 0 exactly when k is a bridge (the outage islands
  * part of the grid).  The refactorising path assembles and factorises the
- * reduced matrix without line k and detects islanding by a union-find. */
+ * reduced matrix without line k and detects islanding by a union-find.
+ * The updown path keeps a simplicial LDL' copy of the factor and, per
+ * outage, downdates it by the rank-1 term (cholmod_updown), solves, and
+ * updates it back. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -286,7 +289,7 @@ tg_status tg_sim_n1(const tg_sim_grid *gc, tg_sim_n1_method method, int *islandi
 {
     tg_msg_clear(msg);
     if (!gc || !res) return tg_msg(msg, TG_ERR_ARG, "sim.n1: grid or result is NULL");
-    if (method != TG_SIM_N1_LOWRANK && method != TG_SIM_N1_REFACTOR)
+    if (method != TG_SIM_N1_LOWRANK && method != TG_SIM_N1_REFACTOR && method != TG_SIM_N1_UPDOWN)
         return tg_msg(msg, TG_ERR_ARG, "sim.n1: unknown method %d", (int)method);
     memset(res, 0, sizeof *res);
     tg_sim_grid *g = (tg_sim_grid *)gc;
@@ -300,7 +303,23 @@ tg_status tg_sim_n1(const tg_sim_grid *gc, tg_sim_n1_method method, int *islandi
     unsigned char *alive = tg_malloc((size_t)(m ? m : 1));
     int *par = tg_malloc((size_t)n * sizeof *par);
     cholmod_dense *A = NULL, *X = NULL, *Y = NULL, *E = NULL;
+    cholmod_factor *Lu = NULL;
+    cholmod_sparse *C = NULL;
+    int *inv = NULL;
     if (!theta || !th2 || !f || !alive || !par) { s = tg_msg(msg, TG_ERR_NOMEM, "sim.n1: out of memory"); goto out; }
+    if (method == TG_SIM_N1_UPDOWN && nr > 0) {
+        /* cholmod_updown works on a simplicial LDL' factor of P B P': a copy,
+         * and a 2-entry column C (in the factor's permuted order) per outage */
+        Lu = cholmod_copy_factor(g->L, &g->cc);
+        inv = tg_malloc((size_t)nr * sizeof *inv);
+        C = cholmod_allocate_sparse((size_t)nr, 1, 2, 1, 1, 0, CHOLMOD_REAL, &g->cc);
+        if (!Lu || !inv || !C || !cholmod_change_factor(CHOLMOD_REAL, 0, 0, 1, 1, Lu, &g->cc)) {
+            s = tg_msg(msg, TG_ERR_NOMEM, "sim.n1: out of memory");
+            goto out;
+        }
+        const int *perm = Lu->Perm;
+        for (int q = 0; q < nr; q++) inv[perm[q]] = q;
+    }
     s = solve_theta(g->L, &g->cc, g->red, n, nr, g->P, theta, msg, "sim.n1");
     if (s != TG_OK) goto out;
     if (method == TG_SIM_N1_LOWRANK && nr > 0) {
@@ -336,6 +355,39 @@ tg_status tg_sim_n1(const tg_sim_grid *gc, tg_sim_n1_method method, int *islandi
             } else {
                 double c = fk / denom;
                 for (int64_t v = 0; v < n; v++) th2[v] = theta[v] + (g->red[v] >= 0 ? w[g->red[v]] * c : 0.0);
+            }
+        } else if (method == TG_SIM_N1_UPDOWN) {
+            for (int64_t v = 0; v < n; v++) par[v] = (int)v;
+            for (int64_t l = 0; l < m; l++) {
+                if (l == k) continue;
+                int ra = uf_find(par, g->from[l]), rc = uf_find(par, g->to[l]);
+                if (ra != rc) par[ra] = rc;
+            }
+            int r0 = uf_find(par, 0);
+            for (int64_t v = 1; v < n && !isl; v++) isl = uf_find(par, (int)v) != r0;
+            if (!isl && nr > 0) {
+                /* C = sqrt(b_k) P a, entries sorted by permuted row */
+                int ri = g->red[i], rj = g->red[j], *Cp = C->p, *Ci = C->i;
+                double *Cx = C->x, sb = sqrt(g->b[k]);
+                int q = 0;
+                int pi_ = ri >= 0 ? inv[ri] : -1, pj_ = rj >= 0 ? inv[rj] : -1;
+                if (pi_ >= 0 && pj_ >= 0 && pj_ < pi_) {
+                    Ci[q] = pj_; Cx[q++] = -sb;
+                    Ci[q] = pi_; Cx[q++] = sb;
+                } else {
+                    if (pi_ >= 0) { Ci[q] = pi_; Cx[q++] = sb; }
+                    if (pj_ >= 0) { Ci[q] = pj_; Cx[q++] = -sb; }
+                }
+                Cp[0] = 0;
+                Cp[1] = q;
+                if (!cholmod_updown(0, C, Lu, &g->cc)) {
+                    s = tg_msg(msg, TG_ERR_NUMERIC, "sim.n1: downdate failed for line %lld", (long long)k);
+                    goto out;
+                }
+                s = solve_theta(Lu, &g->cc, g->red, n, nr, g->P, th2, msg, "sim.n1");
+                if (s == TG_OK && !cholmod_updown(1, C, Lu, &g->cc))
+                    s = tg_msg(msg, TG_ERR_NUMERIC, "sim.n1: update failed for line %lld", (long long)k);
+                if (s != TG_OK) goto out;
             }
         } else {
             for (int64_t v = 0; v < n; v++) par[v] = (int)v;
@@ -387,6 +439,8 @@ tg_status tg_sim_n1(const tg_sim_grid *gc, tg_sim_n1_method method, int *islandi
     }
 out:
     if (g->started) {
+        cholmod_free_factor(&Lu, &g->cc);
+        cholmod_free_sparse(&C, &g->cc);
         cholmod_free_dense(&A, &g->cc);
         cholmod_free_dense(&X, &g->cc);
         cholmod_free_dense(&Y, &g->cc);
@@ -397,6 +451,7 @@ out:
     tg_free(f);
     tg_free(alive);
     tg_free(par);
+    tg_free(inv);
     res->seconds = tg_now() - t0;
     return s;
 }

@@ -60,6 +60,8 @@ tg_status tg_sim_dcpf(const tg_sim_grid *grid, double *theta /* OUT */, double *
 typedef enum tg_sim_n1_method {
     TG_SIM_N1_LOWRANK = 0,    /* one factorisation, rank-1 corrections */
     TG_SIM_N1_REFACTOR = 1,   /* assemble and factorise (analyse + numeric) per outage */
+    TG_SIM_N1_UPDOWN = 2,     /* cholmod_updown: rank-1 downdate of an LDL' copy of the
+                                 factor, solve, update back */
 } tg_sim_n1_method;
 
 /* N-1 screening of every line.  Per outage k (caller-sized arrays of

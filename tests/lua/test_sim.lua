@@ -31,7 +31,7 @@ T.test("MATPOWER case: DC flows and N-1 equal the numpy goldens", function()
     if over[k] > 0 then want_over = want_over + 1 end
     want_lines = want_lines + over[k]
   end
-  for _, m in ipairs{"lowrank", "refactor"} do
+  for _, m in ipairs{"lowrank", "refactor", "updown"} do
     local r = grid:n1{method = m, details = true}
     T.eq(r.contingencies, 6, m); T.eq(r.islanding, want_isl, m .. " islanding")
     T.eq(r.overloading, want_over, m .. " overloading"); T.eq(r.overloaded_lines, want_lines, m)

@@ -96,7 +96,7 @@ static void check_case(tg_graph *g, int n, int m, const double *TH, const double
     assert_int_equal(tg_sim_dcpf(grid, th, fl, msg), TG_OK);
     for (int i = 0; i < n; i++) close_rel(th[i], TH[i], 1e-12);
     for (int k = 0; k < m; k++) close_rel(fl[k], FL[k], 1e-12);
-    for (int method = 0; method < 2; method++) {
+    for (int method = 0; method < 3; method++) {   /* low-rank, refactor, updown */
         int isl[64], ov[64];
         double ml[64];
         double *post = tg_malloc((size_t)(m * m) * sizeof *post);

@@ -11,8 +11,10 @@ local about = [[Subcommands:
   dcpf GRID      DC power flow on a graph whose edges carry susceptance (or
                  reactance) and optionally capacity, nodes injection (per unit);
                  MATPOWER case files (.m) are read too.  --n1 screens every line
-                 outage twice (low-rank updates of one factorisation, and
-                 refactorising) and reports both timings.  --json prints {"theta":
+                 outage three times (Sherman-Morrison on one factorisation,
+                 refactorising, cholmod_updown downdate/update of an LDL' copy),
+                 checks that they agree and reports the timings
+                 (seconds_lowrank, seconds_refactor, seconds_updown).  --json prints {"theta":
                  {id: rad}, "flow": {line: pu}, "n1": {"contingencies",
                  "islanding", "overloads", "seconds_lowrank", "seconds_refactor"}}.]]
 
@@ -75,11 +77,15 @@ cliargs.run(function()
   if a.n1 then
     local lr = grid:n1{method = "lowrank"}
     local rf = grid:n1{method = "refactor"}
-    if lr.islanding ~= rf.islanding or lr.overloading ~= rf.overloading or lr.overloaded_lines ~= rf.overloaded_lines then
-      error("N-1 results differ between the low-rank and refactorising paths")
+    local ud = grid:n1{method = "updown"}
+    for _, x in ipairs{rf, ud} do
+      if lr.islanding ~= x.islanding or lr.overloading ~= x.overloading or lr.overloaded_lines ~= x.overloaded_lines then
+        error("N-1 results differ between the low-rank and " .. x.method .. " paths")
+      end
     end
     r.n1 = {contingencies = lr.contingencies, islanding = lr.islanding, overloads = lr.overloading,
-            overloaded_lines = lr.overloaded_lines, seconds_lowrank = lr.seconds, seconds_refactor = rf.seconds}
+            overloaded_lines = lr.overloaded_lines, seconds_lowrank = lr.seconds, seconds_refactor = rf.seconds,
+            seconds_updown = ud.seconds}
   end
   if a.json then
     print(tg.json.encode(r))
@@ -91,8 +97,8 @@ cliargs.run(function()
     if r.n1 then
       print(("  N-1: %d outages, %d islanding, %d causing overloads (%d overloaded lines)"):format(
         r.n1.contingencies, r.n1.islanding, r.n1.overloads, r.n1.overloaded_lines))
-      print(("  low-rank %.3f s, refactorising %.3f s (x%.1f)"):format(r.n1.seconds_lowrank, r.n1.seconds_refactor,
-        r.n1.seconds_refactor / math.max(r.n1.seconds_lowrank, 1e-9)))
+      print(("  low-rank %.3f s, refactorising %.3f s (x%.1f), cholmod_updown %.3f s"):format(r.n1.seconds_lowrank,
+        r.n1.seconds_refactor, r.n1.seconds_refactor / math.max(r.n1.seconds_lowrank, 1e-9), r.n1.seconds_updown))
     end
   end
 end)
