@@ -207,7 +207,7 @@ print(("\nDone in %.2f s."):format(summary.seconds))
 
 ---------------------------------------------------------------------------
 -- Physical simulation (src/sim, issue 4): appended section, self-contained.
-section("9. Physical simulation: plant steady state, compressor trip, power grid N-1")
+section("9. Physical simulation: plant, compressor trip, grid N-1, connectome")
 do
   local simplant = tg.sim.plant(tg.graph.load(path("models/lhc_sector.graphml")))
   local st = simplant:steady()
@@ -246,7 +246,36 @@ do
   local n1 = grid:n1{method = "lowrank"}
   print(("  power grid (%d buses, synthetic DC data): N-1 of %d lines in %.2f s, %d islanding, %d overloading"):format(
     grid:buses(), n1.contingencies, n1.seconds, n1.islanding, n1.overloading))
+  -- connectome: the linear stochastic model's FC against the empirical HCP FC
+  local function readm(p)
+    local M = {}
+    for line in io.lines(p) do
+      local row = {}
+      for v in line:gmatch("[^,]+") do row[#row + 1] = tonumber(v) end
+      if #row > 0 then M[#M + 1] = row end
+    end
+    return M
+  end
+  local SC = readm(path("data/connectomes/enigma_hcp/sc_dk68.csv"))
+  local FCe = readm(path("data/connectomes/enigma_hcp/fc_dk68.csv"))
+  local nr, rmax = #SC, 0
+  for i = 1, nr do local s = 0 for j = 1, nr do s = s + SC[i][j] end rmax = math.max(rmax, s) end
+  local function corr_upper(A, B)
+    local xs, ys, mx, my = {}, {}, 0, 0
+    for i = 1, nr do for j = i + 1, nr do xs[#xs + 1] = A[i][j]; ys[#ys + 1] = B[i][j] end end
+    for k = 1, #xs do mx = mx + xs[k]; my = my + ys[k] end
+    mx, my = mx / #xs, my / #ys
+    local sxy, sxx, syy = 0, 0, 0
+    for k = 1, #xs do
+      sxy = sxy + (xs[k] - mx) * (ys[k] - my); sxx = sxx + (xs[k] - mx) ^ 2; syy = syy + (ys[k] - my) ^ 2
+    end
+    return sxy / math.sqrt(sxx * syy)
+  end
+  local FCp = tg.sim.linear_fc(SC, 0.9 / rmax)   -- g below 1 / spectral radius (row-sum bound)
+  local r_sc, r_lin = corr_upper(SC, FCe), corr_upper(FCp, FCe)
+  print(("  human connectome (68 regions): r(SC, empirical FC) = %.3f; r(linear model FC, empirical FC) = %.3f"):format(
+    r_sc, r_lin))
   writefile("sim.json", tg.json.encode({steady = {iterations = st.iterations, mass_residual = st.mass_residual,
     energy_residual = st.energy_residual}, trip = {first_magnet = firstid, first_crossing = first,
-    last_crossing = last}, n1 = n1}, {indent = true}) .. "\n")
+    last_crossing = last}, n1 = n1, connectome = {r_sc_fc = r_sc, r_linear_fc = r_lin}}, {indent = true}) .. "\n")
 end
