@@ -183,9 +183,14 @@ static void test_dcpf_errors(void **state)
             tg_graph *g2 = NULL;
             s = tg_graph_read(tmp, NULL, &g2, msg);
             if (s == TG_OK) s = tg_sim_grid_new(&grid, g2, NULL, msg);
-            if (s == TG_OK) {
+            for (int meth = 0; meth < 3 && s == TG_OK; meth++) {
                 tg_sim_n1_result r;
-                s = tg_sim_n1(grid, TG_SIM_N1_LOWRANK, NULL, NULL, NULL, NULL, &r, msg);
+                s = tg_sim_n1(grid, (tg_sim_n1_method)meth, NULL, NULL, NULL, NULL, &r, msg);
+            }
+            if (s == TG_OK) {
+                tg_sim_cascade_result cr;
+                int64_t first = 0;
+                s = tg_sim_cascade(grid, 1, &first, NULL, &cr, msg);
             }
             if (s != TG_OK) assert_int_equal(s, TG_ERR_NOMEM);
             tg_sim_grid_free(&grid);
@@ -194,6 +199,56 @@ static void test_dcpf_errors(void **state)
         s == TG_OK);
     remove(tmp);
     tg_graph_free(&g);
+    TG_CHECK_NO_LEAK();
+}
+
+/* MATPOWER reader: the test case, and malformed files rejected with file,
+ * line or row and reason. */
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_matpower(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN], *slack = NULL;
+    tg_graph *g = NULL;
+    assert_int_equal(tg_sim_read_matpower("tests/sim/files/case5tg.m", &g, &slack, msg), TG_OK);
+    assert_string_equal(slack, "1");
+    assert_int_equal(tg_graph_edge_count(g), 6);
+    tg_sim_grid *grid = NULL;
+    assert_int_equal(tg_sim_grid_new(&grid, g, slack, msg), TG_OK);
+    double fl[6];
+    assert_int_equal(tg_sim_dcpf(grid, NULL, fl, msg), TG_OK);
+    for (int k = 0; k < 6; k++) close_rel(fl[k], FIVE_FLOW[k], 1e-12);
+    tg_sim_grid_free(&grid);
+    tg_graph_free(&g);
+    tg_free(slack);
+    static const struct { const char *text, *want; } bad[] = {
+        {"mpc.baseMVA = 100;\nmpc.bus = [\n1 3 0;\n2 1 10;\n", "unterminated matrix"},
+        {"mpc.baseMVA = 100;\nmpc.bus = [\n1 3 0;\n2 1;\n];\n", ":4: row has 2 columns"},
+        {"mpc.baseMVA = 100;\nmpc.bus = [1 3 0; 2 1 10];\nmpc.branch = [1 2 0 0 0 0];\n", "row 1: reactance"},
+        {"mpc.baseMVA = 100;\nmpc.bus = [1 3 0; 2 1 x];\n", ":2: bad number"},
+        {"mpc.bus = [1 3 0; 2 1 10];\nmpc.branch = [1 2 0 0.1];\n", "no mpc.baseMVA"},
+        {"mpc.baseMVA = 100;\nmpc.bus = [1 3 0; 1 1 10];\nmpc.branch = [1 2 0 0.1];\n", "duplicate bus 1"},
+        {"mpc.baseMVA = 100;\nmpc.bus = [1 3 0; 2 1 10];\nmpc.branch = [1 7 0 0.1];\n", "unknown bus 7"},
+    };
+    const char *tmp = "/tmp/tg_test_sim_bad.m";
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        write_file(tmp, bad[k].text);
+        assert_true(tg_sim_read_matpower(tmp, &g, &slack, msg) < 0);
+        assert_null(g);
+        assert_null(slack);
+        assert_msg_has(msg, bad[k].want);
+        assert_msg_has(msg, tmp);
+    }
+    remove(tmp);
+    assert_int_equal(tg_sim_read_matpower("/nonexistent.m", &g, NULL, msg), TG_ERR_IO);
     TG_CHECK_NO_LEAK();
 }
 
@@ -682,6 +737,7 @@ int main(void)
         cmocka_unit_test(test_ring),           cmocka_unit_test(test_transient_trip),
         cmocka_unit_test(test_bad_models),     cmocka_unit_test(test_lhc_plant),
         cmocka_unit_test(test_plant_oom),      cmocka_unit_test(test_connectome),
+        cmocka_unit_test(test_matpower),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
