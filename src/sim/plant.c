@@ -703,8 +703,13 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
             }
             lam *= 0.5;
         }
-        if (ok) memcpy(pi, pi_try, (size_t)nh * sizeof *pi);
-        EVAL(pi, norm);
+        if (ok) {
+            /* F, flow and merit already hold the accepted point's values */
+            memcpy(pi, pi_try, (size_t)nh * sizeof *pi);
+            norm = ntry;
+        } else {
+            EVAL(pi, norm);
+        }
         if (step < 1e-14 || !ok) break;
     }
     if (norm > tol * fscale && norm > 1e-9 * fscale) {
