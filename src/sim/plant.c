@@ -56,6 +56,7 @@ void tg_sim_plant_free(tg_sim_plant **pp)
 {
     if (!pp || !*pp) return;
     tg_sim_plant *p = *pp;
+    tg_strmap_free(&p->ids);
     free_strs(p->node_id, p->nv);
     free_strs(p->edge_id, p->ne);
     free_strs(p->node_type, p->nv);
@@ -99,9 +100,7 @@ const char *tg_sim_plant_node_type(const tg_sim_plant *p, int64_t v)
 int64_t tg_sim_plant_node_index(const tg_sim_plant *p, const char *id)
 {
     if (!id) return -1;
-    for (int64_t v = 0; v < p->nv; v++)
-        if (strcmp(p->node_id[v], id) == 0) return v;
-    return -1;
+    return tg_strmap_get(p->ids, id);
 }
 
 /* Coefficients of every edge from the current openings. */
@@ -241,11 +240,15 @@ tg_status tg_sim_plant_new(tg_sim_plant **out, const tg_graph *g, const tg_sim_p
         s = tg_msg(msg, TG_ERR_NOMEM, "sim.plant_new: out of memory");
         goto fail;
     }
+    if (tg_strmap_new(&p->ids, (size_t)nv) != TG_OK) { s = tg_msg(msg, TG_ERR_NOMEM, "sim.plant_new: out of memory"); goto fail; }
     for (int64_t v = 0; v < nv; v++) {
         p->node_id[v] = tg_strdup(tg_graph_node_id(g, v));
         p->node_type[v] = tg_strdup(tg_graph_node_type(g, v));
         if (!p->node_id[v] || !p->node_type[v]) { s = tg_msg(msg, TG_ERR_NOMEM, "sim.plant_new: out of memory"); goto fail; }
         p->type[v] = type_code(p->node_type[v]);
+        int64_t old;
+        tg_status ps = tg_strmap_put(p->ids, p->node_id[v], v, &old);
+        if (ps == TG_ERR_NOMEM) { s = tg_msg(msg, TG_ERR_NOMEM, "sim.plant_new: out of memory"); goto fail; }
     }
     for (int64_t e = 0; e < ne; e++) {
         const char *eid = tg_graph_edge_id(g, e);

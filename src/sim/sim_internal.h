@@ -72,6 +72,7 @@ typedef struct tg_sim_i_hedge {
 struct tg_sim_plant {
     int64_t nv, ne;            /* graph nodes and edges */
     char **node_id, **edge_id, **node_type;
+    tg_strmap *ids;            /* node id -> index (keys borrowed from node_id) */
     int *type;                 /* enum plant_type in plant.c */
     int *hp, *lp;              /* graph node -> hydraulic node of the HP (main) and LP side */
     int nh;                    /* hydraulic nodes */

@@ -542,7 +542,7 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
     int64_t nsteps = (int64_t)ceil(opts->t_end / opts->dt - 1e-9);
     int64_t nrec = nsteps / every + 2;
     tg_status s = TG_OK;
-    tg_sim_plant pl = *p0;     /* shallow copy; the mutable arrays are replaced below */
+    tg_sim_plant pl = *p0;     /* shallow copy; the mutable arrays are replaced below (ids etc. borrowed) */
     pl.he = NULL;
     pl.opening = NULL;
     pl.q_load = NULL;
