@@ -16,6 +16,9 @@
 #   ga           NSGA-II on ZDT1 vs DEAP's NSGA-II (python3-deap), same settings
 #   rap          the redundancy-allocation GA on the 33 weight limits, 100 held-out
 #                seeds each, vs a plain DEAP GA (python3-deap) at W=191 and 159
+#   sim          steady state of a generated 1M-node pipe network vs a scipy
+#                Newton peer; N-1 of data/networks/power_dc with low-rank
+#                updates vs refactorising (bench_sim.c, peer_sim.py)
 # Environment:
 #   BENCH_SCALE=0.1   shrink the generated graph (default 1: 1M nodes, 10M edges)
 #   BENCH_DATA=dir    where generated inputs go (default $BUILD/bench-data; never the repo)
@@ -128,4 +131,18 @@ echo "DEAP: W=191 best $(get deap_best_191) mean $(get deap_mean_191) ($(get dea
 echo "== NSGA-II on ZDT1, 25,000 evaluations (peer = DEAP's NSGA-II, same settings; hypervolume to (1,1), true 0.6667)"
 row "nsga2 zdt1" "$(get ga_zdt1_ours)" "$(get ga_zdt1_peer)" 1.0 \
     "hypervolume $(get ga_zdt1_hv_ours) vs $(get ga_zdt1_hv_peer)"
+# ---- simulation (src/sim, issue 4) --------------------------------------------
+SIMR=$(awk -v s="$SCALE" 'BEGIN { r = int(1000 * sqrt(s)); if (r < 50) r = 50; print r }')
+step "$BIN/bench_sim" pipes "$SIMR" "$SIMR" "$DATA/sim-pipes-ours.txt"
+step $PY "$HERE/peer_sim.py" "$SIMR" "$SIMR" "$DATA/sim-pipes-ours.txt"
+step "$BIN/bench_sim" n1 data/networks/power_dc.graphml.gz n0
+echo "== simulation (seconds; steady solve goal < 5 s absolute; N-1 goal: low-rank >= 10x faster than refactorising)"
+printf "%-24s %10s %10s %7s\n" benchmark "ours s" "other s" ratio
+awk -v o="$(get sim_pipes_ours)" -v p="$(get sim_pipes_peer)" -v n="$(get sim_pipes_nodes)" -v d="$(get sim_pipes_maxrel)" 'BEGIN {
+    printf "%-24s %10s %10s %7s  %s\n", "pipes " n " nodes", o, p, (p > 0 ? sprintf("%.3f", o / p) : "n/a"),
+           "peer scipy SuperLU Newton (hydraulics only); " (o != "" && o < 5 ? "PASS < 5 s" : "MISS") ", max rel diff " d }'
+awk -v o="$(get sim_n1_lowrank)" -v p="$(get sim_n1_refactor)" -v same="$(get sim_n1_same)" 'BEGIN {
+    r = (o > 0 ? p / o : 0)
+    printf "%-24s %10s %10s %7.1f  %s\n", "N-1 power_dc 4941 buses", o, p, r,
+           "refactor / low-rank; " (r >= 10 ? "PASS" : "MISS") (same == 1 ? ", identical results" : ", RESULTS DIFFER") }'
 exit 0

@@ -288,3 +288,78 @@ do
     ms.n, (sensors.score(ms, eb)), tried, sf >= ef - 1e-12 and "reaches" or "misses"))
   print(("  (%.1f s)"):format(tg.clock() - t0))
 end
+
+---------------------------------------------------------------------------
+-- Physical simulation (src/sim, issue 4): appended section, self-contained.
+section("9. Physical simulation: plant, compressor trip, grid N-1, connectome")
+do
+  local simplant = tg.sim.plant(tg.graph.load(path("models/lhc_sector.graphml")))
+  local st = simplant:steady()
+  print(("  steady state: %s in %d Newton iterations (%d hydraulic with %s, %d thermal), %.1f ms"):format(
+    st.converged and "converged" or "NOT converged", st.iterations, st.iter_hydraulic, st.solver,
+    st.iter_thermal, st.seconds * 1e3))
+  print(("  balance residuals: mass %.1e, energy %.1e (relative)"):format(st.mass_residual, st.energy_residual))
+  local n = st.nodes
+  print(("  compressors %.3f kg/s at %.2f bar; header C %.3f kg/s at %.3f bar, %.2f K; magnets %.2f K"):format(
+    n.CS_DISCHARGE.m, n.CS_DISCHARGE.p, n.QRL_C.m, n.QRL_C.p, n.QRL_C.T, n.CELL_01_MAGNET.T))
+  local ts = simplant:transient{t_end = 4 * 3600, dt = 60,
+                                events = {{t = 60, kind = "trip", node = "CS_C1"}}}
+  print(("  compressor CS_C1 trips at t = 60 s (4 h simulated, %d steps, energy error %.1e):"):format(
+    ts:steps() - 1, ts:energy_error()))
+  local mags = simplant:nodes{type = "magnet_string"}
+  local first, last, never = math.huge, 0, 0
+  local firstid
+  for _, id in ipairs(mags) do
+    local tc = ts:crossing(simplant, id, 1.95)
+    if tc then
+      if tc < first then first, firstid = tc, id end
+      if tc > last then last = tc end
+    else
+      never = never + 1
+    end
+  end
+  if firstid then
+    print(("    magnet strings above 1.95 K: first %s at t = %.0f s, last at %.0f s; %d never"):format(
+      firstid, first, last, never))
+  end
+  local t217 = ts:crossing(simplant, "CELL_01_MAGNET", 2.17)
+  print(("    CELL_01_MAGNET above 2.17 K (lambda point): %s"):format(
+    t217 and ("t = %.0f s"):format(t217) or "not within 4 h"))
+  local grid = tg.sim.grid(tg.graph.load(path("data/networks/power_dc.graphml.gz"), {format = "graphml"}),
+                           {slack = "n0"})
+  local n1 = grid:n1{method = "lowrank"}
+  print(("  power grid (%d buses, synthetic DC data): N-1 of %d lines in %.2f s, %d islanding, %d overloading"):format(
+    grid:buses(), n1.contingencies, n1.seconds, n1.islanding, n1.overloading))
+  -- connectome: the linear stochastic model's FC against the empirical HCP FC
+  local function readm(p)
+    local M = {}
+    for line in io.lines(p) do
+      local row = {}
+      for v in line:gmatch("[^,]+") do row[#row + 1] = tonumber(v) end
+      if #row > 0 then M[#M + 1] = row end
+    end
+    return M
+  end
+  local SC = readm(path("data/connectomes/enigma_hcp/sc_dk68.csv"))
+  local FCe = readm(path("data/connectomes/enigma_hcp/fc_dk68.csv"))
+  local nr, rmax = #SC, 0
+  for i = 1, nr do local s = 0 for j = 1, nr do s = s + SC[i][j] end rmax = math.max(rmax, s) end
+  local function corr_upper(A, B)
+    local xs, ys, mx, my = {}, {}, 0, 0
+    for i = 1, nr do for j = i + 1, nr do xs[#xs + 1] = A[i][j]; ys[#ys + 1] = B[i][j] end end
+    for k = 1, #xs do mx = mx + xs[k]; my = my + ys[k] end
+    mx, my = mx / #xs, my / #ys
+    local sxy, sxx, syy = 0, 0, 0
+    for k = 1, #xs do
+      sxy = sxy + (xs[k] - mx) * (ys[k] - my); sxx = sxx + (xs[k] - mx) ^ 2; syy = syy + (ys[k] - my) ^ 2
+    end
+    return sxy / math.sqrt(sxx * syy)
+  end
+  local FCp = tg.sim.linear_fc(SC, 0.9 / rmax)   -- g below 1 / spectral radius (row-sum bound)
+  local r_sc, r_lin = corr_upper(SC, FCe), corr_upper(FCp, FCe)
+  print(("  human connectome (68 regions): r(SC, empirical FC) = %.3f; r(linear model FC, empirical FC) = %.3f"):format(
+    r_sc, r_lin))
+  writefile("sim.json", tg.json.encode({steady = {iterations = st.iterations, mass_residual = st.mass_residual,
+    energy_residual = st.energy_residual}, trip = {first_magnet = firstid, first_crossing = first,
+    last_crossing = last}, n1 = n1, connectome = {r_sc_fc = r_sc, r_linear_fc = r_lin}}, {indent = true}) .. "\n")
+end

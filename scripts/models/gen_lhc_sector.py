@@ -299,6 +299,127 @@ for k in range(1, N_CELLS + 1):
     edge(c + "SHIELD", seg("F", k), SHIELD_FLOW, "shield", CELL_LENGTH, 0.02)
 
 
+# ---------------------------------------------------------------- simulation attributes
+# Parameters of the physical model of src/sim (docs/sim.md), derived here
+# from the design point so that the model is explicit and editable:
+#   p_fixed (bar)   pressure reference (the suction header, held by the plant's
+#                   inventory control); 0 = free
+#   kv              flow coefficient of a valve, JT valve or turbine in the
+#                   squared-pressure form used by src/sim:
+#                   p_in^2 - p_out^2 = 2 p_in * 3600^2 m^2 / (1000 rho_in kv^2)
+#                   (bar, kg/s, kg/m3), calibrated on the design flow and the
+#                   design drop from the upstream node (at least 2 % of p_in)
+#   opening         0..1 (0 = normally closed)
+#   m_nom (kg/s)    compressors and cold compressors: positive-displacement
+#                   machines, mass flow m_nom * p_in / p_in,design
+#   flow_set (kg/s) flow-controlled element (the shield return UCB_V_F keeps
+#                   the shield circulation, a closed loop without its own driver)
+#   t_set (K)       temperature set point: exchanger HP outlets, turbine
+#                   exhausts, JT valves and phase separator (expansion into the
+#                   two-phase region), magnet baths, compressor after-coolers
+#   pressure_lp, temperature_lp  design LP-side state of exchangers and cold
+#                   boxes that carry both streams (density of the LP pipes)
+#   he_mass (kg)    helium hold-up besides the pipes (magnet baths, separator)
+#   heat_capacity (J/K) cold mass (magnets, shields)
+# All numbers are estimates chosen for consistency (see models/README.md).
+R_HE = 2077.0
+DENSE_T = [1.6, 2.17, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 10.0]
+DENSE_RHO = [145.5, 146.2, 145.0, 141.0, 137.0, 131.0, 124.0, 113.0, 80.0, 55.0, 40.0, 28.0]
+SAT_T = [1.6, 1.8, 1.9, 2.0, 2.17, 2.5, 3.0, 3.5, 4.0, 4.22, 4.5, 5.0, 5.2]
+SAT_P = [750, 1640, 2300, 3130, 5050, 10300, 24200, 47000, 81600, 101300, 130000, 196000, 227000]
+
+
+def interp(xs, ys, t):
+    if t <= xs[0]:
+        return ys[0]
+    if t >= xs[-1]:
+        return ys[-1]
+    k = 0
+    while t > xs[k + 1]:
+        k += 1
+    w = (t - xs[k]) / (xs[k + 1] - xs[k])
+    return ys[k] + w * (ys[k + 1] - ys[k])
+
+
+def rho_he(p_pa, t):
+    """Density of src/sim/props.c (same tables)."""
+    ideal = p_pa / (R_HE * t)
+    if t >= 10.0:
+        return ideal
+    boundary = interp(SAT_T, SAT_P, t) if t < 5.2 else 227000.0
+    if p_pa < boundary:
+        return ideal
+    return max(interp(DENSE_T, DENSE_RHO, t), ideal)
+
+
+SIM_DEFAULTS = {"p_fixed": 0.0, "kv": 0.0, "opening": 1.0, "m_nom": 0.0, "flow_set": 0.0,
+                "t_set": 0.0, "pressure_lp": 0.0, "temperature_lp": 0.0, "he_mass": 0.0,
+                "heat_capacity": 0.0}
+for a in nodes.values():
+    for k, v in SIM_DEFAULTS.items():
+        a[k] = v
+nodes["CS_SUCTION"]["p_fixed"] = P_LP
+incoming = {n: [] for n in nodes}
+for eid, s, t, a in edges:
+    incoming[t].append((s, a["design_flow"]))
+# Hydraulic design pressures for the kv calibration: the nominal `pressure`
+# values rise along a few passive paths (separator 1.3 bar -> header C 3 bar,
+# HX2 18.9 bar -> header E 19.5 bar); a passive element cannot raise the
+# pressure, so propagate p_h = min(pressure, p_h of the upstream nodes)
+# along flowing edges (machines and flow controllers restart from their
+# own value) until nothing changes.
+p_h = {n: a["pressure"] for n, a in nodes.items()}
+changed = True
+while changed:
+    changed = False
+    for eid, s, t, a in edges:
+        if a["design_flow"] <= 0 or nodes[t]["type"] in ("compressor", "cold_compressor") or t == "UCB_V_F":
+            continue
+        # exchangers carry two streams: p_h is their HP (supply) side
+        if a["kind"] == "return" and (nodes[t]["type"] in ("heat_exchanger", "cold_box")
+                                      or nodes[s]["type"] in ("heat_exchanger", "cold_box")):
+            continue
+        if p_h[s] < p_h[t]:
+            p_h[t] = p_h[s]
+            changed = True
+for nid, a in nodes.items():
+    typ = a["type"]
+    if typ in ("valve", "jt_valve", "turbine"):
+        assert len(incoming[nid]) == 1, nid
+        up, m = incoming[nid][0]
+        p_in = p_h[up]
+        t_in = nodes[up]["temperature"]
+        p_out = min(p_h[nid], 0.98 * p_in)
+        if m <= 0.0:
+            a["opening"] = 0.0
+            m = 0.05                     # kv sized for 0.05 kg/s when opened
+        dpi = p_in ** 2 - p_out ** 2
+        rho = rho_he(p_in * 1e5, t_in)
+        a["kv"] = round(3600.0 * m * (2.0 * p_in / (1000.0 * rho * dpi)) ** 0.5, 6)
+    if typ in ("compressor", "cold_compressor"):
+        a["m_nom"] = round(sum(m for _, m in incoming[nid]), 6)
+    if typ in ("heat_exchanger", "turbine", "jt_valve", "phase_separator", "magnet_string",
+               "compressor", "cold_compressor"):
+        a["t_set"] = a["temperature"]
+nodes["UCB_V_F"]["flow_set"] = F_E
+# LP side of exchangers / cold boxes crossed by both streams: the LP stream
+# leaving exchanger i is at about the HP temperature entering it
+for i in range(1, 11):
+    a = nodes[hx[i - 1]]
+    a["pressure_lp"] = round(P_LP + 0.15 - 0.01 * (10 - i), 3)
+    a["temperature_lp"] = float(HX_T[i - 2]) - 5.0 if i >= 2 else 295.0
+nodes["UCB"]["pressure_lp"], nodes["UCB"]["temperature_lp"] = P_LP + 0.05, 295.0
+nodes["LCB"]["pressure_lp"], nodes["LCB"]["temperature_lp"] = P_LP + 0.1, 14.0
+for k in range(1, N_CELLS + 1):
+    c = "CELL_%02d_" % k
+    nodes[c + "SUBCOOLER"]["pressure_lp"] = 0.0155
+    nodes[c + "SUBCOOLER"]["temperature_lp"] = 1.9
+    nodes[c + "MAGNET"]["he_mass"] = 150.0          # superfluid bath of the cell's cold masses
+    nodes[c + "MAGNET"]["heat_capacity"] = 2.0e4    # iron/coil at ~2 K
+    nodes[c + "SHIELD"]["heat_capacity"] = 3.0e5    # ~1 t of aluminium at 50-75 K
+nodes["LCB_PS"]["he_mass"] = 500.0
+
+
 # ---------------------------------------------------------------- checks and output
 def check():
     ids = list(nodes)
@@ -338,7 +459,7 @@ check()
 NODE_KEYS = [("type", "string"), ("section", "string"), ("design_flow", "double"),
              ("pressure", "double"), ("temperature", "double"), ("heat_load", "double"),
              ("failure_rate", "double"), ("mttr", "double"), ("cost", "double"),
-             ("x", "double"), ("y", "double")]
+             ("x", "double"), ("y", "double")] + [(k, "double") for k in SIM_DEFAULTS]
 EDGE_KEYS = [("kind", "string"), ("length", "double"), ("diameter", "double"),
              ("design_flow", "double")]
 os.makedirs(os.path.dirname(OUT), exist_ok=True)

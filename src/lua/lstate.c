@@ -380,5 +380,7 @@ int luaopen_tg(lua_State *L)
     lua_setfield(L, -2, "mine");
     tg_lua_i_open_ga(L);
     lua_setfield(L, -2, "ga");
+    tg_lua_i_open_sim(L);
+    lua_setfield(L, -2, "sim");
     return 1;
 }

@@ -48,5 +48,6 @@ int tg_lua_i_open_graph(lua_State *L);
 int tg_lua_i_open_json(lua_State *L);
 int tg_lua_i_open_mining(lua_State *L);
 int tg_lua_i_open_ga(lua_State *L);
+int tg_lua_i_open_sim(lua_State *L);
 
 #endif
