@@ -283,7 +283,7 @@ static int l_run(lua_State *L)
         ihi = ilo + n;
         bounds(L, "lower", (int)n, lo, enc == TG_GA_INTEGER);
         bounds(L, "upper", (int)n, hi, enc == TG_GA_INTEGER);
-        for (long long k = 0; k < n; k++) {
+        for (long long k = 0; k < n && enc != TG_GA_REAL; k++) {   /* integer bounds were range-checked */
             ilo[k] = (int32_t)lo[k];
             ihi[k] = (int32_t)hi[k];
         }

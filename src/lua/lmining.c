@@ -207,7 +207,8 @@ static int l_read_events(lua_State *L)
  * -> db, number of events in no group */
 static int transactions_by(lua_State *L, tg_eventlog *log)
 {
-    const char *by = luaL_checkstring(L, -1);
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, 2, "field 'by' must be a column name (string)");
+    const char *by = lua_tostring(L, -1);
     double w = tg_lua_i_opt_number(L, 2, "window", 0);
     if (!(w >= 0)) luaL_argerror(L, 2, "field 'window' (seconds) must be >= 0");
     if (tg_lua_i_opt_string(L, 2, "mode", NULL)) luaL_argerror(L, 2, "field 'mode' does not go with 'by' (fixed windows)");

@@ -155,7 +155,7 @@ static int by_strength(const void *a, const void *b)
 tg_status tg_mining_failure_chains(const tg_eventlog *log, const tg_chain_opts *o, tg_chain **chains, size_t *n,
                                    char *msg)
 {
-    static const char fn[] = "mine.failure_chains";
+    static const char fn[] = "mining.failure_chains";
     tg_msg_clear(msg);
     if (chains) *chains = NULL;
     if (n) *n = 0;

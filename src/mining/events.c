@@ -33,12 +33,13 @@ bool tg_mining_parse_time(const char *s, size_t len, double *out)
     char buf[64];
     memcpy(buf, s, len);
     buf[len] = '\0';
-    /* Epoch seconds: a plain number. */
-    /* Epoch seconds: a plain number (an ISO date stops strtod at its '-'). */
+    /* Epoch seconds: a plain number (an ISO date stops strtod at its '-');
+     * beyond +-1e12 s (31,700 years) it is not a time, and window indices
+     * computed from it would overflow. */
     char *end;
     double v = strtod(buf, &end);
     if (end != buf && *end == '\0') {
-        if (!isfinite(v)) return false;
+        if (!(fabs(v) <= 1e12)) return false;
         *out = v;
         return true;
     }
@@ -248,7 +249,16 @@ tg_status tg_eventlog_read_opts(const char *path, const tg_event_opts *o, tg_eve
             }
             len += strlen(line + len);
             if (len && line[len - 1] == '\n') break;
-            if (len + 1 < cap) continue;   /* short read at end of file */
+            if (len + 1 < cap) {
+                /* gzgets stops short of a newline only at the end of the
+                 * file, or when the line holds a NUL byte (which would
+                 * otherwise glue this line to the next one). */
+                if (!gzeof(z)) {
+                    s = tg_msg(msg, TG_ERR_PARSE, "%s:%ld: NUL byte in the line (binary data?)", path, lineno + 1);
+                    goto done;
+                }
+                continue;
+            }
             void *p = line;
             if (tg_grow(&p, &cap, cap * 2, 1) != TG_OK) {
                 s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path);
@@ -283,7 +293,8 @@ tg_status tg_eventlog_read_opts(const char *path, const tg_event_opts *o, tg_eve
                 }
                 /* A repeated name keeps its first column; later ones get their position. */
                 lower[n] = '\0';
-                if (tg_txdb_item_index(cols, lower) >= 0) n = (size_t)snprintf(lower, sizeof lower, "column%d", f + 1);
+                for (int v = 1; tg_txdb_item_index(cols, lower) >= 0; v++)   /* until unique */
+                    n = (size_t)snprintf(lower, sizeof lower, v == 1 ? "column%d" : "column%d_%d", f + 1, v);
                 if (intern(cols, lower, n, msg) < 0) {
                     s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path);
                     goto done;
@@ -308,6 +319,7 @@ tg_status tg_eventlog_read_opts(const char *path, const tg_event_opts *o, tg_eve
         double t = 0;
         if (nf < 0) snprintf(why, sizeof why, "unterminated quoted field");
         else if (nf <= need) snprintf(why, sizeof why, "%d fields, the header needs at least %d", nf, need + 1);
+        else if (nf > ncols) snprintf(why, sizeof why, "%d fields, the header has %d (quote fields that hold commas)", nf, ncols);
         for (int f = 0; !why[0] && f < nf && f < ncols; f++)
             if (flen[f] > 1000) snprintf(why, sizeof why, "field %d is longer than 1000 bytes", f + 1);
         if (!why[0] && ci[3] >= 0 && in_list(o->drop_states, field[ci[3]], flen[ci[3]])) {
@@ -428,6 +440,7 @@ tg_status tg_eventlog_transactions(const tg_eventlog *log, double window, tg_win
             while (j < log->n && floor(ev[j].t / window) == k) row[n++] = tg_txdb_item_name(log->names, ev[j++].item);
             i = j - 1;
         } else {
+            while (j > 0 && ev[j - 1].t == ev[i].t) j--;   /* events tied with this one are in its window */
             while (j < log->n && ev[j].t < ev[i].t + window) row[n++] = tg_txdb_item_name(log->names, ev[j++].item);
         }
         s = tg_txdb_add(db, (int)n, row, msg);

@@ -644,6 +644,7 @@ static tg_status check_config(const tg_ga_config *c, char *msg)
     if (c->pop < 4 || c->pop > (1 << 22)) BAD("pop = %d (need >= 4)", c->pop);
     if (c->nobj > 1 && c->pop % 2) BAD("NSGA-II needs an even population");
     if (c->generations < 0 || c->max_evals < 0) BAD("generations and max_evals must be >= 0");
+    if ((int64_t)c->pop * c->islands > (1 << 22)) BAD("pop x islands = %lld (at most 2^22)", (long long)c->pop * c->islands);
     if (c->max_evals > 0 && c->max_evals < (int64_t)c->pop * c->islands)
         BAD("max_evals = %lld is less than the initial population", (long long)c->max_evals);
     if (c->selection < TG_GA_TOURNAMENT || c->selection > TG_GA_SUS) BAD("unknown selection");

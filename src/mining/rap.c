@@ -68,8 +68,9 @@ tg_status tg_rap_read(const char *path, tg_rap **out, char *msg)
         const char *rest = line + used;
         double a, b, c;
         int i, j, e = 0;
-        if (strcmp(key, "cost_limit") == 0 && sscanf(rest, "%lf %n", &a, &e) == 1 && a > 0) p->cost_limit = a;
-        else if (strcmp(key, "weight_limits") == 0 && sscanf(rest, "%d-%d %n", &i, &j, &e) == 2 && 0 < i && i <= j)
+        if (strcmp(key, "cost_limit") == 0 && sscanf(rest, "%lf %n", &a, &e) == 1 && a > 0 && a <= 1e6)
+            p->cost_limit = a;
+        else if (strcmp(key, "weight_limits") == 0 && sscanf(rest, "%d-%d %n", &i, &j, &e) == 2 && 0 < i && i <= j && j <= 1000000)
             p->wlo = i, p->whi = j;
         else if (strcmp(key, "max_per_subsystem") == 0 && sscanf(rest, "%d %n", &i, &e) == 1 && i >= 1 &&
                  i <= MAX_SLOTS)
@@ -86,8 +87,8 @@ tg_status tg_rap_read(const char *path, tg_rap **out, char *msg)
             else if (j != p->ntypes[cur] + 1 || j > MAX_TYPES)
                 s = tg_msg(msg, TG_ERR_PARSE, "%s:%ld: choice %d out of order (expected %d, at most %d)", path, ln,
                            j, p->ntypes[cur] + 1, MAX_TYPES);
-            else if (!(a > 0 && a < 1) || !(b >= 0) || !(c >= 0) || !isfinite(b) || !isfinite(c))
-                s = tg_msg(msg, TG_ERR_PARSE, "%s:%ld: need 0 < reliability < 1 and finite cost, weight >= 0",
+            else if (!(a > 0 && a < 1) || !(b >= 0 && b <= 1e6) || !(c >= 0 && c <= 1e6))
+                s = tg_msg(msg, TG_ERR_PARSE, "%s:%ld: need 0 < reliability < 1 and 0 <= cost, weight <= 1e6",
                            path, ln);
             else p->type[cur][p->ntypes[cur]++] = (comp){a, b, c};
         } else {
@@ -529,7 +530,7 @@ tg_status tg_rap_ga(const tg_rap *p, int W, int64_t max_evals, uint64_t seed, do
     cfg.ihi = hi;
     cfg.pop = pop;
     cfg.generations = INT64_MAX;
-    cfg.mutation_rate = 2.0 / p->nsub;
+    cfg.mutation_rate = fmin(1.0, 2.0 / p->nsub);
     cfg.eval = rap_eval;
     cfg.improve = rap_improve;
     cfg.ud = x;

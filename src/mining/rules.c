@@ -10,7 +10,7 @@
 
 #include "mining_internal.h"
 
-typedef struct iset { uint64_t hash; int64_t support; int32_t len; int32_t at; bool struck; } iset;
+typedef struct iset { uint64_t hash; int64_t support; int64_t at; int32_t len; bool struck; } iset;
 
 typedef struct table {
     iset *slots;                /* open addressing; len 0 = empty */
@@ -75,7 +75,7 @@ static int add_itemset(void *ud, const int32_t *items, int len, int64_t support)
     qsort(dst, (size_t)len, sizeof *dst, cmp_i32);
     uint64_t h = hash_items(dst, len);
     iset *s = lookup(t, dst, len, h);
-    *s = (iset){h, support, len, (int32_t)t->nitems, false};
+    *s = (iset){h, support, (int64_t)t->nitems, len, false};
     t->nitems += (size_t)len;
     t->count++;
     return 0;

@@ -2,6 +2,7 @@
  * map, transactions stored as one array of sorted item indices with
  * offsets (compressed sparse rows). */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,7 +112,7 @@ static tg_status end_transaction(tg_txdb *db)
     int64_t start = db->off[db->ntx];
     int32_t *it = db->items + start;
     int64_t n = db->nitems_total - start;
-    qsort(it, (size_t)n, sizeof *it, cmp_i32);
+    if (n > 1) qsort(it, (size_t)n, sizeof *it, cmp_i32);
     int64_t k = 0;
     for (int64_t i = 0; i < n; i++)
         if (k == 0 || it[i] != it[k - 1]) it[k++] = it[i];
@@ -190,7 +191,8 @@ static tg_status slurp_gz(const char *path, char **out, size_t *len, char *msg)
             }
             buf = p;
         }
-        int got = gzread(z, buf + n, (unsigned)(cap - n - 1));
+        size_t want = cap - n - 1 < (size_t)INT_MAX ? cap - n - 1 : (size_t)INT_MAX;   /* gzread returns an int */
+        int got = gzread(z, buf + n, (unsigned)want);
         if (got < 0) {
             int e;
             const char *why = gzerror(z, &e);

@@ -196,7 +196,7 @@ static void test_bad_arguments(void **state)
     size_t n = 0;
     tg_chain_opts o = {.dt = 0, .target = 0, .max_len = 3, .min_count = 1};
     assert_int_equal(tg_mining_failure_chains(NULL, &o, &c, &n, msg), TG_ERR_ARG);
-    assert_non_null(strstr(msg, "mine.failure_chains"));
+    assert_non_null(strstr(msg, "mining.failure_chains"));
 }
 
 int main(void)

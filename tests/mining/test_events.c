@@ -5,6 +5,8 @@
  * the small files in tests/mining/files/ (the comments give the reasoning). */
 #include "../test_util.h"
 
+#include <unistd.h>
+
 #include "mining/tg_mining.h"
 
 /* The transactions of db as sorted text "a|b|c", in order. */
@@ -14,6 +16,7 @@ static void tx_text(const tg_txdb *db, int64_t t, char *out, size_t cap)
     int32_t n;
     tg_txdb_transaction(db, t, &it, &n);
     const char *names[16];
+    assert_true(n <= 16);
     for (int32_t k = 0; k < n && k < 16; k++) names[k] = tg_txdb_item_name(db, it[k]);
     for (int a = 1; a < n; a++)
         for (int b = a; b > 0 && strcmp(names[b - 1], names[b]) > 0; b--) {
@@ -202,12 +205,79 @@ static void test_alarm_oom(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Write len bytes to a scratch file; returns its path (static). */
+static const char *scratch_file(const char *bytes, size_t len)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/tg_events_%d.csv", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, len, f), len);
+    fclose(f);
+    return path;
+}
+
+/* Inputs a review found mishandled: each must be refused with its line, or
+ * read as documented. */
+static void test_edge_inputs(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    tg_eventlog *log = NULL;
+    /* A NUL byte used to glue a line to the next one, losing a row. */
+    static const char nul[] = "timestamp,component,event\n10,A,x\0junk\n20,B,y\n";
+    const char *p = scratch_file(nul, sizeof nul - 1);
+    assert_int_equal(tg_eventlog_read(p, TG_ITEM_COMPONENT_EVENT, true, &log, NULL, msg), TG_ERR_PARSE);
+    assert_msg_has(msg, ":2: NUL byte");
+    assert_null(log);
+    /* More fields than the header: an unquoted comma, not a silent cut. */
+    static const char extra[] = "timestamp,component,event,severity\n10,P1,Trip, high temp,3\n20,P2,trip,low\n";
+    p = scratch_file(extra, sizeof extra - 1);
+    assert_int_equal(tg_eventlog_read(p, TG_ITEM_COMPONENT_EVENT, false, &log, NULL, msg), TG_ERR_PARSE);
+    assert_msg_has(msg, ":2: 5 fields, the header has 4");
+    tg_event_report rep;
+    assert_int_equal(tg_eventlog_read(p, TG_ITEM_COMPONENT_EVENT, true, &log, &rep, msg), TG_OK);
+    assert_int_equal(rep.skipped, 1);
+    assert_int_equal(tg_eventlog_count(log), 1);
+    tg_eventlog_free(&log);
+    /* Generated column names never collide with real ones. */
+    static const char cols[] = "timestamp,component,event,column6,zone,\n10,A,x,1,2,3\n";
+    p = scratch_file(cols, sizeof cols - 1);
+    assert_int_equal(tg_eventlog_read(p, TG_ITEM_COMPONENT_EVENT, false, &log, NULL, msg), TG_OK);
+    assert_int_equal(tg_eventlog_columns(log), 6);
+    for (int c = 0; c < 6; c++) assert_non_null(tg_eventlog_column_name(log, c));
+    assert_string_equal(tg_eventlog_column_name(log, 3), "column6");
+    assert_string_equal(tg_eventlog_column_name(log, 5), "column6_2");
+    tg_eventlog_free(&log);
+    /* Sliding windows [t, t + w): events tied at t are all in t's window,
+     * whatever order the sort left them in. */
+    static const char tied[] = "timestamp,component,event\n10,B,e\n10,A,e\n30,C,e\n";
+    p = scratch_file(tied, sizeof tied - 1);
+    assert_int_equal(tg_eventlog_read(p, TG_ITEM_COMPONENT, false, &log, NULL, msg), TG_OK);
+    tg_txdb *db = NULL;
+    assert_int_equal(tg_eventlog_transactions(log, 15, TG_WINDOW_SLIDING, &db, msg), TG_OK);
+    assert_int_equal(tg_txdb_count(db), 3);
+    expect_tx(db, 0, "A|B");
+    expect_tx(db, 1, "A|B");
+    expect_tx(db, 2, "C");
+    tg_txdb_free(&db);
+    tg_eventlog_free(&log);
+    /* Times beyond 1e12 s are not times (and would overflow window indices). */
+    double t;
+    assert_false(tg_mining_parse_time("1e300", 5, &t));
+    assert_true(tg_mining_parse_time("1767225600", 10, &t) && t == 1767225600.0);
+    remove(p);
+    TG_CHECK_NO_LEAK();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_group_by_column),
         cmocka_unit_test(test_alarm_export),
         cmocka_unit_test(test_alarm_oom),
+        cmocka_unit_test(test_edge_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

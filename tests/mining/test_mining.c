@@ -6,6 +6,8 @@
 
 #include <math.h>
 
+#include <unistd.h>
+
 #include "mining/tg_mining.h"
 
 static tg_txdb *load(const char *name)
@@ -525,6 +527,42 @@ static void test_errors_and_writer(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Small cases a review found broken: a database whose first transaction
+ * is empty (qsort of a NULL array), and a one-subsystem redundancy
+ * allocation (mutation rate 2/n above 1), whose GA must equal the DP. */
+static void test_small_cases(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    tg_txdb *db = NULL;
+    assert_int_equal(tg_txdb_new(&db, msg), TG_OK);
+    const char *none[1] = {NULL}, *a[1] = {"a"};
+    assert_int_equal(tg_txdb_add(db, 0, none, msg), TG_OK);
+    assert_int_equal(tg_txdb_add(db, 1, a, msg), TG_OK);
+    assert_int_equal(tg_txdb_count(db), 2);
+    tg_txdb_free(&db);
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/tg_rap1_%d.txt", (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("cost_limit 10\nweight_limits 5-9\nmax_per_subsystem 4\nsubsystem 1\n"
+          "choice 1 0.9 2 3\nchoice 2 0.8 1 1\n", f);
+    fclose(f);
+    tg_rap *p = NULL;
+    assert_int_equal(tg_rap_read(path, &p, msg), TG_OK);
+    remove(path);
+    double R, Rg;
+    int32_t k[8];
+    for (int W = 5; W <= 9; W++) {
+        assert_int_equal(tg_rap_exact(p, W, &R, NULL, NULL, msg), TG_OK);
+        assert_int_equal(tg_rap_ga(p, W, 1000, 1, &Rg, k, NULL, msg), TG_OK);
+        assert_true(fabs(R - Rg) <= 1e-12 * R);
+    }
+    tg_rap_free(&p);
+    TG_CHECK_NO_LEAK();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -538,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_algorithms_oom_stop_filters),
         cmocka_unit_test(test_rap),
         cmocka_unit_test(test_rap_ga_target),
+        cmocka_unit_test(test_small_cases),
         cmocka_unit_test(test_errors_and_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
