@@ -29,7 +29,7 @@ IGRAPH_STATIC = -Wl,-Bstatic -ligraph -Wl,-Bdynamic -lstdc++ -lgmp -lblas -llapa
 EXE_LIBS = $(IGRAPH_STATIC) $(LIBS_ALL)
 ifeq ($(SANITIZE),1)
   BUILD := build-san
-  SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  SANFLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
   CFLAGS_ALL += $(SANFLAGS) -g
   LDFLAGS += $(SANFLAGS)
 endif

@@ -327,8 +327,17 @@ static int l_run(lua_State *L)
     c.pm_eta = tg_lua_i_opt_number(L, 1, "pm_eta", c.pm_eta);
     c.penalty = tg_lua_i_opt_number(L, 1, "penalty", c.penalty);
     c.seed = (uint64_t)tg_lua_i_opt_integer(L, 1, "seed", 1);
-    const char *csv = tg_lua_i_opt_string(L, 1, "log_csv", NULL);
-    if (csv && tg_lua_is_sandboxed(L)) return luaL_error(L, "ga.run: writing files is not allowed in the sandbox");
+    /* The path is copied: the fitness function runs in between and could
+     * drop the options table's string. */
+    const char *csv_opt = tg_lua_i_opt_string(L, 1, "log_csv", NULL);
+    char csvbuf[4096];
+    const char *csv = NULL;
+    if (csv_opt) {
+        if (tg_lua_is_sandboxed(L)) return luaL_error(L, "ga.run: writing files is not allowed in the sandbox");
+        if (strlen(csv_opt) >= sizeof csvbuf) luaL_argerror(L, 1, "field 'log_csv': path too long");
+        strcpy(csvbuf, csv_opt);
+        csv = csvbuf;
+    }
     /* Initial individuals: {{genes}, ...}, in a userdata (collected by Lua). */
     if (tg_lua_i_rawfield(L, 1, "initial") != LUA_TNIL) {
         if (!lua_istable(L, -1)) luaL_argerror(L, 1, "field 'initial' must be an array of gene arrays");

@@ -394,12 +394,6 @@ static bool compact_and_report(apr *a, int k)
     return true;
 }
 
-static int cmp_i32(const void *x, const void *y)
-{
-    int32_t p = *(const int32_t *)x, q = *(const int32_t *)y;
-    return (p > q) - (p < q);
-}
-
 typedef struct txref { const int32_t *it; int32_t n; } txref;
 
 static int by_codes(const void *x, const void *y)
@@ -430,7 +424,7 @@ static bool load_sparse(apr *a, const tg_txdb *db, const int32_t *code, int64_t 
                 h = start;
                 continue;
             }
-            qsort(codes + start, (size_t)(h - start), sizeof *codes, cmp_i32);
+            qsort(codes + start, (size_t)(h - start), sizeof *codes, tg_mining_i_cmp_i32);
             tx[n++] = (txref){codes + start, (int32_t)(h - start)};
         }
         qsort(tx, (size_t)n, sizeof *tx, by_codes);

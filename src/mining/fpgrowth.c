@@ -177,12 +177,6 @@ static int by_codes(const void *a, const void *b)
     return (x->n > y->n) - (x->n < y->n);
 }
 
-static int cmp_i32(const void *a, const void *b)
-{
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
 tg_status tg_mining_i_fpgrowth(const tg_txdb *db, const tg_itemset_opts *o, tg_itemset_fn fn, void *ud,
                                int64_t *count, int64_t *by_size, char *msg)
 {
@@ -214,7 +208,7 @@ tg_status tg_mining_i_fpgrowth(const tg_txdb *db, const tg_itemset_opts *o, tg_i
         for (int64_t k = db->off[t]; k < db->off[t + 1]; k++)
             if (code[db->items[k]] >= 0) codes[h++] = code[db->items[k]];
         if (h == start) continue;
-        qsort(codes + start, (size_t)(h - start), sizeof *codes, cmp_i32);
+        qsort(codes + start, (size_t)(h - start), sizeof *codes, tg_mining_i_cmp_i32);
         tx[ntx++] = (txref){codes + start, (int32_t)(h - start)};
     }
     qsort(tx, (size_t)ntx, sizeof *tx, by_codes);

@@ -90,6 +90,9 @@ tg_status tg_mining_i_apriori(const tg_txdb *db, const tg_itemset_opts *o, tg_it
 tg_status tg_mining_i_fpgrowth(const tg_txdb *db, const tg_itemset_opts *o, tg_itemset_fn fn, void *ud,
                                int64_t *count, int64_t *by_size, char *msg);
 
+/* qsort comparison of int32_t values, ascending. */
+int tg_mining_i_cmp_i32(const void *a, const void *b);
+
 /* A frequent item and its support. */
 typedef struct tg_mining_i_freq { int32_t item; int64_t supp; } tg_mining_i_freq;
 

@@ -43,12 +43,6 @@ static iset *lookup(const table *t, const int32_t *it, int len, uint64_t h)
     }
 }
 
-static int cmp_i32(const void *a, const void *b)
-{
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
 static int add_itemset(void *ud, const int32_t *items, int len, int64_t support)
 {
     table *t = ud;
@@ -72,7 +66,7 @@ static int add_itemset(void *ud, const int32_t *items, int len, int64_t support)
     }
     int32_t *dst = t->items + t->nitems;
     memcpy(dst, items, sizeof *items * (size_t)len);
-    qsort(dst, (size_t)len, sizeof *dst, cmp_i32);
+    qsort(dst, (size_t)len, sizeof *dst, tg_mining_i_cmp_i32);
     uint64_t h = hash_items(dst, len);
     iset *s = lookup(t, dst, len, h);
     *s = (iset){h, support, (int64_t)t->nitems, len, false};

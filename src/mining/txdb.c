@@ -99,7 +99,7 @@ static tg_status intern(tg_txdb *db, const char *s, size_t len, int32_t *out)
     return TG_OK;
 }
 
-static int cmp_i32(const void *a, const void *b)
+int tg_mining_i_cmp_i32(const void *a, const void *b)
 {
     int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
     return (x > y) - (x < y);
@@ -112,7 +112,7 @@ static tg_status end_transaction(tg_txdb *db)
     int64_t start = db->off[db->ntx];
     int32_t *it = db->items + start;
     int64_t n = db->nitems_total - start;
-    if (n > 1) qsort(it, (size_t)n, sizeof *it, cmp_i32);
+    if (n > 1) qsort(it, (size_t)n, sizeof *it, tg_mining_i_cmp_i32);
     int64_t k = 0;
     for (int64_t i = 0; i < n; i++)
         if (k == 0 || it[i] != it[k - 1]) it[k++] = it[i];

@@ -499,7 +499,8 @@ static void test_migration(void **state)
 /* 0/1 knapsack optimum by dynamic programming over integer capacities. */
 static double knap_dp(const double *val, const double *wt, int n, int cap)
 {
-    double best[1024] = {0};
+    double best[4096] = {0};
+    assert_true(cap >= 0 && cap < 4096);
     for (int i = 0; i < n; i++)
         for (int w = cap; w >= (int)wt[i]; w--)
             if (best[w - (int)wt[i]] + val[i] > best[w]) best[w] = best[w - (int)wt[i]] + val[i];
