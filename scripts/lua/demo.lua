@@ -7,7 +7,15 @@
 local outdir = arg[1] or "out"
 local root = (arg[0]:match("^(.*)/scripts/lua/demo%.lua$")) or "."
 local function path(p) return root .. "/" .. p end
-local function section(title) print(("\n== %s %s"):format(title, ("="):rep(math.max(0, 70 - #title)))) end
+-- Sections number themselves in the order they run ("Files" comes last).
+local nsection = 0
+local function section(title)
+  if title ~= "Files" then
+    nsection = nsection + 1
+    title = nsection .. ". " .. title
+  end
+  print(("\n== %s %s"):format(title, ("="):rep(math.max(0, 70 - #title))))
+end
 local function writefile(name, text)
   local f = assert(io.open(outdir .. "/" .. name, "w"))
   f:write(text)
@@ -19,7 +27,7 @@ local t_start = tg.clock()
 local summary = {}
 
 ---------------------------------------------------------------------------
-section("1. The plant as a graph")
+section("The plant as a graph")
 local plant = tg.graph.load(path("models/lhc_sector.graphml"))
 print(("  %s: %d components and pipes, %d flow connections"):format(
   "models/lhc_sector.graphml", plant:node_count(), plant:edge_count()))
@@ -45,7 +53,7 @@ summary.plant = {nodes = plant:node_count(), edges = plant:edge_count(), node_ty
                  magnet_strings = #magnets, heat_load_1k9_W = heat}
 
 ---------------------------------------------------------------------------
-section("2. Structure: single points of failure and central components")
+section("Structure: single points of failure and central components")
 local aps = plant:articulation_points()
 print(("  %d articulation points (removing any one splits the plant graph), e.g.:"):format(#aps))
 for k = 1, math.min(6, #aps) do io.write(("    %-22s %s\n"):format(aps[k], plant:get(aps[k], "type"))) end
@@ -60,7 +68,7 @@ summary.structure = {articulation_points = #aps, strong_components = comps.count
                      betweenness_top = bc:top(6)}
 
 ---------------------------------------------------------------------------
-section("3. Supply routes from the compressor discharge")
+section("Supply routes from the compressor discharge")
 local dist = plant:distances("CS_DISCHARGE", {weights = "length"})
 local far, far_d = nil, -1
 for _, m in ipairs(magnets) do
@@ -72,7 +80,7 @@ print("    " .. table.concat(route, " -> ", 1, math.min(#route, 8)) .. (#route >
 summary.farthest_magnet = {id = far, metres = far_d, hops = #route - 1}
 
 ---------------------------------------------------------------------------
-section("4. What-if: lose one component, which magnets lose their supply?")
+section("What-if: lose one component, which magnets lose their supply?")
 -- Directed reachability from the compressor discharge after removing each
 -- component in turn (a structural screen; the physics comes with tg.sim).
 local t0 = tg.clock()
@@ -115,7 +123,7 @@ summary.what_if = {screened = plant:node_count() - 1, critical = #critical,
                    worst = critical[1], compressors_redundant = redundant == #compressors}
 
 ---------------------------------------------------------------------------
-section("5. Communities: does the graph find the plant's sections?")
+section("Communities: does the graph find the plant's sections?")
 local best
 for seed = 1, 10 do
   local c = plant:louvain{seed = seed}
@@ -124,174 +132,8 @@ end
 print(("  Louvain (best of 10 seeds): %d communities, modularity %.3f"):format(best.count, best.modularity))
 summary.communities = {count = best.count, modularity = best.modularity}
 
----------------------------------------------------------------------------
-section("6. Failure chains mined from the alarm log")
--- A synthetic log (scripts/lua/lib/eventgen.lua): 60 days of random alarms
--- and trips on the plant's components, with three planted dependencies.
-local gen = require("eventgen")
-local planted = {
-  {cause = "UCB_T1:trip", effect = "U18_CC1:trip", p = 0.9, delay = 300, rate = 2},
-  {cause = "CS_C3:trip", effect = "CS_DISCHARGE:low_pressure", p = 0.85, delay = 120, rate = 1},
-  {cause = "CELL_12_VALVE:stuck", effect = "CELL_12_MAGNET:temp_high", p = 0.8, delay = 400, rate = 1,
-   next = {effect = "CELL_12_MAGNET:quench", p = 0.7, delay = 300}},
-}
-local logfile = outdir .. "/plant_events.csv"
-local nrows = gen.write(logfile, plant, {seed = 1, days = 60, background = 200, chains = planted})
-local log = tg.mine.read_events(logfile)
-t0 = tg.clock()
-local chains = log:sequence_rules{dt = 600, min_count = 10, min_confidence = 0.5, min_lift = 10}
-table.sort(chains, function(a, b) return a.confidence > b.confidence end)
-print(("  %d events over 60 days (%d planted chains); %d rules 'A then B within 10 min' in %.2f s:"):format(
-  nrows, #planted, #chains, tg.clock() - t0))
--- A planted step is a direct dependency; a pair two steps apart along a
--- planted chain is a true, indirect one; anything else is spurious.
-local is_planted, is_indirect, nplanted = {}, {}, 0
-for _, c in ipairs(planted) do
-  local prev, cur = c.cause, {effect = c.effect, next = c.next}
-  local seen = {c.cause}
-  while cur do
-    is_planted[prev .. ">" .. cur.effect] = true
-    nplanted = nplanted + 1
-    for k = 1, #seen - 1 do is_indirect[seen[k] .. ">" .. cur.effect] = true end
-    seen[#seen + 1] = cur.effect
-    prev, cur = cur.effect, cur.next
-  end
-end
-local recovered, indirect = 0, 0
-for _, r in ipairs(chains) do
-  local key = r.before .. ">" .. r.after
-  local tag = is_planted[key] and "(planted)" or is_indirect[key] and "(indirect, along a planted chain)"
-              or "(SPURIOUS)"
-  if is_planted[key] then recovered = recovered + 1 elseif is_indirect[key] then indirect = indirect + 1 end
-  io.write(("    %-22s then %-26s conf %.2f  lift %5.0f  median delay %4.0f s  %s\n"):format(
-    r.before, r.after, r.confidence, r.lift, r.delay.median, tag))
-end
-local spurious = #chains - recovered - indirect
-print(("  recovered %d of %d planted dependencies (+%d indirect), %d spurious"):format(
-  recovered, nplanted, indirect, spurious))
--- Chains that end in the critical event, counted on the log itself.
-local critical = "CELL_12_MAGNET:quench"
-local ranked = log:failure_chains{target = critical, dt = 600, max_len = 4, min_count = 10,
-                                  min_rule_confidence = 0.3, min_lift = 10}
-print(("  failure chains ending in %s (each step within 10 min), strongest first:"):format(critical))
-for k = 1, math.min(#ranked, 5) do
-  local c = ranked[k]
-  io.write(("    %-70s conf %.2f (%d of %d)  median %4.0f s to the end\n"):format(
-    table.concat(c.events, " -> "), c.confidence, c.support, c.count, c.delay.median))
-end
-local db = log:transactions{window = 600}
-local rules = db:rules{min_count = 10, min_confidence = 0.6, min_lift = 10}
-print(("  co-occurrence in 10-minute windows: %d transactions, %d association rules (confidence >= 0.6, lift >= 10)"):format(
-  #db, #rules))
-summary.failure_chains = {events = nrows, planted = nplanted, recovered = recovered, indirect = indirect,
-                          spurious = spurious, critical = critical,
-                          top_chain = ranked[1] and table.concat(ranked[1].events, " -> ")}
-
----------------------------------------------------------------------------
-section("7. Redundancy allocation (Fyffe, Hines & Lee; mixing allowed)")
--- Which redundant components to buy for a 14-subsystem series system,
--- within cost 130 and weight W: the optimum by dynamic programming, and
--- what the genetic algorithm finds with 100,000 evaluations.
-local rap = tg.mine.rap(path("data/rap/fyffe_nm33.txt"))
-t0 = tg.clock()
-local opt = rap:exact(191)
-local t_exact = tg.clock() - t0
-t0 = tg.clock()
-local ga = rap:ga(191, {seed = 1, evaluations = 100000})
-print(("  W = 191: optimum %.6f (DP, %.2f s; literature 0.986811); GA %.6f (%.2f s)"):format(
-  opt.reliability, t_exact, ga.reliability, tg.clock() - t0))
-summary.redundancy = {weight = 191, optimum = opt.reliability, ga = ga.reliability}
-
----------------------------------------------------------------------------
-section("8. Other networks on the same engine")
-local campus = tg.graph.load(path("models/campus_network.graphml"))
-local cap = campus:articulation_points()
-table.sort(cap)
-print(("  campus network: %d devices, %d links, single points of failure: %s"):format(
-  campus:node_count(), campus:edge_count(), table.concat(cap, ", ")))
-local brain = tg.graph.load(path("data/connectomes/bct_macaque47/macaque47.csv"),
-                            {format = "matrix", labels = path("data/connectomes/bct_macaque47/labels.txt")})
-local hubs = {}
-for k, row in ipairs(brain:degree():top(5)) do hubs[k] = row.id end
-print(("  macaque cortex: %d areas, %d connections, %s; hubs by degree: %s"):format(
-  brain:node_count(), brain:edge_count(), brain:is_directed() and "directed" or "undirected",
-  table.concat(hubs, ", ")))
-summary.campus = {nodes = campus:node_count(), articulation_points = cap}
-summary.brain = {nodes = brain:node_count(), edges = brain:edge_count(), hubs = hubs}
-
----------------------------------------------------------------------------
-section("9. The alarm log by plant section: three miners, one answer")
--- Each event's component is mapped to its plant section (the graph's node
--- attribute 'section'); one transaction per section and hour.
-local bysec, ungrouped = log:transactions{by = "component", graph = plant, attribute = "section", window = 3600}
-local counts = {}
-for _, alg in ipairs{"eclat", "apriori", "fpgrowth"} do
-  t0 = tg.clock()
-  local r = bysec:itemsets{min_count = 5, count = true, algorithm = alg}
-  counts[#counts + 1] = r.itemsets
-  print(("  %-8s %6d itemsets (support >= 5 section-hours) in %.3f s"):format(alg, r.itemsets, tg.clock() - t0))
-end
-print(("  %d section-hour transactions (%d events outside the graph); the miners %s"):format(#bysec, ungrouped,
-  (counts[1] == counts[2] and counts[2] == counts[3]) and "agree" or "DISAGREE"))
-local secrules = tg.mine.apriori(bysec, {min_count = 20, min_confidence = 0.8, min_lift = 5})
-table.sort(secrules, function(a, b) return a.lift > b.lift end)
-for k = 1, math.min(3, #secrules) do
-  local r = secrules[k]
-  print(("    %s -> %s  (support %d, confidence %.2f, lift %.0f)"):format(table.concat(r.body, " + "),
-    table.concat(r.head, " + "), r.support, r.confidence, r.lift))
-end
-summary.by_section = {transactions = #bysec, itemsets = counts[1], rules = #secrules}
-
----------------------------------------------------------------------------
-section("Files")
-local draw = require("draw")
-writefile("lhc_sector.svg", draw.graph_svg(plant, {
-  title = "LHC-like sector cryogenics: components sized by betweenness, coloured by type",
-  size = bc, labels = 6,
-  caption = "x: metres along the sector (plant at left); y: schematic. Hover a node for its id."}))
-plant:save(outdir .. "/lhc_sector.dot")
-print("  wrote " .. outdir .. "/lhc_sector.dot (render: dot -Tsvg)")
-plant:save(outdir .. "/lhc_sector.db")
-print("  wrote " .. outdir .. "/lhc_sector.db (SQLite: tables nodes, edges, graph)")
-summary.seconds = tg.clock() - t_start
-writefile("summary.json", tg.json.encode(summary, {indent = true}) .. "\n")
-print(("\nDone in %.2f s."):format(summary.seconds))
-
----------------------------------------------------------------------------
--- Section added by the GA work (issue 5): sensor placement.  Model and
--- objective: scripts/lua/lib/sensors.lua; full study:
--- scripts/lua/examples/sensor_placement.lua.
-section("GA: sensor placement for fault detection and isolation")
-do
-  package.path = path("scripts/lua/lib/?.lua;") .. package.path
-  local sensors = require("sensors")
-  local t0 = tg.clock()
-  local m = sensors.model(plant, 3)
-  local k = 10
-  local gs = sensors.greedy(m, k)
-  local best, _, r = sensors.ga(m, k, {seed = 1, population = 100, generations = 150})
-  local ig, dg = sensors.score(m, gs)
-  local ia, da = sensors.score(m, best)
-  print(("  %d sensors, a fault seen within 3 hops downstream; of %d possible single faults:"):format(k, m.n))
-  print(("    greedy: %d isolable, %d detectable;  GA (%d evaluations): %d isolable, %d detectable"):format(
-    ig, dg, r.evaluations, ia, da))
-  print("    GA sensors: " .. table.concat(sensors.names(m, best), " "))
-  local ids = {}
-  for _, id in ipairs(plant:nodes()) do
-    local s = plant:get(id, "section")
-    if s == "upper_cold_box" or s == "lower_cold_box" then ids[#ids + 1] = id end
-  end
-  local ms = sensors.model(plant:subgraph(ids), 3)
-  local eb, ef, tried = sensors.exhaustive(ms, 3)
-  local _, sf = sensors.ga(ms, 3, {seed = 1, population = 60, generations = 60})
-  print(("  cold boxes (%d components, 3 sensors): exhaustive optimum %d isolable over %d subsets; GA %s it"):format(
-    ms.n, (sensors.score(ms, eb)), tried, sf >= ef - 1e-12 and "reaches" or "misses"))
-  print(("  (%.1f s)"):format(tg.clock() - t0))
-end
-
----------------------------------------------------------------------------
 -- Physical simulation (src/sim, issue 4): appended section, self-contained.
-section("9. Physical simulation: plant, compressor trip, grid N-1, connectome")
+section("Physical simulation: plant, compressor trip, grid N-1, connectome")
 do
   local simplant = tg.sim.plant(tg.graph.load(path("models/lhc_sector.graphml")))
   local st = simplant:steady()
@@ -362,4 +204,174 @@ do
   writefile("sim.json", tg.json.encode({steady = {iterations = st.iterations, mass_residual = st.mass_residual,
     energy_residual = st.energy_residual}, trip = {first_magnet = firstid, first_crossing = first,
     last_crossing = last}, n1 = n1, connectome = {r_sc_fc = r_sc, r_linear_fc = r_lin}}, {indent = true}) .. "\n")
+  summary.simulation = {steady_iterations = st.iterations, mass_residual = st.mass_residual,
+                        energy_residual = st.energy_residual, trip_first_magnet = firstid,
+                        trip_first_crossing_s = first ~= math.huge and first or nil,
+                        n1_contingencies = n1.contingencies, n1_seconds = n1.seconds}
 end
+---------------------------------------------------------------------------
+---------------------------------------------------------------------------
+section("Failure chains mined from the alarm log")
+-- A synthetic log (scripts/lua/lib/eventgen.lua): 60 days of random alarms
+-- and trips on the plant's components, with three planted dependencies.
+local gen = require("eventgen")
+local planted = {
+  {cause = "UCB_T1:trip", effect = "U18_CC1:trip", p = 0.9, delay = 300, rate = 2},
+  {cause = "CS_C3:trip", effect = "CS_DISCHARGE:low_pressure", p = 0.85, delay = 120, rate = 1},
+  {cause = "CELL_12_VALVE:stuck", effect = "CELL_12_MAGNET:temp_high", p = 0.8, delay = 400, rate = 1,
+   next = {effect = "CELL_12_MAGNET:quench", p = 0.7, delay = 300}},
+}
+local logfile = outdir .. "/plant_events.csv"
+local nrows = gen.write(logfile, plant, {seed = 1, days = 60, background = 200, chains = planted})
+local log = tg.mine.read_events(logfile)
+t0 = tg.clock()
+local chains = log:sequence_rules{dt = 600, min_count = 10, min_confidence = 0.5, min_lift = 10}
+table.sort(chains, function(a, b) return a.confidence > b.confidence end)
+print(("  %d events over 60 days (%d planted chains); %d rules 'A then B within 10 min' in %.2f s:"):format(
+  nrows, #planted, #chains, tg.clock() - t0))
+-- A planted step is a direct dependency; a pair two steps apart along a
+-- planted chain is a true, indirect one; anything else is spurious.
+local is_planted, is_indirect, nplanted = {}, {}, 0
+for _, c in ipairs(planted) do
+  local prev, cur = c.cause, {effect = c.effect, next = c.next}
+  local seen = {c.cause}
+  while cur do
+    is_planted[prev .. ">" .. cur.effect] = true
+    nplanted = nplanted + 1
+    for k = 1, #seen - 1 do is_indirect[seen[k] .. ">" .. cur.effect] = true end
+    seen[#seen + 1] = cur.effect
+    prev, cur = cur.effect, cur.next
+  end
+end
+local recovered, indirect = 0, 0
+for _, r in ipairs(chains) do
+  local key = r.before .. ">" .. r.after
+  local tag = is_planted[key] and "(planted)" or is_indirect[key] and "(indirect, along a planted chain)"
+              or "(SPURIOUS)"
+  if is_planted[key] then recovered = recovered + 1 elseif is_indirect[key] then indirect = indirect + 1 end
+  io.write(("    %-22s then %-26s conf %.2f  lift %5.0f  median delay %4.0f s  %s\n"):format(
+    r.before, r.after, r.confidence, r.lift, r.delay.median, tag))
+end
+local spurious = #chains - recovered - indirect
+print(("  recovered %d of %d planted dependencies (+%d indirect), %d spurious"):format(
+  recovered, nplanted, indirect, spurious))
+-- Chains that end in the critical event, counted on the log itself.
+local critical = "CELL_12_MAGNET:quench"
+local ranked = log:failure_chains{target = critical, dt = 600, max_len = 4, min_count = 10,
+                                  min_rule_confidence = 0.3, min_lift = 10}
+print(("  failure chains ending in %s (each step within 10 min), strongest first:"):format(critical))
+for k = 1, math.min(#ranked, 5) do
+  local c = ranked[k]
+  io.write(("    %-70s conf %.2f (%d of %d)  median %4.0f s to the end\n"):format(
+    table.concat(c.events, " -> "), c.confidence, c.support, c.count, c.delay.median))
+end
+local db = log:transactions{window = 600}
+local rules = db:rules{min_count = 10, min_confidence = 0.6, min_lift = 10}
+print(("  co-occurrence in 10-minute windows: %d transactions, %d association rules (confidence >= 0.6, lift >= 10)"):format(
+  #db, #rules))
+summary.failure_chains = {events = nrows, planted = nplanted, recovered = recovered, indirect = indirect,
+                          spurious = spurious, critical = critical,
+                          top_chain = ranked[1] and table.concat(ranked[1].events, " -> ")}
+
+---------------------------------------------------------------------------
+section("The alarm log by plant section: three miners, one answer")
+-- Each event's component is mapped to its plant section (the graph's node
+-- attribute 'section'); one transaction per section and hour.
+local bysec, ungrouped = log:transactions{by = "component", graph = plant, attribute = "section", window = 3600}
+local counts = {}
+for _, alg in ipairs{"eclat", "apriori", "fpgrowth"} do
+  t0 = tg.clock()
+  local r = bysec:itemsets{min_count = 5, count = true, algorithm = alg}
+  counts[#counts + 1] = r.itemsets
+  print(("  %-8s %6d itemsets (support >= 5 section-hours) in %.3f s"):format(alg, r.itemsets, tg.clock() - t0))
+end
+print(("  %d section-hour transactions (%d events outside the graph); the miners %s"):format(#bysec, ungrouped,
+  (counts[1] == counts[2] and counts[2] == counts[3]) and "agree" or "DISAGREE"))
+local secrules = tg.mine.apriori(bysec, {min_count = 20, min_confidence = 0.8, min_lift = 5})
+table.sort(secrules, function(a, b) return a.lift > b.lift end)
+for k = 1, math.min(3, #secrules) do
+  local r = secrules[k]
+  print(("    %s -> %s  (support %d, confidence %.2f, lift %.0f)"):format(table.concat(r.body, " + "),
+    table.concat(r.head, " + "), r.support, r.confidence, r.lift))
+end
+summary.by_section = {transactions = #bysec, itemsets = counts[1], rules = #secrules}
+
+---------------------------------------------------------------------------
+section("Redundancy allocation (Fyffe, Hines & Lee; mixing allowed)")
+-- Which redundant components to buy for a 14-subsystem series system,
+-- within cost 130 and weight W: the optimum by dynamic programming, and
+-- what the genetic algorithm finds with 100,000 evaluations.
+local rap = tg.mine.rap(path("data/rap/fyffe_nm33.txt"))
+t0 = tg.clock()
+local opt = rap:exact(191)
+local t_exact = tg.clock() - t0
+t0 = tg.clock()
+local ga = rap:ga(191, {seed = 1, evaluations = 100000})
+print(("  W = 191: optimum %.6f (DP, %.2f s; literature 0.986811); GA %.6f (%.2f s)"):format(
+  opt.reliability, t_exact, ga.reliability, tg.clock() - t0))
+summary.redundancy = {weight = 191, optimum = opt.reliability, ga = ga.reliability}
+
+-- Section added by the GA work (issue 5): sensor placement.  Model and
+-- objective: scripts/lua/lib/sensors.lua; full study:
+-- scripts/lua/examples/sensor_placement.lua.
+section("Sensor placement by GA: which faults can be told apart?")
+do
+  package.path = path("scripts/lua/lib/?.lua;") .. package.path
+  local sensors = require("sensors")
+  local t0 = tg.clock()
+  local m = sensors.model(plant, 3)
+  local k = 10
+  local gs = sensors.greedy(m, k)
+  local best, _, r = sensors.ga(m, k, {seed = 1, population = 100, generations = 150})
+  local ig, dg = sensors.score(m, gs)
+  local ia, da = sensors.score(m, best)
+  print(("  %d sensors, a fault seen within 3 hops downstream; of %d possible single faults:"):format(k, m.n))
+  print(("    greedy: %d isolable, %d detectable;  GA (%d evaluations): %d isolable, %d detectable"):format(
+    ig, dg, r.evaluations, ia, da))
+  print("    GA sensors: " .. table.concat(sensors.names(m, best), " "))
+  local ids = {}
+  for _, id in ipairs(plant:nodes()) do
+    local s = plant:get(id, "section")
+    if s == "upper_cold_box" or s == "lower_cold_box" then ids[#ids + 1] = id end
+  end
+  local ms = sensors.model(plant:subgraph(ids), 3)
+  local eb, ef, tried = sensors.exhaustive(ms, 3)
+  local _, sf = sensors.ga(ms, 3, {seed = 1, population = 60, generations = 60})
+  print(("  cold boxes (%d components, 3 sensors): exhaustive optimum %d isolable over %d subsets; GA %s it"):format(
+    ms.n, (sensors.score(ms, eb)), tried, sf >= ef - 1e-12 and "reaches" or "misses"))
+  print(("  (%.1f s)"):format(tg.clock() - t0))
+  summary.sensor_placement = {sensors = k, greedy_isolable = ig, ga_isolable = ia,
+                              sensors_chosen = sensors.names(m, best)}
+end
+---------------------------------------------------------------------------
+---------------------------------------------------------------------------
+section("Other networks on the same engine")
+local campus = tg.graph.load(path("models/campus_network.graphml"))
+local cap = campus:articulation_points()
+table.sort(cap)
+print(("  campus network: %d devices, %d links, single points of failure: %s"):format(
+  campus:node_count(), campus:edge_count(), table.concat(cap, ", ")))
+local brain = tg.graph.load(path("data/connectomes/bct_macaque47/macaque47.csv"),
+                            {format = "matrix", labels = path("data/connectomes/bct_macaque47/labels.txt")})
+local hubs = {}
+for k, row in ipairs(brain:degree():top(5)) do hubs[k] = row.id end
+print(("  macaque cortex: %d areas, %d connections, %s; hubs by degree: %s"):format(
+  brain:node_count(), brain:edge_count(), brain:is_directed() and "directed" or "undirected",
+  table.concat(hubs, ", ")))
+summary.campus = {nodes = campus:node_count(), articulation_points = cap}
+summary.brain = {nodes = brain:node_count(), edges = brain:edge_count(), hubs = hubs}
+
+---------------------------------------------------------------------------
+section("Files")
+local draw = require("draw")
+writefile("lhc_sector.svg", draw.graph_svg(plant, {
+  title = "LHC-like sector cryogenics: components sized by betweenness, coloured by type",
+  size = bc, labels = 6,
+  caption = "x: metres along the sector (plant at left); y: schematic. Hover a node for its id."}))
+plant:save(outdir .. "/lhc_sector.dot")
+print("  wrote " .. outdir .. "/lhc_sector.dot (render: dot -Tsvg)")
+plant:save(outdir .. "/lhc_sector.db")
+print("  wrote " .. outdir .. "/lhc_sector.db (SQLite: tables nodes, edges, graph)")
+summary.seconds = tg.clock() - t_start
+writefile("summary.json", tg.json.encode(summary, {indent = true}) .. "\n")
+print(("\nDone in %.2f s."):format(summary.seconds))
