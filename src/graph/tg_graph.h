@@ -257,4 +257,153 @@ tg_status tg_graph_global_efficiency(const tg_graph *g, const char *weight, doub
 tg_status tg_graph_average_path_length(const tg_graph *g, double *out, char *msg);
 tg_status tg_graph_diameter(const tg_graph *g, double *out, char *msg);
 
+/* ======================================================================
+ * Brain connectivity (brain.c, nullmodel.c, group.c): the measures of the
+ * Brain Connectivity Toolbox (BCT, Rubinov & Sporns 2010) with its
+ * conventions, on dense n x n row-major matrices of doubles: W[i*n + j]
+ * is the connection from i to j (directed) or between i and j
+ * (undirected: W must then be symmetric).  Weighted measures use the
+ * weights as given; path measures take a length matrix L (lengths of
+ * existing connections, 0 = none; tg_graph_brain_lengths makes 1/w or
+ * -log w).  The diagonal is ignored.  Per-node results go to
+ * caller-provided arrays of length n.  All functions are O(n^2) memory.
+ * ====================================================================== */
+
+/* Matrix workflow (in place). */
+typedef enum tg_brain_sym { TG_SYM_MAX = 0, TG_SYM_MIN = 1, TG_SYM_MEAN = 2, TG_SYM_SUM = 3 } tg_brain_sym;
+/* W(i,j) = W(j,i) = f(W(i,j), W(j,i)). */
+tg_status tg_graph_brain_symmetrize(double *W, int64_t n, tg_brain_sym how, char *msg);
+void tg_graph_brain_zero_diagonal(double *W, int64_t n);
+/* BCT threshold_absolute: entries < thr become 0. */
+tg_status tg_graph_brain_threshold_absolute(double *W, int64_t n, double thr, char *msg);
+/* BCT threshold_proportional: keep the round(p * n(n-1) / (2 if W is
+ * symmetric else 1)) largest off-diagonal entries (upper triangle when
+ * symmetric), ties broken as MATLAB's stable sort of column-major
+ * indices; the diagonal is cleared.  p in [0, 1]. */
+tg_status tg_graph_brain_threshold_proportional(double *W, int64_t n, double p, char *msg);
+/* Backbone: the maximum spanning forest of the symmetric W (Kruskal on
+ * |w|, ties by index) plus the strongest remaining edges until
+ * round(p * n(n-1)/2) edges are kept (the forest is kept whatever p). */
+tg_status tg_graph_brain_threshold_backbone(double *W, int64_t n, double p, char *msg);
+void tg_graph_brain_binarize(double *W, int64_t n);   /* W != 0 -> 1 */
+/* W / max|W| (BCT weight_conversion 'normalize'); a zero matrix is kept. */
+void tg_graph_brain_normalize(double *W, int64_t n);
+/* Lengths from weights: kind 0 = 1/w, 1 = -log(w) (BCT 'lengths' and
+ * the log variant); entries <= 0 (and, for -log, >= 1) give 0 = no
+ * connection except that -log(1) = 0 is stored as DBL_MIN so the link
+ * stays; L may alias W. */
+tg_status tg_graph_brain_lengths(const double *W, int64_t n, int kind, double *L, char *msg);
+/* Split signs: pos = max(W, 0), neg = max(-W, 0); either may be NULL. */
+void tg_graph_brain_split_signs(const double *W, int64_t n, double *pos, double *neg);
+/* True if W(i,j) == W(j,i) exactly for all i, j. */
+bool tg_graph_brain_is_symmetric(const double *W, int64_t n);
+
+/* Degree (number of nonzero entries; directed: in + out, BCT
+ * degrees_dir) and strength (sum of entries; directed: in + out).
+ * in/out may be NULL. */
+void tg_graph_brain_degree(const double *W, int64_t n, bool directed, double *deg,
+                           double *in, double *out);
+void tg_graph_brain_strength(const double *W, int64_t n, bool directed, double *str,
+                             double *in, double *out);
+/* Clustering: binary (W != 0) or weighted (Onnela's geometric mean of
+ * W^(1/3), BCT clustering_coef_wu; weights should be in [0, 1]);
+ * directed: Fagiolo's generalisation (clustering_coef_bd / _wd).  Nodes
+ * in no triangle get 0.  Weighted needs W >= 0. */
+tg_status tg_graph_brain_clustering(const double *W, int64_t n, bool directed, bool weighted,
+                                    double *out, char *msg);
+/* Transitivity (BCT transitivity_bu/_wu/_bd/_wd). */
+tg_status tg_graph_brain_transitivity(const double *W, int64_t n, bool directed, bool weighted,
+                                      double *out, char *msg);
+/* Shortest-path lengths on L (weighted; Dijkstra) or hop counts (binary,
+ * L != 0 is an edge): D (n*n, INFINITY if unreachable, 0 diagonal);
+ * hops (may be NULL): edges on the shortest path found (BCT distance_wei's B). */
+tg_status tg_graph_brain_distance(const double *L, int64_t n, bool weighted, double *D,
+                                  double *hops, char *msg);
+/* BCT charpath on a distance matrix: lambda = mean of off-diagonal
+ * entries (include_infinite: over all, giving INFINITY if disconnected;
+ * else over finite ones), efficiency = mean of 1/D over off-diagonal
+ * pairs, eccentricity (may be NULL; over finite distances), radius,
+ * diameter. */
+tg_status tg_graph_brain_charpath(const double *D, int64_t n, bool include_infinite,
+                                  double *lambda, double *efficiency, double *ecc,
+                                  double *radius, double *diameter, char *msg);
+/* Global efficiency (BCT efficiency_bin / efficiency_wei: lengths 1/w
+ * for W > 0). */
+tg_status tg_graph_brain_efficiency(const double *W, int64_t n, bool weighted, double *out,
+                                    char *msg);
+/* Local efficiency, BCT efficiency_bin(A, 1) or efficiency_wei(W, variant):
+ * variant 1 = the original (Rubinov & Sporns 2010), 2 = the modified
+ * (Wang et al. 2016; BCT's recommendation).  variant ignored if binary.
+ * O(sum of k_i^3). */
+tg_status tg_graph_brain_local_efficiency(const double *W, int64_t n, bool weighted, int variant,
+                                          double *out, char *msg);
+/* Betweenness on lengths L (weighted) or hops (binary), BCT
+ * betweenness_wei / _bin: every ordered pair (s, t) counts, so on an
+ * undirected graph each value is twice igraph's and networkx's
+ * unnormalised one.  Brandes with exact tie tests (as BCT). */
+tg_status tg_graph_brain_betweenness(const double *L, int64_t n, bool weighted, double *out,
+                                     char *msg);
+/* Modularity of a partition (membership in 0..n-1) on the BCT
+ * modularity matrix: sign 0 = classic (Newman; W >= 0), 1 = negative_sym
+ * and 2 = negative_asym (Rubinov & Sporns 2011) for signed W.  gamma is
+ * the resolution.  Directed W is symmetrised as (B + B')/2 as BCT. */
+typedef enum tg_brain_signed { TG_BRAIN_POSITIVE = 0, TG_BRAIN_NEG_SYM = 1, TG_BRAIN_NEG_ASYM = 2 } tg_brain_signed;
+tg_status tg_graph_brain_modularity(const double *W, int64_t n, const int64_t *membership,
+                                    double gamma, tg_brain_signed sign, double *q, char *msg);
+/* Louvain on the BCT modularity matrix (BCT community_louvain: random node
+ * order from tg_rng(seed), moves while the gain > 1e-10, aggregation until
+ * Q stops rising).  membership gets 0-based modules numbered by first node. */
+tg_status tg_graph_brain_louvain(const double *W, int64_t n, double gamma, tg_brain_signed sign,
+                                 uint64_t seed, int64_t *membership, double *q, char *msg);
+/* Best of `runs` Louvain runs with seeds seed, seed+1, ... */
+tg_status tg_graph_brain_louvain_best(const double *W, int64_t n, double gamma,
+                                      tg_brain_signed sign, uint64_t seed, int runs,
+                                      int64_t *membership, double *q, char *msg);
+/* Consensus clustering (Lancichinetti & Fortunato 2012, BCT consensus_und):
+ * `runs` Louvain partitions -> agreement matrix (fraction of runs that put
+ * i and j together), entries < tau set to 0, repeat on it until all runs
+ * agree (at most 50 rounds; TG_ERR_NUMERIC otherwise). */
+tg_status tg_graph_brain_consensus(const double *W, int64_t n, double gamma, double tau,
+                                   int runs, uint64_t seed, int64_t *membership, char *msg);
+/* Participation coefficient (BCT participation_coef, flag 0: undirected /
+ * mode TG_OUT: out-connections, TG_IN: in-connections): 1 - sum_m
+ * (k_im / k_i)^2, 0 for isolated nodes; weights as given. */
+tg_status tg_graph_brain_participation(const double *W, int64_t n, const int64_t *membership,
+                                       tg_mode mode, double *out, char *msg);
+/* Within-module degree z-score (BCT module_degree_zscore): z of the
+ * within-module strength among the module's nodes with the sample
+ * standard deviation (n - 1); 0 where it is undefined (BCT sets NaN to 0).
+ * mode TG_ALL: undirected (row sums), TG_OUT: out, TG_IN: in. */
+tg_status tg_graph_brain_module_zscore(const double *W, int64_t n, const int64_t *membership,
+                                       tg_mode mode, double *out, char *msg);
+/* Assortativity (BCT assortativity_bin / _wei, flag 0 undirected: Pearson
+ * correlation of the degrees (strengths) at the two ends of each edge);
+ * directed: out-degree of the source against in-degree of the target
+ * (flag 1).  NaN when undefined. */
+tg_status tg_graph_brain_assortativity(const double *W, int64_t n, bool directed, bool weighted,
+                                       double *out, char *msg);
+/* Rich-club coefficients for k = 1..kmax (R[k-1]; NaN when fewer than two
+ * nodes have degree > k): binary (BCT rich_club_bu / _bd: edges among
+ * nodes of degree > k over the possible ones) or weighted (rich_club_wu:
+ * their total weight over that of the same number of strongest edges).
+ * Degree: undirected row counts; directed in + out. */
+tg_status tg_graph_brain_rich_club(const double *W, int64_t n, bool directed, bool weighted,
+                                   int64_t kmax, double *R, char *msg);
+/* Core numbers of the binary undirected view (k-core; BCT kcore_bu gives
+ * the nodes with core number >= k). */
+tg_status tg_graph_brain_coreness(const double *W, int64_t n, int64_t *core, char *msg);
+/* s-core (BCT score_wu): in[i] = 1 for the nodes left after repeatedly
+ * removing nodes of strength < s; *size their count. */
+tg_status tg_graph_brain_score(const double *W, int64_t n, double s, int64_t *in,
+                               int64_t *size, char *msg);
+
+/* Dense matrix of a graph's edge attribute (NULL: 1 per edge); parallel
+ * edges add; undirected edges fill both (i,j) and (j,i).  W has n*n. */
+tg_status tg_graph_brain_matrix(const tg_graph *g, const char *weight, double *W, char *msg);
+/* A graph from a matrix: nodes named by ids (NULL: "1".."n"), one edge per
+ * nonzero off-diagonal entry (upper triangle when !directed) with the
+ * value in edge attribute "weight". */
+tg_status tg_graph_brain_to_graph(const double *W, int64_t n, bool directed,
+                                  const char *const *ids, tg_graph **out /* OUT */, char *msg);
+
 #endif
