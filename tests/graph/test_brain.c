@@ -1,0 +1,507 @@
+/* test_brain.c: brain-connectivity measures against BCT conventions.
+ *
+ * Golden values: tests/graph/files/brain_golden.txt, written by
+ * tests/graph/make_brain_golden.py (numpy re-implementation of the BCT
+ * MATLAB formulas, each cross-checked there against python-networkx where
+ * networkx has the measure).  BCT's own MATLAB outputs (participation
+ * coefficient and within-module z-score of bctpy's 138-node sample at
+ * threshold 0.4, shipped in data/connectomes/bctpy_sample138) are compared
+ * directly.  Deterministic measures must agree to 1e-9 (relative to
+ * max(1, |value|)). */
+#include "../test_util.h"
+
+#include <math.h>
+
+#include "graph/tg_graph.h"
+
+#define TOL 1e-9
+
+/* ---- golden file ------------------------------------------------------- */
+
+typedef struct golden { char key[96]; double *v; int64_t n; } golden;
+static golden G[256];
+static int NG;
+
+static void load_golden(void)
+{
+    if (NG) return;
+    FILE *f = fopen("tests/graph/files/brain_golden.txt", "r");
+    assert_non_null(f);
+    static char line[1 << 16];
+    while (fgets(line, sizeof line, f) && NG < 256) {
+        char *p = line, *e;
+        golden *g = &G[NG];
+        size_t k = strcspn(p, " ");
+        memcpy(g->key, p, k);
+        g->key[k] = 0;
+        p += k;
+        g->v = malloc(sizeof(double) * 1024);
+        g->n = 0;
+        for (;;) {
+            double x = strtod(p, &e);
+            if (e == p) break;
+            g->v[g->n++] = x;
+            p = e;
+        }
+        NG++;
+    }
+    fclose(f);
+}
+
+static const golden *gold(const char *key)
+{
+    load_golden();
+    for (int i = 0; i < NG; i++)
+        if (strcmp(G[i].key, key) == 0) return &G[i];
+    fail_msg("no golden value %s", key);
+    return NULL;
+}
+
+static void check_vec(const char *key, const double *got, int64_t n)
+{
+    const golden *g = gold(key);
+    assert_int_equal(g->n, n);
+    for (int64_t i = 0; i < n; i++) {
+        double want = g->v[i];
+        if (isnan(want)) {
+            if (!isnan(got[i])) fail_msg("%s[%lld]: got %.17g, want NaN", key, (long long)i, got[i]);
+            continue;
+        }
+        if (isinf(want)) {
+            if (got[i] != want) fail_msg("%s[%lld]: got %.17g, want %g", key, (long long)i, got[i], want);
+            continue;
+        }
+        double err = fabs(got[i] - want) / fmax(1, fabs(want));
+        if (!(err <= TOL)) fail_msg("%s[%lld]: got %.17g, want %.17g", key, (long long)i, got[i], want);
+    }
+}
+
+static void check_one(const char *key, double got) { check_vec(key, &got, 1); }
+
+/* ---- data --------------------------------------------------------------- */
+
+static double *load_matrix(const char *path, int64_t *n)
+{
+    char msg[TG_MSG_LEN];
+    tg_graph *g = NULL;
+    tg_read_opts o = {"matrix", 1, NULL, 0};
+    if (tg_graph_read(path, &o, &g, msg) != TG_OK) fail_msg("%s", msg);
+    *n = tg_graph_node_count(g);
+    double *W = tg_malloc(sizeof *W * (size_t)(*n * *n));
+    assert_int_equal(tg_graph_brain_matrix(g, "weight", W, msg), TG_OK);
+    tg_graph_free(&g);
+    return W;
+}
+
+static double *sample138(int64_t *n, double p)
+{
+    char msg[TG_MSG_LEN];
+    double *W = load_matrix("data/connectomes/bctpy_sample138/sample_data.csv", n);
+    assert_int_equal(tg_graph_brain_threshold_proportional(W, *n, p, msg), TG_OK);
+    return W;
+}
+
+static void read_column(const char *path, double *out, int64_t n)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    for (int64_t i = 0; i < n; i++) assert_int_equal(fscanf(f, "%lf", &out[i]), 1);
+    fclose(f);
+}
+
+/* No shipped connectome is signed: ENIGMA's FC minus 0.3, about its median (as in
+ * make_brain_golden.py), zero diagonal. */
+static double *signed_fc(int64_t *n)
+{
+    double *W = load_matrix("data/connectomes/enigma_hcp/fc_dk68.csv", n);
+    for (int64_t k = 0; k < *n * *n; k++) W[k] -= 0.3;
+    tg_graph_brain_zero_diagonal(W, *n);
+    return W;
+}
+
+/* Every golden measure of one case. */
+static void check_case(const char *name, const double *W, int64_t n, bool directed, bool weighted)
+{
+    char msg[TG_MSG_LEN], key[128];
+    double *v = tg_malloc(sizeof *v * (size_t)n), *L = tg_malloc(sizeof *L * (size_t)(n * n));
+    double *A = tg_malloc(sizeof *A * (size_t)(n * n)), *D = tg_malloc(sizeof *D * (size_t)(n * n));
+    double x;
+#define K(m) (snprintf(key, sizeof key, "%s.%s", name, m), key)
+    tg_graph_brain_degree(W, n, directed, v, NULL, NULL);
+    check_vec(K("degree"), v, n);
+    tg_graph_brain_strength(W, n, directed, v, NULL, NULL);
+    check_vec(K("strength"), v, n);
+    assert_int_equal(tg_graph_brain_clustering(W, n, directed, weighted, v, msg), TG_OK);
+    check_vec(K("clustering"), v, n);
+    assert_int_equal(tg_graph_brain_clustering(W, n, directed, false, v, msg), TG_OK);
+    check_vec(K("clustering_bin"), v, n);
+    assert_int_equal(tg_graph_brain_transitivity(W, n, directed, weighted, &x, msg), TG_OK);
+    check_one(K("transitivity"), x);
+    assert_int_equal(tg_graph_brain_transitivity(W, n, directed, false, &x, msg), TG_OK);
+    check_one(K("transitivity_bin"), x);
+    memcpy(A, W, sizeof *A * (size_t)(n * n));
+    tg_graph_brain_binarize(A, n);
+    assert_int_equal(tg_graph_brain_lengths(W, n, 0, L, msg), TG_OK);
+    const double *LL = weighted ? L : A;
+    assert_int_equal(tg_graph_brain_distance(LL, n, weighted, D, NULL, msg), TG_OK);
+    double lam, eff;
+    assert_int_equal(tg_graph_brain_charpath(D, n, false, &lam, &eff, NULL, NULL, NULL, msg), TG_OK);
+    check_one(K("lambda_finite"), lam);
+    check_one(K("efficiency"), eff);
+    assert_int_equal(tg_graph_brain_charpath(D, n, true, &lam, NULL, NULL, NULL, NULL, msg), TG_OK);
+    check_one(K("lambda"), lam);
+    assert_int_equal(tg_graph_brain_efficiency(W, n, weighted, &x, msg), TG_OK);
+    check_one(K("efficiency"), x);
+    assert_int_equal(tg_graph_brain_efficiency(W, n, false, &x, msg), TG_OK);
+    check_one(K("efficiency_bin"), x);
+    assert_int_equal(tg_graph_brain_local_efficiency(W, n, false, 1, v, msg), TG_OK);
+    check_vec(K("local_efficiency_bin"), v, n);
+    if (weighted) {
+        assert_int_equal(tg_graph_brain_local_efficiency(W, n, true, 1, v, msg), TG_OK);
+        check_vec(K("local_efficiency1"), v, n);
+        assert_int_equal(tg_graph_brain_local_efficiency(W, n, true, 2, v, msg), TG_OK);
+        check_vec(K("local_efficiency2"), v, n);
+    }
+    assert_int_equal(tg_graph_brain_betweenness(LL, n, weighted, v, msg), TG_OK);
+    check_vec(K("betweenness"), v, n);
+    assert_int_equal(tg_graph_brain_betweenness(A, n, false, v, msg), TG_OK);
+    check_vec(K("betweenness_bin"), v, n);
+    assert_int_equal(tg_graph_brain_assortativity(W, n, directed, weighted, &x, msg), TG_OK);
+    check_one(K("assortativity"), x);
+    assert_int_equal(tg_graph_brain_assortativity(W, n, directed, false, &x, msg), TG_OK);
+    check_one(K("assortativity_bin"), x);
+    double R[12];
+    assert_int_equal(tg_graph_brain_rich_club(W, n, directed, false, 12, R, msg), TG_OK);
+    check_vec(K("rich_club_bin"), R, 12);
+    if (weighted) {
+        assert_int_equal(tg_graph_brain_rich_club(W, n, directed, true, 12, R, msg), TG_OK);
+        check_vec(K("rich_club_wei"), R, 12);
+    }
+    if (!directed) {
+        int64_t *core = tg_malloc(sizeof *core * (size_t)n);
+        assert_int_equal(tg_graph_brain_coreness(W, n, core, msg), TG_OK);
+        for (int64_t i = 0; i < n; i++) v[i] = (double)core[i];
+        check_vec(K("coreness"), v, n);
+        tg_free(core);
+    }
+#undef K
+    tg_free(v);
+    tg_free(L);
+    tg_free(A);
+    tg_free(D);
+}
+
+static void check_partition(const char *name, const double *W, int64_t n, bool sign)
+{
+    char msg[TG_MSG_LEN], key[128];
+    snprintf(key, sizeof key, "%s.partition", name);
+    const golden *g = gold(key);
+    int64_t *ci = tg_malloc(sizeof *ci * (size_t)n);
+    double *v = tg_malloc(sizeof *v * (size_t)n), q;
+    for (int64_t i = 0; i < n; i++) ci[i] = (int64_t)g->v[i];
+    assert_int_equal(tg_graph_brain_participation(W, n, ci, TG_ALL, v, msg), TG_OK);
+    snprintf(key, sizeof key, "%s.participation", name);
+    check_vec(key, v, n);
+    assert_int_equal(tg_graph_brain_module_zscore(W, n, ci, TG_ALL, v, msg), TG_OK);
+    snprintf(key, sizeof key, "%s.zscore", name);
+    check_vec(key, v, n);
+    const double gammas[] = {1.0, 0.5, 2.0};
+    for (int k = 0; k < 3; k++)
+        for (int s = sign ? 1 : 0; s <= (sign ? 2 : 0); s++) {
+            assert_int_equal(tg_graph_brain_modularity(W, n, ci, gammas[k], (tg_brain_signed)s, &q, msg), TG_OK);
+            snprintf(key, sizeof key, "%s.modularity_g%g_s%d", name, gammas[k], s);
+            check_one(key, q);
+        }
+    tg_free(ci);
+    tg_free(v);
+}
+
+static void test_sample138(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    int64_t n;
+    double *W = sample138(&n, 0.4);
+    assert_int_equal(n, 138);
+    double sum = 0;
+    for (int64_t k = 0; k < n * n; k++) sum += W[k];
+    check_one("thr.sample138_p04_sum", sum);
+    check_case("s138", W, n, false, true);
+    check_partition("s138", W, n, false);
+    tg_free(W);
+    W = sample138(&n, 0.23);
+    int64_t e = 0;
+    for (int64_t k = 0; k < n * n; k++) e += W[k] != 0;
+    check_one("thr.sample138_p023_edges", (double)e / 2);
+    /* bctpy's test figures (MATLAB BCT) on thr(0.23): sum of Onnela
+     * clustering 187.95878414, transitivity 1.32927829 (8 digits given). */
+    double *c = tg_malloc(sizeof *c * (size_t)n), t;
+    char msg[TG_MSG_LEN];
+    assert_int_equal(tg_graph_brain_clustering(W, n, false, true, c, msg), TG_OK);
+    sum = 0;
+    for (int64_t i = 0; i < n; i++) sum += c[i];
+    assert_true(fabs(sum - 187.95878414) < 1e-8);
+    assert_int_equal(tg_graph_brain_transitivity(W, n, false, true, &t, msg), TG_OK);
+    assert_true(fabs(t - 1.32927829) < 1e-8);
+    tg_free(c);
+    tg_free(W);
+    W = sample138(&n, 0.02);
+    check_case("s138sparse", W, n, false, true);
+    tg_free(W);
+    TG_CHECK_NO_LEAK();
+}
+
+/* BCT's own MATLAB outputs shipped with bctpy's tests. */
+static void test_bct_shipped(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    int64_t n;
+    double *W = sample138(&n, 0.4);
+    double ci_d[138], pc[138], zi[138], v[138];
+    int64_t ci[138];
+    char msg[TG_MSG_LEN];
+    read_column("data/connectomes/bctpy_sample138/sample_partition.txt", ci_d, n);
+    read_column("data/connectomes/bctpy_sample138/sample_pc.txt", pc, n);
+    read_column("data/connectomes/bctpy_sample138/sample_zi.txt", zi, n);
+    for (int64_t i = 0; i < n; i++) ci[i] = (int64_t)ci_d[i] - 1;
+    assert_int_equal(tg_graph_brain_participation(W, n, ci, TG_ALL, v, msg), TG_OK);
+    for (int64_t i = 0; i < n; i++) assert_true(fabs(v[i] - pc[i]) < 1e-12);
+    assert_int_equal(tg_graph_brain_module_zscore(W, n, ci, TG_ALL, v, msg), TG_OK);
+    for (int64_t i = 0; i < n; i++) assert_true(fabs(v[i] - zi[i]) < 1e-12);
+    /* bctpy's test figures from MATLAB on thr(0.4): global efficiency
+     * 1.8784 (4 digits), sum of the original local efficiency 315.6225. */
+    double e;
+    assert_int_equal(tg_graph_brain_efficiency(W, n, true, &e, msg), TG_OK);
+    assert_true(fabs(e - 1.8784) < 1e-4);
+    assert_int_equal(tg_graph_brain_local_efficiency(W, n, true, 1, v, msg), TG_OK);
+    double s = 0;
+    for (int64_t i = 0; i < n; i++) s += v[i];
+    assert_true(fabs(s - 315.6225) < 1e-4);
+    tg_free(W);
+    TG_CHECK_NO_LEAK();
+}
+
+static void test_other_connectomes(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    int64_t n;
+    double *W = load_matrix("data/connectomes/bct_macaque47/macaque47.csv", &n);
+    check_case("mac47", W, n, true, false);
+    tg_free(W);
+    W = load_matrix("data/connectomes/bct_cat/cat_ctx.csv", &n);
+    check_case("cat", W, n, true, true);
+    tg_free(W);
+    W = load_matrix("data/connectomes/enigma_hcp/sc_dk68.csv", &n);
+    tg_graph_brain_normalize(W, n);
+    check_case("sc68", W, n, false, true);
+    check_partition("sc68", W, n, false);
+    tg_free(W);
+    W = signed_fc(&n);
+    char key[64];
+    double *v = tg_malloc(sizeof *v * (size_t)n);
+    tg_graph_brain_degree(W, n, false, v, NULL, NULL);
+    check_vec("fc68.degree", v, n);
+    tg_graph_brain_strength(W, n, false, v, NULL, NULL);
+    check_vec("fc68.strength", v, n);
+    snprintf(key, sizeof key, "fc68");
+    check_partition(key, W, n, true);
+    tg_free(v);
+    tg_free(W);
+    TG_CHECK_NO_LEAK();
+}
+
+/* Louvain is a heuristic: held to igraph's multilevel on the same graph,
+ * to the modularity it reports, and to determinism per seed. */
+static void test_louvain(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    int64_t n;
+    char msg[TG_MSG_LEN];
+    double *W = sample138(&n, 0.4);
+    int64_t *m = tg_malloc(sizeof *m * (size_t)n), *m2 = tg_malloc(sizeof *m2 * (size_t)n);
+    double q, q2, qr;
+    assert_int_equal(tg_graph_brain_louvain_best(W, n, 1.0, TG_BRAIN_POSITIVE, 1, 10, m, &q, msg), TG_OK);
+    assert_int_equal(tg_graph_brain_modularity(W, n, m, 1.0, TG_BRAIN_POSITIVE, &qr, msg), TG_OK);
+    assert_true(fabs(q - qr) < 1e-12);
+    assert_int_equal(tg_graph_brain_louvain(W, n, 1.0, TG_BRAIN_POSITIVE, 7, m, &q, msg), TG_OK);
+    assert_int_equal(tg_graph_brain_louvain(W, n, 1.0, TG_BRAIN_POSITIVE, 7, m2, &q2, msg), TG_OK);
+    assert_memory_equal(m, m2, sizeof *m * (size_t)n);
+    /* igraph's multilevel (best of 10 seeds) on the same weighted graph. */
+    tg_graph *g = NULL;
+    assert_int_equal(tg_graph_brain_to_graph(W, n, false, NULL, &g, msg), TG_OK);
+    double qi = -1, qb;
+    for (int s = 1; s <= 10; s++) {
+        assert_int_equal(tg_graph_louvain(g, "weight", 1.0, (uint64_t)s, m2, &q2, msg), TG_OK);
+        if (q2 > qi) qi = q2;
+    }
+    assert_int_equal(tg_graph_brain_louvain_best(W, n, 1.0, TG_BRAIN_POSITIVE, 1, 10, m, &qb, msg), TG_OK);
+    /* Both are local optima of the same objective: the best of 10 runs
+     * must be within 0.5 % of igraph's best (observed: equal to 4 digits). */
+    assert_true(qb >= qi * 0.995);
+    /* Statistical: 30 single runs of each implementation (seeds 1..30)
+     * sample the distribution of Louvain's local optima.  If ours is as
+     * good as igraph's, the means differ by less than 4 standard errors
+     * of the difference (a false alarm under 1e-4 for normal means); a
+     * broken move or aggregation step loses several percent of Q, far
+     * outside.  Every run stays at or below the best of the 10 above
+     * plus the spread. */
+    double s1 = 0, ss1 = 0, s2 = 0, ss2 = 0;
+    for (int s = 1; s <= 30; s++) {
+        assert_int_equal(tg_graph_brain_louvain(W, n, 1.0, TG_BRAIN_POSITIVE, (uint64_t)s, m, &q, msg), TG_OK);
+        s1 += q;
+        ss1 += q * q;
+        assert_int_equal(tg_graph_louvain(g, "weight", 1.0, (uint64_t)s + 100, m2, &q2, msg), TG_OK);
+        s2 += q2;
+        ss2 += q2 * q2;
+    }
+    double mu1 = s1 / 30, mu2 = s2 / 30;
+    double v1 = (ss1 - 30 * mu1 * mu1) / 29, v2 = (ss2 - 30 * mu2 * mu2) / 29;
+    double se = sqrt(v1 / 30 + v2 / 30);
+    if (!(fabs(mu1 - mu2) <= 4 * se + 1e-12)) fail_msg("Louvain mean Q %.6f vs igraph %.6f (se %.2g)", mu1, mu2, se);
+    /* Resolution: more modules at gamma 2 than at gamma 0.5. */
+    int64_t c1 = 0, c2 = 0;
+    assert_int_equal(tg_graph_brain_louvain(W, n, 0.5, TG_BRAIN_POSITIVE, 3, m, &q, msg), TG_OK);
+    for (int64_t i = 0; i < n; i++) c1 = m[i] + 1 > c1 ? m[i] + 1 : c1;
+    assert_int_equal(tg_graph_brain_louvain(W, n, 2.0, TG_BRAIN_POSITIVE, 3, m, &q, msg), TG_OK);
+    for (int64_t i = 0; i < n; i++) c2 = m[i] + 1 > c2 ? m[i] + 1 : c2;
+    assert_true(c2 > c1);
+    /* Consensus of 20 runs is one of the partitions Louvain finds and is
+     * reproducible. */
+    assert_int_equal(tg_graph_brain_consensus(W, n, 1.0, 0.5, 20, 5, m, msg), TG_OK);
+    assert_int_equal(tg_graph_brain_consensus(W, n, 1.0, 0.5, 20, 5, m2, msg), TG_OK);
+    assert_memory_equal(m, m2, sizeof *m * (size_t)n);
+    assert_int_equal(tg_graph_brain_modularity(W, n, m, 1.0, TG_BRAIN_POSITIVE, &q, msg), TG_OK);
+    assert_true(q >= qb * 0.98);
+    tg_graph_free(&g);
+    tg_free(W);
+    /* Signed functional matrix: negative_asym runs and beats the
+     * hemisphere split's Q (a valid but not optimal partition). */
+    W = signed_fc(&n);
+    assert_int_equal(tg_graph_brain_louvain(W, n, 1.0, TG_BRAIN_POSITIVE, 1, m, &q, msg), TG_ERR_NUMERIC);
+    assert_msg_has(msg, "negative");
+    assert_int_equal(tg_graph_brain_louvain_best(W, n, 1.0, TG_BRAIN_NEG_ASYM, 1, 5, m, &q, msg), TG_OK);
+    assert_true(q > gold("fc68.modularity_g1_s2")->v[0]);
+    tg_free(W);
+    tg_free(m);
+    tg_free(m2);
+    TG_CHECK_NO_LEAK();
+}
+
+static void test_workflow(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    double W[9] = {0, 2, 0.5, 1, 0, -3, 4, 0.2, 0};
+    assert_int_equal(tg_graph_brain_symmetrize(W, 3, TG_SYM_MAX, msg), TG_OK);
+    assert_true(W[1] == 2 && W[3] == 2 && W[2] == 4 && W[6] == 4 && W[5] == 0.2 && W[7] == 0.2);
+    assert_true(tg_graph_brain_is_symmetric(W, 3));
+    double M[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    assert_int_equal(tg_graph_brain_symmetrize(M, 3, TG_SYM_MEAN, msg), TG_OK);
+    assert_true(M[1] == 3 && M[3] == 3 && M[2] == 5 && M[5] == 7);
+    tg_graph_brain_zero_diagonal(M, 3);
+    assert_true(M[0] == 0 && M[4] == 0 && M[8] == 0);
+    assert_int_equal(tg_graph_brain_threshold_absolute(M, 3, 4, msg), TG_OK);
+    assert_true(M[1] == 0 && M[2] == 5);
+    double S[9] = {0, -1, 0.25, -1, 0, 1, 0.25, 1, 0}, L[9], pos[9], neg[9];
+    tg_graph_brain_split_signs(S, 3, pos, neg);
+    assert_true(pos[1] == 0 && neg[1] == 1 && pos[2] == 0.25 && neg[2] == 0);
+    assert_int_equal(tg_graph_brain_lengths(S, 3, 0, L, msg), TG_OK);
+    assert_true(L[1] == 0 && L[2] == 4 && L[5] == 1);
+    assert_int_equal(tg_graph_brain_lengths(S, 3, 1, L, msg), TG_OK);
+    assert_true(fabs(L[2] - log(4)) < 1e-15 && L[5] > 0 && L[1] == 0);
+    tg_graph_brain_normalize(S, 3);
+    assert_true(S[5] == 1 && S[1] == -1);
+    tg_graph_brain_binarize(S, 3);
+    assert_true(S[1] == 1 && S[0] == 0);
+    /* Backbone on the 138 sample: the spanning tree is kept, the edge
+     * count is the target, and it is connected. */
+    int64_t n;
+    double *B = sample138(&n, 1.0);
+    double *B2 = tg_malloc(sizeof *B2 * (size_t)(n * n));
+    memcpy(B2, B, sizeof *B2 * (size_t)(n * n));
+    assert_int_equal(tg_graph_brain_threshold_backbone(B, n, 0.05, msg), TG_OK);
+    int64_t e = 0;
+    for (int64_t k = 0; k < n * n; k++) e += B[k] != 0;
+    assert_int_equal(e / 2, (int64_t)round(0.05 * 138 * 137 / 2));
+    double *D = tg_malloc(sizeof *D * (size_t)(n * n));
+    assert_int_equal(tg_graph_brain_distance(B, n, false, D, NULL, msg), TG_OK);
+    for (int64_t k = 0; k < n * n; k++) assert_true(isfinite(D[k]));
+    /* With p = 0, only the tree: n - 1 edges, connected. */
+    assert_int_equal(tg_graph_brain_threshold_backbone(B2, n, 0, msg), TG_OK);
+    e = 0;
+    for (int64_t k = 0; k < n * n; k++) e += B2[k] != 0;
+    assert_int_equal(e / 2, n - 1);
+    tg_free(D);
+    tg_free(B);
+    tg_free(B2);
+    /* s-core of a triangle with a weak pendant. */
+    double T[16] = {0, 1, 1, 0.1, 1, 0, 1, 0, 1, 1, 0, 0, 0.1, 0, 0, 0};
+    int64_t in[4], size;
+    assert_int_equal(tg_graph_brain_score(T, 4, 1.5, in, &size, msg), TG_OK);
+    assert_int_equal(size, 3);
+    assert_true(in[0] && in[1] && in[2] && !in[3]);
+    TG_CHECK_NO_LEAK();
+}
+
+static void test_errors_oom(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    double W[4] = {0, -1, -1, 0}, v[2];
+    int64_t bad[2] = {0, 5};
+    assert_int_equal(tg_graph_brain_threshold_proportional(W, 2, 1.5, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "not in [0, 1]");
+    assert_int_equal(tg_graph_brain_clustering(W, 2, false, true, v, msg), TG_ERR_NUMERIC);
+    assert_msg_has(msg, "negative");
+    assert_int_equal(tg_graph_brain_participation(W, 2, bad, TG_ALL, v, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "out of range");
+    assert_int_equal(tg_graph_brain_betweenness(W, 2, true, v, msg), TG_ERR_NUMERIC);
+    double Wa[4] = {0, 1, 1, 0};
+    assert_int_equal(tg_graph_brain_threshold_backbone((double[4]){0, 1, 2, 0}, 2, 0.5, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "not symmetric");
+    assert_int_equal(tg_graph_brain_local_efficiency(Wa, 2, true, 3, v, msg), TG_ERR_ARG);
+    /* OOM: every allocation failing in turn, no leak, no crash. */
+    int64_t n;
+    /* Inputs live outside the counting allocator (the loop checks that
+     * nothing of the library's stays allocated). */
+    double *S0 = sample138(&n, 0.1);
+    double *S = malloc(sizeof *S * (size_t)(n * n));
+    memcpy(S, S0, sizeof *S * (size_t)(n * n));
+    tg_free(S0);
+    double *out = malloc(sizeof *out * (size_t)n);
+    int64_t *m = malloc(sizeof *m * (size_t)n);
+    tg_status s;
+    TG_OOM_LOOP(s = tg_graph_brain_betweenness(S, n, true, out, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_local_efficiency(S, n, true, 2, out, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_clustering(S, n, false, true, out, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_louvain(S, n, 1, TG_BRAIN_POSITIVE, 1, m, NULL, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_consensus(S, n, 1, 0.5, 4, 1, m, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_rich_club(S, n, false, true, 5, out, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_efficiency(S, n, true, out, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_module_zscore(S, n, m, TG_ALL, out, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_threshold_backbone(S, n, 0.05, msg), s == TG_OK);
+    free(S);
+    free(out);
+    free(m);
+    TG_CHECK_NO_LEAK();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sample138),
+        cmocka_unit_test(test_bct_shipped),
+        cmocka_unit_test(test_other_connectomes),
+        cmocka_unit_test(test_louvain),
+        cmocka_unit_test(test_workflow),
+        cmocka_unit_test(test_errors_oom),
+    };
+    int r = cmocka_run_group_tests(tests, NULL, NULL);
+    for (int i = 0; i < NG; i++) free(G[i].v);
+    return r;
+}
