@@ -127,6 +127,7 @@ static void lv_free(lv_work *w)
     tg_free(w->Mb);
     tg_free(w->perm);
     tg_free(w->map);
+    memset(w, 0, sizeof *w);
 }
 
 static tg_status lv_init(lv_work *w, int64_t n)
