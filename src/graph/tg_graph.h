@@ -397,6 +397,42 @@ tg_status tg_graph_brain_coreness(const double *W, int64_t n, int64_t *core, cha
 tg_status tg_graph_brain_score(const double *W, int64_t n, double s, int64_t *in,
                                int64_t *size, char *msg);
 
+/* Null models (nullmodel.c), seeded with tg_rng: the same seed gives the
+ * same null on every machine.  iter = rewiring attempts per edge (BCT's
+ * ITER; 10 is usual).  *swaps (may be NULL) receives the number done. */
+/* Degree-preserving rewiring (Maslov & Sneppen 2002; BCT randmio_und /
+ * randmio_dir): double-edge swaps that keep every node's degree (in- and
+ * out-degree when directed); weights travel with their edges.  R = n*n
+ * output (may alias W). */
+tg_status tg_graph_brain_randmio(const double *W, int64_t n, bool directed, int iter, uint64_t seed,
+                                 double *R, int64_t *swaps, char *msg);
+/* Strength-preserving null (Rubinov & Sporns 2011, BCT null_model_und_sign
+ * for W >= 0): rewire the topology as randmio, then give the original
+ * weights back one at a time, a random rank r each step, to the edge of
+ * rank r by the product of the remaining strengths at its ends, so node
+ * strengths are approximately preserved.  Undirected only. */
+tg_status tg_graph_brain_null_strength(const double *W, int64_t n, int iter, uint64_t seed,
+                                       double *R, char *msg);
+/* Lattice null (Sporns & Zwi 2004; BCT latmio_und / latmio_dir): swaps as
+ * randmio but only those that bring edges closer to the main diagonal of
+ * a random ring ordering of the nodes; returned in the original node
+ * order. */
+tg_status tg_graph_brain_latmio(const double *W, int64_t n, bool directed, int iter, uint64_t seed,
+                                double *R, int64_t *swaps, char *msg);
+/* Small-worldness of the binary undirected view against `nulls`
+ * Maslov-Sneppen nulls and as many lattice nulls (seeds seed, seed+1, ...):
+ * sigma = (C/Cr)/(L/Lr) (Humphries et al. 2008), omega = Lr/L - C/Cl
+ * (Telesford et al. 2011), with C the mean clustering and L the mean
+ * finite shortest path length.  out may be NULL for any field. */
+typedef struct tg_brain_smallworld { double sigma, omega, C, L, Cr, Lr, Cl; } tg_brain_smallworld;
+tg_status tg_graph_brain_small_world(const double *W, int64_t n, int nulls, int iter, uint64_t seed,
+                                     tg_brain_smallworld *out, char *msg);
+/* Rich club normalised by the mean over `nulls` randmio nulls:
+ * R[k-1], Rnull[k-1] (mean null; may be NULL) and Rnorm[k-1] = R / Rnull. */
+tg_status tg_graph_brain_rich_club_norm(const double *W, int64_t n, bool directed, bool weighted,
+                                        int64_t kmax, int nulls, int iter, uint64_t seed,
+                                        double *R, double *Rnull, double *Rnorm, char *msg);
+
 /* Dense matrix of a graph's edge attribute (NULL: 1 per edge); parallel
  * edges add; undirected edges fill both (i,j) and (j,i).  W has n*n. */
 tg_status tg_graph_brain_matrix(const tg_graph *g, const char *weight, double *W, char *msg);

@@ -447,6 +447,212 @@ static void test_workflow(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+
+/* ---- null models ---------------------------------------------------------- */
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorted nonzero entries (multiset of weights). */
+static int64_t sorted_entries(const double *W, int64_t n, double *out)
+{
+    int64_t m = 0;
+    for (int64_t k = 0; k < n * n; k++)
+        if (W[k] != 0) out[m++] = W[k];
+    qsort(out, (size_t)m, sizeof *out, cmp_dbl);
+    return m;
+}
+
+/* Ring lattice: each node linked to the k/2 nearest on each side. */
+static double *ring_lattice(int64_t n, int64_t k)
+{
+    double *A = tg_calloc((size_t)(n * n), sizeof *A);
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t d = 1; d <= k / 2; d++) A[i * n + (i + d) % n] = A[((i + d) % n) * n + i] = 1;
+    return A;
+}
+
+/* Erdos-Renyi G(n, p) from tg_rng. */
+static double *erdos_renyi(int64_t n, double p, uint64_t seed)
+{
+    tg_rng r;
+    tg_rng_seed(&r, seed);
+    double *A = tg_calloc((size_t)(n * n), sizeof *A);
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = i + 1; j < n; j++)
+            if (tg_rng_uniform(&r) < p) A[i * n + j] = A[j * n + i] = 1;
+    return A;
+}
+
+static double mean_clustering(const double *A, int64_t n)
+{
+    char msg[TG_MSG_LEN];
+    double *c = tg_malloc(sizeof *c * (size_t)n), s = 0;
+    assert_int_equal(tg_graph_brain_clustering(A, n, false, false, c, msg), TG_OK);
+    for (int64_t i = 0; i < n; i++) s += c[i];
+    tg_free(c);
+    return s / (double)n;
+}
+
+static void test_nulls(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    int64_t n, swaps;
+    double *W = sample138(&n, 0.1);
+    double *R = tg_malloc(sizeof *R * (size_t)(n * n)), *R2 = tg_malloc(sizeof *R2 * (size_t)(n * n));
+    double *d0 = tg_malloc(sizeof *d0 * (size_t)n), *d1 = tg_malloc(sizeof *d1 * (size_t)n);
+    double *e0 = tg_malloc(sizeof *e0 * (size_t)(n * n)), *e1 = tg_malloc(sizeof *e1 * (size_t)(n * n));
+    /* Exact invariants of Maslov-Sneppen: degrees, weight multiset, symmetry. */
+    assert_int_equal(tg_graph_brain_randmio(W, n, false, 10, 42, R, &swaps, msg), TG_OK);
+    int64_t m = sorted_entries(W, n, e0);
+    assert_true(swaps > m / 2 * 5);   /* most attempts succeed on a 10 % dense graph */
+    assert_int_equal(sorted_entries(R, n, e1), m);
+    assert_memory_equal(e0, e1, sizeof *e0 * (size_t)m);
+    tg_graph_brain_degree(W, n, false, d0, NULL, NULL);
+    tg_graph_brain_degree(R, n, false, d1, NULL, NULL);
+    assert_memory_equal(d0, d1, sizeof *d0 * (size_t)n);
+    assert_true(tg_graph_brain_is_symmetric(R, n));
+    int64_t moved = 0;
+    for (int64_t k = 0; k < n * n; k++) moved += (W[k] != 0) != (R[k] != 0);
+    assert_true(moved > m / 2);       /* more than half the edges moved */
+    /* Same seed, same null; another seed, another. */
+    assert_int_equal(tg_graph_brain_randmio(W, n, false, 10, 42, R2, NULL, msg), TG_OK);
+    assert_memory_equal(R, R2, sizeof *R * (size_t)(n * n));
+    assert_int_equal(tg_graph_brain_randmio(W, n, false, 10, 43, R2, NULL, msg), TG_OK);
+    assert_memory_not_equal(R, R2, sizeof *R * (size_t)(n * n));
+    tg_free(W);
+    /* Directed: in- and out-degrees kept. */
+    W = load_matrix("data/connectomes/bct_macaque47/macaque47.csv", &n);
+    double in0[47], out0[47], in1[47], out1[47];
+    assert_int_equal(tg_graph_brain_randmio(W, n, true, 10, 1, R, NULL, msg), TG_OK);
+    tg_graph_brain_degree(W, n, true, NULL, in0, out0);
+    tg_graph_brain_degree(R, n, true, NULL, in1, out1);
+    assert_memory_equal(in0, in1, sizeof in0);
+    assert_memory_equal(out0, out1, sizeof out0);
+    assert_int_equal(tg_graph_brain_randmio(W, n, false, 10, 1, R, NULL, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "not symmetric");
+    tg_free(W);
+    /* Statistical: a ring lattice (n = 100, k = 10, C = 3(k-2)/(4(k-1)) =
+     * 2/3) rewired is a random 10-regular graph, whose expected clustering
+     * is (k-1)^2 / (k n) = 0.081 (configuration model, Newman 2003).  One
+     * null's mean clustering has a standard deviation of about 0.008 at
+     * this size, so the mean of 10 nulls has a standard error of 0.0025;
+     * the tolerance 0.02 covers 8 standard errors plus the O(1/n) bias of
+     * the formula.  A rewiring that kept structure stays near 2/3. */
+    n = 100;
+    double *A = ring_lattice(n, 10), mc = 0;
+    assert_true(fabs(mean_clustering(A, n) - 2.0 / 3.0) < 1e-12);
+    for (int s = 0; s < 10; s++) {
+        double *Rn = tg_malloc(sizeof *Rn * (size_t)(n * n));
+        assert_int_equal(tg_graph_brain_randmio(A, n, false, 10, (uint64_t)s, Rn, NULL, msg), TG_OK);
+        mc += mean_clustering(Rn, n) / 10;
+        tg_free(Rn);
+    }
+    if (!(fabs(mc - 0.081) < 0.02)) fail_msg("randmio clustering %.4f, expected 0.081", mc);
+    /* Lattice null of a random graph: clustering rises (ER at p = 0.1 has
+     * C ~ p = 0.1; its lattice-ised version must more than double it), and
+     * the degrees stay. */
+    double *E = erdos_renyi(n, 0.1, 9), *Lt = tg_malloc(sizeof *Lt * (size_t)(n * n));
+    double ce = mean_clustering(E, n);
+    assert_int_equal(tg_graph_brain_latmio(E, n, false, 10, 3, Lt, &swaps, msg), TG_OK);
+    double cl = mean_clustering(Lt, n);
+    if (!(cl > 2 * ce)) fail_msg("lattice clustering %.3f vs original %.3f", cl, ce);
+    double dd0[100], dd1[100];
+    tg_graph_brain_degree(E, n, false, dd0, NULL, NULL);
+    tg_graph_brain_degree(Lt, n, false, dd1, NULL, NULL);
+    assert_memory_equal(dd0, dd1, sizeof dd0);
+    /* Small-worldness: the ring lattice with 10 % of its edges rewired
+     * (Watts-Strogatz) has sigma well above 1 (Humphries et al. 2008 call
+     * sigma > 1 small-world; at n = 100, k = 10, p = 0.1, C ~ 0.5 against
+     * 0.08 and L ~ 1.2 x the random one: sigma ~ 5); an ER graph is its
+     * own null: sigma = 1 within the nulls' spread (se of C_r over 10
+     * nulls ~ 0.003 on C ~ 0.1: 3 %, so +-15 % is 5 se). omega: near 0 for
+     * small-world, near 1 for random (Telesford et al. 2011). */
+    tg_rng rr;
+    tg_rng_seed(&rr, 5);
+    double *WS = ring_lattice(n, 10);
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t d = 1; d <= 5; d++) {
+            int64_t j = (i + d) % n;
+            if (tg_rng_uniform(&rr) < 0.1) {
+                int64_t t = (int64_t)tg_rng_below(&rr, (uint64_t)n);
+                if (t != i && WS[i * n + t] == 0) {
+                    WS[i * n + j] = WS[j * n + i] = 0;
+                    WS[i * n + t] = WS[t * n + i] = 1;
+                }
+            }
+        }
+    tg_brain_smallworld sw, se;
+    assert_int_equal(tg_graph_brain_small_world(WS, n, 10, 20, 1, &sw, msg), TG_OK);
+    assert_int_equal(tg_graph_brain_small_world(E, n, 10, 5, 1, &se, msg), TG_OK);
+    if (!(sw.sigma > 3)) fail_msg("WS sigma %.3f", sw.sigma);
+    if (!(fabs(se.sigma - 1) < 0.15)) fail_msg("ER sigma %.3f", se.sigma);
+    /* Lattice-ising from a random ring order needs more swaps than
+     * randomising: 20 per edge (5 leave C_l at 0.36 of the 0.67 a lattice has). */
+    if (!(fabs(sw.omega) < 0.5 && se.omega > 0.5)) fail_msg("omega WS %.3f ER %.3f (C %.3f Cl %.3f L %.3f Lr %.3f)", sw.omega, se.omega, sw.C, sw.Cl, sw.L, sw.Lr);
+    /* Strength-preserving null of the structural connectome: degrees
+     * exact, weights the same multiset, strengths nearly kept: Rubinov &
+     * Sporns (2011) report correlations near 1; we require the mean
+     * Pearson r over 10 nulls > 0.95 (plain Maslov-Sneppen, which moves
+     * weights with edges, gives lower r: checked below). */
+    double *S = load_matrix("data/connectomes/enigma_hcp/sc_dk68.csv", &n);
+    double s0[68], s1[68], rs = 0, rm = 0;
+    tg_graph_brain_strength(S, n, false, s0, NULL, NULL);
+    for (int k = 0; k < 10; k++) {
+        assert_int_equal(tg_graph_brain_null_strength(S, n, 5, (uint64_t)k, R, msg), TG_OK);
+        tg_graph_brain_degree(S, n, false, d0, NULL, NULL);
+        tg_graph_brain_degree(R, n, false, d1, NULL, NULL);
+        assert_memory_equal(d0, d1, sizeof *d0 * (size_t)n);
+        assert_int_equal(sorted_entries(R, n, e1), sorted_entries(S, n, e0));
+        tg_graph_brain_strength(R, n, false, s1, NULL, NULL);
+        double a = 0, b = 0, ab = 0, aa = 0, bb = 0;
+        for (int64_t i = 0; i < n; i++) {
+            a += s0[i];
+            b += s1[i];
+            ab += s0[i] * s1[i];
+            aa += s0[i] * s0[i];
+            bb += s1[i] * s1[i];
+        }
+        rs += (ab - a * b / (double)n) / sqrt((aa - a * a / (double)n) * (bb - b * b / (double)n)) / 10;
+        assert_int_equal(tg_graph_brain_randmio(S, n, false, 5, (uint64_t)k, R, NULL, msg), TG_OK);
+        tg_graph_brain_strength(R, n, false, s1, NULL, NULL);
+        a = b = ab = aa = bb = 0;
+        for (int64_t i = 0; i < n; i++) {
+            a += s0[i];
+            b += s1[i];
+            ab += s0[i] * s1[i];
+            aa += s0[i] * s0[i];
+            bb += s1[i] * s1[i];
+        }
+        rm += (ab - a * b / (double)n) / sqrt((aa - a * a / (double)n) * (bb - b * b / (double)n)) / 10;
+    }
+    if (!(rs > 0.95 && rs > rm)) fail_msg("strength null r %.4f (randmio %.4f)", rs, rm);
+    /* Normalised rich club: finite where the club has >= 2 nodes, and R
+     * of a null is 1 on average by construction: the mean of Rnorm of a
+     * null against other nulls stays near 1. */
+    double Rk[10], Rn[10], Rz[10];
+    assert_int_equal(tg_graph_brain_rich_club_norm(S, n, false, false, 10, 10, 5, 1, Rk, Rn, Rz, msg), TG_OK);
+    for (int k = 0; k < 10; k++)
+        if (!isnan(Rk[k])) assert_true(isfinite(Rz[k]) && fabs(Rz[k] - Rk[k] / Rn[k]) < 1e-15);
+    tg_free(S);
+    tg_free(A);
+    tg_free(E);
+    tg_free(Lt);
+    tg_free(WS);
+    tg_free(R);
+    tg_free(R2);
+    tg_free(d0);
+    tg_free(d1);
+    tg_free(e0);
+    tg_free(e1);
+    TG_CHECK_NO_LEAK();
+}
+
 static void test_errors_oom(void **state)
 {
     (void)state;
@@ -485,6 +691,15 @@ static void test_errors_oom(void **state)
     TG_OOM_LOOP(s = tg_graph_brain_efficiency(S, n, true, out, msg), s == TG_OK);
     TG_OOM_LOOP(s = tg_graph_brain_module_zscore(S, n, m, TG_ALL, out, msg), s == TG_OK);
     TG_OOM_LOOP(s = tg_graph_brain_threshold_backbone(S, n, 0.05, msg), s == TG_OK);
+    double *R = malloc(sizeof *R * (size_t)(n * n));
+    TG_OOM_LOOP(s = tg_graph_brain_randmio(S, n, false, 2, 1, R, NULL, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_latmio(S, n, false, 2, 1, R, NULL, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_null_strength(S, n, 2, 1, R, msg), s == TG_OK);
+    tg_brain_smallworld sw;
+    TG_OOM_LOOP(s = tg_graph_brain_small_world(S, n, 2, 2, 1, &sw, msg), s == TG_OK);
+    double rk[4], rz[4];
+    TG_OOM_LOOP(s = tg_graph_brain_rich_club_norm(S, n, false, true, 4, 2, 2, 1, rk, NULL, rz, msg), s == TG_OK);
+    free(R);
     free(S);
     free(out);
     free(m);
@@ -499,6 +714,7 @@ int main(void)
         cmocka_unit_test(test_other_connectomes),
         cmocka_unit_test(test_louvain),
         cmocka_unit_test(test_workflow),
+        cmocka_unit_test(test_nulls),
         cmocka_unit_test(test_errors_oom),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
