@@ -442,4 +442,95 @@ tg_status tg_graph_brain_matrix(const tg_graph *g, const char *weight, double *W
 tg_status tg_graph_brain_to_graph(const double *W, int64_t n, bool directed,
                                   const char *const *ids, tg_graph **out /* OUT */, char *msg);
 
+/* ======================================================================
+ * Network resilience (resilience.c): how a network breaks when its nodes
+ * (or edges) fail at random or are attacked, how overloads cascade
+ * (Motter & Lai 2002), how failures propagate along supply dependencies,
+ * and which components and small sets of components matter most.
+ * "Fed" sinks are the sinks reachable from a live source along edge
+ * directions (both ways when undirected), through live nodes and edges.
+ * Efficiency is unweighted, follows directions, and is divided by the
+ * original N(N-1) so a curve shows the loss (Latora & Marchiori 2001).
+ * ====================================================================== */
+
+typedef enum tg_attack {
+    TG_ATTACK_RANDOM = 0,           /* uniform random order, `runs` seeded runs averaged */
+    TG_ATTACK_DEGREE = 1,           /* highest degree first (initial degrees) */
+    TG_ATTACK_DEGREE_ADAPTIVE = 2,  /* highest degree among the survivors, recomputed */
+    TG_ATTACK_BETWEENNESS = 3,      /* highest (unweighted) betweenness first, initial */
+    TG_ATTACK_BETWEENNESS_ADAPTIVE = 4,  /* recomputed after every removal */
+} tg_attack;
+
+typedef struct tg_attack_opts {
+    tg_attack strategy;
+    bool edges;                 /* remove edges (random or betweenness only) instead of nodes */
+    int runs;                   /* random: runs averaged (>= 1) */
+    uint64_t seed;
+    int points;                 /* curve points after the start (>= 1); removals spread evenly */
+    bool efficiency;            /* record global efficiency (costs O(N (N + M)) a point) */
+    const int64_t *sources;     /* may be NULL: no "fed" curve */
+    int64_t nsources;
+    const int64_t *sinks;
+    int64_t nsinks;
+    const int64_t *candidates;  /* what may be removed (node or edge indices); NULL = all */
+    int64_t ncandidates;
+} tg_attack_opts;
+
+/* A curve of points + 1 rows (row 0 = intact).  Free with tg_graph_attack_free. */
+typedef struct tg_attack_curve {
+    int64_t npoints;            /* rows */
+    double *removed;            /* fraction of the candidates removed */
+    double *largest;            /* largest (weakly) connected component / N */
+    double *efficiency;         /* NaN when not recorded */
+    double *fed;                /* fed sinks / nsinks (NaN without sources) */
+    double *small;              /* mean size of the other components (sum s^2 / sum s) */
+    int64_t *order;             /* removal order (first run for random), ncandidates */
+    int64_t norder;
+    double percolation;         /* removed fraction where `small` peaks (node/edge percolation estimate) */
+    double molloy_reed;         /* 1 - 1/(kappa - 1), kappa = <k^2>/<k> of the undirected view
+                                   (random-failure threshold of a random graph with these degrees) */
+} tg_attack_curve;
+
+tg_status tg_graph_attack(const tg_graph *g, const tg_attack_opts *o, tg_attack_curve *out /* OUT */,
+                          char *msg);
+void tg_graph_attack_free(tg_attack_curve *c);
+
+/* Motter-Lai cascades: load = betweenness (unweighted, ordered pairs,
+ * directions followed), capacity = (1 + alpha) x initial load.  For each
+ * alpha: remove the trigger nodes, recompute loads on the survivors, fail
+ * every node above capacity, repeat until none.  G[a] = largest component
+ * after / before (Motter & Lai's G); failed[a] = nodes failed including
+ * the triggers (may be NULL).  trigger NULL: the node of highest load. */
+tg_status tg_graph_motter_lai(const tg_graph *g, int64_t nalpha, const double *alpha, int64_t ntrig,
+                              const int64_t *trig, double *G, int64_t *failed, char *msg);
+
+/* Dependency propagation along directed supply edges: a node fails when it
+ * has suppliers (in-neighbours over supply edges) and all have failed, or
+ * when, for a node type listed in `required`, it has suppliers of that
+ * type and all of those failed.  supply_attr/supply_value (may be NULL)
+ * keep only edges whose string attribute equals the value.  failed[v]
+ * (in/out): nonzero for the initial failures on entry; on return the
+ * round in which v failed (1 = initial), 0 if it survives. */
+tg_status tg_graph_dependency(const tg_graph *g, const char *supply_attr, const char *supply_value,
+                              int64_t nrequired, const char *const *required, int64_t *failed,
+                              int64_t *nfailed, char *msg);
+
+/* Criticality: the damage of losing each candidate node alone.  Damage is
+ * fed sinks lost when sources are given, else the drop of the largest
+ * component (nodes).  damage has N entries (0 for non-candidates). */
+tg_status tg_graph_criticality(const tg_graph *g, const int64_t *sources, int64_t nsources,
+                               const int64_t *sinks, int64_t nsinks, const int64_t *candidates,
+                               int64_t ncandidates, double *damage, char *msg);
+
+/* N-k screening (k = 1..3): every set of k candidates; keeps the sets
+ * whose damage >= min_damage and, when minimal, where no proper subset
+ * already does that damage (k-th order cut sets).  *sets (k per set) and
+ * *damage are tg_malloc'd (caller frees), sorted by damage descending
+ * then lexicographically; *count the number of sets.  TG_ERR_LIMIT if
+ * more than 10^8 sets would be examined. */
+tg_status tg_graph_nk(const tg_graph *g, int k, const int64_t *sources, int64_t nsources,
+                      const int64_t *sinks, int64_t nsinks, const int64_t *candidates,
+                      int64_t ncandidates, double min_damage, bool minimal, int64_t **sets,
+                      double **damage, int64_t *count, char *msg);
+
 #endif

@@ -380,5 +380,7 @@ int luaopen_tg(lua_State *L)
     lua_setfield(L, -2, "mine");
     tg_lua_i_open_brain(L);
     lua_setfield(L, -2, "brain");
+    tg_lua_i_open_resilience(L);
+    lua_setfield(L, -2, "resilience");
     return 1;
 }

@@ -48,5 +48,6 @@ int tg_lua_i_open_graph(lua_State *L);
 int tg_lua_i_open_json(lua_State *L);
 int tg_lua_i_open_mining(lua_State *L);
 int tg_lua_i_open_brain(lua_State *L);
+int tg_lua_i_open_resilience(lua_State *L);
 
 #endif
