@@ -433,6 +433,55 @@ tg_status tg_graph_brain_rich_club_norm(const double *W, int64_t n, bool directe
                                         int64_t kmax, int nulls, int iter, uint64_t seed,
                                         double *R, double *Rnull, double *Rnorm, char *msg);
 
+/* Group studies (group.c). */
+typedef struct tg_brain_group_opts {
+    const char *labels;         /* labels file for every subject (NULL: "1".."n") */
+    double proportional;        /* threshold_proportional per subject; <= 0 or >= 1: none */
+    bool local_efficiency;      /* add the (slower) modified local efficiency column */
+    int louvain_runs;           /* modules per subject: best of this many runs (>= 1) */
+    uint64_t seed;
+} tg_brain_group_opts;
+
+/* Per-subject, per-node measures of the subjects' matrices (BCT
+ * conventions as `twingraph brain`: strength, Onnela clustering,
+ * betweenness on 1/w, participation and z-score on the subject's best
+ * Louvain partition) written as one tidy CSV:
+ * subject,node,degree,strength,clustering,betweenness,participation,
+ * module_zscore[,local_efficiency] (subject = file name without folder
+ * and extension).  All subjects must have the same size.  A progress bar
+ * on a terminal.  The CSV is written to a temporary file and renamed. */
+tg_status tg_graph_brain_group(int64_t nsub, const char *const *paths, const tg_brain_group_opts *o,
+                               const char *out_csv, int64_t *nodes, char *msg);
+
+/* Network-based statistic (Zalesky, Fornito & Bullmore 2010): a
+ * two-sample t-test on every undirected connection (pooled variance),
+ * supra-threshold connections (t > thresh for tail 1: group 0 > group 1;
+ * -t > thresh for tail -1; |t| > thresh for tail 0) form components, whose
+ * size is their number of connections; each component's p-value (FWE
+ * corrected) is the fraction of `perms` label permutations (seeded) whose
+ * largest component is at least as large (NBS toolbox's estimate).
+ * X holds nsub matrices of n x n (subject s at X + s n n); group[s] is 0
+ * or 1 (each group needs >= 2 subjects).  Results: t (n*n, may be NULL),
+ * comp (n*n: component 1..ncomp of each supra-threshold connection, 0
+ * otherwise, may be NULL); *size and *p tg_malloc'd arrays of *ncomp
+ * entries sorted by size descending (caller frees).  Progress bar. */
+tg_status tg_graph_brain_nbs(const double *X, int64_t nsub, int64_t n, const int *group, double thresh,
+                             int tail, int perms, uint64_t seed, double *t, int64_t *comp,
+                             int64_t *ncomp, int64_t **size, double **p, char *msg);
+
+/* A synthetic weighted subject for group studies and benchmarks: n regions
+ * in `modules` equal modules; connection (i,j) exists with probability
+ * 0.3 within a module and 0.05 between (fixed by `structure_seed`, the
+ * same for all subjects), weight 0.5 within and 0.2 between plus Gaussian
+ * noise of sd 0.1 (from `seed`, per subject), clamped at 0.01.  effect > 0
+ * adds `effect` to every existing connection among regions 0..effect_nodes-1
+ * (a planted group difference).  Symmetric, zero diagonal. */
+tg_status tg_graph_brain_synthetic(int64_t n, int64_t modules, uint64_t structure_seed, uint64_t seed,
+                                   int64_t effect_nodes, double effect, double *W, char *msg);
+/* Write W as a CSV matrix (%.17g, no header) through a temporary file
+ * renamed over path. */
+tg_status tg_graph_brain_write_matrix(const double *W, int64_t n, const char *path, char *msg);
+
 /* Dense matrix of a graph's edge attribute (NULL: 1 per edge); parallel
  * edges add; undirected edges fill both (i,j) and (j,i).  W has n*n. */
 tg_status tg_graph_brain_matrix(const tg_graph *g, const char *weight, double *W, char *msg);

@@ -820,6 +820,147 @@ static int c_small_world(lua_State *L)
     return 1;
 }
 
+
+/* ---- group studies ----------------------------------------------------------- */
+
+/* tg.brain.group{files = {...}, csv = PATH, labels=, proportional=,
+ * local_efficiency=false, louvain_runs=10, seed=1} -> nodes */
+static int l_group(lua_State *L)
+{
+    static const char *const opts[] = {"files", "csv", "labels", "proportional", "local_efficiency",
+                                       "louvain_runs", "seed", NULL};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_lua_i_check_options(L, 1, opts);
+    if (tg_lua_is_sandboxed(L)) return luaL_error(L, "brain.group: writing files is not allowed in the sandbox");
+    tg_brain_group_opts o = {0};
+    const char *csv = tg_lua_i_opt_string(L, 1, "csv", NULL);
+    luaL_argcheck(L, csv != NULL, 1, "field 'csv' (the output file) is required");
+    o.labels = tg_lua_i_opt_string(L, 1, "labels", NULL);
+    o.proportional = tg_lua_i_opt_number(L, 1, "proportional", 0);
+    o.local_efficiency = tg_lua_i_opt_bool(L, 1, "local_efficiency", false);
+    long long runs = tg_lua_i_opt_integer(L, 1, "louvain_runs", 10), seed = tg_lua_i_opt_integer(L, 1, "seed", 1);
+    luaL_argcheck(L, runs >= 1 && runs <= 100000, 1, "field 'louvain_runs' must be in 1..100000");
+    o.louvain_runs = (int)runs;
+    o.seed = (uint64_t)seed;
+    if (tg_lua_i_rawfield(L, 1, "files") != LUA_TTABLE) return luaL_argerror(L, 1, "field 'files' must be an array of paths");
+    int fi = lua_gettop(L);
+    int64_t k = (int64_t)lua_rawlen(L, fi);
+    luaL_argcheck(L, k >= 1, 1, "field 'files' is empty");
+    const char **paths = scratch(L, sizeof *paths * (size_t)k);
+    for (int64_t i = 0; i < k; i++) {
+        lua_rawgeti(L, fi, i + 1);
+        paths[i] = lua_tostring(L, -1);
+        lua_pop(L, 1);   /* the string stays in the table */
+        if (!paths[i]) return luaL_argerror(L, 1, "field 'files' must be an array of paths");
+    }
+    int64_t nodes = 0;
+    char msg[TG_MSG_LEN] = "";
+    fail(L, tg_graph_brain_group(k, paths, &o, csv, &nodes, msg), msg);
+    lua_pushinteger(L, (lua_Integer)nodes);
+    return 1;
+}
+
+/* tg.brain.nbs(connectomes, groups, {threshold = 3, tail = 1, perms = 1000, seed = 1})
+ * -> {components = {{size=, p=}, ...}, t = tg.Connectome, component = tg.Connectome} */
+static int l_nbs(lua_State *L)
+{
+    static const char *const opts[] = {"threshold", "tail", "perms", "seed", NULL};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_lua_i_check_options(L, 3, opts);
+    double thr = tg_lua_i_opt_number(L, 3, "threshold", 3);
+    long long tail = tg_lua_i_opt_integer(L, 3, "tail", 1), perms = tg_lua_i_opt_integer(L, 3, "perms", 1000);
+    long long seed = tg_lua_i_opt_integer(L, 3, "seed", 1);
+    luaL_argcheck(L, tail >= -1 && tail <= 1, 3, "field 'tail' must be -1, 0 or 1");
+    luaL_argcheck(L, perms >= 1 && perms <= 10000000, 3, "field 'perms' must be in 1..10000000");
+    int64_t k = (int64_t)lua_rawlen(L, 1);
+    luaL_argcheck(L, k >= 4, 1, "need at least 4 connectomes");
+    luaL_argcheck(L, (int64_t)lua_rawlen(L, 2) == k, 2, "one group label (0 or 1) per connectome");
+    lua_rawgeti(L, 1, 1);
+    lconn *c0 = luaL_testudata(L, -1, CONN_MT);
+    if (!c0 || !c0->W) return luaL_argerror(L, 1, "entry 1 is not an open tg.Connectome");
+    int64_t n = c0->n;
+    lua_pop(L, 1);
+    double *X = scratch(L, sizeof *X * (size_t)k * (size_t)(n * n));
+    int *grp = scratch(L, sizeof *grp * (size_t)k);
+    for (int64_t i = 0; i < k; i++) {
+        lua_rawgeti(L, 1, i + 1);
+        lconn *c = luaL_testudata(L, -1, CONN_MT);
+        if (!c || !c->W || c->n != n)
+            return luaL_argerror(L, 1, lua_pushfstring(L, "entry %d is not an open tg.Connectome of %d nodes", (int)i + 1, (int)n));
+        memcpy(X + i * n * n, c->W, sizeof *X * (size_t)(n * n));
+        lua_pop(L, 1);
+        lua_rawgeti(L, 2, i + 1);
+        int isint = 0;
+        lua_Integer gi = lua_tointegerx(L, -1, &isint);
+        lua_pop(L, 1);
+        if (!isint || (gi != 0 && gi != 1)) return luaL_argerror(L, 2, "group labels must be 0 or 1");
+        grp[i] = (int)gi;
+    }
+    lconn *tc = push_conn(L, n, false, 0);
+    int ti = lua_gettop(L);
+    lconn *cc = push_conn(L, n, false, 0);
+    int ci = lua_gettop(L);
+    int64_t *comp = scratch(L, sizeof *comp * (size_t)(n * n));
+    int64_t nc = 0, *size = NULL;
+    double *p = NULL;
+    char msg[TG_MSG_LEN] = "";
+    fail(L, tg_graph_brain_nbs(X, k, n, grp, thr, (int)tail, (int)perms, (uint64_t)seed, tc->W, comp, &nc, &size, &p, msg), msg);
+    int64_t *sz2 = scratch(L, sizeof *sz2 * (size_t)(nc + 1));
+    double *p2 = scratch(L, sizeof *p2 * (size_t)(nc + 1));
+    memcpy(sz2, size, sizeof *sz2 * (size_t)nc);
+    memcpy(p2, p, sizeof *p2 * (size_t)nc);
+    tg_free(size);
+    tg_free(p);
+    for (int64_t q = 0; q < n * n; q++) cc->W[q] = (double)comp[q];
+    lua_createtable(L, 0, 3);
+    lua_createtable(L, (int)nc, 0);
+    for (int64_t c = 0; c < nc; c++) {
+        lua_createtable(L, 0, 2);
+        lua_pushinteger(L, (lua_Integer)sz2[c]);
+        lua_setfield(L, -2, "size");
+        lua_pushnumber(L, p2[c]);
+        lua_setfield(L, -2, "p");
+        lua_rawseti(L, -2, c + 1);
+    }
+    lua_setfield(L, -2, "components");
+    lua_pushvalue(L, ti);
+    lua_setfield(L, -2, "t");
+    lua_pushvalue(L, ci);
+    lua_setfield(L, -2, "component");
+    return 1;
+}
+
+
+/* tg.brain.synthetic{n=, modules=, structure_seed=1, seed=1, effect_nodes=0, effect=0} */
+static int l_synthetic(lua_State *L)
+{
+    static const char *const opts[] = {"n", "modules", "structure_seed", "seed", "effect_nodes", "effect", NULL};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_lua_i_check_options(L, 1, opts);
+    long long n = tg_lua_i_opt_integer(L, 1, "n", 100), mods = tg_lua_i_opt_integer(L, 1, "modules", 4);
+    long long ss = tg_lua_i_opt_integer(L, 1, "structure_seed", 1), seed = tg_lua_i_opt_integer(L, 1, "seed", 1);
+    long long en = tg_lua_i_opt_integer(L, 1, "effect_nodes", 0);
+    double eff = tg_lua_i_opt_number(L, 1, "effect", 0);
+    luaL_argcheck(L, n >= 2 && n <= 20000, 1, "field 'n' must be in 2..20000");
+    lconn *c = push_conn(L, n, false, 0);
+    char msg[TG_MSG_LEN] = "";
+    fail(L, tg_graph_brain_synthetic(n, mods, (uint64_t)ss, (uint64_t)seed, en, eff, c->W, msg), msg);
+    return 1;
+}
+
+/* c:save(path): CSV matrix */
+static int c_save(lua_State *L)
+{
+    lconn *c = check_conn(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    if (tg_lua_is_sandboxed(L)) return luaL_error(L, "brain.save: writing files is not allowed in the sandbox");
+    char msg[TG_MSG_LEN] = "";
+    fail(L, tg_graph_brain_write_matrix(c->W, c->n, path, msg), msg);
+    lua_settop(L, 1);
+    return 1;
+}
+
 static int c_tostring(lua_State *L)
 {
     lconn *c = luaL_checkudata(L, 1, CONN_MT);
@@ -842,11 +983,12 @@ int tg_lua_i_open_brain(lua_State *L)
         {"consensus", c_consensus}, {"participation", c_participation}, {"module_zscore", c_module_zscore},
         {"assortativity", c_assortativity}, {"rich_club", c_rich_club}, {"coreness", c_coreness},
         {"score", c_score}, {"randmio", c_randmio}, {"latmio", c_latmio}, {"null_strength", c_null_strength},
-        {"small_world", c_small_world}, {"close", c_gc}, {NULL, NULL},
+        {"small_world", c_small_world}, {"save", c_save}, {"close", c_gc}, {NULL, NULL},
     };
     static const luaL_Reg meta[] = {{"__gc", c_gc}, {"__close", c_gc}, {"__tostring", c_tostring}, {NULL, NULL}};
     static const luaL_Reg funcs[] = {
-        {"load", l_load}, {"from_graph", l_from_graph}, {"matrix", l_matrix}, {"files", l_files}, {NULL, NULL},
+        {"load", l_load}, {"from_graph", l_from_graph}, {"matrix", l_matrix}, {"files", l_files},
+        {"group", l_group}, {"nbs", l_nbs}, {"synthetic", l_synthetic}, {NULL, NULL},
     };
     luaL_newmetatable(L, CONN_MT);
     luaL_setfuncs(L, meta, 0);

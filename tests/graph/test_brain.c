@@ -653,6 +653,183 @@ static void test_nulls(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+
+/* ---- group studies ------------------------------------------------------------ */
+
+/* k subjects of n regions from the synthetic model; the first k/2 get the
+ * effect among regions 0..en-1.  Returned in one malloc'd block. */
+static double *subjects(int64_t k, int64_t n, int64_t en, double effect, uint64_t seed, int *grp)
+{
+    char msg[TG_MSG_LEN];
+    double *X = malloc(sizeof *X * (size_t)(k * n * n));
+    for (int64_t s = 0; s < k; s++) {
+        grp[s] = s < k / 2 ? 0 : 1;
+        assert_int_equal(tg_graph_brain_synthetic(n, 3, 7, seed * 1000 + (uint64_t)s, en, grp[s] == 0 ? effect : 0,
+                                                  X + s * n * n, msg), TG_OK);
+    }
+    return X;
+}
+
+static void test_nbs(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    const int64_t n = 30, k = 20;
+    int grp[20];
+    double *X = subjects(k, n, 10, 0.15, 1, grp);
+    double *t = malloc(sizeof *t * (size_t)(n * n));
+    int64_t *comp = malloc(sizeof *comp * (size_t)(n * n)), nc, *size;
+    double *p;
+    assert_int_equal(tg_graph_brain_nbs(X, k, n, grp, 2.5, 1, 200, 1, t, comp, &nc, &size, &p, msg), TG_OK);
+    /* t against a two-pass Student t written here (pooled variance). */
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = i + 1; j < n; j++) {
+            double m[2] = {0, 0}, v[2] = {0, 0};
+            int64_t c[2] = {0, 0};
+            for (int64_t s = 0; s < k; s++) {
+                m[grp[s]] += X[s * n * n + i * n + j];
+                c[grp[s]]++;
+            }
+            m[0] /= (double)c[0];
+            m[1] /= (double)c[1];
+            for (int64_t s = 0; s < k; s++) {
+                double d = X[s * n * n + i * n + j] - m[grp[s]];
+                v[grp[s]] += d * d;
+            }
+            double sp = (v[0] + v[1]) / (double)(k - 2), se = sqrt(sp * (1.0 / (double)c[0] + 1.0 / (double)c[1]));
+            double want = se > 0 ? (m[0] - m[1]) / se : 0;
+            if (se > 0 && !(fabs(t[i * n + j] - want) <= 1e-9 * fmax(1, fabs(want))))
+                fail_msg("t(%lld,%lld) = %.17g, want %.17g", (long long)i, (long long)j, t[i * n + j], want);
+        }
+    /* Components: sizes add up to the supra-threshold connections, sorted,
+     * and the largest lies in the planted block (regions 0..9). */
+    int64_t supra = 0, sum = 0;
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = i + 1; j < n; j++) {
+            supra += t[i * n + j] > 2.5;
+            assert_true((comp[i * n + j] > 0) == (t[i * n + j] > 2.5));
+            if (comp[i * n + j] == 1) assert_true(i < 10 && j < 10);
+        }
+    for (int64_t c = 0; c < nc; c++) {
+        sum += size[c];
+        if (c) assert_true(size[c] <= size[c - 1]);
+    }
+    assert_int_equal(sum, supra);
+    assert_true(nc >= 1 && p[0] < 0.05);
+    tg_free(size);
+    tg_free(p);
+    free(X);
+    /* Statistical: under the null (no effect), the FWE-corrected p of the
+     * largest component is about uniform, so P(p < 0.05) = 0.05.  Over
+     * 60 null data sets, the count below 0.05 is Binomial(60, 0.05): mean
+     * 3, P(count > 9) < 0.002.  With the effect (1.5 noise sd on 10
+     * regions, 10 subjects a group: t ~ 3.4 per connection) the block is
+     * found (p < 0.05) in at least 18 of 20 data sets. */
+    int fp = 0, hits = 0;
+    for (int r = 0; r < 60; r++) {
+        X = subjects(k, n, 0, 0, 100 + (uint64_t)r, grp);
+        assert_int_equal(tg_graph_brain_nbs(X, k, n, grp, 2.5, 1, 100, (uint64_t)r, NULL, NULL, &nc, &size, &p, msg), TG_OK);
+        fp += nc > 0 && p[0] < 0.05;
+        tg_free(size);
+        tg_free(p);
+        free(X);
+    }
+    for (int r = 0; r < 20; r++) {
+        X = subjects(k, n, 10, 0.15, 200 + (uint64_t)r, grp);
+        assert_int_equal(tg_graph_brain_nbs(X, k, n, grp, 2.5, 1, 100, (uint64_t)r, NULL, NULL, &nc, &size, &p, msg), TG_OK);
+        hits += nc > 0 && p[0] < 0.05;
+        tg_free(size);
+        tg_free(p);
+        free(X);
+    }
+    if (!(fp <= 9 && hits >= 18)) fail_msg("NBS false positives %d/60, detections %d/20", fp, hits);
+    /* Errors. */
+    X = subjects(k, n, 0, 0, 1, grp);
+    grp[3] = 2;
+    assert_int_equal(tg_graph_brain_nbs(X, k, n, grp, 2.5, 1, 10, 1, NULL, NULL, &nc, &size, &p, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "must be 0 or 1");
+    for (int s = 0; s < 20; s++) grp[s] = s == 0;
+    assert_int_equal(tg_graph_brain_nbs(X, k, n, grp, 2.5, 1, 10, 1, NULL, NULL, &nc, &size, &p, msg), TG_ERR_ARG);
+    assert_msg_has(msg, ">= 2 subjects");
+    for (int s = 0; s < 20; s++) grp[s] = s % 2;
+    tg_status st;
+    TG_OOM_LOOP(st = tg_graph_brain_nbs(X, k, n, grp, 2.5, 1, 5, 1, t, comp, &nc, &size, &p, msg);
+                if (st == TG_OK) { tg_free(size); tg_free(p); }, st == TG_OK);
+    free(X);
+    free(t);
+    free(comp);
+    TG_CHECK_NO_LEAK();
+}
+
+static void test_group_csv(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN], paths[3][64], *pp[3];
+    const int64_t n = 25;
+    double *W = malloc(sizeof *W * (size_t)(n * n));
+    for (int s = 0; s < 3; s++) {
+        snprintf(paths[s], sizeof paths[s], "/tmp/tg_brain_test_sub%d.csv", s);
+        pp[s] = paths[s];
+        assert_int_equal(tg_graph_brain_synthetic(n, 3, 1, (uint64_t)s, 0, 0, W, msg), TG_OK);
+        assert_int_equal(tg_graph_brain_write_matrix(W, n, paths[s], msg), TG_OK);
+    }
+    tg_brain_group_opts o = {NULL, 0.3, true, 3, 1};
+    int64_t nodes;
+    const char *out = "/tmp/tg_brain_test_group.csv";
+    assert_int_equal(tg_graph_brain_group(3, (const char *const *)pp, &o, out, &nodes, msg), TG_OK);
+    assert_int_equal(nodes, n);
+    /* Row of node 7 of the last subject against direct calls. */
+    FILE *f = fopen(out, "r");
+    char line[4096];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "subject,node,degree,strength,clustering,betweenness,participation,module_zscore,local_efficiency\n");
+    int rows = 0;
+    char want_prefix[64];
+    snprintf(want_prefix, sizeof want_prefix, "tg_brain_test_sub2,7,");
+    double got[7] = {0};
+    while (fgets(line, sizeof line, f)) {
+        rows++;
+        if (strncmp(line, want_prefix, strlen(want_prefix)) == 0) {
+            char *p = line + strlen(want_prefix);
+            for (int c = 0; c < 7; c++) {
+                got[c] = strtod(p, &p);
+                if (*p == ',') p++;
+            }
+        }
+    }
+    fclose(f);
+    assert_int_equal(rows, 3 * n);
+    assert_int_equal(tg_graph_brain_synthetic(n, 3, 1, 2, 0, 0, W, msg), TG_OK);
+    assert_int_equal(tg_graph_brain_threshold_proportional(W, n, 0.3, msg), TG_OK);
+    double v[25], L[625];
+    int64_t m[25];
+    tg_graph_brain_degree(W, n, false, v, NULL, NULL);
+    assert_true(v[6] == got[0]);
+    tg_graph_brain_strength(W, n, false, v, NULL, NULL);
+    assert_true(fabs(v[6] - got[1]) < 1e-12);
+    assert_int_equal(tg_graph_brain_clustering(W, n, false, true, v, msg), TG_OK);
+    assert_true(fabs(v[6] - got[2]) < 1e-12);
+    assert_int_equal(tg_graph_brain_lengths(W, n, 0, L, msg), TG_OK);
+    assert_int_equal(tg_graph_brain_betweenness(L, n, true, v, msg), TG_OK);
+    assert_true(fabs(v[6] - got[3]) < 1e-9);
+    assert_int_equal(tg_graph_brain_louvain_best(W, n, 1, TG_BRAIN_POSITIVE, 1, 3, m, NULL, msg), TG_OK);
+    assert_int_equal(tg_graph_brain_participation(W, n, m, TG_ALL, v, msg), TG_OK);
+    assert_true(fabs(v[6] - got[4]) < 1e-12);
+    assert_int_equal(tg_graph_brain_local_efficiency(W, n, true, 2, v, msg), TG_OK);
+    assert_true(fabs(v[6] - got[6]) < 1e-12);
+    /* A subject of another size is refused and no CSV is left half-written. */
+    assert_int_equal(tg_graph_brain_write_matrix(W, 5, paths[1], msg), TG_OK);
+    remove(out);
+    assert_int_equal(tg_graph_brain_group(3, (const char *const *)pp, &o, out, &nodes, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "has 5 nodes");
+    assert_null(fopen(out, "r"));
+    for (int s = 0; s < 3; s++) remove(paths[s]);
+    free(W);
+    TG_CHECK_NO_LEAK();
+}
+
 static void test_errors_oom(void **state)
 {
     (void)state;
@@ -715,6 +892,8 @@ int main(void)
         cmocka_unit_test(test_louvain),
         cmocka_unit_test(test_workflow),
         cmocka_unit_test(test_nulls),
+        cmocka_unit_test(test_nbs),
+        cmocka_unit_test(test_group_csv),
         cmocka_unit_test(test_errors_oom),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
