@@ -84,7 +84,7 @@ int main(int argc, char **argv)
     double q = 0;
     TIME("louvain", tg_graph_brain_louvain(W, n, 1.0, TG_BRAIN_POSITIVE, 1, m, &q, msg), &q, 1);
     int64_t *core = m;
-    TIME("coreness", (tg_graph_brain_coreness(A, n, core, msg)), v, 0);
+    TIME("coreness", (tg_graph_brain_coreness(A, n, false, core, msg)), v, 0);
     for (int64_t i = 0; i < n; i++) v[i] = (double)core[i];
     put(f, "coreness", v, n);
     fclose(f);

@@ -93,7 +93,7 @@ def main():
         return tot / (n * (n - 1))
 
     def ig_eff(weights):
-        D = np.array(I.distances(weights=weights))
+        D = np.array(I.distances(weights=weights), dtype=float)
         np.fill_diagonal(D, np.inf)
         return (1 / D).sum() / (n * (n - 1))
 

@@ -12,6 +12,10 @@
 #   louvain      tg_graph_louvain vs Graph.community_multilevel()
 #   fimi         frequent itemsets of the four FIMI runs of issue 5, written to a
 #                file, vs Borgelt's figures given in the issue (not in Debian)
+#   brain        BCT-convention measures on whole connectomes (bctpy's 138-node
+#                sample at density 0.4, a synthetic 400-region subject)
+#                vs python-networkx and python-igraph (bench/peer_brain.py);
+#                the 100-subject x 400-region group study (bench/brain_group.lua)
 # Environment:
 #   BENCH_SCALE=0.1   shrink the generated graph (default 1: 1M nodes, 10M edges)
 #   BENCH_DATA=dir    where generated inputs go (default $BUILD/bench-data; never the repo)
@@ -76,6 +80,15 @@ step $PY "$HERE/peer_igraph.py" betweenness "$NET" 5 "$DATA/betweenness-ours.txt
 step "$BIN/bench_pagerank_louvain" "$NET" "$DATA/pagerank-ours.txt" 20
 step $PY "$HERE/peer_igraph.py" pagerank_louvain "$NET" 20 "$DATA/pagerank-ours.txt"
 step "$BIN/bench_fimi" data/fimi "$DATA/itemsets.txt" 3
+# brain: inputs written by twingraph itself (thresholded sample, synthetic subjects)
+$BUILD/twingraph -e "tg.brain.load('data/connectomes/bctpy_sample138/sample_data.csv'):threshold{proportional = 0.4}:save('$DATA/brain_s138.csv')
+tg.brain.synthetic{n = 400, modules = 8, seed = 1}:save('$DATA/brain_syn400.csv')
+"
+for t in s138 syn400; do
+    step "$BIN/bench_brain" "$DATA/brain_$t.csv" $t "$DATA/brain_$t.ours" 5
+    step $PY "$HERE/peer_brain.py" "$DATA/brain_$t.csv" $t "$DATA/brain_$t.ours" 3
+done
+step $BUILD/twingraph "$HERE/brain_group.lua" "$DATA/brain_group" 100 400
 
 # ---- summary -----------------------------------------------------------------
 row() {   # name ours peer goal note
@@ -104,4 +117,18 @@ echo "== frequent itemsets, written to a file (peer = fastest of Borgelt's aprio
 for r in retail_0.01 t10i4d100k_0.01 mushroom_5 chess_60; do
     row "fimi $r" "$(get fimi_${r}_ours)" "$(get fimi_${r}_peer)" 1.5 "$(get fimi_${r}_count) itemsets"
 done
+echo "== brain measures (seconds, best of N; goals: ours/networkx <= 0.1, ours/python-igraph <= 1)"
+printf "%-34s %10s %10s %7s %6s  %-5s %s\n" benchmark "ours s" "peer s" ratio goal "" check
+for t in s138 syn400; do
+    for m in strength clustering_bin clustering_wei transitivity_bin betweenness_wei betweenness_bin \
+             efficiency_wei efficiency_bin local_efficiency_bin assortativity_bin louvain coreness; do
+        o=$(get brain_${t}_${m}_ours)
+        nxv=$(get brain_${t}_${m}_nx)
+        igv=$(get brain_${t}_${m}_ig)
+        [ -n "$nxv" ] && row "$t $m vs nx" "$o" "$nxv" 0.1 "max rel diff $(get brain_${t}_${m}_nx_maxrel)"
+        [ -n "$igv" ] && row "$t $m vs igraph" "$o" "$igv" 1.0 "max rel diff $(get brain_${t}_${m}_ig_maxrel)"
+    done
+    echo "  $t Louvain modularity ours/networkx/igraph: $(get brain_${t}_louvain_q)"
+done
+row "group study 100 x 400" "$(get brain_group_total)" 60 1.0 "measures $(get brain_group_measures) s + NBS $(get brain_group_nbs) s vs the 60 s goal"
 exit 0

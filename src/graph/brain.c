@@ -409,21 +409,25 @@ void tg_brain_i_sssp(const tg_brain_csr *c, bool weighted, const bool *dead, int
     w->sigma[s] = 1;
     w->nord = 0;
     if (!weighted) {
-        int64_t head = 0;
-        w->order[w->nord++] = s;
-        while (head < w->nord) {
-            int64_t v = w->order[head++];
-            for (int64_t k = c->ptr[v]; k < c->ptr[v + 1]; k++) {
-                int64_t u = c->idx[k];
+        int64_t head = 0, *order = w->order, nord = 0, *hops = w->hops;
+        double *dist = w->dist, *sigma = w->sigma;
+        order[nord++] = s;
+        while (head < nord) {
+            int64_t v = order[head++];
+            double dn = dist[v] + 1, sv = sigma[v];
+            const int64_t *idx = c->idx + c->ptr[v], *end = c->idx + c->ptr[v + 1];
+            for (; idx < end; idx++) {
+                int64_t u = *idx;
                 if (dead && dead[u]) continue;
-                if (w->dist[u] == INFINITY) {
-                    w->dist[u] = w->dist[v] + 1;
-                    w->hops[u] = w->hops[v] + 1;
-                    w->order[w->nord++] = u;
+                if (dist[u] == INFINITY) {
+                    dist[u] = dn;
+                    hops[u] = hops[v] + 1;
+                    order[nord++] = u;
                 }
-                if (w->dist[u] == w->dist[v] + 1) w->sigma[u] += w->sigma[v];
+                if (dist[u] == dn) sigma[u] += sv;
             }
         }
+        w->nord = nord;
         return;
     }
     heap h = {w->hd, w->hv, 0};
@@ -976,8 +980,8 @@ tg_status tg_graph_brain_assortativity(const double *W, int64_t n, bool directed
         tg_free(kout);
         return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
     }
-    if (weighted) tg_graph_brain_strength(W, n, directed, NULL, kin, kout);
-    else tg_graph_brain_degree(W, n, directed, NULL, kin, kout);
+    if (weighted) tg_graph_brain_strength(W, n, directed, NULL, directed ? kin : NULL, kout);
+    else tg_graph_brain_degree(W, n, directed, NULL, directed ? kin : NULL, kout);
     /* BCT: undirected uses the upper triangle, one term per edge. */
     double sxy = 0, sx = 0, sy = 0, sxx = 0, syy = 0, m = 0;
     for (int64_t i = 0; i < n; i++)
@@ -1055,38 +1059,71 @@ tg_status tg_graph_brain_rich_club(const double *W, int64_t n, bool directed, bo
     return TG_OK;
 }
 
-tg_status tg_graph_brain_coreness(const double *W, int64_t n, int64_t *core, char *msg)
+tg_status tg_graph_brain_coreness(const double *W, int64_t n, bool directed, int64_t *core, char *msg)
 {
     static const char fn[] = "brain.coreness";
     FN_CHECK(fn, W, n);
     if (!core) return tg_msg(msg, TG_ERR_ARG, "%s: output is NULL", fn);
-    /* Peel the binary undirected view (W(i,j) or W(j,i) nonzero). */
-    int64_t *deg = tg_malloc(sizeof *deg * (size_t)(n ? n : 1));
-    bool *gone = tg_calloc((size_t)(n ? n : 1), sizeof *gone);
-    if (!deg || !gone) {
+    /* Batagelj & Zaversnik (2003) bucket peeling on the binary undirected
+     * view (W(i,j) or W(j,i) nonzero), O(n^2) to read the matrix, O(m) after. */
+    double *S = NULL;
+    if (directed) {
+        if (!(S = tg_malloc(sizeof *S * TG_BRAIN_NN(n)))) return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < n; j++) S[i * n + j] = W[i * n + j] != 0 || W[j * n + i] != 0;
+    }
+    tg_brain_csr c;
+    int64_t *deg = tg_malloc(sizeof *deg * (size_t)(n ? n : 1)), *bin = tg_calloc((size_t)n + 1, sizeof *bin);
+    int64_t *pos = tg_malloc(sizeof *pos * (size_t)(n ? n : 1)), *vert = tg_malloc(sizeof *vert * (size_t)(n ? n : 1));
+    tg_status s = TG_OK;
+    if (!deg || !bin || !pos || !vert || tg_brain_i_csr(S ? S : W, n, false, &c) != TG_OK) {
         tg_free(deg);
-        tg_free(gone);
+        tg_free(bin);
+        tg_free(pos);
+        tg_free(vert);
+        tg_free(S);
         return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
     }
+    for (int64_t v = 0; v < n; v++) {
+        deg[v] = c.ptr[v + 1] - c.ptr[v];
+        bin[deg[v]]++;
+    }
+    for (int64_t d = 0, start = 0; d <= n; d++) {
+        int64_t k = bin[d];
+        bin[d] = start;
+        start += k;
+    }
+    for (int64_t v = 0; v < n; v++) {
+        pos[v] = bin[deg[v]]++;
+        vert[pos[v]] = v;
+    }
+    for (int64_t d = n; d > 0; d--) bin[d] = bin[d - 1];
+    bin[0] = 0;
     for (int64_t i = 0; i < n; i++) {
-        deg[i] = 0;
-        for (int64_t j = 0; j < n; j++) deg[i] += j != i && (W[i * n + j] != 0 || W[j * n + i] != 0);
+        int64_t v = vert[i];
+        for (int64_t k = c.ptr[v]; k < c.ptr[v + 1]; k++) {
+            int64_t u = c.idx[k];
+            if (deg[u] > deg[v]) {
+                int64_t du = deg[u], pu = pos[u], pw = bin[du], w = vert[pw];
+                if (u != w) {
+                    pos[u] = pw;
+                    vert[pu] = w;
+                    pos[w] = pu;
+                    vert[pw] = u;
+                }
+                bin[du]++;
+                deg[u]--;
+            }
+        }
     }
-    int64_t k = 0;
-    for (int64_t left = n; left > 0;) {
-        int64_t v = -1;
-        for (int64_t i = 0; i < n; i++)
-            if (!gone[i] && (v < 0 || deg[i] < deg[v])) v = i;
-        if (deg[v] > k) k = deg[v];
-        core[v] = k;
-        gone[v] = true;
-        left--;
-        for (int64_t j = 0; j < n; j++)
-            if (!gone[j] && j != v && (W[v * n + j] != 0 || W[j * n + v] != 0)) deg[j]--;
-    }
+    for (int64_t v = 0; v < n; v++) core[v] = deg[v];
+    tg_brain_i_csr_free(&c);
     tg_free(deg);
-    tg_free(gone);
-    return TG_OK;
+    tg_free(bin);
+    tg_free(pos);
+    tg_free(vert);
+    tg_free(S);
+    return s;
 }
 
 tg_status tg_graph_brain_score(const double *W, int64_t n, double s, int64_t *in, int64_t *size, char *msg)

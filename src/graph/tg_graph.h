@@ -390,8 +390,9 @@ tg_status tg_graph_brain_assortativity(const double *W, int64_t n, bool directed
 tg_status tg_graph_brain_rich_club(const double *W, int64_t n, bool directed, bool weighted,
                                    int64_t kmax, double *R, char *msg);
 /* Core numbers of the binary undirected view (k-core; BCT kcore_bu gives
- * the nodes with core number >= k). */
-tg_status tg_graph_brain_coreness(const double *W, int64_t n, int64_t *core, char *msg);
+ * the nodes with core number >= k); directed: W(i,j) or W(j,i) nonzero
+ * is an edge, else W must be symmetric.  Batagelj-Zaversnik, O(n^2 + m). */
+tg_status tg_graph_brain_coreness(const double *W, int64_t n, bool directed, int64_t *core, char *msg);
 /* s-core (BCT score_wu): in[i] = 1 for the nodes left after repeatedly
  * removing nodes of strength < s; *size their count. */
 tg_status tg_graph_brain_score(const double *W, int64_t n, double s, int64_t *in,

@@ -752,7 +752,7 @@ static int c_coreness(lua_State *L)
     lconn *c = check_conn(L, 1);
     int64_t *k = scratch(L, sizeof *k * (size_t)c->n);
     char msg[TG_MSG_LEN] = "";
-    fail(L, tg_graph_brain_coreness(c->W, c->n, k, msg), msg);
+    fail(L, tg_graph_brain_coreness(c->W, c->n, c->directed, k, msg), msg);
     double *v = new_vec(L, c);
     for (int64_t i = 0; i < c->n; i++) v[i] = (double)k[i];
     return 1;
