@@ -552,28 +552,82 @@ tg_status tg_graph_brain_charpath(const double *D, int64_t n, bool include_infin
     return TG_OK;
 }
 
-/* 1/w lengths of the positive entries (BCT efficiency_wei's L). */
-static double *inverse_lengths(const double *W, int64_t n, bool weighted)
-{
-    double *L = tg_malloc(sizeof *L * TG_BRAIN_NN(n));
-    if (!L) return NULL;
-    for (int64_t k = 0; k < n * n; k++)
-        L[k] = weighted ? (W[k] > 0 ? 1 / W[k] : 0) : (W[k] != 0);
-    return L;
-}
-
 tg_status tg_graph_brain_efficiency(const double *W, int64_t n, bool weighted, double *out, char *msg)
 {
     static const char fn[] = "brain.efficiency";
     FN_CHECK(fn, W, n);
-    double *L = inverse_lengths(W, n, weighted), *D = tg_malloc(sizeof *D * TG_BRAIN_NN(n));
-    tg_status s = TG_OK;
-    if (!L || !D) s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
-    else if ((s = tg_graph_brain_distance(L, n, weighted, D, NULL, msg)) == TG_OK)
-        s = tg_graph_brain_charpath(D, n, true, NULL, out, NULL, NULL, NULL, msg);
-    tg_free(L);
-    tg_free(D);
-    return s;
+    if (!out) return tg_msg(msg, TG_ERR_ARG, "%s: output is NULL", fn);
+    /* Sum of 1/d straight from the searches (no n x n distance matrix). */
+    tg_brain_csr c;
+    tg_brain_sssp w;
+    if (tg_brain_i_csr(W, n, false, &c) != TG_OK) return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
+    int64_t m = c.ptr[n];
+    if (weighted) {
+        /* BCT: lengths 1/w of the positive weights; others are no link. */
+        int64_t k = 0;
+        for (int64_t i = 0; i < n; i++) {
+            int64_t start = c.ptr[i];
+            c.ptr[i] = k;
+            for (int64_t e = start; e < c.ptr[i + 1] && e < m; e++)
+                if (c.val[e] > 0) {
+                    c.idx[k] = c.idx[e];
+                    c.val[k++] = 1 / c.val[e];
+                }
+        }
+        c.ptr[n] = k;
+    }
+    double sum = 0;
+    if (!weighted) {
+        /* Plain BFS with integer levels: no path counts needed here. */
+        int32_t *lev = tg_malloc(sizeof *lev * (size_t)(n ? n : 1));
+        int64_t *q = tg_malloc(sizeof *q * (size_t)(n ? n : 1));
+        if (!lev || !q) {
+            tg_free(lev);
+            tg_free(q);
+            tg_brain_i_csr_free(&c);
+            return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
+        }
+        for (int64_t s0 = 0; s0 < n; s0++) {
+            for (int64_t v = 0; v < n; v++) lev[v] = -1;
+            int64_t head = 0, tail = 0;
+            q[tail++] = s0;
+            lev[s0] = 0;
+            int64_t cnt = 0, d = 0;
+            while (head < tail) {
+                int64_t v = q[head++];
+                if (lev[v] != d) {   /* next level: flush the count of the previous one */
+                    if (d > 0) sum += (double)cnt / (double)d;
+                    d = lev[v];
+                    cnt = 0;
+                }
+                cnt++;
+                int32_t ln = lev[v] + 1;
+                for (const int64_t *u = c.idx + c.ptr[v], *e = c.idx + c.ptr[v + 1]; u < e; u++)
+                    if (lev[*u] < 0) {
+                        lev[*u] = ln;
+                        q[tail++] = *u;
+                    }
+            }
+            if (d > 0) sum += (double)cnt / (double)d;
+        }
+        tg_free(lev);
+        tg_free(q);
+        tg_brain_i_csr_free(&c);
+        *out = n > 1 ? sum / ((double)n * (double)(n - 1)) : NAN;
+        return TG_OK;
+    }
+    if (tg_brain_i_sssp_init(&w, &c) != TG_OK) {
+        tg_brain_i_csr_free(&c);
+        return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
+    }
+    for (int64_t s0 = 0; s0 < n; s0++) {
+        tg_brain_i_sssp(&c, weighted, NULL, s0, &w);
+        for (int64_t k = 1; k < w.nord; k++) sum += 1 / w.dist[w.order[k]];
+    }
+    tg_brain_i_sssp_free(&w);
+    tg_brain_i_csr_free(&c);
+    *out = n > 1 ? sum / ((double)n * (double)(n - 1)) : NAN;
+    return TG_OK;
 }
 
 /* Dense Dijkstra from every node of the k x k length matrix L (0 = no
