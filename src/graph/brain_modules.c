@@ -213,6 +213,194 @@ static double louvain_run(const double *B, int64_t n, tg_rng *rng, lv_work *w, i
     return q_of(B, n, M);
 }
 
+
+/* ---- sparse Louvain for classic modularity ---------------------------------
+ * For W >= 0 and symmetric, B_ij = (W_ij - gamma k_i k_j / s) / s, so the
+ * gain of moving u from module a to b needs only u's connections to
+ * modules and the modules' total strengths: O(degree) per node instead of
+ * O(modules).  Same procedure as above (random order, moves while the gain
+ * > 1e-10, aggregation while Q rises), except that the candidate modules
+ * are those u connects to plus an empty one (BCT scans every module; a
+ * module u does not connect to can only beat the empty one by having a
+ * smaller total strength, which an empty module minimises). */
+
+typedef struct sp_level {
+    int64_t nn;
+    int64_t *ptr, *idx;
+    double *val, *self, *k;
+} sp_level;
+
+static void sp_free(sp_level *l)
+{
+    tg_free(l->ptr);
+    tg_free(l->idx);
+    tg_free(l->val);
+    tg_free(l->self);
+    tg_free(l->k);
+    memset(l, 0, sizeof *l);
+}
+
+static tg_status sp_alloc(sp_level *l, int64_t nn, int64_t m)
+{
+    memset(l, 0, sizeof *l);
+    l->nn = nn;
+    l->ptr = tg_calloc((size_t)nn + 1, sizeof *l->ptr);
+    l->idx = tg_malloc(sizeof *l->idx * (size_t)(m ? m : 1));
+    l->val = tg_malloc(sizeof *l->val * (size_t)(m ? m : 1));
+    l->self = tg_calloc((size_t)(nn ? nn : 1), sizeof *l->self);
+    l->k = tg_calloc((size_t)(nn ? nn : 1), sizeof *l->k);
+    if (!l->ptr || !l->idx || !l->val || !l->self || !l->k) {
+        sp_free(l);
+        return TG_ERR_NOMEM;
+    }
+    return TG_OK;
+}
+
+/* One run; M gets modules numbered by first node; returns Q or NAN on OOM. */
+static double louvain_sparse_run(const tg_brain_csr *c, int64_t n, double gamma, double stot, tg_rng *rng, int64_t *M)
+{
+    sp_level L = {0}, N2 = {0};
+    size_t n1 = (size_t)(n ? n : 1);
+    int64_t *comm = tg_malloc(sizeof *comm * n1), *perm = tg_malloc(sizeof *perm * n1), *size = tg_malloc(sizeof *size * n1);
+    int64_t *empt = tg_malloc(sizeof *empt * n1), *map = tg_malloc(sizeof *map * n1), *touched = tg_malloc(sizeof *touched * n1);
+    int64_t *order = tg_malloc(sizeof *order * n1), *start = tg_malloc(sizeof *start * (n1 + 1));
+    double *sig = tg_malloc(sizeof *sig * n1), *wc = tg_calloc(n1, sizeof *wc), Q = NAN;
+    if (!comm || !perm || !size || !empt || !map || !touched || !order || !start || !sig || !wc ||
+        sp_alloc(&L, n, c->ptr[n]) != TG_OK)
+        goto done;
+    memcpy(L.ptr, c->ptr, sizeof *L.ptr * (size_t)(n + 1));
+    memcpy(L.idx, c->idx, sizeof *L.idx * (size_t)c->ptr[n]);
+    memcpy(L.val, c->val, sizeof *L.val * (size_t)c->ptr[n]);
+    for (int64_t u = 0; u < n; u++) {
+        for (int64_t e = c->ptr[u]; e < c->ptr[u + 1]; e++) L.k[u] += c->val[e];
+        M[u] = u;
+    }
+    double Qc = 0, Q0 = -INFINITY;
+    for (int64_t u = 0; u < n; u++) Qc -= gamma * (L.k[u] / stot) * (L.k[u] / stot);
+    while (Qc - Q0 > 1e-10) {
+        int64_t nn = L.nn, nemp = 0;
+        for (int64_t u = 0; u < nn; u++) {
+            comm[u] = u;
+            sig[u] = L.k[u];
+            size[u] = 1;
+        }
+        for (bool moved = true; moved;) {
+            moved = false;
+            for (int64_t u = 0; u < nn; u++) perm[u] = u;
+            for (int64_t u = nn - 1; u > 0; u--) {
+                int64_t j = (int64_t)tg_rng_below(rng, (uint64_t)u + 1), t = perm[u];
+                perm[u] = perm[j];
+                perm[j] = t;
+            }
+            for (int64_t q = 0; q < nn; q++) {
+                int64_t u = perm[q], a = comm[u], nt = 0;
+                for (int64_t e = L.ptr[u]; e < L.ptr[u + 1]; e++) {
+                    int64_t b = comm[L.idx[e]];
+                    if (wc[b] == 0) touched[nt++] = b;
+                    wc[b] += L.val[e];
+                }
+                double ku = L.k[u], wa = wc[a], sa = sig[a] - ku, best = -INFINITY;
+                int64_t mb = -1;
+                for (int64_t t = 0; t < nt; t++) {
+                    int64_t b = touched[t];
+                    if (b == a) continue;
+                    double g = (wc[b] - wa - gamma * ku * (sig[b] - sa) / stot) / stot;
+                    if (g > best || (g == best && b < mb)) {
+                        best = g;
+                        mb = b;
+                    }
+                }
+                if (nemp > 0 && size[a] > 1) {
+                    double g = (-wa + gamma * ku * sa / stot) / stot;
+                    if (g > best) {
+                        best = g;
+                        mb = empt[nemp - 1];
+                    }
+                }
+                for (int64_t t = 0; t < nt; t++) wc[touched[t]] = 0;
+                if (mb >= 0 && best > 1e-10) {
+                    moved = true;
+                    if (size[mb] == 0) nemp--;   /* mb was the empty module on top */
+                    comm[u] = mb;
+                    sig[a] -= ku;
+                    sig[mb] += ku;
+                    size[a]--;
+                    size[mb]++;
+                    if (size[a] == 0) empt[nemp++] = a;
+                }
+            }
+        }
+        /* Renumber in ascending label order (MATLAB unique), then aggregate. */
+        int64_t nm = 0;
+        for (int64_t m = 0; m < nn; m++) map[m] = size[m] > 0 ? nm++ : -1;
+        for (int64_t i = 0; i < n; i++) M[i] = map[comm[M[i]]];
+        for (int64_t m = 0; m <= nm; m++) start[m] = 0;
+        for (int64_t u = 0; u < nn; u++) start[map[comm[u]] + 1]++;
+        for (int64_t m = 0; m < nm; m++) start[m + 1] += start[m];
+        for (int64_t u = 0; u < nn; u++) order[start[map[comm[u]]]++] = u;
+        for (int64_t m = nm; m > 0; m--) start[m] = start[m - 1];
+        start[0] = 0;
+        if (sp_alloc(&N2, nm, L.ptr[nn]) != TG_OK) {
+            Qc = NAN;
+            goto done;
+        }
+        int64_t k = 0;
+        for (int64_t C = 0; C < nm; C++) {
+            N2.ptr[C] = k;
+            int64_t nt = 0;
+            for (int64_t r = start[C]; r < start[C + 1]; r++) {
+                int64_t u = order[r];
+                N2.k[C] += L.k[u];
+                N2.self[C] += L.self[u];
+                for (int64_t e = L.ptr[u]; e < L.ptr[u + 1]; e++) {
+                    int64_t D = map[comm[L.idx[e]]];
+                    if (D == C) N2.self[C] += L.val[e];
+                    else {
+                        if (wc[D] == 0) touched[nt++] = D;
+                        wc[D] += L.val[e];
+                    }
+                }
+            }
+            for (int64_t t = 0; t < nt; t++) {
+                N2.idx[k] = touched[t];
+                N2.val[k++] = wc[touched[t]];
+                wc[touched[t]] = 0;
+            }
+        }
+        N2.ptr[nm] = k;
+        sp_free(&L);
+        L = N2;
+        memset(&N2, 0, sizeof N2);
+        Q0 = Qc;
+        Qc = 0;
+        for (int64_t C = 0; C < nm; C++) Qc += L.self[C] / stot - gamma * (L.k[C] / stot) * (L.k[C] / stot);
+    }
+    /* Final Q from the original weights (no drift from aggregation). */
+    renumber(M, n, map);
+    Q = 0;
+    for (int64_t i = 0; i < n; i++) sig[i] = 0;
+    for (int64_t u = 0; u < n; u++)
+        for (int64_t e = c->ptr[u]; e < c->ptr[u + 1]; e++) {
+            sig[M[u]] += c->val[e];
+            if (M[c->idx[e]] == M[u]) Q += c->val[e] / stot;
+        }
+    for (int64_t m = 0; m < n; m++) Q -= gamma * (sig[m] / stot) * (sig[m] / stot);
+done:
+    sp_free(&L);
+    sp_free(&N2);
+    tg_free(comm);
+    tg_free(perm);
+    tg_free(size);
+    tg_free(empt);
+    tg_free(map);
+    tg_free(touched);
+    tg_free(order);
+    tg_free(start);
+    tg_free(sig);
+    tg_free(wc);
+    return Q;
+}
+
 tg_status tg_graph_brain_louvain_best(const double *W, int64_t n, double gamma, tg_brain_signed sign,
                                       uint64_t seed, int runs, int64_t *membership, double *q, char *msg)
 {
@@ -225,22 +413,53 @@ tg_status tg_graph_brain_louvain_best(const double *W, int64_t n, double gamma, 
     lv_work w;
     memset(&w, 0, sizeof w);
     tg_status s = TG_OK;
-    if (!M || lv_init(&w, n) != TG_OK) {
+    /* Classic modularity of a symmetric W >= 0: the sparse path. */
+    bool sparse = sign == TG_BRAIN_POSITIVE && tg_graph_brain_is_symmetric(W, n);
+    double stot = 0;
+    tg_brain_csr c;
+    memset(&c, 0, sizeof c);
+    if (!M) {
         s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
         goto done;
     }
-    if ((s = modularity_matrix(W, n, gamma, sign, &B, fn, msg)) != TG_OK) goto done;
+    if (sparse) {
+        for (int64_t i = 0; i < n && sparse; i++)
+            for (int64_t j = 0; j < n; j++) {
+                double x = i == j ? 0 : W[i * n + j];
+                if (x < 0 || !isfinite(x)) {
+                    sparse = false;   /* the dense path reports it */
+                    break;
+                }
+                stot += x;
+            }
+        if (sparse && !(stot > 0)) sparse = false;
+        if (sparse && tg_brain_i_csr(W, n, false, &c) != TG_OK) {
+            s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
+            goto done;
+        }
+    }
+    if (!sparse && lv_init(&w, n) != TG_OK) {
+        s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
+        goto done;
+    }
+    if (!sparse && (s = modularity_matrix(W, n, gamma, sign, &B, fn, msg)) != TG_OK) goto done;
     double best = -INFINITY;
     for (int r = 0; r < runs; r++) {
         tg_rng rng;
         tg_rng_seed(&rng, seed + (uint64_t)r);
-        double qq = louvain_run(B, n, &rng, &w, M);
+        double qq = sparse ? louvain_sparse_run(&c, n, gamma, stot, &rng, M) : louvain_run(B, n, &rng, &w, M);
+        if (isnan(qq)) {
+            s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
+            tg_brain_i_csr_free(&c);
+            goto done;
+        }
         if (qq > best) {
             best = qq;
             memcpy(membership, M, sizeof *M * (size_t)n);
         }
     }
     if (q) *q = best;
+    tg_brain_i_csr_free(&c);
 done:
     lv_free(&w);
     tg_free(M);
