@@ -143,3 +143,66 @@ T.test("tg.brain argument errors", function()
   c:close()
   T.raises(function() c:n() end, "closed", "closed")
 end)
+
+T.test("tg.brain.group and tg.brain.nbs on synthetic subjects", function()
+  local dir = os.tmpname()
+  os.remove(dir)
+  os.execute('mkdir -p "' .. dir .. '"')
+  local subs, groups = {}, {}
+  for s = 1, 12 do
+    groups[s] = s <= 6 and 0 or 1
+    subs[s] = tg.brain.synthetic{n = 30, modules = 3, seed = s, effect_nodes = 10, effect = groups[s] == 0 and 0.2 or 0}
+    subs[s]:save(("%s/sub%02d.csv"):format(dir, s))
+  end
+  local files = tg.brain.files(dir)
+  T.eq(#files, 12, "files"); T.truthy(files[1]:find("sub01.csv", 1, true), files[1])
+  local csv = dir .. "/group.csv"
+  T.eq(tg.brain.group{files = files, csv = csv, proportional = 0.3, louvain_runs = 2}, 30, "nodes")
+  local lines, head = 0, nil
+  for l in io.lines(csv) do lines = lines + 1; head = head or l end
+  T.eq(lines, 1 + 12 * 30, "rows"); T.eq(head, "subject,node,degree,strength,clustering,betweenness,participation,module_zscore", "header")
+  -- Row of sub03 node 5 against the connectome API on the same matrix.
+  local c = tg.brain.load(files[3]):threshold{proportional = 0.3}
+  for l in io.lines(csv) do
+    local sub, node, deg, str = l:match("^([^,]+),([^,]+),([^,]+),([^,]+)")
+    if sub == "sub03" and node == "5" then
+      T.near(tonumber(deg), c:degree()[5], 0, "degree"); T.near(tonumber(str), c:strength()[5], 1e-12, "strength")
+    end
+  end
+  local r = tg.brain.nbs(subs, groups, {threshold = 2.5, perms = 200, seed = 1})
+  T.truthy(#r.components >= 1 and r.components[1].p < 0.05, "planted difference found")
+  local r2 = tg.brain.nbs(subs, groups, {threshold = 2.5, perms = 200, seed = 1})
+  T.eq(r2.components[1].p, r.components[1].p, "seeded")
+  T.truthy(r.t:get(1, 2) == r.t:get(2, 1), "t symmetric")
+  T.raises(function() tg.brain.nbs(subs, {0, 1}, {}) end, "one group label", "groups length")
+  T.raises(function() tg.brain.group{files = files} end, "'csv'", "csv required")
+  for _, f in ipairs(files) do os.remove(f) end
+  os.remove(csv)
+  os.remove(dir)
+end)
+
+T.test("tg.resilience on the LHC model", function()
+  local g = tg.graph.load(R .. "/models/lhc_sector.graphml")
+  local S = {sources = {type = "compressor"}, sinks = {type = "magnet_string"}}
+  local crit = tg.resilience.criticality(g, S)
+  -- tests/graph/files/resilience_golden.txt (networkx): magnet strings lost per node.
+  local want
+  for line in io.lines(R .. "/tests/graph/files/resilience_golden.txt") do
+    if line:match("^lhc%.criticality ") then
+      want = {}
+      for x in line:gmatch("%S+") do want[#want + 1] = tonumber(x) end   -- the key gives nil: skipped
+    end
+  end
+  for i = 1, #want do T.eq(crit[i], want[i], "criticality " .. i) end
+  local c = tg.resilience.attack(g, {strategy = "degree", sources = S.sources, sinks = S.sinks, points = 10})
+  T.eq(#c.removed, 11, "rows"); T.eq(c.fed[1], 1, "intact: all fed"); T.eq(#c.order, g:node_count(), "order")
+  local nk = tg.resilience.nk(g, {k = 1, sources = S.sources, sinks = S.sinks, min_damage = 31})
+  T.truthy(#nk >= 1 and nk[1].damage == 31, "N-1 cuts of all strings")
+  local ml = tg.resilience.motter_lai(g, {alpha = {0, 1}})
+  T.eq(#ml.G, 2, "alphas")
+  local dep = tg.resilience.dependency(g, {failed = {"CS_DISCHARGE"}})
+  T.eq(dep.failed[1].id, "CS_DISCHARGE", "initial"); T.eq(dep.failed[1].round, 1, "round 1")
+  T.raises(function() tg.resilience.attack(g, {strategy = "x"}) end, "field 'strategy'", "strategy")
+  T.raises(function() tg.resilience.criticality(g, {sources = {"nope"}, sinks = S.sinks}) end, "unknown node id 'nope'", "id")
+  T.raises(function() tg.resilience.nk(g, {k = 4}) end, "field 'k'", "k")
+end)
