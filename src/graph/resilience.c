@@ -714,7 +714,7 @@ tg_status tg_graph_nk(const tg_graph *g, int k, const int64_t *sources, int64_t 
             for (int j = i + 1; j < k; j++) ix[j] = ix[j - 1] + 1;
         }
     }
-    qsort(rows, nrows, sizeof *rows, nk_cmp);
+    if (nrows) qsort(rows, nrows, sizeof *rows, nk_cmp);
     int64_t *so = tg_malloc(sizeof *so * (size_t)k * (nrows ? nrows : 1));
     double *dd = tg_malloc(sizeof *dd * (nrows ? nrows : 1));
     if (!so || !dd) {
