@@ -327,40 +327,43 @@ tg_status tg_brain_i_csr(const double *M, int64_t n, bool transpose, tg_brain_cs
 
 /* ---- shortest paths (Brandes) ------------------------------------------- */
 
-/* Binary heap of (dist, node) with lazy deletion. */
-typedef struct heap { double *d; int64_t *v; int64_t len; } heap;
+/* Indexed binary heap of nodes keyed by dist (decrease-key in place, so
+ * it never holds more than n entries, as igraph's). */
+typedef struct heap { int64_t *v, *pos; const double *key; int64_t len; } heap;
 
-static void heap_push(heap *h, double d, int64_t v)
+static void heap_up(heap *h, int64_t k)
 {
-    int64_t k = h->len++;
+    int64_t x = h->v[k];
+    double d = h->key[x];
     while (k > 0) {
-        int64_t p = (k - 1) / 2;
-        if (h->d[p] <= d) break;
-        h->d[k] = h->d[p];
-        h->v[k] = h->v[p];
+        int64_t p = (k - 1) / 2, y = h->v[p];
+        if (h->key[y] <= d) break;
+        h->v[k] = y;
+        h->pos[y] = k;
         k = p;
     }
-    h->d[k] = d;
-    h->v[k] = v;
+    h->v[k] = x;
+    h->pos[x] = k;
 }
 
-static void heap_pop(heap *h, double *d, int64_t *v)
+static int64_t heap_pop(heap *h)
 {
-    *d = h->d[0];
-    *v = h->v[0];
-    double ld = h->d[--h->len];
-    int64_t lv = h->v[h->len], k = 0;
+    int64_t top = h->v[0], x = h->v[--h->len], k = 0;
+    h->pos[top] = -2;   /* finished */
+    if (h->len == 0) return top;
+    double d = h->key[x];
     for (;;) {
         int64_t c = 2 * k + 1;
         if (c >= h->len) break;
-        if (c + 1 < h->len && h->d[c + 1] < h->d[c]) c++;
-        if (h->d[c] >= ld) break;
-        h->d[k] = h->d[c];
+        if (c + 1 < h->len && h->key[h->v[c + 1]] < h->key[h->v[c]]) c++;
+        if (h->key[h->v[c]] >= d) break;
         h->v[k] = h->v[c];
+        h->pos[h->v[k]] = k;
         k = c;
     }
-    h->d[k] = ld;
-    h->v[k] = lv;
+    h->v[k] = x;
+    h->pos[x] = k;
+    return top;
 }
 
 void tg_brain_i_sssp_free(tg_brain_sssp *w)
@@ -369,8 +372,8 @@ void tg_brain_i_sssp_free(tg_brain_sssp *w)
     tg_free(w->sigma);
     tg_free(w->order);
     tg_free(w->hops);
-    tg_free(w->hd);
     tg_free(w->hv);
+    tg_free(w->hpos);
     tg_free(w->delta);
     memset(w, 0, sizeof *w);
 }
@@ -384,9 +387,10 @@ tg_status tg_brain_i_sssp_init(tg_brain_sssp *w, const tg_brain_csr *c)
     w->delta = tg_malloc(sizeof *w->delta * n);
     w->order = tg_malloc(sizeof *w->order * n);
     w->hops = tg_malloc(sizeof *w->hops * n);
-    w->hd = tg_malloc(sizeof *w->hd * (m + n));
-    w->hv = tg_malloc(sizeof *w->hv * (m + n));
-    if (!w->dist || !w->sigma || !w->delta || !w->order || !w->hops || !w->hd || !w->hv) {
+    w->hv = tg_malloc(sizeof *w->hv * n);
+    w->hpos = tg_malloc(sizeof *w->hpos * n);
+    (void)m;
+    if (!w->dist || !w->sigma || !w->delta || !w->order || !w->hops || !w->hv || !w->hpos) {
         tg_brain_i_sssp_free(w);
         return TG_ERR_NOMEM;
     }
@@ -430,33 +434,36 @@ void tg_brain_i_sssp(const tg_brain_csr *c, bool weighted, const bool *dead, int
         w->nord = nord;
         return;
     }
-    heap h = {w->hd, w->hv, 0};
-    heap_push(&h, 0, s);
+    heap h = {w->hv, w->hpos, w->dist, 0};
+    for (int64_t v = 0; v < n; v++) w->hpos[v] = -1;
+    h.v[0] = s;
+    h.pos[s] = 0;
+    h.len = 1;
+    double *dist = w->dist, *sigma = w->sigma;
+    int64_t *hops = w->hops, *pos = w->hpos;
     while (h.len) {
-        double d;
-        int64_t v;
-        heap_pop(&h, &d, &v);
-        if (d > w->dist[v] || w->sigma[v] < 0) continue;   /* stale or done */
+        int64_t v = heap_pop(&h);
         w->order[w->nord++] = v;
-        double sv = w->sigma[v];
-        w->sigma[v] = -sv - 1;                              /* mark finished, keep value */
-        for (int64_t k = c->ptr[v]; k < c->ptr[v + 1]; k++) {
-            int64_t u = c->idx[k];
-            if (dead && dead[u]) continue;
-            double nd = d + c->val[k];
-            if (nd < w->dist[u]) {
-                w->dist[u] = nd;
-                w->sigma[u] = sv;
-                w->hops[u] = w->hops[v] + 1;
-                heap_push(&h, nd, u);
-            } else if (nd == w->dist[u] && w->sigma[u] >= 0) {
-                w->sigma[u] += sv;
+        double d = dist[v], sv = sigma[v];
+        const int64_t *idx = c->idx + c->ptr[v], *end = c->idx + c->ptr[v + 1];
+        const double *len = c->val + c->ptr[v];
+        for (; idx < end; idx++, len++) {
+            int64_t u = *idx;
+            if (pos[u] == -2 || (dead && dead[u])) continue;
+            double nd = d + *len;
+            if (nd < dist[u]) {
+                dist[u] = nd;
+                sigma[u] = sv;
+                hops[u] = hops[v] + 1;
+                if (pos[u] < 0) {
+                    h.v[h.len] = u;
+                    pos[u] = h.len++;
+                }
+                heap_up(&h, pos[u]);
+            } else if (nd == dist[u]) {
+                sigma[u] += sv;
             }
         }
-    }
-    for (int64_t k = 0; k < w->nord; k++) {
-        int64_t v = w->order[k];
-        w->sigma[v] = -w->sigma[v] - 1;
     }
 }
 

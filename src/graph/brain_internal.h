@@ -23,8 +23,7 @@ void tg_brain_i_csr_free(tg_brain_csr *c);
 typedef struct tg_brain_sssp {
     double *dist, *sigma, *delta;
     int64_t *order, *hops, nord;
-    double *hd;
-    int64_t *hv;
+    int64_t *hv, *hpos;     /* indexed heap of nodes keyed by dist; position or -1 */
 } tg_brain_sssp;
 
 tg_status tg_brain_i_sssp_init(tg_brain_sssp *w, const tg_brain_csr *c);
