@@ -4,9 +4,9 @@
  *
  * NBS permutes group labels many times; each permutation needs the t
  * statistic of every connection.  The subjects' upper triangles are
- * packed once into one subject-major array (and their squares), so a
- * permutation is a sum of n0 contiguous rows plus one pass for t: about
- * 2 n0 E additions, vectorisable, instead of re-reading the matrices. */
+ * packed once into one subject-major array, so a
+ * permutation is a sum of n0 contiguous rows plus one pass for t: n0 E
+ * additions, vectorisable, instead of re-reading the matrices. */
 #include "brain_internal.h"
 
 #include <errno.h>
@@ -170,30 +170,29 @@ done:
 
 typedef struct nbs_work {
     int64_t n, E, nsub;
-    const double *Y, *Y2;    /* nsub x E */
+    const double *Y;         /* nsub x E */
     double *S, *SS;          /* totals */
-    double *s0, *ss0, *t;
+    double *s0, *t;
     int64_t *ei, *ej, *uf, *cnt;
 } nbs_work;
 
-/* t of every connection for the group-0 subjects listed in idx[0..n0). */
+/* t of every connection for the group-0 subjects listed in idx[0..n0).
+ * The pooled sum of squares is SS - n0 m0^2 - n1 m1^2 with SS the total
+ * over all subjects, the same for every relabelling: only the group-0
+ * sums change, so a permutation costs n0 E additions. */
 static void nbs_t(nbs_work *w, const int64_t *idx, int64_t n0)
 {
     int64_t E = w->E, n1 = w->nsub - n0;
     memset(w->s0, 0, sizeof *w->s0 * (size_t)E);
-    memset(w->ss0, 0, sizeof *w->ss0 * (size_t)E);
     for (int64_t k = 0; k < n0; k++) {
-        const double *y = w->Y + idx[k] * E, *y2 = w->Y2 + idx[k] * E;
-        double *a = w->s0, *b = w->ss0;
-        for (int64_t e = 0; e < E; e++) {
-            a[e] += y[e];
-            b[e] += y2[e];
-        }
+        const double *y = w->Y + idx[k] * E;
+        double *a = w->s0;
+        for (int64_t e = 0; e < E; e++) a[e] += y[e];
     }
     double f = 1.0 / (double)n0 + 1.0 / (double)n1, dof = (double)(w->nsub - 2);
     for (int64_t e = 0; e < E; e++) {
         double m0 = w->s0[e] / (double)n0, m1 = (w->S[e] - w->s0[e]) / (double)n1;
-        double v = (w->ss0[e] - (double)n0 * m0 * m0 + (w->SS[e] - w->ss0[e]) - (double)n1 * m1 * m1) / dof;
+        double v = (w->SS[e] - (double)n0 * m0 * m0 - (double)n1 * m1 * m1) / dof;
         double se = sqrt((v > 0 ? v : 0) * f);
         double d = m0 - m1;
         w->t[e] = se > 0 ? d / se : (d > 0 ? INFINITY : d < 0 ? -INFINITY : 0);
@@ -263,22 +262,21 @@ tg_status tg_graph_brain_nbs(const double *X, int64_t nsub, int64_t n, const int
     if (n0 < 2 || nsub - n0 < 2) return tg_msg(msg, TG_ERR_ARG, "%s: each group needs >= 2 subjects (%lld and %lld)", fn,
                                                (long long)n0, (long long)(nsub - n0));
     int64_t E = n * (n - 1) / 2;
-    nbs_work w = {n, E, nsub, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
-    double *Y = tg_malloc(sizeof *Y * (size_t)nsub * (size_t)E), *Y2 = tg_malloc(sizeof *Y2 * (size_t)nsub * (size_t)E);
+    nbs_work w = {n, E, nsub, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    double *Y = tg_malloc(sizeof *Y * (size_t)nsub * (size_t)E);
     int64_t *idx = tg_malloc(sizeof *idx * (size_t)nsub), *perm = tg_malloc(sizeof *perm * (size_t)nsub);
     comp_row *rows = NULL;
     int64_t *cnt_ge = NULL, *rootid = NULL;
     w.S = tg_calloc((size_t)E, sizeof *w.S);
     w.SS = tg_calloc((size_t)E, sizeof *w.SS);
     w.s0 = tg_malloc(sizeof *w.s0 * (size_t)E);
-    w.ss0 = tg_malloc(sizeof *w.ss0 * (size_t)E);
     w.t = tg_malloc(sizeof *w.t * (size_t)E);
     w.ei = tg_malloc(sizeof *w.ei * (size_t)E);
     w.ej = tg_malloc(sizeof *w.ej * (size_t)E);
     w.uf = tg_malloc(sizeof *w.uf * (size_t)n);
     w.cnt = tg_malloc(sizeof *w.cnt * (size_t)n);
     tg_status s = TG_OK;
-    if (!Y || !Y2 || !idx || !perm || !w.S || !w.SS || !w.s0 || !w.ss0 || !w.t || !w.ei || !w.ej || !w.uf || !w.cnt) {
+    if (!Y || !idx || !perm || !w.S || !w.SS || !w.s0 || !w.t || !w.ei || !w.ej || !w.uf || !w.cnt) {
         s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
         goto done;
     }
@@ -290,7 +288,7 @@ tg_status tg_graph_brain_nbs(const double *X, int64_t nsub, int64_t n, const int
         }
     for (int64_t sb = 0; sb < nsub; sb++) {
         const double *M = X + sb * n * n;
-        double *y = Y + sb * E, *y2 = Y2 + sb * E;
+        double *y = Y + sb * E;
         for (e = 0; e < E; e++) {
             double v = M[w.ei[e] * n + w.ej[e]];
             if (!isfinite(v)) {
@@ -299,13 +297,11 @@ tg_status tg_graph_brain_nbs(const double *X, int64_t nsub, int64_t n, const int
                 goto done;
             }
             y[e] = v;
-            y2[e] = v * v;
             w.S[e] += v;
             w.SS[e] += v * v;
         }
     }
     w.Y = Y;
-    w.Y2 = Y2;
     int64_t k = 0;
     for (int64_t sb = 0; sb < nsub; sb++)
         if (group[sb] == 0) idx[k++] = sb;
@@ -370,7 +366,6 @@ tg_status tg_graph_brain_nbs(const double *X, int64_t nsub, int64_t n, const int
     *ncomp = nc;
 done:
     tg_free(Y);
-    tg_free(Y2);
     tg_free(idx);
     tg_free(perm);
     tg_free(rows);
@@ -379,7 +374,6 @@ done:
     tg_free(w.S);
     tg_free(w.SS);
     tg_free(w.s0);
-    tg_free(w.ss0);
     tg_free(w.t);
     tg_free(w.ei);
     tg_free(w.ej);
