@@ -1125,31 +1125,34 @@ tg_status tg_graph_brain_coreness(const double *W, int64_t n, bool directed, int
     static const char fn[] = "brain.coreness";
     FN_CHECK(fn, W, n);
     if (!core) return tg_msg(msg, TG_ERR_ARG, "%s: output is NULL", fn);
-    /* Batagelj & Zaversnik (2003) bucket peeling on the binary undirected
-     * view (W(i,j) or W(j,i) nonzero), O(n^2) to read the matrix, O(m) after. */
-    double *S = NULL;
-    if (directed) {
-        if (!(S = tg_malloc(sizeof *S * TG_BRAIN_NN(n)))) return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
-        for (int64_t i = 0; i < n; i++)
-            for (int64_t j = 0; j < n; j++) S[i * n + j] = W[i * n + j] != 0 || W[j * n + i] != 0;
-    }
-    tg_brain_csr c;
-    int64_t *deg = tg_malloc(sizeof *deg * (size_t)(n ? n : 1)), *bin = tg_calloc((size_t)n + 1, sizeof *bin);
+    /* Batagelj & Zaversnik (2003) bucket peeling, O(n^2) to read the
+     * matrix, O(m) after.  Directed: degree = in + out (BCT kcore_bd,
+     * networkx core_number), so the neighbour lists are the out- and the
+     * in-lists, a reciprocal pair counting twice. */
+    tg_brain_csr c, r;
+    memset(&r, 0, sizeof r);
+    int64_t *deg = tg_malloc(sizeof *deg * (size_t)(n ? n : 1)), *bin = tg_calloc((size_t)(2 * n) + 2, sizeof *bin);
     int64_t *pos = tg_malloc(sizeof *pos * (size_t)(n ? n : 1)), *vert = tg_malloc(sizeof *vert * (size_t)(n ? n : 1));
-    tg_status s = TG_OK;
-    if (!deg || !bin || !pos || !vert || tg_brain_i_csr(S ? S : W, n, false, &c) != TG_OK) {
+    bool ok = deg && bin && pos && vert;
+    if (ok && tg_brain_i_csr(W, n, false, &c) != TG_OK) ok = false;
+    else if (ok && directed && tg_brain_i_csr(W, n, true, &r) != TG_OK) {
+        tg_brain_i_csr_free(&c);
+        ok = false;
+    }
+    if (!ok) {
         tg_free(deg);
         tg_free(bin);
         tg_free(pos);
         tg_free(vert);
-        tg_free(S);
         return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
     }
+    int64_t maxd = 0;
     for (int64_t v = 0; v < n; v++) {
-        deg[v] = c.ptr[v + 1] - c.ptr[v];
+        deg[v] = c.ptr[v + 1] - c.ptr[v] + (directed ? r.ptr[v + 1] - r.ptr[v] : 0);
         bin[deg[v]]++;
+        if (deg[v] > maxd) maxd = deg[v];
     }
-    for (int64_t d = 0, start = 0; d <= n; d++) {
+    for (int64_t d = 0, start = 0; d <= maxd; d++) {
         int64_t k = bin[d];
         bin[d] = start;
         start += k;
@@ -1158,33 +1161,36 @@ tg_status tg_graph_brain_coreness(const double *W, int64_t n, bool directed, int
         pos[v] = bin[deg[v]]++;
         vert[pos[v]] = v;
     }
-    for (int64_t d = n; d > 0; d--) bin[d] = bin[d - 1];
+    for (int64_t d = maxd; d > 0; d--) bin[d] = bin[d - 1];
     bin[0] = 0;
     for (int64_t i = 0; i < n; i++) {
         int64_t v = vert[i];
-        for (int64_t k = c.ptr[v]; k < c.ptr[v + 1]; k++) {
-            int64_t u = c.idx[k];
-            if (deg[u] > deg[v]) {
-                int64_t du = deg[u], pu = pos[u], pw = bin[du], w = vert[pw];
-                if (u != w) {
-                    pos[u] = pw;
-                    vert[pu] = w;
-                    pos[w] = pu;
-                    vert[pw] = u;
+        for (int side = 0; side < (directed ? 2 : 1); side++) {
+            const tg_brain_csr *L = side ? &r : &c;
+            for (int64_t k = L->ptr[v]; k < L->ptr[v + 1]; k++) {
+                int64_t u = L->idx[k];
+                if (deg[u] > deg[v]) {
+                    int64_t du = deg[u], pu = pos[u], pw = bin[du], w = vert[pw];
+                    if (u != w) {
+                        pos[u] = pw;
+                        vert[pu] = w;
+                        pos[w] = pu;
+                        vert[pw] = u;
+                    }
+                    bin[du]++;
+                    deg[u]--;
                 }
-                bin[du]++;
-                deg[u]--;
             }
         }
     }
     for (int64_t v = 0; v < n; v++) core[v] = deg[v];
     tg_brain_i_csr_free(&c);
+    tg_brain_i_csr_free(&r);
     tg_free(deg);
     tg_free(bin);
     tg_free(pos);
     tg_free(vert);
-    tg_free(S);
-    return s;
+    return TG_OK;
 }
 
 tg_status tg_graph_brain_score(const double *W, int64_t n, double s, int64_t *in, int64_t *size, char *msg)

@@ -389,9 +389,10 @@ tg_status tg_graph_brain_assortativity(const double *W, int64_t n, bool directed
  * Degree: undirected row counts; directed in + out. */
 tg_status tg_graph_brain_rich_club(const double *W, int64_t n, bool directed, bool weighted,
                                    int64_t kmax, double *R, char *msg);
-/* Core numbers of the binary undirected view (k-core; BCT kcore_bu gives
- * the nodes with core number >= k); directed: W(i,j) or W(j,i) nonzero
- * is an edge, else W must be symmetric.  Batagelj-Zaversnik, O(n^2 + m). */
+/* Core numbers (k-core; BCT kcore_bu / kcore_bd give the nodes with core
+ * number >= k) of the binary view; directed: degree = in + out (a
+ * reciprocal pair counts twice, as BCT and networkx), else W must be
+ * symmetric.  Batagelj-Zaversnik, O(n^2 + m). */
 tg_status tg_graph_brain_coreness(const double *W, int64_t n, bool directed, int64_t *core, char *msg);
 /* s-core (BCT score_wu): in[i] = 1 for the nodes left after repeatedly
  * removing nodes of strength < s; *size their count. */

@@ -296,6 +296,9 @@ def case(name, W, directed, weighted, ci=None, signed=False):
         G = nxg(W, directed)
         nb = nx.betweenness_centrality(G, weight="length" if weighted else None, normalized=False)
         close(bc, [nb[i] * (1 if directed else 2) for i in range(n)], name + " betweenness")
+        if directed:
+            core = nx.core_number(G)   # in + out degree, as BCT kcore_bd
+            put(name + ".coreness", [core[i] for i in range(n)])
         if not directed:
             close(Tb, nx.transitivity(G), name + " transitivity")
             close(inv_dist(A).sum() / (n * n - n), nx.global_efficiency(G), name + " efficiency")

@@ -177,9 +177,9 @@ static void check_case(const char *name, const double *W, int64_t n, bool direct
         assert_int_equal(tg_graph_brain_rich_club(W, n, directed, true, 12, R, msg), TG_OK);
         check_vec(K("rich_club_wei"), R, 12);
     }
-    if (!directed) {
+    {
         int64_t *core = tg_malloc(sizeof *core * (size_t)n);
-        assert_int_equal(tg_graph_brain_coreness(W, n, false, core, msg), TG_OK);
+        assert_int_equal(tg_graph_brain_coreness(W, n, directed, core, msg), TG_OK);
         for (int64_t i = 0; i < n; i++) v[i] = (double)core[i];
         check_vec(K("coreness"), v, n);
         tg_free(core);
