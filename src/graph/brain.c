@@ -374,6 +374,9 @@ void tg_brain_i_sssp_free(tg_brain_sssp *w)
     tg_free(w->hops);
     tg_free(w->hv);
     tg_free(w->hpos);
+    tg_free(w->pbase);
+    tg_free(w->npred);
+    tg_free(w->pred);
     tg_free(w->delta);
     memset(w, 0, sizeof *w);
 }
@@ -389,11 +392,17 @@ tg_status tg_brain_i_sssp_init(tg_brain_sssp *w, const tg_brain_csr *c)
     w->hops = tg_malloc(sizeof *w->hops * n);
     w->hv = tg_malloc(sizeof *w->hv * n);
     w->hpos = tg_malloc(sizeof *w->hpos * n);
-    (void)m;
-    if (!w->dist || !w->sigma || !w->delta || !w->order || !w->hops || !w->hv || !w->hpos) {
+    w->pbase = tg_calloc(n + 1, sizeof *w->pbase);
+    w->npred = tg_malloc(sizeof *w->npred * n);
+    w->pred = tg_malloc(sizeof *w->pred * m);
+    if (!w->dist || !w->sigma || !w->delta || !w->order || !w->hops || !w->hv || !w->hpos || !w->pbase ||
+        !w->npred || !w->pred) {
         tg_brain_i_sssp_free(w);
         return TG_ERR_NOMEM;
     }
+    /* Room for each node's predecessors: its in-degree. */
+    for (int64_t e = 0; e < c->ptr[c->n]; e++) w->pbase[c->idx[e] + 1]++;
+    for (int64_t v = 0; v < c->n; v++) w->pbase[v + 1] += w->pbase[v];
     return TG_OK;
 }
 
@@ -408,7 +417,9 @@ void tg_brain_i_sssp(const tg_brain_csr *c, bool weighted, const bool *dead, int
         w->dist[v] = INFINITY;
         w->sigma[v] = 0;
         w->hops[v] = 0;
+        w->npred[v] = 0;
     }
+    int64_t *pbase = w->pbase, *npred = w->npred, *pred = w->pred;
     w->dist[s] = 0;
     w->sigma[s] = 1;
     w->nord = 0;
@@ -428,7 +439,10 @@ void tg_brain_i_sssp(const tg_brain_csr *c, bool weighted, const bool *dead, int
                     hops[u] = hops[v] + 1;
                     order[nord++] = u;
                 }
-                if (dist[u] == dn) sigma[u] += sv;
+                if (dist[u] == dn) {
+                    sigma[u] += sv;
+                    pred[pbase[u] + npred[u]++] = v;
+                }
             }
         }
         w->nord = nord;
@@ -455,6 +469,8 @@ void tg_brain_i_sssp(const tg_brain_csr *c, bool weighted, const bool *dead, int
                 dist[u] = nd;
                 sigma[u] = sv;
                 hops[u] = hops[v] + 1;
+                pred[pbase[u]] = v;
+                npred[u] = 1;
                 if (pos[u] < 0) {
                     h.v[h.len] = u;
                     pos[u] = h.len++;
@@ -462,39 +478,24 @@ void tg_brain_i_sssp(const tg_brain_csr *c, bool weighted, const bool *dead, int
                 heap_up(&h, pos[u]);
             } else if (nd == dist[u]) {
                 sigma[u] += sv;
+                pred[pbase[u] + npred[u]++] = v;
             }
         }
     }
 }
 
-/* Add the dependencies of source s (after tg_brain_i_sssp) to bc, walking
- * predecessors through the reverse graph rc. */
-void tg_brain_i_accumulate(const tg_brain_csr *rc, bool weighted, int64_t s, tg_brain_sssp *w,
-                           double *bc)
+void tg_brain_i_accumulate(tg_brain_sssp *w, double *bc)
 {
-    const double *dist = w->dist, *sigma = w->sigma;
+    const double *sigma = w->sigma;
     double *delta = w->delta;
+    const int64_t *pbase = w->pbase, *npred = w->npred, *pred = w->pred;
     for (int64_t k = 0; k < w->nord; k++) delta[w->order[k]] = 0;
     for (int64_t k = w->nord - 1; k > 0; k--) {
         int64_t t = w->order[k];
-        double coef = (1 + delta[t]) / sigma[t], dt = dist[t];
-        const int64_t *idx = rc->idx + rc->ptr[t], *end = rc->idx + rc->ptr[t + 1];
-        if (!weighted) {
-            /* Hop counts: predecessors are exactly one hop closer
-             * (unreached nodes are at INFINITY, never equal). */
-            double dp = dt - 1;
-            for (; idx < end; idx++)
-                if (dist[*idx] == dp) delta[*idx] += sigma[*idx] * coef;
-        } else {
-            const double *len = rc->val + rc->ptr[t];
-            for (; idx < end; idx++, len++) {
-                int64_t v = *idx;
-                if (dist[v] < dt && dist[v] + *len == dt) delta[v] += sigma[v] * coef;
-            }
-        }
+        double coef = (1 + delta[t]) / sigma[t];
+        for (const int64_t *p = pred + pbase[t], *e = p + npred[t]; p < e; p++) delta[*p] += sigma[*p] * coef;
         bc[t] += delta[t];
     }
-    (void)s;
 }
 
 tg_status tg_graph_brain_distance(const double *L, int64_t n, bool weighted, double *D, double *hops,
@@ -744,25 +745,23 @@ tg_status tg_graph_brain_betweenness(const double *L, int64_t n, bool weighted, 
             if (L[k] < 0 || isnan(L[k]))
                 return tg_msg(msg, TG_ERR_NUMERIC, "%s: length (%lld,%lld) = %g is negative or NaN", fn,
                               (long long)(k / n + 1), (long long)(k % n + 1), L[k]);
-    tg_brain_csr c, rc;
+    tg_brain_csr c;
     tg_brain_sssp w;
-    memset(&rc, 0, sizeof rc);
     memset(&w, 0, sizeof w);
     tg_status s = TG_OK;
     if (tg_brain_i_csr(L, n, false, &c) != TG_OK) return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
-    if (tg_brain_i_csr(L, n, true, &rc) != TG_OK || tg_brain_i_sssp_init(&w, &c) != TG_OK) {
+    if (tg_brain_i_sssp_init(&w, &c) != TG_OK) {
         s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
         goto done;
     }
     for (int64_t v = 0; v < n; v++) out[v] = 0;
     for (int64_t src = 0; src < n; src++) {
         tg_brain_i_sssp(&c, weighted, NULL, src, &w);
-        tg_brain_i_accumulate(&rc, weighted, src, &w, out);
+        tg_brain_i_accumulate(&w, out);
     }
 done:
     tg_brain_i_sssp_free(&w);
     tg_brain_i_csr_free(&c);
-    tg_brain_i_csr_free(&rc);
     return s;
 }
 

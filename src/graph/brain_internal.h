@@ -24,14 +24,17 @@ typedef struct tg_brain_sssp {
     double *dist, *sigma, *delta;
     int64_t *order, *hops, nord;
     int64_t *hv, *hpos;     /* indexed heap of nodes keyed by dist; position or -1 */
+    int64_t *pbase, *npred, *pred;   /* shortest-path predecessors of each node:
+                                        pred[pbase[v] .. pbase[v] + npred[v]) */
 } tg_brain_sssp;
 
 tg_status tg_brain_i_sssp_init(tg_brain_sssp *w, const tg_brain_csr *c);
 void tg_brain_i_sssp_free(tg_brain_sssp *w);
 void tg_brain_i_sssp(const tg_brain_csr *c, bool weighted, const bool *dead, int64_t s,
                      tg_brain_sssp *w);
-void tg_brain_i_accumulate(const tg_brain_csr *rc, bool weighted, int64_t s, tg_brain_sssp *w,
-                           double *bc);
+/* Add the dependencies of the last search to bc (Brandes' back-propagation
+ * over the recorded predecessors). */
+void tg_brain_i_accumulate(tg_brain_sssp *w, double *bc);
 tg_status tg_brain_i_check_partition(const int64_t *m, int64_t n, int64_t *nmod, const char *fn,
                                      char *msg);
 

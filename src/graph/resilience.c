@@ -205,14 +205,14 @@ static int64_t fed(net *t, const bool *dn, const bool *de, const int64_t *src, i
 /* Node betweenness (ordered pairs) among live nodes. */
 static tg_status betweenness(net *t, const bool *dn, double *bc)
 {
-    tg_brain_csr c = {t->n, t->optr, t->oadj, t->ones}, rc = {t->n, t->iptr, t->iadj, t->ones};
+    tg_brain_csr c = {t->n, t->optr, t->oadj, t->ones};
     tg_brain_sssp w;
     if (tg_brain_i_sssp_init(&w, &c) != TG_OK) return TG_ERR_NOMEM;
     for (int64_t v = 0; v < t->n; v++) bc[v] = 0;
     for (int64_t s = 0; s < t->n; s++) {
         if (!live_node(dn, s)) continue;
         tg_brain_i_sssp(&c, false, dn, s, &w);
-        tg_brain_i_accumulate(&rc, false, s, &w, bc);
+        tg_brain_i_accumulate(&w, bc);
     }
     tg_brain_i_sssp_free(&w);
     return TG_OK;
