@@ -335,9 +335,12 @@ def main():
     # smaller threshold: disconnected, exercises infinite distances
     case("s138sparse", thr_prop(s138, 0.02), False, True)
     mac = load(os.path.join(D, "bct_macaque47", "macaque47.csv"))
-    case("mac47", mac, True, False)
+    # Directed cases with a fixed partition (thirds by index): participation
+    # and z-score on out-connections, modularity of community_louvain's
+    # B = (W - gamma k_out k_in' / s) / s symmetrised.
+    case("mac47", mac, True, False, np.arange(47) * 3 // 47)
     cat = load(os.path.join(D, "bct_cat", "cat_ctx.csv"))
-    case("cat", cat, True, True)
+    case("cat", cat, True, True, np.arange(len(cat)) * 3 // len(cat))
     sc = load(os.path.join(D, "enigma_hcp", "sc_dk68.csv"))
     hemi = np.array([0] * 34 + [1] * 34)
     case("sc68", sc / np.abs(sc).max(), False, True, hemi)

@@ -289,9 +289,11 @@ static void test_other_connectomes(void **state)
     int64_t n;
     double *W = load_matrix("data/connectomes/bct_macaque47/macaque47.csv", &n);
     check_case("mac47", W, n, true, false);
+    check_partition("mac47", W, n, false);
     tg_free(W);
     W = load_matrix("data/connectomes/bct_cat/cat_ctx.csv", &n);
     check_case("cat", W, n, true, true);
+    check_partition("cat", W, n, false);
     tg_free(W);
     W = load_matrix("data/connectomes/enigma_hcp/sc_dk68.csv", &n);
     tg_graph_brain_normalize(W, n);
