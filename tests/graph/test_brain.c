@@ -536,6 +536,12 @@ static void test_nulls(void **state)
     tg_graph_brain_degree(R, n, true, NULL, in1, out1);
     assert_memory_equal(in0, in1, sizeof in0);
     assert_memory_equal(out0, out1, sizeof out0);
+    /* Directed lattice null: degrees kept too. */
+    assert_int_equal(tg_graph_brain_latmio(W, n, true, 10, 2, R, &swaps, msg), TG_OK);
+    assert_true(swaps > 0);
+    tg_graph_brain_degree(R, n, true, NULL, in1, out1);
+    assert_memory_equal(in0, in1, sizeof in0);
+    assert_memory_equal(out0, out1, sizeof out0);
     assert_int_equal(tg_graph_brain_randmio(W, n, false, 10, 1, R, NULL, msg), TG_ERR_ARG);
     assert_msg_has(msg, "not symmetric");
     tg_free(W);
