@@ -19,6 +19,10 @@
 #   sim          steady state of a generated 1M-node pipe network vs a scipy
 #                Newton peer; N-1 of data/networks/power_dc with low-rank
 #                updates vs refactorising (bench_sim.c, peer_sim.py)
+#   brain        BCT-convention measures on whole connectomes (bctpy's 138-node
+#                sample at density 0.4, a synthetic 400-region subject)
+#                vs python-networkx and python-igraph (bench/peer_brain.py);
+#                the 100-subject x 400-region group study (bench/brain_group.lua)
 # Environment:
 #   BENCH_SCALE=0.1   shrink the generated graph (default 1: 1M nodes, 10M edges)
 #   BENCH_DATA=dir    where generated inputs go (default $BUILD/bench-data; never the repo)
@@ -91,6 +95,15 @@ else
 fi
 step "$BIN/bench_ga" 5
 if $PY -c 'import deap' 2>/dev/null; then step $PY "$HERE/peer_deap.py" 3; fi
+# brain: inputs written by twingraph itself (thresholded sample, synthetic subjects)
+$BUILD/twingraph -e "tg.brain.load('data/connectomes/bctpy_sample138/sample_data.csv'):threshold{proportional = 0.4}:save('$DATA/brain_s138.csv')
+tg.brain.synthetic{n = 400, modules = 8, seed = 1}:save('$DATA/brain_syn400.csv')
+"
+for t in s138 syn400; do
+    step "$BIN/bench_brain" "$DATA/brain_$t.csv" $t "$DATA/brain_$t.ours" 5
+    step $PY "$HERE/peer_brain.py" "$DATA/brain_$t.csv" $t "$DATA/brain_$t.ours" 3
+done
+step $BUILD/twingraph "$HERE/brain_group.lua" "$DATA/brain_group" 100 400
 
 # ---- summary -----------------------------------------------------------------
 row() {   # name ours peer goal note
@@ -145,4 +158,34 @@ awk -v o="$(get sim_n1_lowrank)" -v p="$(get sim_n1_refactor)" -v same="$(get si
     r = (o > 0 ? p / o : 0)
     printf "%-24s %10s %10s %7.1f  %s\n", "N-1 power_dc 4941 buses", o, p, r,
            "refactor / low-rank; " (r >= 10 ? "PASS" : "MISS") (same == 1 ? ", identical results" : ", RESULTS DIFFER") }'
+echo "== brain measures (seconds, best of N; goals: ours/networkx <= 0.1, ours/python-igraph <= 1)"
+printf "%-34s %10s %10s %7s %6s  %-5s %s\n" benchmark "ours s" "peer s" ratio goal "" check
+for t in s138 syn400; do
+    for m in strength clustering_bin clustering_wei transitivity_bin betweenness_wei betweenness_bin \
+             efficiency_wei efficiency_bin local_efficiency_bin assortativity_bin louvain coreness; do
+        o=$(get brain_${t}_${m}_ours)
+        nxv=$(get brain_${t}_${m}_nx)
+        igv=$(get brain_${t}_${m}_ig)
+        [ -n "$nxv" ] && row "$t $m vs nx" "$o" "$nxv" 0.1 "max rel diff $(get brain_${t}_${m}_nx_maxrel)"
+        [ -n "$igv" ] && row "$t $m vs igraph" "$o" "$igv" 1.0 "max rel diff $(get brain_${t}_${m}_ig_maxrel)"
+    done
+    echo "  $t Louvain modularity ours/networkx/igraph: $(get brain_${t}_louvain_q)"
+    # Whole-matrix measure set: every measure the peer has, plus the peer's
+    # graph construction from the matrix (ours reads the matrix directly).
+    for peer in nx ig; do
+        sums=$(awk -v t="$t" -v p="$peer" '$1 == "RESULT" {
+                   k = $2; pre = "brain_" t "_"
+                   if (index(k, pre) != 1) next
+                   rest = substr(k, length(pre) + 1)
+                   if (rest ~ /_maxrel$/ || rest ~ /_q$/) next
+                   if (rest == "build_" p) { b = $3; next }
+                   if (rest ~ ("_" p "$")) { m = substr(rest, 1, length(rest) - length(p) - 1); peerv[m] = $3 }
+                   if (rest ~ /_ours$/) { m = substr(rest, 1, length(rest) - 5); ours[m] = $3 }
+               } END { so = 0; sp = b; for (m in peerv) if (m in ours) { so += ours[m]; sp += peerv[m] }
+                       printf "%.6f %.6f", so, sp }' "$RES")
+        goal=1.0; [ "$peer" = nx ] && goal=0.1
+        row "$t whole set vs $peer" "${sums% *}" "${sums#* }" $goal "sum over the measures $peer has, + its graph build"
+    done
+done
+row "group study 100 x 400" "$(get brain_group_total)" 60 1.0 "measures $(get brain_group_measures) s + NBS $(get brain_group_nbs) s vs the 60 s goal"
 exit 0

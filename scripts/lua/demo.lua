@@ -123,6 +123,65 @@ summary.what_if = {screened = plant:node_count() - 1, critical = #critical,
                    worst = critical[1], compressors_redundant = redundant == #compressors}
 
 ---------------------------------------------------------------------------
+-- Resilience (issue 6): which components cut the most cooling, and how
+-- cooling degrades as components fail at random or are attacked.
+-- Sources: the warm compressors; sinks: the magnet strings; a string is
+-- "fed" while helium can flow to it from a live compressor.
+section("Resilience: what cuts the cooling")
+do
+  local t_res = tg.clock()
+  local warm = compressors
+  local crit = tg.resilience.criticality(plant, {sources = warm, sinks = magnets})
+  local rows = {}
+  for _, id in ipairs(plant:nodes()) do
+    if crit[id] > 0 then rows[#rows + 1] = {id = id, damage = crit[id], type = plant:get(id, "type")} end
+  end
+  table.sort(rows, function(a, b) return a.damage > b.damage or (a.damage == b.damage and a.id < b.id) end)
+  local total = 0
+  for _, r in ipairs(rows) do if r.damage == #magnets then total = total + 1 end end
+  print(("  %d single components cut cooling to at least one magnet string; %d cut all %d:"):format(
+    #rows, total, #magnets))
+  local shown = {}
+  for i = 1, math.min(total, 12) do shown[i] = rows[i].id end
+  print("    " .. table.concat(shown, ", ") .. (total > 12 and (", ... (%d more)"):format(total - 12) or ""))
+  local partial = {}
+  for _, r in ipairs(rows) do
+    if r.damage < #magnets and #partial < 5 then partial[#partial + 1] = ("%s (%d strings)"):format(r.id, r.damage) end
+  end
+  print("  largest partial losses: " .. table.concat(partial, ", "))
+  local nk2 = tg.resilience.nk(plant, {k = 2, sources = warm, sinks = magnets, min_damage = 1})
+  print(("  N-2 screening: %d pairs of individually harmless components cut cooling together"):format(#nk2))
+  local curves, names = {}, {"random", "degree", "betweenness_adaptive"}
+  for _, st in ipairs(names) do
+    curves[st] = tg.resilience.attack(plant, {strategy = st, sources = warm, sinks = magnets, points = 50,
+                                              runs = 30, seed = 1, efficiency = false})
+  end
+  print("  attack curve: magnet strings still fed (%) after removing a fraction of the components")
+  print(("    %-22s %6s %6s %6s %6s %6s"):format("removed", "0 %", "2 %", "4 %", "10 %", "20 %"))
+  local function at(c, f)
+    for i = 1, #c.removed do if c.removed[i] >= f - 1e-12 then return c.fed[i] end end
+    return c.fed[#c.fed]
+  end
+  for _, st in ipairs(names) do
+    local c = curves[st]
+    print(("    %-22s %6.1f %6.1f %6.1f %6.1f %6.1f"):format(st .. (st == "random" and " (30 runs)" or ""),
+      100 * at(c, 0), 100 * at(c, 0.02), 100 * at(c, 0.04), 100 * at(c, 0.10), 100 * at(c, 0.20)))
+  end
+  local plots = require("plots")
+  local series = {}
+  for _, st in ipairs(names) do series[#series + 1] = {name = st, x = curves[st].removed, y = curves[st].fed} end
+  writefile("resilience_attack.svg", plots.lines(series, {
+    title = "LHC-like sector: magnet strings fed vs components removed",
+    xlabel = "fraction of components removed", ylabel = "fraction of magnet strings fed"}))
+  local res = {single_cut_any = #rows, single_cut_all = total, n2_pairs = #nk2,
+               top = shown, fed_after_2pct = {}, seconds = tg.clock() - t_res}
+  for _, st in ipairs(names) do res.fed_after_2pct[st] = at(curves[st], 0.02) end
+  writefile("resilience.json", tg.json.encode(res, {indent = true}) .. "\n")
+  summary.resilience = {single_cut_any = res.single_cut_any, single_cut_all = res.single_cut_all,
+                        n2_pairs = res.n2_pairs}
+  print(("  (%.2f s)"):format(res.seconds))
+end
+---------------------------------------------------------------------------
 section("Communities: does the graph find the plant's sections?")
 local best
 for seed = 1, 10 do

@@ -382,5 +382,9 @@ int luaopen_tg(lua_State *L)
     lua_setfield(L, -2, "ga");
     tg_lua_i_open_sim(L);
     lua_setfield(L, -2, "sim");
+    tg_lua_i_open_brain(L);
+    lua_setfield(L, -2, "brain");
+    tg_lua_i_open_resilience(L);
+    lua_setfield(L, -2, "resilience");
     return 1;
 }

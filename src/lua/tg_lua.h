@@ -49,5 +49,7 @@ int tg_lua_i_open_json(lua_State *L);
 int tg_lua_i_open_mining(lua_State *L);
 int tg_lua_i_open_ga(lua_State *L);
 int tg_lua_i_open_sim(lua_State *L);
+int tg_lua_i_open_brain(lua_State *L);
+int tg_lua_i_open_resilience(lua_State *L);
 
 #endif

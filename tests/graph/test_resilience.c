@@ -1,0 +1,387 @@
+/* test_resilience.c: attack curves, cascades, dependencies, criticality
+ * and N-k screening.
+ *
+ * Golden values: tests/graph/files/resilience_golden.txt, written by
+ * tests/graph/make_resilience_golden.py with python-networkx on the same
+ * files (see its header for how each is computed).  Random failure is
+ * tested statistically against percolation theory on Erdos-Renyi graphs,
+ * and the small hand-made graphs have answers worked out in comments. */
+#include "../test_util.h"
+
+#include <math.h>
+
+#include "graph/tg_graph.h"
+
+typedef struct golden { char key[96]; double *v; int64_t n; } golden;
+static golden G[64];
+static int NG;
+
+static const golden *gold(const char *key)
+{
+    if (!NG) {
+        FILE *f = fopen("tests/graph/files/resilience_golden.txt", "r");
+        assert_non_null(f);
+        static char line[1 << 16];
+        while (fgets(line, sizeof line, f) && NG < 64) {
+            char *p = line, *e;
+            golden *g = &G[NG++];
+            size_t k = strcspn(p, " ");
+            memcpy(g->key, p, k);
+            g->key[k] = 0;
+            p += k;
+            g->v = malloc(sizeof(double) * 8192);
+            for (g->n = 0;; p = e) {
+                double x = strtod(p, &e);
+                if (e == p) break;
+                g->v[g->n++] = x;
+            }
+        }
+        fclose(f);
+    }
+    for (int i = 0; i < NG; i++)
+        if (strcmp(G[i].key, key) == 0) return &G[i];
+    fail_msg("no golden %s", key);
+    return NULL;
+}
+
+static void check_vec(const char *key, const double *got, int64_t n, double tol)
+{
+    const golden *g = gold(key);
+    assert_int_equal(g->n, n);
+    for (int64_t i = 0; i < n; i++)
+        if (!(fabs(got[i] - g->v[i]) <= tol * fmax(1, fabs(g->v[i]))))
+            fail_msg("%s[%lld]: got %.17g want %.17g", key, (long long)i, got[i], g->v[i]);
+}
+
+static tg_graph *load(const char *path)
+{
+    char msg[TG_MSG_LEN];
+    tg_graph *g = NULL;
+    if (tg_graph_read(path, NULL, &g, msg) != TG_OK) fail_msg("%s", msg);
+    return g;
+}
+
+static int64_t *of_type(const tg_graph *g, const char *type, int64_t *n)
+{
+    char msg[TG_MSG_LEN];
+    int64_t *v = NULL;
+    assert_int_equal(tg_graph_select_nodes(g, "type", "==", 0, type, &v, n, msg), TG_OK);
+    return v;
+}
+
+static void test_lhc(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    tg_graph *g = load("models/lhc_sector.graphml");
+    int64_t n = tg_graph_node_count(g), ns, nk;
+    int64_t *src = of_type(g, "compressor", &ns), *snk = of_type(g, "magnet_string", &nk);
+    assert_int_equal(ns, 6);
+    assert_int_equal(nk, 31);
+    tg_attack_opts o = {.strategy = TG_ATTACK_DEGREE, .runs = 1, .points = 10, .efficiency = true,
+                        .sources = src, .nsources = ns, .sinks = snk, .nsinks = nk};
+    tg_attack_curve c;
+    assert_int_equal(tg_graph_attack(g, &o, &c, msg), TG_OK);
+    assert_int_equal(c.npoints, 11);
+    check_vec("lhc.degree.largest", c.largest, 11, 1e-12);
+    check_vec("lhc.degree.efficiency", c.efficiency, 11, 1e-12);
+    check_vec("lhc.degree.fed", c.fed, 11, 1e-12);
+    assert_true(c.removed[0] == 0 && c.removed[10] == 1);
+    tg_graph_attack_free(&c);
+    /* Betweenness attack: removal order nonincreasing in networkx's betweenness. */
+    o.strategy = TG_ATTACK_BETWEENNESS;
+    assert_int_equal(tg_graph_attack(g, &o, &c, msg), TG_OK);
+    const golden *b = gold("lhc.betweenness");
+    assert_int_equal(c.norder, n);
+    for (int64_t i = 1; i < n; i++) assert_true(b->v[c.order[i]] <= b->v[c.order[i - 1]] * (1 + 1e-9) + 1e-9);
+    tg_graph_attack_free(&c);
+    /* Adaptive betweenness hits harder than the initial ranking early on. */
+    o.strategy = TG_ATTACK_BETWEENNESS_ADAPTIVE;
+    o.efficiency = false;
+    tg_attack_curve ca;
+    assert_int_equal(tg_graph_attack(g, &o, &ca, msg), TG_OK);
+    assert_true(ca.largest[1] <= 0.54);
+    tg_graph_attack_free(&ca);
+    /* Criticality. */
+    double *d = tg_malloc(sizeof *d * (size_t)n);
+    assert_int_equal(tg_graph_criticality(g, src, ns, snk, nk, NULL, 0, d, msg), TG_OK);
+    check_vec("lhc.criticality", d, n, 0);
+    /* N-1 screening lists exactly the nodes of positive criticality. */
+    int64_t *sets, cnt, pos = 0;
+    double *dm;
+    assert_int_equal(tg_graph_nk(g, 1, src, ns, snk, nk, NULL, 0, 1, true, &sets, &dm, &cnt, msg), TG_OK);
+    for (int64_t v = 0; v < n; v++) pos += d[v] >= 1;
+    assert_int_equal(cnt, pos);
+    for (int64_t i = 0; i < cnt; i++) assert_true(dm[i] == d[sets[i]] && (i == 0 || dm[i] <= dm[i - 1]));
+    tg_free(sets);
+    tg_free(dm);
+    /* N-2 minimal: none on this model (networkx brute force agrees). */
+    assert_int_equal(tg_graph_nk(g, 2, src, ns, snk, nk, NULL, 0, 1, true, &sets, &dm, &cnt, msg), TG_OK);
+    assert_int_equal(cnt, (int64_t)gold("lhc.n2_minimal_count")->v[0]);
+    tg_free(sets);
+    tg_free(dm);
+    /* Motter-Lai. */
+    double alpha[3] = {0, 0.2, 1}, Gm[3];
+    int64_t failed[3];
+    assert_int_equal(tg_graph_motter_lai(g, 3, alpha, 0, NULL, Gm, failed, msg), TG_OK);
+    check_vec("lhc.ml_G", Gm, 3, 1e-12);
+    double fd[3] = {(double)failed[0], (double)failed[1], (double)failed[2]};
+    check_vec("lhc.ml_failed", fd, 3, 0);
+    /* Dependency propagation. */
+    int64_t *f = tg_calloc((size_t)n, sizeof *f), nf;
+    double *fv = tg_malloc(sizeof *fv * (size_t)n);
+    f[tg_graph_node_index(g, "CS_DISCHARGE")] = 1;
+    assert_int_equal(tg_graph_dependency(g, NULL, NULL, 0, NULL, f, &nf, msg), TG_OK);
+    for (int64_t v = 0; v < n; v++) fv[v] = (double)f[v];
+    check_vec("lhc.dep_discharge", fv, n, 0);
+    memset(f, 0, sizeof *f * (size_t)n);
+    f[tg_graph_node_index(g, "CS_C1")] = 1;
+    assert_int_equal(tg_graph_dependency(g, NULL, NULL, 0, NULL, f, &nf, msg), TG_OK);
+    assert_int_equal(nf, 1);
+    for (int64_t v = 0; v < n; v++) fv[v] = (double)f[v];
+    check_vec("lhc.dep_c1", fv, n, 0);
+    memset(f, 0, sizeof *f * (size_t)n);
+    for (int i = 0; i < 4; i++) f[src[i]] = 1;
+    const char *req[1] = {"compressor"};
+    assert_int_equal(tg_graph_dependency(g, NULL, NULL, 1, req, f, &nf, msg), TG_OK);
+    for (int64_t v = 0; v < n; v++) fv[v] = (double)f[v];
+    check_vec("lhc.dep_compressors_req", fv, n, 0);
+    tg_free(f);
+    tg_free(fv);
+    tg_free(d);
+    tg_free(src);
+    tg_free(snk);
+    tg_graph_free(&g);
+    TG_CHECK_NO_LEAK();
+}
+
+static void test_power(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    tg_graph *g = load("data/networks/power.graphml");
+    tg_attack_opts o = {.strategy = TG_ATTACK_DEGREE, .runs = 1, .points = 10};
+    tg_attack_curve c;
+    assert_int_equal(tg_graph_attack(g, &o, &c, msg), TG_OK);
+    check_vec("power.degree.largest", c.largest, 11, 1e-12);
+    assert_true(isnan(c.fed[0]) && isnan(c.efficiency[0]));
+    tg_graph_attack_free(&c);
+    tg_graph_free(&g);
+    TG_CHECK_NO_LEAK();
+}
+
+/* Random failure on G(n, c/n): percolation theory (Callaway et al. 2000)
+ * gives the giant component after removing a fraction f of the nodes as
+ * S = (1-f) s with s = 1 - exp(-c (1-f) s), and the threshold f_c = 1 - 1/c. */
+static void test_random_percolation(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    const int64_t n = 2000;
+    const double cdeg = 4;
+    tg_graph *g = NULL;
+    assert_int_equal(tg_graph_new(&g, false, msg), TG_OK);
+    for (int64_t i = 0; i < n; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "v%lld", (long long)i);
+        assert_int_equal(tg_graph_add_node(g, id, NULL, NULL, msg), TG_OK);
+    }
+    tg_rng r;
+    tg_rng_seed(&r, 11);
+    int64_t m = (int64_t)(cdeg * (double)n / 2), *ends = tg_malloc(sizeof *ends * (size_t)(2 * m)), k = 0;
+    while (k < m) {   /* G(n, M) with M = c n / 2, no loops (parallel edges are rare: O(1) of 4000) */
+        int64_t a = (int64_t)tg_rng_below(&r, (uint64_t)n), b = (int64_t)tg_rng_below(&r, (uint64_t)n);
+        if (a == b) continue;
+        ends[2 * k] = a;
+        ends[2 * k + 1] = b;
+        k++;
+    }
+    assert_int_equal(tg_graph_add_edges(g, m, ends, msg), TG_OK);
+    tg_free(ends);
+    tg_attack_opts o = {.strategy = TG_ATTACK_RANDOM, .runs = 20, .seed = 3, .points = 20};
+    tg_attack_curve c;
+    assert_int_equal(tg_graph_attack(g, &o, &c, msg), TG_OK);
+    /* Up to f = 0.5 (S >= 0.3, far from the critical region where
+     * finite-size effects grow), one run's giant component fraction has a
+     * standard deviation of about sqrt(S(1-S)/n) ~ 0.01, the mean of 20
+     * runs ~ 0.003; the tolerance 0.02 is 6 standard errors plus the
+     * O(1/n) bias of the infinite-size formula.  The graph is one sample
+     * of G(n, M), whose own giant component differs from the expectation
+     * by a comparable amount, which the tolerance also covers. */
+    for (int64_t i = 0; i < c.npoints; i++) {
+        double f = c.removed[i];
+        if (f > 0.5) break;
+        double s = 1;
+        for (int it = 0; it < 2000; it++) s = 1 - exp(-cdeg * (1 - f) * s);
+        double S = (1 - f) * s;
+        if (!(fabs(c.largest[i] - S) < 0.02)) fail_msg("f = %.2f: giant %.4f, theory %.4f", f, c.largest[i], S);
+    }
+    /* Molloy-Reed: kappa = <k^2>/<k> = c + 1 for Poisson degrees, so
+     * f_c = 1 - 1/c = 0.75; the sample's degrees give it within 0.02 (the
+     * variance of the degree sample is ~c/sqrt(n) relative). */
+    assert_true(fabs(c.molloy_reed - 0.75) < 0.02);
+    /* The mean size of the small components peaks near f_c: on a grid of
+     * 0.05 and with the finite-size shift (the peak sits slightly below
+     * f_c at n = 2000), within 0.1. */
+    if (!(fabs(c.percolation - 0.75) <= 0.1)) fail_msg("percolation estimate %.3f", c.percolation);
+    tg_graph_attack_free(&c);
+    /* Seeded: the same seed gives the same curve. */
+    tg_attack_curve c2, c3;
+    o.runs = 2;
+    assert_int_equal(tg_graph_attack(g, &o, &c2, msg), TG_OK);
+    assert_int_equal(tg_graph_attack(g, &o, &c3, msg), TG_OK);
+    assert_memory_equal(c2.largest, c3.largest, sizeof(double) * (size_t)c2.npoints);
+    assert_memory_equal(c2.order, c3.order, sizeof(int64_t) * (size_t)c2.norder);
+    tg_graph_attack_free(&c2);
+    tg_graph_attack_free(&c3);
+    /* Random edge failure: bond percolation, S = s with s = 1 - exp(-c (1-f) s). */
+    o.edges = true;
+    o.runs = 20;
+    assert_int_equal(tg_graph_attack(g, &o, &c, msg), TG_OK);
+    for (int64_t i = 0; i < c.npoints && c.removed[i] <= 0.5; i++) {
+        double f = c.removed[i], s = 1;
+        for (int it = 0; it < 2000; it++) s = 1 - exp(-cdeg * (1 - f) * s);
+        if (!(fabs(c.largest[i] - s) < 0.02)) fail_msg("edges f = %.2f: giant %.4f, theory %.4f", f, c.largest[i], s);
+    }
+    tg_graph_attack_free(&c);
+    tg_graph_free(&g);
+    TG_CHECK_NO_LEAK();
+}
+
+/* A hand-made supply network:
+ *   S1 -> A, S2 -> A      (A has two suppliers of type "source")
+ *   P -> B, A -> B        (B is supplied by the pump P and by A)
+ *   B -> C, B -> D, A -> D
+ * Fail S1: A keeps S2, nothing else fails.  Fail S1 and S2 (required
+ * {"source"}): A fails in round 2; B keeps P, D keeps B: 3 failed.  Fail
+ * P with required {"pump"}: B fails in round 2 though A still supplies
+ * it, C in round 3 (its only supplier is B); D keeps A: 3 failed. */
+static tg_status build_small(tg_graph **g, char *msg)
+{
+    const char *ids[] = {"S1", "S2", "A", "P", "B", "C", "D"};
+    const char *types[] = {"source", "source", "header", "pump", "header", "load", "load"};
+    int64_t e[] = {0, 2, 1, 2, 3, 4, 2, 4, 4, 5, 4, 6, 2, 6};
+    tg_status s = tg_graph_new(g, true, msg);
+    for (int i = 0; i < 7 && s == TG_OK; i++) s = tg_graph_add_node(*g, ids[i], types[i], NULL, msg);
+    if (s == TG_OK) s = tg_graph_add_edges(*g, 7, e, msg);
+    return s;
+}
+
+/* Build the small graph and run one procedure, freeing everything: the
+ * body of the OOM loops (nothing of the library's may stay allocated). */
+static tg_status oom_run(int which)
+{
+    char msg[TG_MSG_LEN];
+    tg_graph *g = NULL;
+    tg_status s = build_small(&g, msg);
+    int64_t src[2] = {0, 1}, snk[2] = {5, 6}, *sets = NULL, cnt, nf, f[7] = {0, 0, 0, 1, 0, 0, 0};
+    double *dm = NULL, crit[7], al = 0.1, Gm;
+    const char *rp[] = {"pump"};
+    tg_attack_opts o = {.strategy = TG_ATTACK_BETWEENNESS_ADAPTIVE, .runs = 1, .points = 4, .efficiency = true,
+                        .sources = src, .nsources = 2, .sinks = snk, .nsinks = 2};
+    tg_attack_curve c;
+    if (s == TG_OK) {
+        switch (which) {
+        case 0:
+            if ((s = tg_graph_attack(g, &o, &c, msg)) == TG_OK) tg_graph_attack_free(&c);
+            break;
+        case 1: s = tg_graph_criticality(g, src, 2, snk, 2, NULL, 0, crit, msg); break;
+        case 2:
+            if ((s = tg_graph_nk(g, 3, src, 2, snk, 2, NULL, 0, 1, false, &sets, &dm, &cnt, msg)) == TG_OK) {
+                tg_free(sets);
+                tg_free(dm);
+            }
+            break;
+        case 3: s = tg_graph_motter_lai(g, 1, &al, 0, NULL, &Gm, NULL, msg); break;
+        default: s = tg_graph_dependency(g, NULL, NULL, 1, rp, f, &nf, msg); break;
+        }
+    }
+    tg_graph_free(&g);
+    return s;
+}
+
+static void test_oom(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    for (int w = 0; w < 5; w++) {
+        tg_status s = TG_ERR_NOMEM;
+        TG_OOM_LOOP(s = oom_run(w), s == TG_OK);
+        assert_int_equal(s, TG_OK);
+    }
+}
+
+static void test_small(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    tg_graph *g = NULL;
+    assert_int_equal(build_small(&g, msg), TG_OK);
+    int64_t f[7] = {1, 0, 0, 0, 0, 0, 0}, nf;
+    assert_int_equal(tg_graph_dependency(g, NULL, NULL, 0, NULL, f, &nf, msg), TG_OK);
+    assert_int_equal(nf, 1);
+    int64_t f2[7] = {1, 1, 0, 0, 0, 0, 0};
+    const char *rs[] = {"source"}, *rp[] = {"pump"};
+    assert_int_equal(tg_graph_dependency(g, NULL, NULL, 1, rs, f2, &nf, msg), TG_OK);
+    assert_int_equal(nf, 3);
+    assert_true(f2[2] == 2 && f2[4] == 0 && f2[5] == 0 && f2[6] == 0);
+    int64_t f3[7] = {0, 0, 0, 1, 0, 0, 0};
+    assert_int_equal(tg_graph_dependency(g, NULL, NULL, 1, rp, f3, &nf, msg), TG_OK);
+    assert_true(f3[3] == 1 && f3[4] == 2 && f3[5] == 3 && f3[6] == 0 && nf == 3);
+    /* Fed sinks with sources {S1, S2} and sinks {C, D}: everything the
+     * sources reach goes through A (P is not a source), so losing A cuts
+     * C and D (damage 2), losing B cuts C (1), losing C or D cuts itself
+     * (1), losing S1, S2 or P alone cuts nothing.  Minimal N-2 sets with
+     * damage >= 1: only {S1, S2} (damage 2). */
+    int64_t src[2] = {0, 1}, snk[2] = {5, 6}, *sets, cnt;
+    double *dm, crit[7];
+    assert_int_equal(tg_graph_criticality(g, src, 2, snk, 2, NULL, 0, crit, msg), TG_OK);
+    assert_true(crit[2] == 2 && crit[4] == 1 && crit[0] == 0 && crit[5] == 1 && crit[6] == 1 && crit[3] == 0);
+    assert_int_equal(tg_graph_nk(g, 2, src, 2, snk, 2, NULL, 0, 1, true, &sets, &dm, &cnt, msg), TG_OK);
+    assert_int_equal(cnt, 1);
+    assert_true(sets[0] == 0 && sets[1] == 1 && dm[0] == 2);
+    tg_free(sets);
+    tg_free(dm);
+    /* Non-minimal: every pair containing A, B, C or D, or {S1, S2}: 21 pairs
+     * minus those of {S1, S2, P} only ({S1,P}, {S2,P}) = 19. */
+    assert_int_equal(tg_graph_nk(g, 2, src, 2, snk, 2, NULL, 0, 1, false, &sets, &dm, &cnt, msg), TG_OK);
+    assert_int_equal(cnt, 19);
+    tg_free(sets);
+    tg_free(dm);
+    /* Errors. */
+    assert_int_equal(tg_graph_nk(g, 4, src, 2, snk, 2, NULL, 0, 1, true, &sets, &dm, &cnt, msg), TG_ERR_ARG);
+    int64_t badsrc[1] = {9};
+    assert_int_equal(tg_graph_criticality(g, badsrc, 1, snk, 2, NULL, 0, crit, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "out of range");
+    tg_attack_opts o = {.strategy = TG_ATTACK_DEGREE, .edges = true, .runs = 1, .points = 4};
+    tg_attack_curve c;
+    assert_int_equal(tg_graph_attack(g, &o, &c, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "edge attacks");
+    double al = -1, Gm;
+    assert_int_equal(tg_graph_motter_lai(g, 1, &al, 0, NULL, &Gm, NULL, msg), TG_ERR_ARG);
+    tg_graph *u = NULL;
+    assert_int_equal(tg_graph_new(&u, false, msg), TG_OK);
+    assert_int_equal(tg_graph_dependency(u, NULL, NULL, 0, NULL, f, &nf, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "directed");
+    tg_graph_free(&u);
+    tg_graph_free(&g);
+    TG_CHECK_NO_LEAK();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lhc),
+        cmocka_unit_test(test_power),
+        cmocka_unit_test(test_random_percolation),
+        cmocka_unit_test(test_small),
+        cmocka_unit_test(test_oom),
+    };
+    int r = cmocka_run_group_tests(tests, NULL, NULL);
+    for (int i = 0; i < NG; i++) free(G[i].v);
+    return r;
+}
