@@ -34,7 +34,7 @@ ifeq ($(SANITIZE),1)
   LDFLAGS += $(SANFLAGS)
 endif
 
-LIB_MODULES = core graph mining
+LIB_MODULES = core graph mining risk
 LIB_SRC  = $(foreach m,$(LIB_MODULES),$(wildcard src/$(m)/*.c))
 LUA_SRC  = $(wildcard src/lua/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c)
