@@ -642,13 +642,15 @@ tg_status tg_risk_importance_all(const tg_risk_analysis *a, tg_risk_importance *
         tg_risk_importance *r = &out[a->var_event[v]];
         double p = a->vp[v];
         double p1 = P + (1 - p) * mif[v], p0 = P - p * mif[v];
+        /* P(top | not v) by subtraction: below 1e-12 P it is rounding
+         * noise of an event in every cut set; call it 0 (RRW infinite). */
         if (p1 < 0) p1 = 0;
-        if (p0 < 0) p0 = 0;
+        if (p0 < 1e-12 * P) p0 = 0;
         r->mif = mif[v];
         r->cif = P > 0 ? mif[v] * p / P : 0;
         r->dif = P > 0 ? p * p1 / P : 0;
         r->raw = P > 0 ? p1 / P : 0;
-        r->rrw = p0 > 0 ? P / p0 : INFINITY;
+        r->rrw = p0 > 0 ? P / p0 : P > 0 ? INFINITY : 0;
         r->occurrence = occ[v] >= 1.8e19 ? UINT64_MAX : (uint64_t)occ[v];
     }
     tg_free(d), tg_free(mif), tg_free(path), tg_free(occ);
