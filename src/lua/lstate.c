@@ -378,5 +378,7 @@ int luaopen_tg(lua_State *L)
     lua_setfield(L, -2, "json");
     tg_lua_i_open_mining(L);
     lua_setfield(L, -2, "mine");
+    tg_lua_i_open_risk(L);
+    lua_setfield(L, -2, "risk");
     return 1;
 }
