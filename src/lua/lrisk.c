@@ -162,6 +162,18 @@ static int m_tops(lua_State *L)
     return 1;
 }
 
+static int m_gates(lua_State *L)
+{
+    tg_risk_model *m = check_model(L, 1);
+    int n = tg_risk_model_ngates(m);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushstring(L, tg_risk_model_gate_name(m, i));
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
 /* {{name=, p=}, ...} in model order */
 static int m_basic_events(lua_State *L)
 {
@@ -534,7 +546,7 @@ int tg_lua_i_open_risk(lua_State *L)
 {
     static const luaL_Reg mmethods[] = {
         {"basic", m_basic}, {"basic_rate", m_basic_rate}, {"gate", m_gate}, {"finish", m_finish},
-        {"tops", m_tops}, {"basic_events", m_basic_events}, {"mission_time", m_mission_time},
+        {"tops", m_tops}, {"gates", m_gates}, {"basic_events", m_basic_events}, {"mission_time", m_mission_time},
         {"write", m_write}, {"analyze", m_analyze}, {NULL, NULL},
     };
     static const luaL_Reg mmeta[] = {{"__gc", m_gc}, {"__close", m_gc}, {NULL, NULL}};

@@ -711,7 +711,10 @@ tg_status tg_risk_uncertainty_run(tg_risk_analysis *a, int64_t n, uint64_t seed,
     }
     qsort(x, (size_t)n, sizeof *x, cmp_double);
     out->mean = sum / (double)n;
-    double var = (sum2 - sum * sum / (double)n) / (double)(n - 1);
+    double var = 0;     /* two-pass: no cancellation when the spread is tiny */
+    for (int64_t t = 0; t < n; t++) var += (x[t] - out->mean) * (x[t] - out->mean);
+    var /= (double)(n - 1);
+    (void)sum2;
     out->sd = var > 0 ? sqrt(var) : 0;
     out->err95 = 1.959963984540054 * out->sd / sqrt((double)n);
     out->min = x[0], out->max = x[n - 1];

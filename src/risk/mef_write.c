@@ -59,8 +59,9 @@ static void put_formula(FILE *f, const tg_risk_model *m, int gi)
         }
         const char *tag = RK_KIND(r) == R_BASIC ? "basic-event"
                           : RK_KIND(r) == R_HOUSE ? "house-event" : "gate";
-        const char *name = RK_KIND(r) == R_BASIC ? m->basics[k].name
-                           : RK_KIND(r) == R_HOUSE ? m->houses[k].name : m->gates[k].name;
+        /* Keys, not display names: private names stay distinct. */
+        const char *name = RK_KIND(r) == R_BASIC ? m->basics[k].key
+                           : RK_KIND(r) == R_HOUSE ? m->houses[k].key : m->gates[k].key;
         if (RK_KIND(r) == R_HOUSE && name[0] == '<') {  /* a constant */
             fprintf(f, "<constant value=\"%s\"/>", m->houses[k].value ? "true" : "false");
             continue;
@@ -84,7 +85,7 @@ tg_status tg_risk_model_write(const tg_risk_model *m, const char *path, char *ms
     for (int i = 0; i < m->nnamed_gates; i++) {
         int gi = m->named[i];
         fputs("    <define-gate name=\"", f);
-        put_escaped(f, m->gates[gi].name);
+        put_escaped(f, m->gates[gi].key);
         fputs("\">", f);
         put_formula(f, m, gi);
         fputs("</define-gate>\n", f);
@@ -92,7 +93,7 @@ tg_status tg_risk_model_write(const tg_risk_model *m, const char *path, char *ms
     fputs("  </define-fault-tree>\n  <model-data>\n", f);
     for (int i = 0; i < m->nbasics; i++) {
         fputs("    <define-basic-event name=\"", f);
-        put_escaped(f, m->basics[i].name);
+        put_escaped(f, m->basics[i].key);
         fputs("\">", f);
         if (m->basics[i].expr >= 0) put_expr(f, m, m->basics[i].expr);
         fputs("</define-basic-event>\n", f);
@@ -100,7 +101,7 @@ tg_status tg_risk_model_write(const tg_risk_model *m, const char *path, char *ms
     for (int i = 0; i < m->nhouses; i++) {
         if (m->houses[i].name[0] == '<') continue;
         fputs("    <define-house-event name=\"", f);
-        put_escaped(f, m->houses[i].name);
+        put_escaped(f, m->houses[i].key);
         fprintf(f, "\"><constant value=\"%s\"/></define-house-event>\n",
                 m->houses[i].value ? "true" : "false");
     }

@@ -107,7 +107,7 @@ tg_status tg_risk_i_add_gate(tg_risk_model *m, const char *key, const char *name
         return redefined(m, name, (int)tg_strmap_get(m->names, key), file, line, msg);
     if (grow((void **)&m->gates, &m->gcap, m->ngates + 1, sizeof *m->gates) != TG_OK)
         return tg_msg(msg, TG_ERR_NOMEM, "risk: out of memory");
-    const char *nm = NULL;
+    const char *nm = NULL, *k_saved = NULL;
     if (name) {
         const char *k;
         if (!(nm = tg_risk_i_str(m, name, msg))) return TG_ERR_NOMEM;
@@ -118,10 +118,12 @@ tg_status tg_risk_i_add_gate(tg_risk_model *m, const char *key, const char *name
         if (tg_strmap_put(m->names, k, RK_REF(R_GATE, m->ngates), NULL) != TG_OK)
             return tg_msg(msg, TG_ERR_NOMEM, "risk: out of memory");
         m->named[m->nnamed_gates++] = m->ngates;
+        k_saved = k;
     }
     rk_gate *g = &m->gates[m->ngates];
     memset(g, 0, sizeof *g);
     g->name = nm;
+    g->key = k_saved;
     g->file = file;
     g->line = line;
     g->op = TG_RISK_NULL;
@@ -171,7 +173,7 @@ tg_status tg_risk_i_basic(tg_risk_model *m, const char *key, const char *name, c
     if (!nm || !k) return TG_ERR_NOMEM;
     if (tg_strmap_put(m->names, k, RK_REF(R_BASIC, m->nbasics), NULL) != TG_OK)
         return tg_msg(msg, TG_ERR_NOMEM, "risk: out of memory");
-    m->basics[m->nbasics] = (rk_basic){nm, file, line, -1, NAN, define};
+    m->basics[m->nbasics] = (rk_basic){nm, file, k, line, -1, NAN, define};
     *idx = m->nbasics++;
     m->finished = false;
     return TG_OK;
@@ -200,7 +202,7 @@ tg_status tg_risk_i_house(tg_risk_model *m, const char *key, const char *name, c
     if (!nm || !k) return TG_ERR_NOMEM;
     if (tg_strmap_put(m->names, k, RK_REF(R_HOUSE, m->nhouses), NULL) != TG_OK)
         return tg_msg(msg, TG_ERR_NOMEM, "risk: out of memory");
-    m->houses[m->nhouses] = (rk_house){nm, file, line, false, define};
+    m->houses[m->nhouses] = (rk_house){nm, file, k, line, false, define};
     *idx = m->nhouses++;
     m->finished = false;
     return TG_OK;

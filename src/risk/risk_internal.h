@@ -54,6 +54,7 @@ typedef struct rk_arg {
 
 typedef struct rk_gate {
     const char *name;           /* NULL: anonymous (nested formula) */
+    const char *key;            /* namespace key (differs from name when private) */
     const char *file;
     long line;
     tg_risk_op op;
@@ -66,6 +67,7 @@ typedef struct rk_gate {
 
 typedef struct rk_basic {
     const char *name, *file;
+    const char *key;
     long line;
     int expr;                   /* -1: no expression */
     double p;                   /* current point value (NaN if none) */
@@ -74,6 +76,7 @@ typedef struct rk_basic {
 
 typedef struct rk_house {
     const char *name, *file;
+    const char *key;
     long line;
     bool value, defined;
 } rk_house;

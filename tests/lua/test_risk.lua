@@ -1,0 +1,105 @@
+-- tg.risk and `twingraph risk`: SCRAM figures (tests/risk/golden, made by
+-- tests/risk/make_golden.py with SCRAM 0.16.2), hand-computed trees, MEF
+-- round trip, network reliability (published grid values) and usage errors.
+local T = ...
+local P, R = T.prog, T.root
+local FT = R .. "/data/faulttrees/"
+
+T.test("baobab1 and chinese agree with SCRAM", function()
+  local m = tg.risk.read{FT .. "scram/baobab1.xml", FT .. "scram/baobab1-basic-events.xml"}
+  local a = m:analyze()
+  T.eq(a:products(), 46188, "baobab1 products (SCRAM)")
+  local want = {0, 1, 1, 70, 400, 2212, 14748, 8460, 10624, 6600, 3072}
+  local d = a:distribution()
+  for k, v in ipairs(want) do T.eq(d[k], v, "order " .. k) end
+  T.near(a:probability(), 1.2823e-06, 5e-6 * 1.2823e-06, "baobab1 probability (SCRAM 1.2823e-06)")
+  local imp = a:importance()
+  T.eq(imp[1].name, "e53", "most important event (SCRAM: e53, DIF 0.941743)")
+  T.near(imp[1].dif, 0.941743, 5e-6, "e53 DIF")
+  T.eq(imp[1].occurrence, 43404, "e53 occurs in 43404 cut sets (SCRAM)")
+  local code, out, err = T.run(P .. " risk " .. FT .. "scram/chinese.xml " .. FT ..
+    "scram/chinese-basic-events.xml --probability --importance --json")
+  T.eq(code, 0, "exit " .. err)
+  local j = tg.json.decode(out)
+  T.eq(j.products, 392, "chinese products (SCRAM)")
+  T.near(j.probability, 0.00456932, 5e-6 * 0.00456932, "chinese probability (SCRAM)")
+  T.eq(j.basic_events, 25, "basic events in cut sets (SCRAM)")
+  T.eq(#j.importance, 25, "one importance row per event")
+  T.truthy(j.seconds.analysis >= 0 and j.seconds.read >= 0, "timings")
+  T.truthy(j.rare_event >= j.probability and j.mcub >= j.probability - 1e-15, "approximations bound P")
+end)
+
+T.test("a tree built in code, by hand", function()
+  -- top = pump AND (valve1 OR valve2), atleast 2 of 3 sensors as a second branch
+  local m = tg.risk.model()
+  m:basic("pump", 0.1); m:basic("v1", 0.2); m:basic("v2", 0.3)
+  m:basic("s1", 0.1); m:basic("s2", 0.1); m:basic("s3", 0.1)
+  m:gate("valves", "and", {"v1", "v2"})
+  m:gate("flow", "or", {"pump", "valves"})
+  m:gate("sense", "atleast", {"s1", "s2", "s3"}, 2)
+  m:gate("top", "or", {"flow", "sense"})
+  m:finish()
+  T.eq(table.concat(m:tops(), ","), "top", "one top gate")
+  local a = m:analyze()
+  local pflow = 1 - (1 - 0.1) * (1 - 0.06)
+  local psense = 3 * 0.01 * 0.9 + 0.001
+  T.near(a:probability(), 1 - (1 - pflow) * (1 - psense), 1e-15, "exact probability")
+  T.eq(a:products(), 5, "pump, v1 v2, s1 s2, s1 s3, s2 s3")
+  local cs = a:cut_sets()
+  T.eq(cs[1].events[1], "pump", "order 1 first")
+  T.eq(#a:cut_sets{max_order = 1}, 1, "one cut set of order 1")
+  -- Birnbaum of pump: P(top | pump) - P(top | no pump) = 1 - P(top | no pump)
+  local p0 = 1 - (1 - 0.06) * (1 - psense)
+  for _, e in ipairs(a:importance()) do
+    if e.name == "pump" then T.near(e.mif, 1 - p0, 1e-14, "pump MIF") end
+  end
+  -- Rates: mission time moves the probability.
+  local r = tg.risk.model()
+  r:basic_rate("x", 1e-4); r:gate("t", "null", {"x"}); r:finish()
+  local ra = r:analyze()
+  T.near(ra:probability(), 1 - math.exp(-1e-4 * 8760), 1e-15, "default mission time 8760 h")
+  r:mission_time(1000); ra:reevaluate()
+  T.near(ra:probability(), 1 - math.exp(-0.1), 1e-15, "1000 h")
+end)
+
+T.test("MEF round trip and errors", function()
+  local m = tg.risk.read(FT .. "scram/three_motor.xml")
+  local path = os.tmpname()
+  m:write(path)
+  local m2 = tg.risk.read(path)
+  os.remove(path)
+  local a, b = m:analyze(), m2:analyze()
+  T.eq(b:products(), a:products(), "same cut sets after writing")
+  T.near(b:probability(), a:probability(), 1e-15, "same probability")
+  T.raises(function() tg.risk.read("/nonexistent.xml") end, "/nonexistent.xml: cannot open")
+  local bad = os.tmpname()
+  local f = io.open(bad, "w")
+  f:write('<opsa-mef>\n<define-fault-tree name="x">\n<define-gate name="t"><or>\n' ..
+          '<basic-event name="a"/><gate name="nope"/></or></define-gate>\n' ..
+          '<define-basic-event name="a"><float value="0.1"/></define-basic-event>\n' ..
+          '</define-fault-tree></opsa-mef>\n')
+  f:close()
+  T.raises(function() tg.risk.read(bad) end, ":4: undefined gate 'nope'")
+  local code, _, err = T.run(P .. " risk " .. bad)
+  T.eq(code, 1, "exit 1 on a bad model")
+  T.truthy(err:find("undefined gate 'nope'", 1, true), err)
+  os.remove(bad)
+  code = T.run(P .. " risk " .. FT .. "scram/two_train.xml --limit-order x")
+  T.eq(code, 2, "bad option value")
+end)
+
+T.test("network reliability: N x N grids (published values)", function()
+  local function grid(N)
+    local e = {}
+    local function id(r, c) return r * N + c + 1 end
+    for r = 0, N - 1 do
+      for c = 0, N - 1 do
+        if c + 1 < N then e[#e + 1] = {id(r, c), id(r, c + 1), 0.9} end
+        if r + 1 < N then e[#e + 1] = {id(r, c), id(r + 1, c), 0.9} end
+      end
+    end
+    return tg.risk.network_reliability{n = N * N, edges = e, terminals = {1, N * N}}
+  end
+  T.near(grid(3), 0.972502171407, 1e-12, "3 x 3")
+  T.near(grid(4), 0.975046349577, 1e-12, "4 x 4")
+end)
