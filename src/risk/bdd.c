@@ -251,6 +251,11 @@ tg_status tg_risk_i_zbdd_init(rk_zbdd *z, int64_t max_nodes)
     return TG_OK;
 }
 
+void tg_risk_i_zbdd_reserve_cache(rk_zbdd *z, uint32_t n)
+{
+    grow_cache(&z->cache, &z->ncache, n);
+}
+
 void tg_risk_i_zbdd_clear(rk_zbdd *z)
 {
     tg_free(z->nodes);

@@ -193,6 +193,8 @@ typedef struct rk_zbdd {
 
 tg_status tg_risk_i_zbdd_init(rk_zbdd *z, int64_t max_nodes);
 void tg_risk_i_zbdd_clear(rk_zbdd *z);
+/* Grow the computed table to about n entries (a hint: no error if not). */
+void tg_risk_i_zbdd_reserve_cache(rk_zbdd *z, uint32_t n);
 uint32_t tg_risk_i_zbdd_node(rk_zbdd *z, uint32_t level, uint32_t hi, uint32_t lo);
 uint32_t tg_risk_i_zbdd_without(rk_zbdd *z, uint32_t f, uint32_t g);
 
