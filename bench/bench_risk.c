@@ -21,6 +21,7 @@ int main(int argc, char **argv)
     const char **files = calloc((size_t)argc, sizeof *files);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--importance") == 0) imp = 1;
+        else if (strcmp(argv[i], "--verbose") == 0) tg_log_set_level(TG_LOG_DEBUG);
         else if (strcmp(argv[i], "--limit-order") == 0 && i + 1 < argc)
             o.limit_order = atoi(argv[++i]);
         else files[nfiles++] = argv[i];

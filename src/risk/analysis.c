@@ -272,18 +272,29 @@ static uint32_t compile_gate(compiler *c, int gi)
     const rk_arg *args = a->m->args + g->first;
     uint32_t r = BDD_ZERO;
     switch (g->op) {
-    case TG_RISK_AND: case TG_RISK_NAND:
-        r = BDD_ONE;
-        for (int i = 0; i < g->nargs && r != BDD_ZERO; i++)
-            r = tg_risk_i_bdd_and(b, r, arg_edge(c, args[i].ref));
-        if (g->op == TG_RISK_NAND) r = BDD_NEG(r);
+    case TG_RISK_AND: case TG_RISK_NAND: case TG_RISK_OR: case TG_RISK_NOR: {
+        /* Arguments deepest first (largest top level), as SCRAM does: the
+         * running result then grows from the bottom of the order up. */
+        bool is_and = g->op == TG_RISK_AND || g->op == TG_RISK_NAND;
+        uint32_t *e = tg_malloc(sizeof *e * (size_t)g->nargs);
+        if (!e) {
+            c->nomem = true;
+            return BDD_ZERO;
+        }
+        for (int i = 0; i < g->nargs; i++) e[i] = arg_edge(c, args[i].ref);
+        for (int i = 1; i < g->nargs; i++) {    /* insertion sort: gates are narrow */
+            uint32_t x = e[i], lx = b->nodes[x >> 1].level;
+            int j = i;
+            while (j > 0 && b->nodes[e[j - 1] >> 1].level < lx) e[j] = e[j - 1], j--;
+            e[j] = x;
+        }
+        r = is_and ? BDD_ONE : BDD_ZERO;
+        for (int i = 0; i < g->nargs; i++)
+            r = is_and ? tg_risk_i_bdd_and(b, r, e[i]) : tg_risk_i_bdd_or(b, r, e[i]);
+        tg_free(e);
+        if (g->op == TG_RISK_NAND || g->op == TG_RISK_NOR) r = BDD_NEG(r);
         break;
-    case TG_RISK_OR: case TG_RISK_NOR:
-        r = BDD_ZERO;
-        for (int i = 0; i < g->nargs && r != BDD_ONE; i++)
-            r = tg_risk_i_bdd_or(b, r, arg_edge(c, args[i].ref));
-        if (g->op == TG_RISK_NOR) r = BDD_NEG(r);
-        break;
+    }
     case TG_RISK_NOT: r = BDD_NEG(arg_edge(c, args[0].ref)); break;
     case TG_RISK_NULL: r = arg_edge(c, args[0].ref); break;
     case TG_RISK_XOR: case TG_RISK_IFF:
