@@ -373,7 +373,7 @@ static int a_cut_sets(lua_State *L)
     b.max_order = max_order;
     char msg[TG_MSG_LEN] = "";
     int64_t count = 0;
-    tg_status s = tg_risk_cut_sets(u->a, max_order >= 0 ? -1 : max, keep_set, &b, &count, msg);
+    tg_status s = tg_risk_cut_sets(u->a, max_order, max, keep_set, &b, &count, msg);
     if (s == TG_OK && b.nomem) s = TG_ERR_NOMEM, snprintf(msg, sizeof msg, "out of memory");
     if (s == TG_OK && b.n > max) b.n = max;
     int *idx = s == TG_OK ? tg_malloc(sizeof *idx * (size_t)(b.n + 1)) : NULL;

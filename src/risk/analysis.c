@@ -522,7 +522,7 @@ tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
      * suit different trees (elf9601: 20x fewer nodes with FORCE, das9601
      * 4x more), and neither is known in advance.  The wasted work is at
      * most about three times that of the better order. */
-    int64_t budget = 1 << 18;
+    int64_t budget = 1 << 19;
     for (;;) {
         int64_t cap = o->max_nodes > 0 && o->max_nodes < budget ? o->max_nodes : budget;
         bool done_ok = false;
@@ -663,6 +663,7 @@ typedef struct walker {
     int *set;
     int depth;
     int64_t max, count;
+    int max_order;
     tg_risk_set_fn fn;
     void *ud;
     bool stop;
@@ -681,19 +682,21 @@ static void walk(walker *w, uint32_t node, double p)
         return;
     }
     const rk_bnode *q = &w->a->z.nodes[node];
-    w->set[w->depth++] = w->a->var_event[q->level];
-    walk(w, q->hi, p * w->a->vp[q->level]);
-    w->depth--;
+    if (w->max_order < 0 || w->depth < w->max_order) {
+        w->set[w->depth++] = w->a->var_event[q->level];
+        walk(w, q->hi, p * w->a->vp[q->level]);
+        w->depth--;
+    }
     walk(w, q->lo, p);
 }
 
-tg_status tg_risk_cut_sets(const tg_risk_analysis *a, int64_t max, tg_risk_set_fn fn, void *ud,
-                           int64_t *count, char *msg)
+tg_status tg_risk_cut_sets(const tg_risk_analysis *a, int max_order, int64_t max, tg_risk_set_fn fn,
+                           void *ud, int64_t *count, char *msg)
 {
     tg_msg_clear(msg);
     if (count) *count = 0;
     if (!a) return tg_msg(msg, TG_ERR_ARG, "tg_risk_cut_sets: analysis is NULL");
-    walker w = {a, NULL, 0, max < 0 ? INT64_MAX : max, 0, fn, ud, false};
+    walker w = {a, NULL, 0, max < 0 ? INT64_MAX : max, 0, max_order, fn, ud, false};
     w.set = tg_malloc(sizeof(int) * ((size_t)a->nvars + 1));
     if (!w.set) return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_cut_sets: out of memory");
     /* Without probabilities the cut-off cannot apply: walk with p = 1. */
@@ -732,7 +735,7 @@ tg_status tg_risk_mcub(const tg_risk_analysis *a, int64_t max_sets, double *out,
         return tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mcub: %llu cut sets exceed the limit of %lld",
                       (unsigned long long)a->products, (long long)max_sets);
     mcub_acc acc = {0};
-    tg_status s = tg_risk_cut_sets(a, max_sets, mcub_add, &acc, NULL, msg);
+    tg_status s = tg_risk_cut_sets(a, -1, max_sets, mcub_add, &acc, NULL, msg);
     if (s != TG_OK) return s;
     *out = -expm1(acc.log_q);
     return TG_OK;

@@ -111,12 +111,15 @@ int tg_risk_nvars(const tg_risk_analysis *a);
 int64_t tg_risk_bdd_nodes(const tg_risk_analysis *a);
 int64_t tg_risk_zbdd_nodes(const tg_risk_analysis *a);
 
-/* Walk the minimal cut sets with probability >= cut_off (opts), up to max
- * sets: fn gets the basic-event indices of each and its probability;
- * returning nonzero stops the walk.  *count receives the sets visited. */
+/* Walk the minimal cut sets of order <= max_order (-1: any) with
+ * probability >= cut_off (opts), up to max sets (-1: all): fn gets the
+ * basic-event indices of each and its probability; returning nonzero stops
+ * the walk.  *count receives the sets visited.  Branches of the ZBDD that
+ * exceed the order or fall below the cut-off are not entered, so listing
+ * the few low-order sets of a family of billions is cheap. */
 typedef int (*tg_risk_set_fn)(void *ud, int order, const int *events, double p);
-tg_status tg_risk_cut_sets(const tg_risk_analysis *a, int64_t max, tg_risk_set_fn fn, void *ud,
-                           int64_t *count /* OUT, may be NULL */, char *msg);
+tg_status tg_risk_cut_sets(const tg_risk_analysis *a, int max_order, int64_t max, tg_risk_set_fn fn,
+                           void *ud, int64_t *count /* OUT, may be NULL */, char *msg);
 
 /* Importance of every basic event of the model (events the top does not
  * depend on get zeros), in model index order:

@@ -298,7 +298,7 @@ static void test_brute_force(void **state)
          * coherent case exactly and, for every tree, that each listed set
          * forces... nothing more than the union bound. */
         setlist got = {.n = 0};
-        assert_int_equal(tg_risk_cut_sets(a, 1024, collect, &got, NULL, msg), TG_OK);
+        assert_int_equal(tg_risk_cut_sets(a, -1, 1024, collect, &got, NULL, msg), TG_OK);
         assert_int_equal((uint64_t)got.n, tg_risk_products(a));
         if (coherent) {
             setlist want = {.n = 0};
