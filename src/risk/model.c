@@ -541,6 +541,188 @@ static int count_arity(const rk_gate *g, int *lo, int *hi)
     return g->nargs;
 }
 
+
+/* ---- common-cause groups ---------------------------------------------------- */
+
+static tg_status xconst(tg_risk_model *m, double v, const rk_ccf *g, int *out, char *msg)
+{
+    return tg_risk_i_expr(m, X_CONST, v, g->file, g->line, out, msg);
+}
+
+static tg_status xop(tg_risk_model *m, rk_xop op, int n, const int *args, const rk_ccf *g, int *out,
+                     char *msg)
+{
+    tg_status s = tg_risk_i_expr(m, op, 0, g->file, g->line, out, msg);
+    if (s == TG_OK) s = tg_risk_i_expr_args(m, *out, n, args, msg);
+    return s;
+}
+
+static double binom(int n, int k)
+{
+    double r = 1;
+    for (int i = 1; i <= k; i++) r = r * (n - k + i) / i;
+    return r;
+}
+
+/* The factor of level k of group g, -1 if absent. */
+static int factor(const tg_risk_model *m, const rk_ccf *g, int level)
+{
+    for (int i = 0; i < g->nfactors; i++)
+        if (m->ccf_factors[g->first_factor + 2 * i] == level)
+            return m->ccf_factors[g->first_factor + 2 * i + 1];
+    return -1;
+}
+
+/* q[k] (k = 1..n): the expression of the probability that one given set of
+ * k members fails together, -1 when the model makes it 0.
+ *   beta-factor: Q1 = (1 - beta) Q, Qn = beta Q
+ *   MGL: Qk = prod(rho_2..rho_k) (1 - rho_{k+1}) Q / C(n-1, k-1), rho_{n+1} = 0
+ *   alpha-factor: Qk = k alpha_k Q / (C(n-1, k-1) sum_j j alpha_j) */
+static tg_status ccf_levels(tg_risk_model *m, const rk_ccf *g, int *q, char *msg)
+{
+    tg_status s;
+    int n = g->nmembers, one, t, a[40];
+    for (int k = 1; k <= n; k++) q[k] = -1;
+    if ((s = xconst(m, 1, g, &one, msg)) != TG_OK) return s;
+    if (g->model == CCF_BETA) {
+        if (g->nfactors != 1)
+            return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: CCF group '%s': beta-factor takes one "
+                          "<factor>", g->file, g->line, g->name);
+        int beta = m->ccf_factors[g->first_factor + 1];
+        a[0] = one, a[1] = beta;
+        if ((s = xop(m, X_SUB, 2, a, g, &t, msg)) != TG_OK) return s;
+        a[0] = t, a[1] = g->dist;
+        if ((s = xop(m, X_MUL, 2, a, g, &q[1], msg)) != TG_OK) return s;
+        a[0] = beta, a[1] = g->dist;
+        return xop(m, X_MUL, 2, a, g, &q[n], msg);
+    }
+    if (g->model == CCF_MGL) {
+        for (int k = 2; k <= n; k++)
+            if (factor(m, g, k) < 0)
+                return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: CCF group '%s': MGL needs factors of "
+                              "levels 2..%d (level %d missing)", g->file, g->line, g->name, n, k);
+        for (int k = 1; k <= n; k++) {
+            int na = 0, c;
+            if ((s = xconst(m, 1.0 / binom(n - 1, k - 1), g, &c, msg)) != TG_OK) return s;
+            a[na++] = c;
+            for (int i = 2; i <= k; i++) a[na++] = factor(m, g, i);
+            if (k < n) {
+                int b[2] = {one, factor(m, g, k + 1)};
+                if ((s = xop(m, X_SUB, 2, b, g, &t, msg)) != TG_OK) return s;
+                a[na++] = t;
+            }
+            a[na++] = g->dist;
+            if ((s = xop(m, X_MUL, na, a, g, &q[k], msg)) != TG_OK) return s;
+        }
+        return TG_OK;
+    }
+    /* alpha-factor */
+    for (int k = 1; k <= n; k++)
+        if (factor(m, g, k) < 0)
+            return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: CCF group '%s': alpha-factor needs factors "
+                          "of levels 1..%d (level %d missing)", g->file, g->line, g->name, n, k);
+    int terms[20], total;
+    for (int j = 1; j <= n; j++) {
+        int c, b[2];
+        if ((s = xconst(m, j, g, &c, msg)) != TG_OK) return s;
+        b[0] = c, b[1] = factor(m, g, j);
+        if ((s = xop(m, X_MUL, 2, b, g, &terms[j - 1], msg)) != TG_OK) return s;
+    }
+    if ((s = xop(m, X_ADD, n, terms, g, &total, msg)) != TG_OK) return s;
+    for (int k = 1; k <= n; k++) {
+        int c, b[4];
+        if ((s = xconst(m, k / binom(n - 1, k - 1), g, &c, msg)) != TG_OK) return s;
+        b[0] = c, b[1] = factor(m, g, k), b[2] = g->dist;
+        if ((s = xop(m, X_MUL, 3, b, g, &t, msg)) != TG_OK) return s;
+        b[0] = t, b[1] = total;
+        if ((s = xop(m, X_DIV, 2, b, g, &q[k], msg)) != TG_OK) return s;
+    }
+    return TG_OK;
+}
+
+/* Replace every member of every group by OR(independent failure, the
+ * common-cause events of each subset of two or more members holding it).
+ * The member's basic event becomes the independent part (probability
+ * Q1); subsets are named "[a b c]" as SCRAM reports them. */
+static tg_status expand_ccf(tg_risk_model *m, char *msg)
+{
+    tg_status s;
+    for (int gi = 0; gi < m->nccfs; gi++) {
+        rk_ccf g = m->ccfs[gi];   /* copy: arrays move as the model grows */
+        int n = g.nmembers;
+        if (n < 2 || n > 16)
+            return tg_msg(msg, TG_ERR_LIMIT, "%s:%ld: CCF group '%s': %d members (2..16 "
+                          "supported)", g.file, g.line, g.name, n);
+        int q[18];
+        if ((s = ccf_levels(m, &g, q, msg)) != TG_OK) return s;
+        int members[16], gates[16];
+        for (int i = 0; i < n; i++) members[i] = m->ccf_members[g.first_member + i];
+        for (int i = 0; i < n; i++) {
+            if (m->basics[members[i]].expr >= 0)
+                return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: CCF group '%s': member '%s' also has "
+                              "its own probability", g.file, g.line, g.name,
+                              m->basics[members[i]].name);
+            if (q[1] < 0 && (s = xconst(m, 0, &g, &q[1], msg)) != TG_OK) return s;
+            m->basics[members[i]].expr = q[1];
+        }
+        /* Common-cause events, one per subset of size >= 2 with Qk != 0. */
+        int nccf = 0, *ev = tg_malloc(sizeof *ev * ((size_t)1 << n));
+        unsigned *sets = tg_malloc(sizeof *sets * ((size_t)1 << n));
+        if (!ev || !sets) {
+            tg_free(ev), tg_free(sets);
+            return tg_msg(msg, TG_ERR_NOMEM, "risk: out of memory");
+        }
+        s = TG_OK;
+        for (unsigned set = 1; set < (1u << n) && s == TG_OK; set++) {
+            int k = __builtin_popcount(set);
+            if (k < 2 || q[k] < 0) continue;
+            char name[2048];
+            size_t len = 0;
+            name[len++] = '[';
+            for (int i = 0; i < n; i++) {
+                if (!(set & (1u << i))) continue;
+                int w = snprintf(name + len, sizeof name - len, "%s%s", len > 1 ? " " : "",
+                                 m->basics[members[i]].name);
+                if (w < 0 || (size_t)w >= sizeof name - len - 2) {
+                    s = tg_msg(msg, TG_ERR_LIMIT, "%s:%ld: CCF group '%s': names too long",
+                               g.file, g.line, g.name);
+                    break;
+                }
+                len += (size_t)w;
+            }
+            if (s != TG_OK) break;
+            name[len++] = ']';
+            name[len] = '\0';
+            int b;
+            if ((s = tg_risk_i_basic(m, NULL, name, g.file, g.line, true, &b, msg)) != TG_OK) break;
+            m->basics[b].expr = q[k];
+            ev[nccf] = b, sets[nccf] = set, nccf++;
+        }
+        /* Redirect the uses of each member to its gate, then build the gates. */
+        int nargs_before = m->nargs, ngates_before = m->ngates;
+        for (int i = 0; i < n && s == TG_OK; i++) {
+            s = tg_risk_i_add_gate(m, NULL, NULL, g.file, g.line, &gates[i], msg);
+            if (s != TG_OK) break;
+            m->gates[gates[i]].op = TG_RISK_OR;
+            m->gates[gates[i]].defined = true;
+            m->gates[gates[i]].first = m->nargs;
+            s = tg_risk_i_add_arg(m, gates[i], NULL, W_BASIC, RK_REF(R_BASIC, members[i]), g.line,
+                                  NULL, msg);
+            for (int c = 0; c < nccf && s == TG_OK; c++)
+                if (sets[c] & (1u << i))
+                    s = tg_risk_i_add_arg(m, gates[i], NULL, W_BASIC, RK_REF(R_BASIC, ev[c]),
+                                          g.line, NULL, msg);
+        }
+        tg_free(ev), tg_free(sets);
+        if (s != TG_OK) return s;
+        for (int a = 0; a < nargs_before; a++)
+            for (int i = 0; i < n; i++)
+                if (m->args[a].ref == RK_REF(R_BASIC, members[i])) m->args[a].ref = RK_REF(R_GATE, gates[i]);
+        (void)ngates_before;
+    }
+    return TG_OK;
+}
+
 tg_status tg_risk_model_finish(tg_risk_model *m, char *msg)
 {
     tg_msg_clear(msg);
@@ -567,7 +749,7 @@ tg_status tg_risk_model_finish(tg_risk_model *m, char *msg)
                           "min <= %d", g->file, g->line, g->name ? g->name : "(formula)", g->k, n);
         for (int i = 0; i < g->nargs; i++) {
             rk_arg *a = &m->args[g->first + i];
-            if (a->ref >= 0 && !a->name) continue;  /* anonymous nested gate */
+            if (a->ref >= 0) continue;  /* resolved: nested gate, constant, CCF member */
             int64_t r = -1;
             if (a->scope) {     /* innermost container first, then outwards */
                 char buf[1024];
@@ -617,6 +799,11 @@ tg_status tg_risk_model_finish(tg_risk_model *m, char *msg)
     for (int i = 0; i < m->nparams; i++) {
         rk_expr use = {X_PARAM, 0, 0, 0, i, NULL, m->params[i].file, m->params[i].line};
         if ((s = param_visit(m, i, &use, msg)) != TG_OK) return s;
+    }
+    if (!m->ccf_expanded) {
+        /* The anonymous gates it adds need no resolution: refs are set. */
+        if ((s = expand_ccf(m, msg)) != TG_OK) return s;
+        m->ccf_expanded = true;
     }
     if ((s = gate_cycles(m, msg)) != TG_OK) return s;
     m->finished = true;

@@ -2,7 +2,7 @@
 """Golden values for tests/risk from SCRAM 0.16.2 (Debian package `scram`).
 
 For every model below, runs
-    scram --bdd --probability true --importance true FILES -o report.xml
+    scram --bdd --probability true --importance true [--ccf true] FILES -o report.xml
 (timeout 120 s; models SCRAM does not finish are skipped) and writes
 tests/risk/golden/<model>.txt:
 
@@ -34,7 +34,10 @@ MODELS = {
     "two_train": ["scram/two_train.xml"],
     "ne574": ["scram/ne574.xml"],
     "cea9601": ["scram/CEA9601.xml.gz", "scram/CEA9601-basic-events.xml.gz"],
+    "common_cause": ["scram/common_cause.xml"],
 }
+# Models whose common-cause groups SCRAM expands only with --ccf true.
+CCF = {"common_cause"}
 for name in ["baobab3", "das9201", "das9202", "das9205", "das9601", "das9701", "edf9201",
              "edf9205", "edfpa14b", "elf9601", "ftr10", "isp9601", "isp9605", "isp9606",
              "jbd9601", "nus9601"]:
@@ -54,7 +57,10 @@ def run(model, files, tmp):
         else:
             paths.append(src)
     out = os.path.join(tmp, model + ".report.xml")
-    cmd = ["scram", "--bdd", "--probability", "true", "--importance", "true", "-o", out] + paths
+    cmd = ["scram", "--bdd", "--probability", "true", "--importance", "true", "-o", out]
+    if model in CCF:
+        cmd += ["--ccf", "true"]
+    cmd += paths
     try:
         subprocess.run(cmd, check=True, timeout=TIMEOUT.get(model, 120),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -71,10 +77,17 @@ def run(model, files, tmp):
              "distribution " + sop.get("distribution", "")]
     imp = res.find("importance")
     if imp is not None:
-        for be in imp.findall("basic-event"):
-            lines.append("importance %s %s %s %s %s %s %s %s" % tuple(
-                be.get(k) for k in ["name", "occurrence", "probability", "MIF", "CIF", "DIF",
-                                    "RAW", "RRW"]))
+        for be in imp:
+            if be.tag == "basic-event":
+                name = be.get("name")
+            elif be.tag == "ccf-event":   # one member: its independent part; more: "[a b]"
+                names = [m.get("name") for m in be.findall("basic-event")]
+                name = names[0] if len(names) == 1 else "[" + " ".join(names) + "]"
+            else:
+                continue
+            lines.append("importance %s %s %s %s %s %s %s %s" % ((name,) + tuple(
+                be.get(k) for k in ["occurrence", "probability", "MIF", "CIF", "DIF", "RAW",
+                                    "RRW"])))
     with open("tests/risk/golden/%s.txt" % model, "w") as f:
         f.write("\n".join(lines) + "\n")
     print("%s: %s products, p = %s" % (model, sop.get("products"), sop.get("probability")))

@@ -91,10 +91,19 @@ static void check_golden(const char *model)
     assert_int_equal(occurring, nbe);
     int listed = 0, sign_flips = 0;
     while (fgets(line, sizeof line, f)) {
+        /* "importance NAME v1 .. v7": NAME may hold spaces ("[a b]", a
+         * common-cause event), so the seven values are taken from the right. */
         char name[256], s[7][64];
-        if (sscanf(line, "importance %255s %63s %63s %63s %63s %63s %63s %63s", name, s[0], s[1],
-                   s[2], s[3], s[4], s[5], s[6]) != 8)
-            continue;
+        if (strncmp(line, "importance ", 11) != 0) continue;
+        char *end = line + strlen(line);
+        while (end > line && (end[-1] == '\n' || end[-1] == ' ')) *--end = '\0';
+        for (int k = 6; k >= 0; k--) {
+            char *sp = strrchr(line, ' ');
+            assert_non_null(sp);
+            snprintf(s[k], sizeof s[k], "%s", sp + 1);
+            *sp = '\0';
+        }
+        snprintf(name, sizeof name, "%.255s", line + 11);
         int i = -1;
         for (int j = 0; j < n; j++)
             if (strcmp(tg_risk_model_basic_name(m, j), name) == 0 && imp[j].occurrence > 0) i = j;
@@ -141,7 +150,8 @@ static void test_scram_examples(void **state)
     (void)state;
     tg_test_install_allocator();
     const char *models[] = {"baobab1", "baobab2", "chinese", "bscu", "hipps", "lift",
-                            "smalltree", "theatre", "three_motor", "two_train", "ne574"};
+                            "smalltree", "theatre", "three_motor", "two_train", "ne574",
+                            "common_cause"};
     for (size_t i = 0; i < sizeof models / sizeof *models; i++) check_golden(models[i]);
     TG_CHECK_NO_LEAK();
 }
@@ -450,6 +460,75 @@ static void test_expressions_and_time(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+
+/* ---- common-cause groups ------------------------------------------------------ */
+
+/* Three members, top = 2 of 3 fail.  Expected: brute force over the seven
+ * independent events (3 own failures, 3 pairs, 1 triple) with the
+ * probabilities of the model's formulas (NUREG/CR-5485):
+ *   MGL:   Q1 = (1-b) Q, Q2 = b (1-g) Q / 2, Q3 = b g Q
+ *   alpha: Q1 = a1 Q / at, Q2 = 2 a2 Q / (2 at), Q3 = 3 a3 Q / at,
+ *          at = a1 + 2 a2 + 3 a3 */
+static double ccf_case(const char *model, const char *factors, double q1, double q2, double q3)
+{
+    char xml[4096], msg[TG_MSG_LEN];
+    snprintf(xml, sizeof xml,
+             "<opsa-mef><define-fault-tree name=\"F\"><define-gate name=\"t\"><atleast min=\"2\">"
+             "<basic-event name=\"A\"/><basic-event name=\"B\"/><basic-event name=\"C\"/>"
+             "</atleast></define-gate></define-fault-tree><model-data>"
+             "<define-CCF-group name=\"G\" model=\"%s\"><members><basic-event name=\"A\"/>"
+             "<basic-event name=\"B\"/><basic-event name=\"C\"/></members><distribution>"
+             "<float value=\"0.01\"/></distribution><factors>%s</factors></define-CCF-group>"
+             "</model-data></opsa-mef>", model, factors);
+    tg_risk_model *m = NULL;
+    tg_risk_analysis *a = NULL;
+    if (tg_risk_model_parse(xml, strlen(xml), "ccf.xml", &m, msg) != TG_OK) fail_msg("%s", msg);
+    assert_int_equal(tg_risk_model_nbasic(m), 7);
+    assert_int_equal(tg_risk_analyze(m, 0, NULL, &a, msg), TG_OK);
+    /* events: 0..2 own, 3 = AB, 4 = AC, 5 = BC, 6 = ABC */
+    double pr[7] = {q1, q1, q1, q2, q2, q2, q3}, want = 0;
+    for (unsigned x = 0; x < 128; x++) {
+        double w = 1;
+        for (int i = 0; i < 7; i++) w *= (x >> i) & 1u ? pr[i] : 1 - pr[i];
+        bool A = (x & 1u) || (x & 8u) || (x & 16u) || (x & 64u);
+        bool B = (x & 2u) || (x & 8u) || (x & 32u) || (x & 64u);
+        bool C = (x & 4u) || (x & 16u) || (x & 32u) || (x & 64u);
+        if (A + B + C >= 2) want += w;
+    }
+    double got = tg_risk_probability(a);
+    /* Cut sets: the three pairs of own failures and the four CCF events. */
+    assert_int_equal(tg_risk_products(a), 7);
+    tg_risk_analysis_free(&a);
+    tg_risk_model_free(&m);
+    assert_true(fabs(got - want) < 1e-15);
+    return got;
+}
+
+static void test_ccf(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    double Q = 0.01, b = 0.1, g = 0.3;
+    ccf_case("MGL", "<factor level=\"2\"><float value=\"0.1\"/></factor>"
+             "<factor level=\"3\"><float value=\"0.3\"/></factor>",
+             (1 - b) * Q, b * (1 - g) * Q / 2, b * g * Q);
+    double a1 = 0.95, a2 = 0.04, a3 = 0.01, at = a1 + 2 * a2 + 3 * a3;
+    ccf_case("alpha-factor", "<factor level=\"1\"><float value=\"0.95\"/></factor>"
+             "<factor level=\"2\"><float value=\"0.04\"/></factor>"
+             "<factor level=\"3\"><float value=\"0.01\"/></factor>",
+             a1 * Q / at, 2 * a2 * Q / (2 * at), 3 * a3 * Q / at);
+    char msg[TG_MSG_LEN];
+    tg_risk_model *m = NULL;
+    const char *bad = "<opsa-mef><define-fault-tree name=\"F\"><define-gate name=\"t\"><and>"
+                      "<basic-event name=\"A\"/><basic-event name=\"B\"/></and></define-gate>"
+                      "</define-fault-tree><define-CCF-group name=\"G\" model=\"MGL\"><members>"
+                      "<basic-event name=\"A\"/><basic-event name=\"B\"/></members><distribution>"
+                      "<float value=\"0.01\"/></distribution></define-CCF-group></opsa-mef>";
+    assert_int_equal(tg_risk_model_parse(bad, strlen(bad), "ccf.xml", &m, msg), TG_ERR_PARSE);
+    assert_msg_has(msg, "ccf.xml:1: CCF group 'G': MGL needs factors of levels 2..2");
+    TG_CHECK_NO_LEAK();
+}
+
 /* ---- errors ---------------------------------------------------------------------- */
 
 static void expect_error(const char *xml, tg_status want, const char *has)
@@ -604,6 +683,7 @@ int main(void)
         cmocka_unit_test(test_aralia),
         cmocka_unit_test(test_brute_force),
         cmocka_unit_test(test_expressions_and_time),
+        cmocka_unit_test(test_ccf),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_oom),
         cmocka_unit_test(test_network),
