@@ -224,7 +224,7 @@ static int m_analyze(lua_State *L)
     tg_risk_opts_default(&o);
     o.limit_order = (int)tg_lua_i_opt_integer(L, 2, "limit_order", o.limit_order);
     o.cut_off = tg_lua_i_opt_number(L, 2, "cut_off", 0);
-    o.max_nodes = tg_lua_i_opt_integer(L, 2, "max_nodes", 0);
+    o.max_nodes = tg_lua_i_opt_integer(L, 2, "max_nodes", o.max_nodes);
     const char *top = tg_lua_i_opt_string(L, 2, "top", NULL);
     int g;
     if (top) {

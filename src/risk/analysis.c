@@ -56,7 +56,7 @@ void tg_risk_opts_default(tg_risk_opts *o)
     memset(o, 0, sizeof *o);
     o->limit_order = 20;
     o->cut_off = 0;
-    o->max_nodes = 0;
+    o->max_nodes = (int64_t)1 << 26;
 }
 
 /* ---- a growing hash map from uint64 keys to uint32 values ------------------ */

@@ -80,7 +80,8 @@ tg_status tg_risk_model_finish(tg_risk_model *m, char *msg);
 typedef struct tg_risk_opts {
     int limit_order;            /* maximum cut-set order (default 20) */
     double cut_off;             /* drop cut sets below this probability when listing (0) */
-    int64_t max_nodes;          /* BDD/ZBDD node budget, 0 = no limit */
+    int64_t max_nodes;          /* BDD and ZBDD node budget each (default 2^26: about
+                                 * 1.3 GB for the BDD with its tables); TG_ERR_LIMIT beyond */
 } tg_risk_opts;
 void tg_risk_opts_default(tg_risk_opts *o);
 
