@@ -65,6 +65,7 @@ typedef struct u64map {
     uint64_t *keys;             /* UINT64_MAX = empty */
     uint32_t *vals;
     size_t cap, n;
+    size_t hint;                /* first capacity (a power of two), 0 = small */
 } u64map;
 
 static void u64map_free(u64map *h)
@@ -97,7 +98,7 @@ static bool u64map_get(const u64map *h, uint64_t k, uint32_t *v)
 static bool u64map_put(u64map *h, uint64_t k, uint32_t v)
 {
     if (2 * (h->n + 1) > h->cap) {
-        size_t nc = h->cap ? h->cap * 2 : 1024;
+        size_t nc = h->cap ? h->cap * 2 : h->hint > 1024 ? h->hint : 1024;
         uint64_t *nk = tg_malloc(nc * sizeof *nk);
         uint32_t *nv = tg_malloc(nc * sizeof *nv);
         if (!nk || !nv) {
@@ -575,6 +576,8 @@ tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
     /* `without` is called on many more pairs than the ZBDD has nodes: size
      * its cache by the BDD, whose nodes drive the recursion. */
     tg_risk_i_zbdd_reserve_cache(&a->z, 4 * a->nbreach);
+    mc.memo.hint = 1024;
+    while (mc.memo.hint < 4 * (size_t)a->nbreach && mc.memo.hint < ((size_t)1 << 26)) mc.memo.hint *= 2;
     if (!(mc.bound = tg_malloc(sizeof *mc.bound * a->b.n))) {
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_analyze: out of memory");
         goto done;

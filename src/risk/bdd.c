@@ -118,7 +118,7 @@ tg_status tg_risk_i_bdd_init(rk_bdd *b, int64_t max_nodes)
         tg_risk_i_bdd_clear(b);
         return TG_ERR_NOMEM;
     }
-    grow_cache(&b->cache, &b->ncache, 1024);
+    grow_cache(&b->cache, &b->ncache, 1u << 16);   /* 1 MB: small trees stay cheap */
     if (!b->cache) {
         tg_risk_i_bdd_clear(b);
         return TG_ERR_NOMEM;
