@@ -12,6 +12,8 @@
 #   louvain      tg_graph_louvain vs Graph.community_multilevel()
 #   fimi         frequent itemsets of the four FIMI runs of issue 5, written to a
 #                file, vs Borgelt's figures given in the issue (not in Debian)
+#   risk         fault trees: bench_risk vs SCRAM 0.16.2 on the SCRAM examples and
+#                Aralia trees (bench/risk_vs_scram.sh prints its own table)
 # Environment:
 #   BENCH_SCALE=0.1   shrink the generated graph (default 1: 1M nodes, 10M edges)
 #   BENCH_DATA=dir    where generated inputs go (default $BUILD/bench-data; never the repo)
@@ -76,6 +78,7 @@ step $PY "$HERE/peer_igraph.py" betweenness "$NET" 5 "$DATA/betweenness-ours.txt
 step "$BIN/bench_pagerank_louvain" "$NET" "$DATA/pagerank-ours.txt" 20
 step $PY "$HERE/peer_igraph.py" pagerank_louvain "$NET" 20 "$DATA/pagerank-ours.txt"
 step "$BIN/bench_fimi" data/fimi "$DATA/itemsets.txt" 3
+step sh "$HERE/risk_vs_scram.sh"
 
 # ---- summary -----------------------------------------------------------------
 row() {   # name ours peer goal note
