@@ -122,6 +122,14 @@ typedef int (*tg_risk_set_fn)(void *ud, int order, const int *events, double p);
 tg_status tg_risk_cut_sets(const tg_risk_analysis *a, int max_order, int64_t max, tg_risk_set_fn fn,
                            void *ud, int64_t *count /* OUT, may be NULL */, char *msg);
 
+/* MOCUS (Fussell and Vesely 1972), for comparison: top-down expansion of
+ * the gates of coherent trees (and, or, atleast, null) into cut sets of at
+ * most limit_order events, then minimisation (in a ZBDD).  Gives the count
+ * and the distribution (limit_order + 1 entries).  TG_ERR_ARG on negation;
+ * TG_ERR_LIMIT when more than max_sets intermediate sets are produced. */
+tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_t max_sets,
+                        uint64_t *products /* OUT */, uint64_t *dist /* OUT */, char *msg);
+
 /* Importance of every basic event of the model (events the top does not
  * depend on get zeros), in model index order:
  *   mif  Birnbaum  dP/dp = P(top|e) - P(top|not e)
