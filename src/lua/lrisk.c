@@ -23,6 +23,8 @@
 #include "../risk/tg_risk.h"
 #include "tg_lua.h"
 
+static int m_mocus(lua_State *L);
+
 #define MODEL_MT "tg.RiskModel"
 #define ANALYSIS_MT "tg.RiskAnalysis"
 
@@ -373,9 +375,28 @@ static int a_cut_sets(lua_State *L)
     b.max_order = max_order;
     char msg[TG_MSG_LEN] = "";
     int64_t count = 0;
-    tg_status s = tg_risk_cut_sets(u->a, max_order, max, keep_set, &b, &count, msg);
+    /* Listing at most max sets: take them from the lowest orders, whose
+     * counts the distribution gives, rather than in ZBDD order. */
+    int walk_order = max_order;
+    long long walk_max = max;
+    if (max_order < 0 && max >= 0 && (long long)tg_risk_products(u->a) > max) {
+        int lim = tg_risk_limit_order(u->a);
+        uint64_t *d = tg_malloc(sizeof *d * (size_t)(lim + 1));
+        if (d) {
+            tg_risk_distribution(u->a, d);
+            uint64_t cum = 0;
+            for (int k = 0; k <= lim; k++) {
+                cum += d[k];
+                if (cum >= (uint64_t)max) {
+                    if (cum <= (uint64_t)max * 10 + 1000000) walk_order = k, walk_max = -1;
+                    break;
+                }
+            }
+            tg_free(d);
+        }
+    }
+    tg_status s = tg_risk_cut_sets(u->a, walk_order, walk_max, keep_set, &b, &count, msg);
     if (s == TG_OK && b.nomem) s = TG_ERR_NOMEM, snprintf(msg, sizeof msg, "out of memory");
-    if (s == TG_OK && b.n > max) b.n = max;
     int *idx = s == TG_OK ? tg_malloc(sizeof *idx * (size_t)(b.n + 1)) : NULL;
     if (s == TG_OK && !idx) s = TG_ERR_NOMEM, snprintf(msg, sizeof msg, "out of memory");
     if (s != TG_OK) {
@@ -385,6 +406,7 @@ static int a_cut_sets(lua_State *L)
     for (int64_t i = 0; i < b.n; i++) idx[i] = (int)i;
     sort_base = &b;
     qsort(idx, (size_t)b.n, sizeof *idx, cmp_sets);
+    if (max >= 0 && b.n > max) b.n = max;
     /* Copy into Lua; a memory error here would leak b, so reserve first. */
     if (!lua_checkstack(L, 8)) {
         tg_free(b.ev), tg_free(b.off), tg_free(b.ord), tg_free(b.p), tg_free(idx);
@@ -504,10 +526,13 @@ static int a_uncertainty(lua_State *L)
     return 1;
 }
 
-/* tg.risk.network_reliability{n=, edges={{u, v, p}, ...}, terminals={...}} */
+/* tg.risk.network_reliability{n=, edges={{u, v, p}, ...}, terminals={...},
+ *   method = "exact" | "mc", samples = 100000, seed = 1, criticality = false}
+ * -> exact: r [, {criticality per edge}]; mc: r, standard error */
 static int l_network(lua_State *L)
 {
-    static const char *const opts[] = {"n", "edges", "terminals", NULL};
+    static const char *const opts[] = {"n", "edges", "terminals", "method", "samples", "seed",
+                                       "criticality", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_lua_i_check_options(L, 1, opts);
     int n = (int)tg_lua_i_opt_integer(L, 1, "n", 0);
@@ -535,10 +560,66 @@ static int l_network(lua_State *L)
         lua_pop(L, 1);
     }
     char msg[TG_MSG_LEN] = "";
-    double out;
+    double out, se;
+    const char *method = tg_lua_i_opt_string(L, 1, "method", "exact");
+    if (strcmp(method, "mc") == 0) {
+        long long ns = tg_lua_i_opt_integer(L, 1, "samples", 100000);
+        long long seed = tg_lua_i_opt_integer(L, 1, "seed", 1);
+        if (tg_risk_network_reliability_mc(n, m, u, v, p, k, t, ns, (uint64_t)seed, &out, &se, msg) !=
+            TG_OK)
+            return luaL_error(L, "risk.network_reliability: %s", msg);
+        lua_pushnumber(L, out);
+        lua_pushnumber(L, se);
+        return 2;
+    }
+    if (strcmp(method, "exact") != 0) luaL_argerror(L, 1, "field 'method' must be 'exact' or 'mc'");
     if (tg_risk_network_reliability(n, m, u, v, p, k, t, &out, msg) != TG_OK)
         return luaL_error(L, "risk.network_reliability: %s", msg);
     lua_pushnumber(L, out);
+    if (!tg_lua_i_opt_bool(L, 1, "criticality", false)) return 1;
+    double *crit = lua_newuserdatauv(L, sizeof(double) * (size_t)(m + 1), 0);
+    if (tg_risk_network_criticality(n, m, u, v, p, k, t, crit, msg) != TG_OK)
+        return luaL_error(L, "risk.network_reliability: %s", msg);
+    lua_createtable(L, m, 0);
+    for (int i = 0; i < m; i++) {
+        lua_pushnumber(L, crit[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_remove(L, -2);      /* the scratch userdata */
+    return 2;
+}
+
+/* m:mocus{top=, limit_order = 20, max_sets = 1e7} -> {products=, distribution={...}} */
+static int m_mocus(lua_State *L)
+{
+    static const char *const opts[] = {"top", "limit_order", "max_sets", NULL};
+    tg_risk_model *m = check_model(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    int lim = (int)tg_lua_i_opt_integer(L, 2, "limit_order", 20);
+    long long max = tg_lua_i_opt_integer(L, 2, "max_sets", 10000000);
+    const char *top = tg_lua_i_opt_string(L, 2, "top", NULL);
+    int g;
+    if (top) {
+        if ((g = tg_risk_model_find_gate(m, top)) < 0) return luaL_error(L, "risk.mocus: no gate '%s'", top);
+    } else if (tg_risk_model_tops(m, &g, 1) != 1) {
+        return luaL_error(L, "risk.mocus: name the top gate with top=");
+    }
+    luaL_argcheck(L, lim >= 0 && lim <= 4000, 2, "limit_order must be in 0..4000");
+    uint64_t *d = lua_newuserdatauv(L, sizeof *d * (size_t)(lim + 1), 0);
+    uint64_t prods;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_mocus(m, g, lim, max, &prods, d, msg) != TG_OK) return luaL_error(L, "risk.mocus: %s", msg);
+    int hi = lim;
+    while (hi > 0 && d[hi] == 0) hi--;
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, (lua_Integer)prods);
+    lua_setfield(L, -2, "products");
+    lua_createtable(L, hi, 1);
+    for (int i = 0; i <= hi; i++) {
+        lua_pushinteger(L, (lua_Integer)d[i]);
+        lua_rawseti(L, -2, i);
+    }
+    lua_setfield(L, -2, "distribution");
     return 1;
 }
 
@@ -547,7 +628,7 @@ int tg_lua_i_open_risk(lua_State *L)
     static const luaL_Reg mmethods[] = {
         {"basic", m_basic}, {"basic_rate", m_basic_rate}, {"gate", m_gate}, {"finish", m_finish},
         {"tops", m_tops}, {"gates", m_gates}, {"basic_events", m_basic_events}, {"mission_time", m_mission_time},
-        {"write", m_write}, {"analyze", m_analyze}, {NULL, NULL},
+        {"write", m_write}, {"analyze", m_analyze}, {"mocus", m_mocus}, {NULL, NULL},
     };
     static const luaL_Reg mmeta[] = {{"__gc", m_gc}, {"__close", m_gc}, {NULL, NULL}};
     static const luaL_Reg amethods[] = {

@@ -15,6 +15,7 @@
  */
 #include "risk_internal.h"
 
+#include <math.h>
 #include <string.h>
 
 #define NR_MAX_FRONTIER 40
@@ -290,4 +291,96 @@ done:
     tg_free(is_term), tg_free(order), tg_free(bfs), tg_free(queue), tg_free(last);
     tg_free(slot), tg_free(deg), tg_free(adj);
     return s;
+}
+
+tg_status tg_risk_network_criticality(int n, int m, const int *u, const int *v, const double *p,
+                                      int k, const int *terms, double *crit, char *msg)
+{
+    tg_msg_clear(msg);
+    if (!crit || m < 0 || (m > 0 && !p))
+        return tg_msg(msg, TG_ERR_ARG, "tg_risk_network_criticality: NULL argument");
+    double *q = tg_malloc(sizeof *q * (size_t)(m + 1));
+    if (!q) return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_network_criticality: out of memory");
+    memcpy(q, p, sizeof *q * (size_t)m);
+    tg_status s = TG_OK;
+    for (int i = 0; i < m && s == TG_OK; i++) {
+        double r1, r0;
+        q[i] = 1;
+        s = tg_risk_network_reliability(n, m, u, v, q, k, terms, &r1, msg);
+        q[i] = 0;
+        if (s == TG_OK) s = tg_risk_network_reliability(n, m, u, v, q, k, terms, &r0, msg);
+        q[i] = p[i];
+        if (s == TG_OK) crit[i] = r1 - r0;
+    }
+    tg_free(q);
+    return s;
+}
+
+static int uf_find(int *parent, int x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+/* One draw: edge i works iff its uniform is below p[i] (flip: 1 - uniform). */
+static bool connected_draw(int n, int m, const int *u, const int *v, const double *p, int k,
+                           const int *terms, const double *uni, bool flip, int *parent)
+{
+    for (int i = 0; i < n; i++) parent[i] = i;
+    for (int i = 0; i < m; i++) {
+        double x = flip ? 1 - uni[i] : uni[i];
+        if (x < p[i]) {
+            int a = uf_find(parent, u[i]), b = uf_find(parent, v[i]);
+            if (a != b) parent[a] = b;
+        }
+    }
+    int r = uf_find(parent, terms[0]);
+    for (int i = 1; i < k; i++)
+        if (uf_find(parent, terms[i]) != r) return false;
+    return true;
+}
+
+tg_status tg_risk_network_reliability_mc(int n, int m, const int *u, const int *v, const double *p,
+                                         int k, const int *terms, int64_t n_samples, uint64_t seed,
+                                         double *est, double *se, char *msg)
+{
+    tg_msg_clear(msg);
+    if (!est || !se) return tg_msg(msg, TG_ERR_ARG, "tg_risk_network_reliability_mc: NULL out");
+    *est = *se = 0;
+    if (n < 1 || m < 0 || (m > 0 && (!u || !v || !p)) || k < 2 || !terms || n_samples < 4)
+        return tg_msg(msg, TG_ERR_ARG, "tg_risk_network_reliability_mc: need n >= 1, edges, k >= 2 "
+                      "terminals and at least 4 samples");
+    for (int i = 0; i < m; i++)
+        if (u[i] < 0 || u[i] >= n || v[i] < 0 || v[i] >= n || !(p[i] >= 0 && p[i] <= 1))
+            return tg_msg(msg, TG_ERR_ARG, "tg_risk_network_reliability_mc: edge %d: bad endpoint "
+                          "or probability", i);
+    for (int i = 0; i < k; i++)
+        if (terms[i] < 0 || terms[i] >= n)
+            return tg_msg(msg, TG_ERR_ARG, "tg_risk_network_reliability_mc: terminal %d out of "
+                          "range", terms[i]);
+    double *uni = tg_malloc(sizeof *uni * (size_t)(m + 1));
+    int *parent = tg_malloc(sizeof *parent * (size_t)n);
+    if (!uni || !parent) {
+        tg_free(uni), tg_free(parent);
+        return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_network_reliability_mc: out of memory");
+    }
+    tg_rng r;
+    tg_rng_seed(&r, seed);
+    int64_t pairs = n_samples / 2;
+    double sum = 0, sum2 = 0;
+    for (int64_t t = 0; t < pairs; t++) {
+        for (int i = 0; i < m; i++) uni[i] = tg_rng_uniform(&r);
+        double y = 0.5 * (connected_draw(n, m, u, v, p, k, terms, uni, false, parent) +
+                          connected_draw(n, m, u, v, p, k, terms, uni, true, parent));
+        sum += y, sum2 += y * y;
+    }
+    double mean = sum / (double)pairs;
+    double var = (sum2 - sum * mean) / (double)(pairs - 1);
+    *est = mean;
+    *se = var > 0 ? sqrt(var / (double)pairs) : 0;
+    tg_free(uni), tg_free(parent);
+    return TG_OK;
 }

@@ -172,4 +172,18 @@ void tg_risk_uncertainty_clear(tg_risk_uncertainty *u);
 tg_status tg_risk_network_reliability(int n, int m, const int *u, const int *v, const double *p,
                                       int k, const int *terms, double *out /* OUT */, char *msg);
 
+/* Birnbaum criticality of every edge from the exact result:
+ * crit[i] = R(edge i works) - R(edge i fails) (two exact runs per edge). */
+tg_status tg_risk_network_criticality(int n, int m, const int *u, const int *v, const double *p,
+                                      int k, const int *terms, double *crit /* OUT, m */,
+                                      char *msg);
+
+/* Monte Carlo estimate of the same reliability for graphs beyond the exact
+ * method: n_samples draws in antithetic pairs (each uniform u used as u and
+ * 1 - u, which lowers the variance for this monotone system), connectivity
+ * by union-find.  *est and its standard error *se (from the pair means). */
+tg_status tg_risk_network_reliability_mc(int n, int m, const int *u, const int *v, const double *p,
+                                         int k, const int *terms, int64_t n_samples, uint64_t seed,
+                                         double *est /* OUT */, double *se /* OUT */, char *msg);
+
 #endif

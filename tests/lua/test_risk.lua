@@ -147,3 +147,30 @@ T.test("fault tree of a plant graph (redundant, shared, looped)", function()
   T.truthy(j.best_redundancy and j.best_redundancy.p < j.probability, "a redundancy lowers the risk")
   os.execute('rm -rf "' .. out .. '"')
 end)
+
+T.test("MOCUS, XML report, Monte Carlo and criticality", function()
+  local rep = os.tmpname()
+  local code, out, err = T.run(P .. " risk " .. FT .. "scram/chinese.xml " .. FT ..
+    "scram/chinese-basic-events.xml --probability --importance --mocus --mcs --max-sets 5 --json --report " .. rep)
+  T.eq(code, 0, "exit " .. err)
+  local j = tg.json.decode(out)
+  T.eq(j.mocus.products, 392, "MOCUS count equals the ZBDD count (and SCRAM's)")
+  for k, v in ipairs(j.distribution) do T.eq(j.mocus.distribution[k], v, "MOCUS order " .. k) end
+  T.eq(#j.cut_sets, 5, "five cut sets listed")
+  T.eq(j.cut_sets[1].order, 2, "lowest order first (chinese has none of order 1)")
+  local f = io.open(rep)
+  local x = f:read("a")
+  f:close()
+  os.remove(rep)
+  T.truthy(x:find('products="392" probability="0.00456932" distribution="0 12 0 24 188 168"', 1, true),
+    "report carries SCRAM's figures")
+  T.eq(select(2, x:gsub("<product ", "")), 5, "report lists the listed cut sets")
+  -- Two parallel paths: criticality by hand; Monte Carlo near the exact value.
+  local e = {{1, 2, 0.9}, {2, 4, 0.8}, {1, 3, 0.7}, {3, 4, 0.6}}
+  local r, crit = tg.risk.network_reliability{n = 4, edges = e, terminals = {1, 4}, criticality = true}
+  T.near(r, 1 - (1 - 0.72) * (1 - 0.42), 1e-15, "exact")
+  T.near(crit[1], 0.8 * (1 - 0.42), 1e-15, "dR/dp of edge 1")
+  local est, se = tg.risk.network_reliability{n = 4, edges = e, terminals = {1, 4}, method = "mc",
+                                              samples = 100000, seed = 3}
+  T.truthy(math.abs(est - r) < 4 * se and se < 0.005, "Monte Carlo within 4 standard errors")
+end)

@@ -12,7 +12,8 @@ approximations (--probability), the importance of every basic event
 occurrence in cut sets), and a seeded Monte Carlo propagation of the
 distributions (--uncertainty N).  With --json one JSON object:
 {top, basic_events, variables, gates, products, distribution, probability,
-rare_event, mcub, curve, importance, cut_sets, uncertainty, seconds}.
+rare_event, mcub, curve, importance, cut_sets, uncertainty, mocus, seconds}.
+--report FILE writes the results as an XML report in SCRAM's layout.
 distribution[k] is the number of cut sets of order k (k = 1..).]],
   positional = {"FILE"},
   rest = true,
@@ -28,6 +29,8 @@ distribution[k] is the number of cut sets of order k (k = 1..).]],
     {"--cut-off", "P", "list only cut sets with probability >= P (default 0)", number = true},
     {"--mission-time", "H", "mission time in hours (default: the model's, else 8760)", number = true},
     {"--time-step", "H", "with --probability: also the probability every H hours up to the mission time", number = true},
+    {"--mocus", nil, "also count the cut sets by MOCUS (coherent trees; for comparison)"},
+    {"--report", "FILE", "write an Open-PSA-style XML report (as SCRAM's) to FILE"},
     {"--json", nil, "print one JSON object and nothing else"},
   },
 }
@@ -116,7 +119,49 @@ cliargs.run(function()
     r.uncertainty = timed("uncertainty", an.uncertainty, an,
       {n = a.uncertainty, seed = a.seed or 1, quantiles = 20, bins = 20})
   end
+  if a.mocus then
+    r.mocus = timed("mocus", m.mocus, m, {top = top, limit_order = a.limit_order})
+    local md = {}
+    for k = 1, #r.mocus.distribution do md[k] = r.mocus.distribution[k] end
+    r.mocus.distribution = md
+  end
   r.seconds = seconds
+  if a.report then
+    local function esc(x)
+      return (tostring(x):gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;"))
+    end
+    local function g6(x) return string.format("%.6g", x) end
+    local L = {'<?xml version="1.0" encoding="UTF-8"?>', "<report>", "  <information>",
+      ('    <software name="twingraph" version="%s"/>'):format(esc(tg.version)),
+      ("    <time>%s</time>"):format(os.date("!%Y-%m-%dT%H:%M:%S")),
+      ('    <calculated-quantity name="Minimal Cut Sets"><calculation-method name="Binary Decision Diagram">' ..
+       '<limits><product-order>%d</product-order></limits></calculation-method></calculated-quantity>'):format(r.limit_order),
+      ('    <calculated-quantity name="Probability Analysis"><calculation-method name="Binary Decision Diagram">' ..
+       '<limits><mission-time>%s</mission-time></limits></calculation-method></calculated-quantity>'):format(g6(r.mission_time)),
+      "  </information>", "  <results>"}
+    local prob = r.probability and (' probability="%s"'):format(g6(r.probability)) or ""
+    L[#L + 1] = ('    <sum-of-products name="%s" basic-events="%d" products="%d"%s distribution="%s">'):format(
+      esc(top), r.basic_events, r.products, prob, table.concat(distribution, " "))
+    for _, c in ipairs(r.cut_sets or an:cut_sets{max = a.max_sets or 1000}) do
+      L[#L + 1] = ('      <product order="%d" probability="%s">'):format(c.order, g6(c.p))
+      for _, e in ipairs(c.events) do L[#L + 1] = ('        <basic-event name="%s"/>'):format(esc(e)) end
+      L[#L + 1] = "      </product>"
+    end
+    L[#L + 1] = "    </sum-of-products>"
+    if r.importance then
+      L[#L + 1] = ('    <importance name="%s" basic-events="%d">'):format(esc(top), #r.importance)
+      for _, e in ipairs(r.importance) do
+        L[#L + 1] = ('      <basic-event name="%s" occurrence="%d" probability="%s" MIF="%s" CIF="%s" DIF="%s" RAW="%s" RRW="%s"/>'):format(
+          esc(e.name), e.occurrence, g6(e.p), g6(e.mif), g6(e.cif), g6(e.dif), g6(e.raw), g6(e.rrw))
+      end
+      L[#L + 1] = "    </importance>"
+    end
+    L[#L + 1] = "  </results>"
+    L[#L + 1] = "</report>"
+    local f = assert(io.open(a.report, "w"))
+    f:write(table.concat(L, "\n"), "\n")
+    f:close()
+  end
 
   if a.json then
     print(tg.json.encode(r))
@@ -143,6 +188,9 @@ cliargs.run(function()
     for _, c in ipairs(r.cut_sets) do
       print(string.format("  {%s}  %.4g", table.concat(c.events, ", "), c.p))
     end
+  end
+  if r.mocus then
+    print(string.format("MOCUS: %d minimal cut sets (%.3f s)", r.mocus.products, seconds.mocus))
   end
   if r.uncertainty then
     local u = r.uncertainty
