@@ -348,7 +348,7 @@ static int keep_set(void *ud, int order, const int *events, double p)
     b->off[b->n] = (int)b->evn;
     b->ord[b->n] = order;
     b->p[b->n] = p;
-    memcpy(b->ev + b->evn, events, sizeof *events * (size_t)order);
+    if (order > 0) memcpy(b->ev + b->evn, events, sizeof *events * (size_t)order);
     b->evn += order;
     b->n++;
     return 0;

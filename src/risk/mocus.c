@@ -34,8 +34,8 @@ static bool partial_copy(const partial *p, int extra_ev, int extra_g, partial *o
         partial_free(out);
         return false;
     }
-    memcpy(out->ev, p->ev, sizeof(int) * (size_t)p->nev);
-    memcpy(out->gates, p->gates, sizeof(int) * (size_t)p->ngates);
+    if (p->nev) memcpy(out->ev, p->ev, sizeof(int) * (size_t)p->nev);
+    if (p->ngates) memcpy(out->gates, p->gates, sizeof(int) * (size_t)p->ngates);
     out->nev = p->nev;
     out->ngates = p->ngates;
     return true;

@@ -301,7 +301,7 @@ tg_status tg_risk_network_criticality(int n, int m, const int *u, const int *v, 
         return tg_msg(msg, TG_ERR_ARG, "tg_risk_network_criticality: NULL argument");
     double *q = tg_malloc(sizeof *q * (size_t)(m + 1));
     if (!q) return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_network_criticality: out of memory");
-    memcpy(q, p, sizeof *q * (size_t)m);
+    if (m > 0) memcpy(q, p, sizeof *q * (size_t)m);
     tg_status s = TG_OK;
     for (int i = 0; i < m && s == TG_OK; i++) {
         double r1, r0;

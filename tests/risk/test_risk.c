@@ -639,6 +639,77 @@ static void test_oom(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+
+/* ---- mutated inputs ---------------------------------------------------------------- */
+
+/* Truncations, deleted lines, renamed references and swapped tags of real
+ * models: each either reads (and then analyses) or fails with a message
+ * naming the file and a line; never a crash or leak (ASan in SANITIZE=1). */
+static void test_mutations(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    const char *files[] = {"data/faulttrees/scram/three_motor.xml", "data/faulttrees/scram/chinese.xml",
+                           "data/faulttrees/scram/HIPPS.xml"};
+    tg_rng r;
+    tg_rng_seed(&r, 11);
+    char msg[TG_MSG_LEN];
+    int failed = 0, read_ok = 0;
+    for (size_t fi = 0; fi < sizeof files / sizeof *files; fi++) {
+        FILE *f = fopen(files[fi], "rb");
+        assert_non_null(f);
+        char *orig = malloc(1 << 20);
+        size_t n = fread(orig, 1, (1 << 20) - 1, f);
+        fclose(f);
+        orig[n] = '\0';
+        char *buf = malloc(n + 64);
+        for (int it = 0; it < 150; it++) {
+            size_t len = n;
+            memcpy(buf, orig, n + 1);
+            int kind = (int)tg_rng_below(&r, 4);
+            size_t at = (size_t)tg_rng_below(&r, n);
+            if (kind == 0) {
+                len = at;   /* truncate */
+            } else if (kind == 1) {     /* delete the line holding `at` */
+                size_t a = at, b = at;
+                while (a > 0 && buf[a - 1] != '\n') a--;
+                while (b < n && buf[b] != '\n') b++;
+                memmove(buf + a, buf + b, n - b + 1);
+                len = n - (b - a);
+            } else if (kind == 2) {     /* rename the next name="..." */
+                char *q = strstr(buf + at, "name=\"");
+                if (q) q[6] = q[6] == 'Q' ? 'W' : 'Q';
+            } else {                    /* turn the next <or> into <nor> (negation) */
+                char *q = strstr(buf + at, "<or>");
+                if (q) memcpy(q, "<nor", 4);
+            }
+            tg_risk_model *m = NULL;
+            tg_status st = tg_risk_model_parse(buf, len, "mut.xml", &m, msg);
+            if (st == TG_OK) {
+                int tops[2];
+                if (tg_risk_model_tops(m, tops, 2) >= 1) {
+                    tg_risk_analysis *a = NULL;
+                    if (tg_risk_analyze(m, tops[0], NULL, &a, msg) == TG_OK) {
+                        tg_risk_importance imp[64];
+                        if (tg_risk_model_nbasic(m) <= 64) (void)tg_risk_importance_all(a, imp, msg);
+                    }
+                    tg_risk_analysis_free(&a);
+                }
+                tg_risk_model_free(&m);
+                read_ok++;
+            } else {
+                assert_null(m);
+                if (strncmp(msg, "mut.xml", 7) != 0) fail_msg("message without the file: %s", msg);
+                failed++;
+            }
+        }
+        free(buf);
+        free(orig);
+    }
+    assert_true(failed > 100 && read_ok > 10);
+    TG_CHECK_NO_LEAK();
+}
+
 /* ---- network reliability ----------------------------------------------------------- */
 
 static double grid(int N, double p)
@@ -729,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_ccf),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_oom),
+        cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_network),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
