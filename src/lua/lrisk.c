@@ -532,7 +532,7 @@ static int a_uncertainty(lua_State *L)
 static int l_network(lua_State *L)
 {
     static const char *const opts[] = {"n", "edges", "terminals", "method", "samples", "seed",
-                                       "criticality", NULL};
+                                       "criticality", "nodes", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_lua_i_check_options(L, 1, opts);
     int n = (int)tg_lua_i_opt_integer(L, 1, "n", 0);
@@ -573,10 +573,26 @@ static int l_network(lua_State *L)
         return 2;
     }
     if (strcmp(method, "exact") != 0) luaL_argerror(L, 1, "field 'method' must be 'exact' or 'mc'");
-    if (tg_risk_network_reliability(n, m, u, v, p, k, t, &out, msg) != TG_OK)
+    double *np = NULL;
+    if (tg_lua_i_rawfield(L, 1, "nodes") == LUA_TTABLE) {
+        luaL_argcheck(L, n >= 1 && luaL_len(L, -1) == n, 1, "field 'nodes' needs one probability per node");
+        np = lua_newuserdatauv(L, sizeof(double) * (size_t)n, 0);
+        for (int i = 0; i < n; i++) {
+            lua_geti(L, -2, i + 1);
+            np[i] = luaL_checknumber(L, -1);
+            lua_pop(L, 1);
+        }
+        lua_remove(L, -2);      /* the nodes table; the userdata stays for np */
+    } else {
+        lua_pop(L, 1);
+    }
+    if (tg_risk_network_reliability_nodes(n, m, u, v, p, np, k, t, &out, msg) != TG_OK)
         return luaL_error(L, "risk.network_reliability: %s", msg);
+    if (np) lua_pop(L, 1);
+
     lua_pushnumber(L, out);
     if (!tg_lua_i_opt_bool(L, 1, "criticality", false)) return 1;
+    luaL_argcheck(L, !np, 1, "criticality is computed for edges with perfect nodes only");
     double *crit = lua_newuserdatauv(L, sizeof(double) * (size_t)(m + 1), 0);
     if (tg_risk_network_criticality(n, m, u, v, p, k, t, crit, msg) != TG_OK)
         return luaL_error(L, "risk.network_reliability: %s", msg);

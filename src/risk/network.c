@@ -88,8 +88,17 @@ static bool stab_add(stab *t, const uint8_t *k, double p)
     }
 }
 
+#define DEAD 0xFEu    /* label of a failed vertex in a state */
+
 tg_status tg_risk_network_reliability(int n, int m, const int *u, const int *v, const double *p,
                                       int k, const int *terms, double *out, char *msg)
+{
+    return tg_risk_network_reliability_nodes(n, m, u, v, p, NULL, k, terms, out, msg);
+}
+
+tg_status tg_risk_network_reliability_nodes(int n, int m, const int *u, const int *v,
+                                            const double *p, const double *node_p, int k,
+                                            const int *terms, double *out, char *msg)
 {
     tg_msg_clear(msg);
     if (!out) return tg_msg(msg, TG_ERR_ARG, "tg_risk_network_reliability: out is NULL");
@@ -101,6 +110,10 @@ tg_status tg_risk_network_reliability(int n, int m, const int *u, const int *v, 
         if (u[i] < 0 || u[i] >= n || v[i] < 0 || v[i] >= n || !(p[i] >= 0 && p[i] <= 1))
             return tg_msg(msg, TG_ERR_ARG, "tg_risk_network_reliability: edge %d: bad endpoint or "
                           "probability", i);
+    for (int i = 0; node_p && i < n; i++)
+        if (!(node_p[i] >= 0 && node_p[i] <= 1))
+            return tg_msg(msg, TG_ERR_ARG, "tg_risk_network_reliability: node %d: probability %g "
+                          "not in [0, 1]", i, node_p[i]);
     tg_status s = TG_OK;
     int *is_term = tg_calloc((size_t)n, sizeof *is_term);
     int *order = tg_malloc(sizeof *order * (size_t)(m + 1));
@@ -216,59 +229,82 @@ tg_status tg_risk_network_reliability(int n, int m, const int *u, const int *v, 
             double q = cur.prob[si];
             if (q < 0) continue;
             const uint8_t *old = cur.keys + si * (size_t)cur.klen;
-            for (int works = 0; works < 2; works++) {
-                double pq = q * (works ? p[e] : 1 - p[e]);
-                if (pq == 0) continue;
-                /* Expand to width nf: entering vertices get fresh labels. */
-                for (int j = 0; j < f; j++) st[j] = old[j], st[nf + j] = old[f + j];
-                for (int j = f; j < nf; j++) st[j] = (uint8_t)j, st[nf + j] = (uint8_t)is_term[fr[j]];
-                if (works && a != b) {
-                    uint8_t la = st[slot[a]], lb = st[slot[b]];
-                    if (la != lb) {
-                        st[nf + la] = (uint8_t)(st[nf + la] + st[nf + lb]);
-                        st[nf + lb] = 0;
-                        for (int j = 0; j < nf; j++)
-                            if (st[j] == lb) st[j] = la;
+            /* Entering vertices that can fail: every work/fail combination
+             * (bit jj set: entering vertex jj has failed; a failed
+             * terminal fails the system). */
+            int ncombo = node_p ? 1 << nenter : 1;
+            for (int combo = 0; combo < ncombo; combo++) {
+                double wnode = 1;
+                bool term_dead = false;
+                for (int jj = 0; node_p && jj < nenter; jj++) {
+                    int w = fr[f + jj];
+                    if ((combo >> jj) & 1) wnode *= 1 - node_p[w], term_dead |= is_term[w] != 0;
+                    else wnode *= node_p[w];
+                }
+                if (term_dead || wnode == 0) continue;
+                for (int works = 0; works < 2; works++) {
+                    double pq = q * wnode * (works ? p[e] : 1 - p[e]);
+                    if (pq == 0) continue;
+                    /* Expand to width nf: entering vertices get fresh labels. */
+                    for (int j = 0; j < f; j++) st[j] = old[j], st[nf + j] = old[f + j];
+                    for (int j = f; j < nf; j++) {
+                        bool failed = (combo >> (j - f)) & 1;
+                        st[j] = failed ? (uint8_t)DEAD : (uint8_t)j;
+                        st[nf + j] = failed ? 0 : (uint8_t)is_term[fr[j]];
                     }
-                }
-                /* Drop leaving vertices; a component leaving whole decides. */
-                bool dead = false, won = false;
-                for (int l = 0; l < nleave && !dead && !won; l++) {
-                    uint8_t lab = st[slot[leave[l]]];
-                    bool stays = false;
-                    for (int j = 0; j < nk; j++) stays |= st[keep[j]] == lab;
-                    if (!stays && st[nf + lab] > 0) {
-                        if (st[nf + lab] == kk) won = true;
-                        else dead = true;
+                    if (works && a != b && st[slot[a]] != DEAD && st[slot[b]] != DEAD) {
+                        uint8_t la = st[slot[a]], lb = st[slot[b]];
+                        if (la != lb) {
+                            st[nf + la] = (uint8_t)(st[nf + la] + st[nf + lb]);
+                            st[nf + lb] = 0;
+                            for (int j = 0; j < nf; j++)
+                                if (st[j] == lb) st[j] = la;
+                        }
                     }
-                }
-                if (won) {
-                    success += pq;
-                    continue;
-                }
-                if (dead) continue;
-                for (int j = 0; j < nk; j++) st2[j] = st[keep[j]];
-                /* Counts indexed by label: labels are < nf, keep them. */
-                uint8_t cnt[NR_MAX_FRONTIER + 2];
-                for (int j = 0; j < nf; j++) cnt[j] = st[nf + j];
-                uint8_t tmp[2 * NR_MAX_FRONTIER + 4];
-                for (int j = 0; j < nk; j++) tmp[j] = st2[j];
-                /* Canonical form: labels in order of first appearance. */
-                uint8_t map[NR_MAX_FRONTIER + 2];
-                memset(map, 0xff, sizeof map);
-                int next = 0;
-                for (int j = 0; j < nk; j++) {
-                    if (map[tmp[j]] == 0xff) {
-                        map[tmp[j]] = (uint8_t)next;
-                        st2[nk + next] = cnt[tmp[j]];
-                        next++;
+                    /* Drop leaving vertices; a component leaving whole decides. */
+                    bool dead = false, won = false;
+                    for (int l = 0; l < nleave && !dead && !won; l++) {
+                        uint8_t lab = st[slot[leave[l]]];
+                        if (lab == DEAD) continue;      /* a failed vertex decides nothing */
+                        bool stays = false;
+                        for (int j = 0; j < nk; j++) stays |= st[keep[j]] == lab;
+                        if (!stays && st[nf + lab] > 0) {
+                            if (st[nf + lab] == kk) won = true;
+                            else dead = true;
+                        }
                     }
-                    st2[j] = map[tmp[j]];
-                }
-                for (int j = next; j < nk; j++) st2[nk + j] = 0;
-                if (!stab_add(&nxt, st2, pq)) {
-                    s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_network_reliability: out of memory");
-                    goto done;
+                    if (won) {
+                        success += pq;
+                        continue;
+                    }
+                    if (dead) continue;
+                    for (int j = 0; j < nk; j++) st2[j] = st[keep[j]];
+                    /* Counts indexed by label: labels are < nf, keep them. */
+                    uint8_t cnt[NR_MAX_FRONTIER + 2];
+                    for (int j = 0; j < nf; j++) cnt[j] = st[nf + j];
+                    uint8_t tmp[2 * NR_MAX_FRONTIER + 4];
+                    for (int j = 0; j < nk; j++) tmp[j] = st2[j];
+                    /* Canonical form: labels in order of first appearance. */
+                    uint8_t map[NR_MAX_FRONTIER + 2];
+                    memset(map, 0xff, sizeof map);
+                    int next = 0;
+                    for (int j = 0; j < nk; j++) {
+                        if (tmp[j] == DEAD) {
+                            st2[j] = DEAD;
+                            continue;
+                        }
+                        if (map[tmp[j]] == 0xff) {
+                            map[tmp[j]] = (uint8_t)next;
+                            st2[nk + next] = cnt[tmp[j]];
+                            next++;
+                        }
+                        st2[j] = map[tmp[j]];
+                    }
+                    for (int j = next; j < nk; j++) st2[nk + j] = 0;
+                    if (!stab_add(&nxt, st2, pq)) {
+                        s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_network_reliability: out of memory");
+                        goto done;
+                    }
                 }
             }
         }

@@ -172,6 +172,12 @@ void tg_risk_uncertainty_clear(tg_risk_uncertainty *u);
 tg_status tg_risk_network_reliability(int n, int m, const int *u, const int *v, const double *p,
                                       int k, const int *terms, double *out /* OUT */, char *msg);
 
+/* The same with nodes failing too: node i works with probability
+ * node_p[i] (NULL: nodes never fail); a failed terminal fails the system. */
+tg_status tg_risk_network_reliability_nodes(int n, int m, const int *u, const int *v,
+                                            const double *p, const double *node_p, int k,
+                                            const int *terms, double *out /* OUT */, char *msg);
+
 /* Birnbaum criticality of every edge from the exact result:
  * crit[i] = R(edge i works) - R(edge i fails) (two exact runs per edge). */
 tg_status tg_risk_network_criticality(int n, int m, const int *u, const int *v, const double *p,

@@ -173,4 +173,7 @@ T.test("MOCUS, XML report, Monte Carlo and criticality", function()
   local est, se = tg.risk.network_reliability{n = 4, edges = e, terminals = {1, 4}, method = "mc",
                                               samples = 100000, seed = 3}
   T.truthy(math.abs(est - r) < 4 * se and se < 0.005, "Monte Carlo within 4 standard errors")
+  -- Nodes failing: node 2 (on the first path) works with 0.5, by hand.
+  local rn = tg.risk.network_reliability{n = 4, edges = e, terminals = {1, 4}, nodes = {1, 0.5, 1, 1}}
+  T.near(rn, 1 - (1 - 0.5 * 0.72) * (1 - 0.42), 1e-15, "node failure")
 end)

@@ -761,6 +761,53 @@ static void test_network(void **state)
     }
     assert_true(fabs(out - want) < 1e-15);
     assert_int_equal(tg_risk_network_reliability(4, 4, u, v, p, 1, t, &out, msg), TG_ERR_ARG);
+    /* Nodes failing too: random small graphs against brute force over
+     * every state of edges and nodes (terminals may fail as well). */
+    {
+        tg_rng r;
+        tg_rng_seed(&r, 99);
+        for (int trial = 0; trial < 60; trial++) {
+            int n = 3 + (int)tg_rng_below(&r, 4), m = n + (int)tg_rng_below(&r, 4);
+            int eu[10], ev[10], tt[3] = {0, n - 1, 1};
+            double ep[10], np[7];
+            for (int i = 0; i < m; i++) {
+                eu[i] = (int)tg_rng_below(&r, (uint64_t)n);
+                ev[i] = (int)tg_rng_below(&r, (uint64_t)n);
+                ep[i] = 0.3 + 0.6 * tg_rng_uniform(&r);
+            }
+            for (int i = 0; i < n; i++) np[i] = 0.5 + 0.5 * tg_rng_uniform(&r);
+            int k = 2 + trial % 2;
+            double bf = 0;
+            for (unsigned x = 0; x < (1u << (m + n)); x++) {
+                double w = 1;
+                int parent[7];
+                for (int i = 0; i < m; i++) w *= (x >> i) & 1u ? ep[i] : 1 - ep[i];
+                for (int i = 0; i < n; i++) w *= (x >> (m + i)) & 1u ? np[i] : 1 - np[i];
+                for (int i = 0; i < n; i++) parent[i] = i;
+                for (int i = 0; i < m; i++) {
+                    if (!((x >> i) & 1u) || !((x >> (m + eu[i])) & 1u) || !((x >> (m + ev[i])) & 1u))
+                        continue;
+                    int a2 = eu[i], b2 = ev[i];
+                    while (parent[a2] != a2) a2 = parent[a2];
+                    while (parent[b2] != b2) b2 = parent[b2];
+                    parent[a2] = b2;
+                }
+                bool ok = true;
+                int root = tt[0];
+                while (parent[root] != root) root = parent[root];
+                for (int j = 0; j < k; j++) {
+                    int q = tt[j];
+                    if (!((x >> (m + q)) & 1u)) ok = false;
+                    while (parent[q] != q) q = parent[q];
+                    if (q != root) ok = false;
+                }
+                if (ok) bf += w;
+            }
+            assert_int_equal(tg_risk_network_reliability_nodes(n, m, eu, ev, ep, np, k, tt, &out, msg),
+                             TG_OK);
+            if (fabs(out - bf) > 1e-12) fail_msg("trial %d: %.15g, brute force %.15g", trial, out, bf);
+        }
+    }
     /* Criticality on the two parallel paths 0-1-3 (0.9, 0.8) and 0-2-3
      * (0.7, 0.6): dR/dp1 = p2 (1 - p3 p4), by hand. */
     double crit[5];
