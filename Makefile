@@ -34,7 +34,7 @@ ifeq ($(SANITIZE),1)
   LDFLAGS += $(SANFLAGS)
 endif
 
-LIB_MODULES = core graph mining sim
+LIB_MODULES = core graph mining sim risk
 LIB_SRC  = $(foreach m,$(LIB_MODULES),$(wildcard src/$(m)/*.c))
 LUA_SRC  = $(wildcard src/lua/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c)

@@ -23,6 +23,8 @@
 #                sample at density 0.4, a synthetic 400-region subject)
 #                vs python-networkx and python-igraph (bench/peer_brain.py);
 #                the 100-subject x 400-region group study (bench/brain_group.lua)
+#   risk         fault trees: bench_risk vs SCRAM 0.16.2 on the SCRAM examples and
+#                Aralia trees (bench/risk_vs_scram.sh prints its own table)
 # Environment:
 #   BENCH_SCALE=0.1   shrink the generated graph (default 1: 1M nodes, 10M edges)
 #   BENCH_DATA=dir    where generated inputs go (default $BUILD/bench-data; never the repo)
@@ -104,6 +106,7 @@ for t in s138 syn400; do
     step $PY "$HERE/peer_brain.py" "$DATA/brain_$t.csv" $t "$DATA/brain_$t.ours" 3
 done
 step $BUILD/twingraph "$HERE/brain_group.lua" "$DATA/brain_group" 100 400
+step sh "$HERE/risk_vs_scram.sh"
 
 # ---- summary -----------------------------------------------------------------
 row() {   # name ours peer goal note

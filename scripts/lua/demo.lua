@@ -404,6 +404,50 @@ do
 end
 ---------------------------------------------------------------------------
 ---------------------------------------------------------------------------
+-- Risk analysis (issue 7): the fault tree of the plant's loss of supply.
+section("Fault tree: loss of helium supply to the magnet strings")
+-- Derived from the plant graph (scripts/lua/lib/plant_risk.lua): components
+-- fail at their failure_rate; supply flows from the warm compressors along
+-- the plant's edges; the top event is the loss of supply to every magnet
+-- string.  Exact BDD probability, ZBDD cut sets, importance; the full
+-- study is scripts/lua/risk_analysis.lua.
+do
+  local pr = require("plant_risk")
+  local t_risk = tg.clock()
+  local sources = {}
+  for _, id in ipairs(plant:nodes("compressor")) do
+    if plant:get(id, "section") == "compressor_station" then sources[#sources + 1] = id end
+  end
+  local sinks = plant:nodes("magnet_string")
+  local ft = pr.fault_tree(plant, {sources = sources, sinks = sinks, mode = "all"})
+  ft:write(outdir .. "/plant_fault_tree.xml")
+  print("  wrote " .. outdir .. "/plant_fault_tree.xml (Open-PSA MEF)")
+  local an = ft:analyze()
+  local year = an:probability()
+  ft:mission_time(730); an:reevaluate()
+  local month = an:probability()
+  ft:mission_time(8760); an:reevaluate()
+  print(("  P(loss of supply to every string): %.3g after a month, %.3g after a year (no repair)"):format(month, year))
+  local d = an:distribution()
+  print(("  %d minimal cut sets; %d of order 1, %d of order 2"):format(an:products(), d[1] or 0, d[2] or 0))
+  local shown = {0, 0}
+  for _, c in ipairs(an:cut_sets{max_order = 2, max = 1000}) do
+    shown[c.order] = shown[c.order] + 1
+    if shown[c.order] <= 5 then
+      print(("    {%s}  p %.3g"):format(table.concat(c.events, ", "), c.p))
+    elseif shown[c.order] == 6 then
+      print(("    ... and %d more of order %d"):format((d[c.order] or 0) - 5, c.order))
+    end
+  end
+  local imp = an:importance()
+  table.sort(imp, function(x, y) if x.cif ~= y.cif then return x.cif > y.cif end return x.name < y.name end)
+  print("  importance ranking (criticality; Birnbaum, risk achievement worth):")
+  for k = 1, math.min(6, #imp) do
+    print(("    %d. %-20s CIF %.3f  MIF %.3f  RAW %.2f"):format(k, imp[k].name, imp[k].cif, imp[k].mif, imp[k].raw))
+  end
+  print(("  (%.2f s)"):format(tg.clock() - t_risk))
+end
+---------------------------------------------------------------------------
 section("Other networks on the same engine")
 local campus = tg.graph.load(path("models/campus_network.graphml"))
 local cap = campus:articulation_points()

@@ -386,5 +386,7 @@ int luaopen_tg(lua_State *L)
     lua_setfield(L, -2, "brain");
     tg_lua_i_open_resilience(L);
     lua_setfield(L, -2, "resilience");
+    tg_lua_i_open_risk(L);
+    lua_setfield(L, -2, "risk");
     return 1;
 }

@@ -51,5 +51,6 @@ int tg_lua_i_open_ga(lua_State *L);
 int tg_lua_i_open_sim(lua_State *L);
 int tg_lua_i_open_brain(lua_State *L);
 int tg_lua_i_open_resilience(lua_State *L);
+int tg_lua_i_open_risk(lua_State *L);
 
 #endif

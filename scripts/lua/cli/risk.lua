@@ -1,0 +1,200 @@
+-- Fault-tree analysis of Open-PSA MEF files (cut sets, probability, importance, uncertainty).
+local cliargs = require("cliargs")
+local spec = {
+  usage = "twingraph risk FILES... [--top GATE] [--mcs] [--probability] [--importance] [--uncertainty N] [--limit-order K] [--cut-off P] [--mission-time H] [--time-step H] [--json]",
+  about = [[Reads the Open-PSA MEF files (fault trees, model data, parameters; .gz
+read directly), compiles the top gate into a BDD and reports the number of
+minimal cut sets and their order distribution (from a ZBDD; --mcs also lists
+them, most probable first within each order, at most --max-sets), the exact
+top-event probability with the rare-event and min-cut-upper-bound
+approximations (--probability), the importance of every basic event
+(--importance: MIF/Birnbaum, CIF/criticality, DIF/Fussell-Vesely, RAW, RRW,
+occurrence in cut sets), and a seeded Monte Carlo propagation of the
+distributions (--uncertainty N).  With --json one JSON object:
+{top, basic_events, variables, gates, products, distribution, probability,
+rare_event, mcub, curve, importance, cut_sets, uncertainty, mocus, seconds}.
+--report FILE writes the results as an XML report in SCRAM's layout.
+distribution[k] is the number of cut sets of order k (k = 1..).]],
+  positional = {"FILE"},
+  rest = true,
+  options = {
+    {"--top", "GATE", "gate to analyse (default: the only top gate)"},
+    {"--mcs", nil, "list the minimal cut sets"},
+    {"--max-sets", "N", "with --mcs: most cut sets listed (default 1000)", number = true},
+    {"--probability", nil, "top-event probability (exact, rare-event, MCUB)"},
+    {"--importance", nil, "importance measures of every basic event"},
+    {"--uncertainty", "N", "Monte Carlo trials for uncertainty analysis", number = true},
+    {"--seed", "S", "seed of the uncertainty analysis (default 1)", number = true},
+    {"--limit-order", "K", "largest cut-set order (default 20)", number = true},
+    {"--cut-off", "P", "list only cut sets with probability >= P (default 0)", number = true},
+    {"--mission-time", "H", "mission time in hours (default: the model's, else 8760)", number = true},
+    {"--time-step", "H", "with --probability: also the probability every H hours up to the mission time", number = true},
+    {"--mocus", nil, "also count the cut sets by MOCUS (coherent trees; for comparison)"},
+    {"--report", "FILE", "write an Open-PSA-style XML report (as SCRAM's) to FILE"},
+    {"--json", nil, "print one JSON object and nothing else"},
+  },
+}
+local a = cliargs.parse(arg, spec)
+
+cliargs.run(function()
+  local files = {a.file}
+  for _, f in ipairs(a.rest) do files[#files + 1] = f end
+  local function int_opt(v, name, lo, hi)
+    if v and (math.type(v) ~= "integer" or v < lo or v > hi) then
+      cliargs.fail(spec, "%s must be an integer in %d..%d", name, lo, hi)
+    end
+  end
+  int_opt(a.limit_order, "--limit-order", 0, 4000)
+  int_opt(a.uncertainty, "--uncertainty", 2, 1e9)
+  int_opt(a.max_sets, "--max-sets", 0, 1e9)
+  if a.cut_off and not (a.cut_off >= 0 and a.cut_off <= 1) then cliargs.fail(spec, "--cut-off must be in [0, 1]") end
+  if a.mission_time and not (a.mission_time >= 0) then cliargs.fail(spec, "--mission-time must be >= 0") end
+  if a.time_step and not (a.time_step > 0) then cliargs.fail(spec, "--time-step must be > 0") end
+  if a.time_step and not a.probability then cliargs.fail(spec, "--time-step goes with --probability") end
+  if a.max_sets and not a.mcs then cliargs.fail(spec, "--max-sets goes with --mcs") end
+
+  local seconds = {}
+  local function timed(name, f, ...)
+    local t0 = tg.clock()
+    local r = f(...)
+    seconds[name] = tg.clock() - t0
+    return r
+  end
+  local m = timed("read", tg.risk.read, files)
+  if a.mission_time then m:mission_time(a.mission_time) end
+  local tops = m:tops()
+  local top = a.top
+  if not top then
+    if #tops ~= 1 then
+      error(string.format("the model has %d top gates (%s): choose one with --top", #tops,
+        table.concat(tops, ", ")))
+    end
+    top = tops[1]
+  end
+  local an = timed("analysis", m.analyze, m, {top = top, limit_order = a.limit_order, cut_off = a.cut_off})
+  local dist = an:distribution()
+  local distribution = {}
+  for k = 1, #dist do distribution[k] = dist[k] end
+  local r = {
+    top = top,
+    products = an:products(),
+    distribution = distribution,
+    mission_time = m:mission_time(),
+    limit_order = a.limit_order or 20,
+  }
+  -- Events occurring in some cut set (SCRAM's basic-events), and all variables.
+  local ok, list = pcall(an.importance, an)
+  local occurring = 0
+  if ok then for _, e in ipairs(list) do if e.occurrence > 0 then occurring = occurring + 1 end end end
+  r.basic_events = occurring
+  r.gates = #m:gates()
+  if a.probability then
+    local t0 = tg.clock()
+    r.probability = an:probability()
+    r.rare_event = an:rare_event()
+    local okm, v = pcall(an.mcub, an, 1000000)
+    if okm then r.mcub = v end
+    if a.time_step then
+      local T = m:mission_time()
+      r.curve = {}
+      local t = a.time_step
+      while t <= T * (1 + 1e-12) do
+        m:mission_time(t)
+        an:reevaluate()
+        r.curve[#r.curve + 1] = {t = t, p = an:probability()}
+        t = t + a.time_step
+      end
+      m:mission_time(T)
+      an:reevaluate()
+    end
+    seconds.probability = tg.clock() - t0
+  end
+  if a.importance then
+    r.importance = timed("importance", an.importance, an)
+  end
+  if a.mcs then
+    r.cut_sets = timed("mcs", an.cut_sets, an, {max = a.max_sets or 1000})
+  end
+  if a.uncertainty then
+    r.uncertainty = timed("uncertainty", an.uncertainty, an,
+      {n = a.uncertainty, seed = a.seed or 1, quantiles = 20, bins = 20})
+  end
+  if a.mocus then
+    r.mocus = timed("mocus", m.mocus, m, {top = top, limit_order = a.limit_order})
+    local md = {}
+    for k = 1, #r.mocus.distribution do md[k] = r.mocus.distribution[k] end
+    r.mocus.distribution = md
+  end
+  r.seconds = seconds
+  if a.report then
+    local function esc(x)
+      return (tostring(x):gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;"))
+    end
+    local function g6(x) return string.format("%.6g", x) end
+    local L = {'<?xml version="1.0" encoding="UTF-8"?>', "<report>", "  <information>",
+      ('    <software name="twingraph" version="%s"/>'):format(esc(tg.version)),
+      ("    <time>%s</time>"):format(os.date("!%Y-%m-%dT%H:%M:%S")),
+      ('    <calculated-quantity name="Minimal Cut Sets"><calculation-method name="Binary Decision Diagram">' ..
+       '<limits><product-order>%d</product-order></limits></calculation-method></calculated-quantity>'):format(r.limit_order),
+      ('    <calculated-quantity name="Probability Analysis"><calculation-method name="Binary Decision Diagram">' ..
+       '<limits><mission-time>%s</mission-time></limits></calculation-method></calculated-quantity>'):format(g6(r.mission_time)),
+      "  </information>", "  <results>"}
+    local prob = r.probability and (' probability="%s"'):format(g6(r.probability)) or ""
+    L[#L + 1] = ('    <sum-of-products name="%s" basic-events="%d" products="%d"%s distribution="%s">'):format(
+      esc(top), r.basic_events, r.products, prob, table.concat(distribution, " "))
+    for _, c in ipairs(r.cut_sets or an:cut_sets{max = a.max_sets or 1000}) do
+      L[#L + 1] = ('      <product order="%d" probability="%s">'):format(c.order, g6(c.p))
+      for _, e in ipairs(c.events) do L[#L + 1] = ('        <basic-event name="%s"/>'):format(esc(e)) end
+      L[#L + 1] = "      </product>"
+    end
+    L[#L + 1] = "    </sum-of-products>"
+    if r.importance then
+      L[#L + 1] = ('    <importance name="%s" basic-events="%d">'):format(esc(top), #r.importance)
+      for _, e in ipairs(r.importance) do
+        L[#L + 1] = ('      <basic-event name="%s" occurrence="%d" probability="%s" MIF="%s" CIF="%s" DIF="%s" RAW="%s" RRW="%s"/>'):format(
+          esc(e.name), e.occurrence, g6(e.p), g6(e.mif), g6(e.cif), g6(e.dif), g6(e.raw), g6(e.rrw))
+      end
+      L[#L + 1] = "    </importance>"
+    end
+    L[#L + 1] = "  </results>"
+    L[#L + 1] = "</report>"
+    local f = assert(io.open(a.report, "w"))
+    f:write(table.concat(L, "\n"), "\n")
+    f:close()
+  end
+
+  if a.json then
+    print(tg.json.encode(r))
+    return
+  end
+  print(string.format("top event %s: %d minimal cut sets over %d basic events (limit order %d)",
+    top, r.products, r.basic_events, r.limit_order))
+  local parts = {}
+  for k, c in ipairs(distribution) do if c > 0 then parts[#parts + 1] = string.format("order %d: %d", k, c) end end
+  print("  " .. table.concat(parts, ", "))
+  if r.probability then
+    print(string.format("probability %.6g (rare-event %.6g%s) at mission time %g h", r.probability,
+      r.rare_event, r.mcub and string.format(", MCUB %.6g", r.mcub) or "", r.mission_time))
+    for _, c in ipairs(r.curve or {}) do print(string.format("  t = %-10g p = %.6g", c.t, c.p)) end
+  end
+  if r.importance then
+    print(string.format("  %-24s %10s %10s %10s %10s %10s %10s %9s", "event", "p", "MIF", "CIF", "DIF", "RAW", "RRW", "occurs"))
+    for _, e in ipairs(r.importance) do
+      print(string.format("  %-24s %10.4g %10.4g %10.4g %10.4g %10.4g %10.4g %9d", e.name, e.p, e.mif, e.cif,
+        e.dif, e.raw, e.rrw, e.occurrence))
+    end
+  end
+  if r.cut_sets then
+    for _, c in ipairs(r.cut_sets) do
+      print(string.format("  {%s}  %.4g", table.concat(c.events, ", "), c.p))
+    end
+  end
+  if r.mocus then
+    print(string.format("MOCUS: %d minimal cut sets (%.3f s)", r.mocus.products, seconds.mocus))
+  end
+  if r.uncertainty then
+    local u = r.uncertainty
+    print(string.format("uncertainty (%d trials): mean %.6g, sd %.4g, 5%%..95%% %.4g .. %.4g", a.uncertainty,
+      u.mean, u.sd, u.quantiles[1], u.quantiles[19]))
+  end
+end)

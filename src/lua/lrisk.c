@@ -1,0 +1,672 @@
+/* lrisk.c: tg.risk, the Lua binding of src/risk.
+ *
+ *   local m = tg.risk.read{"tree.xml", "data.xml"}      -- or tg.risk.read("tree.xml")
+ *   local m = tg.risk.model()                            -- build in code:
+ *   m:basic("pump", 1e-3); m:basic_rate("valve", 2e-6)  --   constant p, or rate per hour
+ *   m:gate("top", "or", {"pump", "valve"}); m:finish()
+ *   m:tops() m:basic_events() m:mission_time([hours]) m:write(path)
+ *   local a = m:analyze{top = "top", limit_order = 20, cut_off = 0}
+ *   a:probability() a:products() a:distribution() a:rare_event() a:mcub()
+ *   a:cut_sets{max = 1000, max_order = 2}   -- {{events = {...}, p = x}, ...} by order then p
+ *   a:importance()                          -- {{name, p, mif, cif, dif, raw, rrw, occurrence}}
+ *   a:uncertainty{n = 1000, seed = 1, quantiles = 10, bins = 20}
+ *   a:reevaluate()                          -- after m:mission_time(h)
+ *   tg.risk.network_reliability{n = 9, edges = {{1, 2, 0.9}, ...}, terminals = {1, 9}}
+ *
+ * An analysis keeps its model alive (user value).  Node numbers in
+ * network_reliability are 1-based. */
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../risk/tg_risk.h"
+#include "tg_lua.h"
+
+static int m_mocus(lua_State *L);
+
+#define MODEL_MT "tg.RiskModel"
+#define ANALYSIS_MT "tg.RiskAnalysis"
+
+typedef struct lmodel { tg_risk_model *m; } lmodel;
+typedef struct lanalysis { tg_risk_analysis *a; tg_risk_model *m; } lanalysis;
+
+static tg_risk_model *check_model(lua_State *L, int idx)
+{
+    lmodel *u = luaL_checkudata(L, idx, MODEL_MT);
+    if (!u->m) luaL_error(L, "risk: attempt to use a closed model");
+    return u->m;
+}
+
+static lanalysis *check_analysis(lua_State *L, int idx)
+{
+    lanalysis *u = luaL_checkudata(L, idx, ANALYSIS_MT);
+    if (!u->a) luaL_error(L, "risk: attempt to use a closed analysis");
+    return u;
+}
+
+static lmodel *new_model(lua_State *L)
+{
+    lmodel *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->m = NULL;
+    luaL_setmetatable(L, MODEL_MT);
+    return u;
+}
+
+/* tg.risk.read(path | {paths}) -> model */
+static int l_read(lua_State *L)
+{
+    int n;
+    const char **paths;
+    if (lua_type(L, 1) == LUA_TTABLE) {
+        n = (int)luaL_len(L, 1);
+        luaL_argcheck(L, n >= 1, 1, "no files");
+        paths = lua_newuserdatauv(L, sizeof *paths * (size_t)n, 0);   /* freed by Lua */
+        for (int i = 0; i < n; i++) {
+            lua_geti(L, 1, i + 1);
+            paths[i] = lua_tostring(L, -1);
+            if (!paths[i]) luaL_argerror(L, 1, "file names must be strings");
+            lua_pop(L, 1);      /* the string stays referenced by the table */
+        }
+    } else {
+        n = lua_gettop(L);
+        luaL_checkstring(L, 1);
+        paths = lua_newuserdatauv(L, sizeof *paths * (size_t)n, 0);
+        for (int i = 0; i < n; i++) paths[i] = luaL_checkstring(L, i + 1);
+    }
+    lmodel *u = new_model(L);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_model_read(n, paths, &u->m, msg) != TG_OK) return luaL_error(L, "risk.read: %s", msg);
+    return 1;
+}
+
+static int l_model(lua_State *L)
+{
+    lmodel *u = new_model(L);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_model_new(&u->m, msg) != TG_OK) return luaL_error(L, "risk.model: %s", msg);
+    return 1;
+}
+
+static int m_gc(lua_State *L)
+{
+    lmodel *u = luaL_checkudata(L, 1, MODEL_MT);
+    tg_risk_model_free(&u->m);
+    return 0;
+}
+
+static int m_basic(lua_State *L)
+{
+    tg_risk_model *m = check_model(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    double p = luaL_checknumber(L, 3);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_model_add_basic(m, name, p, NULL, msg) != TG_OK) return luaL_error(L, "risk: %s", msg);
+    return 0;
+}
+
+static int m_basic_rate(lua_State *L)
+{
+    tg_risk_model *m = check_model(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    double lambda = luaL_checknumber(L, 3);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_model_add_basic_exp(m, name, lambda, NULL, msg) != TG_OK)
+        return luaL_error(L, "risk: %s", msg);
+    return 0;
+}
+
+/* m:gate(name, op, {args}, [k]) */
+static int m_gate(lua_State *L)
+{
+    static const char *const ops[] = {"and", "or", "atleast", "not", "xor", "nand", "nor", "iff",
+                                      "null", NULL};
+    tg_risk_model *m = check_model(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    int op = luaL_checkoption(L, 3, NULL, ops);
+    luaL_checktype(L, 4, LUA_TTABLE);
+    int k = (int)luaL_optinteger(L, 5, 0);
+    int n = (int)luaL_len(L, 4);
+    luaL_argcheck(L, n >= 1, 4, "no arguments");
+    const char **args = lua_newuserdatauv(L, sizeof *args * (size_t)n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_geti(L, 4, i + 1);
+        args[i] = lua_tostring(L, -1);
+        if (!args[i]) luaL_argerror(L, 4, "argument names must be strings");
+        lua_pop(L, 1);
+    }
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_model_add_gate(m, name, (tg_risk_op)op, k, n, args, msg) != TG_OK)
+        return luaL_error(L, "risk: %s", msg);
+    return 0;
+}
+
+static int m_finish(lua_State *L)
+{
+    tg_risk_model *m = check_model(L, 1);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_model_finish(m, msg) != TG_OK) return luaL_error(L, "risk: %s", msg);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int m_tops(lua_State *L)
+{
+    tg_risk_model *m = check_model(L, 1);
+    int n = tg_risk_model_tops(m, NULL, 0);
+    int *t = lua_newuserdatauv(L, sizeof *t * (size_t)(n + 1), 0);
+    tg_risk_model_tops(m, t, n);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushstring(L, tg_risk_model_gate_name(m, t[i]));
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+static int m_gates(lua_State *L)
+{
+    tg_risk_model *m = check_model(L, 1);
+    int n = tg_risk_model_ngates(m);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushstring(L, tg_risk_model_gate_name(m, i));
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+/* {{name=, p=}, ...} in model order */
+static int m_basic_events(lua_State *L)
+{
+    tg_risk_model *m = check_model(L, 1);
+    int n = tg_risk_model_nbasic(m);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_createtable(L, 0, 2);
+        lua_pushstring(L, tg_risk_model_basic_name(m, i));
+        lua_setfield(L, -2, "name");
+        lua_pushnumber(L, tg_risk_model_basic_prob(m, i));
+        lua_setfield(L, -2, "p");
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+static int m_mission_time(lua_State *L)
+{
+    tg_risk_model *m = check_model(L, 1);
+    if (!lua_isnoneornil(L, 2)) {
+        char msg[TG_MSG_LEN] = "";
+        if (tg_risk_model_set_mission_time(m, luaL_checknumber(L, 2), msg) != TG_OK)
+            return luaL_error(L, "risk: %s", msg);
+    }
+    lua_pushnumber(L, tg_risk_model_mission_time(m));
+    return 1;
+}
+
+static int m_write(lua_State *L)
+{
+    tg_risk_model *m = check_model(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    if (tg_lua_is_sandboxed(L)) return luaL_error(L, "risk.write: writing files is not allowed here");
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_model_write(m, path, msg) != TG_OK) return luaL_error(L, "risk.write: %s", msg);
+    return 0;
+}
+
+/* m:analyze{top=, limit_order=, cut_off=, max_nodes=} */
+static int m_analyze(lua_State *L)
+{
+    static const char *const opts[] = {"top", "limit_order", "cut_off", "max_nodes", NULL};
+    tg_risk_model *m = check_model(L, 1);
+    if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+    tg_lua_i_check_options(L, 2, opts);
+    tg_risk_opts o;
+    tg_risk_opts_default(&o);
+    o.limit_order = (int)tg_lua_i_opt_integer(L, 2, "limit_order", o.limit_order);
+    o.cut_off = tg_lua_i_opt_number(L, 2, "cut_off", 0);
+    o.max_nodes = tg_lua_i_opt_integer(L, 2, "max_nodes", o.max_nodes);
+    const char *top = tg_lua_i_opt_string(L, 2, "top", NULL);
+    int g;
+    if (top) {
+        g = tg_risk_model_find_gate(m, top);
+        if (g < 0) return luaL_error(L, "risk.analyze: no gate '%s'", top);
+    } else {
+        int n = tg_risk_model_tops(m, &g, 1);
+        if (n != 1)
+            return luaL_error(L, "risk.analyze: the model has %d top gates: name one with top=", n);
+    }
+    lanalysis *u = lua_newuserdatauv(L, sizeof *u, 1);
+    u->a = NULL;
+    u->m = m;
+    luaL_setmetatable(L, ANALYSIS_MT);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);        /* keep the model alive */
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_analyze(m, g, &o, &u->a, msg) != TG_OK) return luaL_error(L, "risk.analyze: %s", msg);
+    return 1;
+}
+
+static int a_gc(lua_State *L)
+{
+    lanalysis *u = luaL_checkudata(L, 1, ANALYSIS_MT);
+    tg_risk_analysis_free(&u->a);
+    return 0;
+}
+
+static int a_probability(lua_State *L)
+{
+    lua_pushnumber(L, tg_risk_probability(check_analysis(L, 1)->a));
+    return 1;
+}
+
+static int a_reevaluate(lua_State *L)
+{
+    tg_risk_reevaluate(check_analysis(L, 1)->a);
+    return 0;
+}
+
+static int a_products(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)tg_risk_products(check_analysis(L, 1)->a));
+    return 1;
+}
+
+/* {count of order 1, count of order 2, ...} up to the largest order; [0] = order 0 */
+static int a_distribution(lua_State *L)
+{
+    tg_risk_analysis *a = check_analysis(L, 1)->a;
+    int L0 = tg_risk_limit_order(a);
+    uint64_t *d = lua_newuserdatauv(L, sizeof *d * (size_t)(L0 + 1), 0);
+    tg_risk_distribution(a, d);
+    int top = L0;
+    while (top > 0 && d[top] == 0) top--;
+    lua_createtable(L, top, 1);
+    for (int i = 0; i <= top; i++) {
+        lua_pushinteger(L, (lua_Integer)d[i]);
+        lua_rawseti(L, -2, i);
+    }
+    return 1;
+}
+
+static int a_rare_event(lua_State *L)
+{
+    lua_pushnumber(L, tg_risk_rare_event(check_analysis(L, 1)->a));
+    return 1;
+}
+
+static int a_mcub(lua_State *L)
+{
+    tg_risk_analysis *a = check_analysis(L, 1)->a;
+    lua_Integer max = luaL_optinteger(L, 2, 10000000);
+    char msg[TG_MSG_LEN] = "";
+    double v;
+    if (tg_risk_mcub(a, max, &v, msg) != TG_OK) return luaL_error(L, "risk.mcub: %s", msg);
+    lua_pushnumber(L, v);
+    return 1;
+}
+
+typedef struct csbuf {
+    int *ev;        /* concatenated events */
+    int *off;       /* start per set */
+    int *ord;
+    double *p;
+    int64_t n, cap, evn, evcap;
+    int max_order;
+    bool nomem;
+} csbuf;
+
+static int keep_set(void *ud, int order, const int *events, double p)
+{
+    csbuf *b = ud;
+    if (b->max_order >= 0 && order > b->max_order) return 0;
+    if (b->n == b->cap) {
+        int64_t nc = b->cap ? 2 * b->cap : 64;
+        int *no = tg_realloc(b->off, sizeof *no * (size_t)nc), *nr;
+        if (no) b->off = no;
+        nr = tg_realloc(b->ord, sizeof *nr * (size_t)nc);
+        if (nr) b->ord = nr;
+        double *np = tg_realloc(b->p, sizeof *np * (size_t)nc);
+        if (np) b->p = np;
+        if (!no || !nr || !np) {
+            b->nomem = true;
+            return 1;
+        }
+        b->cap = nc;
+    }
+    if (b->evn + order > b->evcap) {
+        int64_t nc = b->evcap ? 2 * b->evcap : 256;
+        while (nc < b->evn + order) nc *= 2;
+        int *ne = tg_realloc(b->ev, sizeof *ne * (size_t)nc);
+        if (!ne) {
+            b->nomem = true;
+            return 1;
+        }
+        b->ev = ne, b->evcap = nc;
+    }
+    b->off[b->n] = (int)b->evn;
+    b->ord[b->n] = order;
+    b->p[b->n] = p;
+    if (order > 0) memcpy(b->ev + b->evn, events, sizeof *events * (size_t)order);
+    b->evn += order;
+    b->n++;
+    return 0;
+}
+
+static const csbuf *sort_base;
+static int cmp_sets(const void *x, const void *y)
+{
+    int i = *(const int *)x, j = *(const int *)y;
+    if (sort_base->ord[i] != sort_base->ord[j]) return sort_base->ord[i] - sort_base->ord[j];
+    return sort_base->p[i] > sort_base->p[j] ? -1 : sort_base->p[i] < sort_base->p[j];
+}
+
+/* a:cut_sets{max = 100000, max_order = K} -> {{events = {names}, p = x, order = k}, ...}
+ * sorted by order, then decreasing probability. */
+static int a_cut_sets(lua_State *L)
+{
+    static const char *const opts[] = {"max", "max_order", NULL};
+    lanalysis *u = check_analysis(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    long long max = tg_lua_i_opt_integer(L, 2, "max", 100000);
+    int max_order = (int)tg_lua_i_opt_integer(L, 2, "max_order", -1);
+    csbuf b = {0};
+    b.max_order = max_order;
+    char msg[TG_MSG_LEN] = "";
+    int64_t count = 0;
+    /* Listing at most max sets: take them from the lowest orders, whose
+     * counts the distribution gives, rather than in ZBDD order. */
+    int walk_order = max_order;
+    long long walk_max = max;
+    if (max_order < 0 && max >= 0 && (long long)tg_risk_products(u->a) > max) {
+        int lim = tg_risk_limit_order(u->a);
+        uint64_t *d = tg_malloc(sizeof *d * (size_t)(lim + 1));
+        if (d) {
+            tg_risk_distribution(u->a, d);
+            uint64_t cum = 0;
+            for (int k = 0; k <= lim; k++) {
+                cum += d[k];
+                if (cum >= (uint64_t)max) {
+                    if (cum <= (uint64_t)max * 10 + 1000000) walk_order = k, walk_max = -1;
+                    break;
+                }
+            }
+            tg_free(d);
+        }
+    }
+    tg_status s = tg_risk_cut_sets(u->a, walk_order, walk_max, keep_set, &b, &count, msg);
+    if (s == TG_OK && b.nomem) s = TG_ERR_NOMEM, snprintf(msg, sizeof msg, "out of memory");
+    int *idx = s == TG_OK ? tg_malloc(sizeof *idx * (size_t)(b.n + 1)) : NULL;
+    if (s == TG_OK && !idx) s = TG_ERR_NOMEM, snprintf(msg, sizeof msg, "out of memory");
+    if (s != TG_OK) {
+        tg_free(b.ev), tg_free(b.off), tg_free(b.ord), tg_free(b.p), tg_free(idx);
+        return luaL_error(L, "risk.cut_sets: %s", msg);
+    }
+    for (int64_t i = 0; i < b.n; i++) idx[i] = (int)i;
+    sort_base = &b;
+    qsort(idx, (size_t)b.n, sizeof *idx, cmp_sets);
+    if (max >= 0 && b.n > max) b.n = max;
+    /* Copy into Lua; a memory error here would leak b, so reserve first. */
+    if (!lua_checkstack(L, 8)) {
+        tg_free(b.ev), tg_free(b.off), tg_free(b.ord), tg_free(b.p), tg_free(idx);
+        return luaL_error(L, "risk.cut_sets: stack overflow");
+    }
+    lua_createtable(L, (int)b.n, 0);
+    for (int64_t k = 0; k < b.n; k++) {
+        int i = idx[k];
+        lua_createtable(L, 0, 3);
+        lua_createtable(L, b.ord[i], 0);
+        for (int j = 0; j < b.ord[i]; j++) {
+            lua_pushstring(L, tg_risk_model_basic_name(u->m, b.ev[b.off[i] + j]));
+            lua_rawseti(L, -2, j + 1);
+        }
+        lua_setfield(L, -2, "events");
+        lua_pushnumber(L, b.p[i]);
+        lua_setfield(L, -2, "p");
+        lua_pushinteger(L, b.ord[i]);
+        lua_setfield(L, -2, "order");
+        lua_rawseti(L, -2, k + 1);
+    }
+    tg_free(b.ev), tg_free(b.off), tg_free(b.ord), tg_free(b.p), tg_free(idx);
+    return 1;
+}
+
+static void set_num(lua_State *L, const char *k, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, k);
+}
+
+/* {{name=, p=, mif=, cif=, dif=, raw=, rrw=, occurrence=}, ...} sorted by
+ * decreasing Fussell-Vesely (dif), events of the top gate only */
+static int a_importance(lua_State *L)
+{
+    lanalysis *u = check_analysis(L, 1);
+    int n = tg_risk_model_nbasic(u->m);
+    tg_risk_importance *r = lua_newuserdatauv(L, sizeof *r * (size_t)(n + 1), 0);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_importance_all(u->a, r, msg) != TG_OK) return luaL_error(L, "risk.importance: %s", msg);
+    lua_newtable(L);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (r[i].occurrence == 0 && r[i].mif == 0) continue;
+        lua_createtable(L, 0, 8);
+        lua_pushstring(L, tg_risk_model_basic_name(u->m, i));
+        lua_setfield(L, -2, "name");
+        set_num(L, "p", r[i].p);
+        set_num(L, "mif", r[i].mif);
+        set_num(L, "cif", r[i].cif);
+        set_num(L, "dif", r[i].dif);
+        set_num(L, "raw", r[i].raw);
+        set_num(L, "rrw", r[i].rrw);
+        lua_pushinteger(L, (lua_Integer)r[i].occurrence);
+        lua_setfield(L, -2, "occurrence");
+        lua_rawseti(L, -2, ++k);
+    }
+    /* Sort in Lua terms: simple insertion by dif (n is modest). */
+    for (int i = 2; i <= k; i++) {
+        for (int j = i; j > 1; j--) {
+            lua_rawgeti(L, -1, j);
+            lua_getfield(L, -1, "dif");
+            lua_rawgeti(L, -3, j - 1);
+            lua_getfield(L, -1, "dif");
+            bool swap = lua_tonumber(L, -3) > lua_tonumber(L, -1);
+            lua_pop(L, 1);  /* dif j-1 */
+            if (!swap) {
+                lua_pop(L, 3);
+                break;
+            }
+            /* stack: t, e_j, dif_j, e_{j-1} */
+            lua_rawseti(L, -4, j);
+            lua_pop(L, 1);
+            lua_rawseti(L, -2, j - 1);
+        }
+    }
+    return 1;
+}
+
+/* a:uncertainty{n=1000, seed=1, quantiles=10, bins=20} */
+static int a_uncertainty(lua_State *L)
+{
+    static const char *const opts[] = {"n", "seed", "quantiles", "bins", NULL};
+    lanalysis *u = check_analysis(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    long long n = tg_lua_i_opt_integer(L, 2, "n", 1000);
+    long long seed = tg_lua_i_opt_integer(L, 2, "seed", 1);
+    int nq = (int)tg_lua_i_opt_integer(L, 2, "quantiles", 10);
+    int nb = (int)tg_lua_i_opt_integer(L, 2, "bins", 20);
+    tg_risk_uncertainty r;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_uncertainty_run(u->a, n, (uint64_t)seed, nq, nb, &r, msg) != TG_OK)
+        return luaL_error(L, "risk.uncertainty: %s", msg);
+    if (!lua_checkstack(L, 6)) {
+        tg_risk_uncertainty_clear(&r);
+        return luaL_error(L, "risk.uncertainty: stack overflow");
+    }
+    lua_createtable(L, 0, 8);
+    set_num(L, "mean", r.mean);
+    set_num(L, "sd", r.sd);
+    set_num(L, "min", r.min);
+    set_num(L, "max", r.max);
+    set_num(L, "err95", r.err95);
+    lua_createtable(L, r.nq, 0);
+    for (int i = 0; i < r.nq; i++) {
+        lua_pushnumber(L, r.quantiles[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "quantiles");
+    lua_createtable(L, r.nbins, 0);
+    for (int i = 0; i < r.nbins; i++) {
+        lua_pushinteger(L, r.bins[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "bins");
+    tg_risk_uncertainty_clear(&r);
+    return 1;
+}
+
+/* tg.risk.network_reliability{n=, edges={{u, v, p}, ...}, terminals={...},
+ *   method = "exact" | "mc", samples = 100000, seed = 1, criticality = false}
+ * -> exact: r [, {criticality per edge}]; mc: r, standard error */
+static int l_network(lua_State *L)
+{
+    static const char *const opts[] = {"n", "edges", "terminals", "method", "samples", "seed",
+                                       "criticality", "nodes", NULL};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_lua_i_check_options(L, 1, opts);
+    int n = (int)tg_lua_i_opt_integer(L, 1, "n", 0);
+    if (tg_lua_i_rawfield(L, 1, "edges") != LUA_TTABLE) luaL_argerror(L, 1, "field 'edges' must be a table");
+    if (tg_lua_i_rawfield(L, 1, "terminals") != LUA_TTABLE)
+        luaL_argerror(L, 1, "field 'terminals' must be a table");
+    int m = (int)luaL_len(L, -2), k = (int)luaL_len(L, -1);
+    int *buf = lua_newuserdatauv(L, sizeof(int) * (size_t)(2 * m + k + 1), 0);
+    double *p = lua_newuserdatauv(L, sizeof(double) * (size_t)(m + 1), 0);
+    int *u = buf, *v = buf + m, *t = buf + 2 * m;
+    for (int i = 0; i < m; i++) {
+        lua_geti(L, -4, i + 1);
+        if (lua_type(L, -1) != LUA_TTABLE) luaL_argerror(L, 1, "each edge is {u, v, p}");
+        lua_geti(L, -1, 1);
+        lua_geti(L, -2, 2);
+        lua_geti(L, -3, 3);
+        u[i] = (int)luaL_checkinteger(L, -3) - 1;
+        v[i] = (int)luaL_checkinteger(L, -2) - 1;
+        p[i] = luaL_checknumber(L, -1);
+        lua_pop(L, 4);
+    }
+    for (int i = 0; i < k; i++) {
+        lua_geti(L, -3, i + 1);
+        t[i] = (int)luaL_checkinteger(L, -1) - 1;
+        lua_pop(L, 1);
+    }
+    char msg[TG_MSG_LEN] = "";
+    double out, se;
+    const char *method = tg_lua_i_opt_string(L, 1, "method", "exact");
+    if (strcmp(method, "mc") == 0) {
+        long long ns = tg_lua_i_opt_integer(L, 1, "samples", 100000);
+        long long seed = tg_lua_i_opt_integer(L, 1, "seed", 1);
+        if (tg_risk_network_reliability_mc(n, m, u, v, p, k, t, ns, (uint64_t)seed, &out, &se, msg) !=
+            TG_OK)
+            return luaL_error(L, "risk.network_reliability: %s", msg);
+        lua_pushnumber(L, out);
+        lua_pushnumber(L, se);
+        return 2;
+    }
+    if (strcmp(method, "exact") != 0) luaL_argerror(L, 1, "field 'method' must be 'exact' or 'mc'");
+    double *np = NULL;
+    if (tg_lua_i_rawfield(L, 1, "nodes") == LUA_TTABLE) {
+        luaL_argcheck(L, n >= 1 && luaL_len(L, -1) == n, 1, "field 'nodes' needs one probability per node");
+        np = lua_newuserdatauv(L, sizeof(double) * (size_t)n, 0);
+        for (int i = 0; i < n; i++) {
+            lua_geti(L, -2, i + 1);
+            np[i] = luaL_checknumber(L, -1);
+            lua_pop(L, 1);
+        }
+        lua_remove(L, -2);      /* the nodes table; the userdata stays for np */
+    } else {
+        lua_pop(L, 1);
+    }
+    if (tg_risk_network_reliability_nodes(n, m, u, v, p, np, k, t, &out, msg) != TG_OK)
+        return luaL_error(L, "risk.network_reliability: %s", msg);
+    if (np) lua_pop(L, 1);
+
+    lua_pushnumber(L, out);
+    if (!tg_lua_i_opt_bool(L, 1, "criticality", false)) return 1;
+    luaL_argcheck(L, !np, 1, "criticality is computed for edges with perfect nodes only");
+    double *crit = lua_newuserdatauv(L, sizeof(double) * (size_t)(m + 1), 0);
+    if (tg_risk_network_criticality(n, m, u, v, p, k, t, crit, msg) != TG_OK)
+        return luaL_error(L, "risk.network_reliability: %s", msg);
+    lua_createtable(L, m, 0);
+    for (int i = 0; i < m; i++) {
+        lua_pushnumber(L, crit[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_remove(L, -2);      /* the scratch userdata */
+    return 2;
+}
+
+/* m:mocus{top=, limit_order = 20, max_sets = 1e7} -> {products=, distribution={...}} */
+static int m_mocus(lua_State *L)
+{
+    static const char *const opts[] = {"top", "limit_order", "max_sets", NULL};
+    tg_risk_model *m = check_model(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    int lim = (int)tg_lua_i_opt_integer(L, 2, "limit_order", 20);
+    long long max = tg_lua_i_opt_integer(L, 2, "max_sets", 10000000);
+    const char *top = tg_lua_i_opt_string(L, 2, "top", NULL);
+    int g;
+    if (top) {
+        if ((g = tg_risk_model_find_gate(m, top)) < 0) return luaL_error(L, "risk.mocus: no gate '%s'", top);
+    } else if (tg_risk_model_tops(m, &g, 1) != 1) {
+        return luaL_error(L, "risk.mocus: name the top gate with top=");
+    }
+    luaL_argcheck(L, lim >= 0 && lim <= 4000, 2, "limit_order must be in 0..4000");
+    uint64_t *d = lua_newuserdatauv(L, sizeof *d * (size_t)(lim + 1), 0);
+    uint64_t prods;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_mocus(m, g, lim, max, &prods, d, msg) != TG_OK) return luaL_error(L, "risk.mocus: %s", msg);
+    int hi = lim;
+    while (hi > 0 && d[hi] == 0) hi--;
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, (lua_Integer)prods);
+    lua_setfield(L, -2, "products");
+    lua_createtable(L, hi, 1);
+    for (int i = 0; i <= hi; i++) {
+        lua_pushinteger(L, (lua_Integer)d[i]);
+        lua_rawseti(L, -2, i);
+    }
+    lua_setfield(L, -2, "distribution");
+    return 1;
+}
+
+int tg_lua_i_open_risk(lua_State *L)
+{
+    static const luaL_Reg mmethods[] = {
+        {"basic", m_basic}, {"basic_rate", m_basic_rate}, {"gate", m_gate}, {"finish", m_finish},
+        {"tops", m_tops}, {"gates", m_gates}, {"basic_events", m_basic_events}, {"mission_time", m_mission_time},
+        {"write", m_write}, {"analyze", m_analyze}, {"mocus", m_mocus}, {NULL, NULL},
+    };
+    static const luaL_Reg mmeta[] = {{"__gc", m_gc}, {"__close", m_gc}, {NULL, NULL}};
+    static const luaL_Reg amethods[] = {
+        {"probability", a_probability}, {"reevaluate", a_reevaluate}, {"products", a_products},
+        {"distribution", a_distribution}, {"rare_event", a_rare_event}, {"mcub", a_mcub},
+        {"cut_sets", a_cut_sets}, {"importance", a_importance}, {"uncertainty", a_uncertainty},
+        {"close", a_gc}, {NULL, NULL},
+    };
+    static const luaL_Reg ameta[] = {{"__gc", a_gc}, {"__close", a_gc}, {NULL, NULL}};
+    static const luaL_Reg funcs[] = {
+        {"read", l_read}, {"model", l_model}, {"network_reliability", l_network}, {NULL, NULL},
+    };
+    luaL_newmetatable(L, MODEL_MT);
+    luaL_setfuncs(L, mmeta, 0);
+    luaL_newlib(L, mmethods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, ANALYSIS_MT);
+    luaL_setfuncs(L, ameta, 0);
+    luaL_newlib(L, amethods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newlib(L, funcs);
+    return 1;
+}

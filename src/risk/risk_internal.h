@@ -1,0 +1,201 @@
+/* risk_internal.h: the fault-tree model, expressions, BDD and ZBDD managers
+ * shared by the files of src/risk. */
+#ifndef TG_RISK_INTERNAL_H
+#define TG_RISK_INTERNAL_H
+
+#include "tg_risk.h"
+
+/* ---- expressions ------------------------------------------------------- */
+
+typedef enum rk_xop {
+    X_CONST = 0, X_PARAM, X_MISSION, X_NEG, X_ADD, X_SUB, X_MUL, X_DIV, X_ABS, X_EXP, X_LOG,
+    X_LOG10, X_SQRT, X_POW, X_MIN, X_MAX, X_MEAN, X_FLOOR, X_CEIL, X_MOD, X_SIN, X_COS, X_TAN,
+    X_ASIN, X_ACOS, X_ATAN, X_SINH, X_COSH, X_TANH, X_PI,
+    X_EXPONENTIAL, X_GLM, X_WEIBULL, X_PERIODIC,
+    X_UNIFORM, X_NORMAL, X_LOGNORMAL, X_GAMMA, X_BETA,
+    X_NOP
+} rk_xop;
+
+typedef struct rk_expr {
+    rk_xop op;
+    int nargs, first;           /* arguments: m->xargs[first .. first + nargs) */
+    double value;               /* X_CONST */
+    int param;                  /* X_PARAM: parameter index (after resolution) */
+    const char *ref;            /* X_PARAM: name before resolution */
+    const char *file;
+    long line;
+} rk_expr;
+
+typedef struct rk_param {
+    const char *name, *file;
+    long line;
+    int expr;
+    int state;                  /* cycle check: 0 new, 1 on stack, 2 done */
+} rk_param;
+
+/* ---- events and gates ---------------------------------------------------- */
+
+/* A reference to an event: kind in the low two bits, index above. */
+enum { R_BASIC = 0, R_HOUSE = 1, R_GATE = 2 };
+#define RK_REF(kind, i) (((i) << 2) | (kind))
+#define RK_KIND(r) ((r) & 3)
+#define RK_INDEX(r) ((r) >> 2)
+
+/* Reference kinds as written: <basic-event>, <house-event>, <gate>, <event>. */
+enum { W_BASIC = 0, W_HOUSE = 1, W_GATE = 2, W_ANY = 3 };
+
+typedef struct rk_arg {
+    const char *name;           /* as written (NULL for anonymous gates) */
+    int want;                   /* W_* */
+    int ref;                    /* resolved RK_REF, -1 before */
+    long line;
+    const char *scope;          /* container path for private names, NULL global */
+} rk_arg;
+
+typedef struct rk_gate {
+    const char *name;           /* NULL: anonymous (nested formula) */
+    const char *key;            /* namespace key (differs from name when private) */
+    const char *file;
+    long line;
+    tg_risk_op op;
+    int k;                      /* atleast */
+    int nargs, first;           /* m->args[first .. first + nargs) */
+    bool defined;               /* a formula was given */
+    int state;                  /* cycle check */
+    bool referenced;
+} rk_gate;
+
+typedef struct rk_basic {
+    const char *name, *file;
+    const char *key;
+    long line;
+    int expr;                   /* -1: no expression */
+    double p;                   /* current point value (NaN if none) */
+    bool defined;
+} rk_basic;
+
+typedef struct rk_house {
+    const char *name, *file;
+    const char *key;
+    long line;
+    bool value, defined;
+} rk_house;
+
+/* Common-cause group: members fail together. */
+typedef enum rk_ccf_model { CCF_BETA = 0, CCF_MGL, CCF_ALPHA } rk_ccf_model;
+typedef struct rk_ccf {
+    const char *name, *file;
+    long line;
+    rk_ccf_model model;
+    int nmembers, first_member;  /* m->ccf_members: basic-event indices */
+    int dist;                    /* expression: total failure probability of a member */
+    int nfactors, first_factor;  /* m->ccf_factors: (level, expr) pairs */
+} rk_ccf;
+
+struct tg_risk_model {
+    tg_pool *pool;
+    tg_strmap *names;           /* name -> RK_REF (events and gates share one namespace) */
+    tg_strmap *pnames;          /* parameter name -> index */
+    rk_gate *gates;   int ngates, gcap;      /* named and anonymous */
+    int nnamed_gates;
+    int *named;       int ncap_named;        /* named gate indices, in order */
+    rk_basic *basics; int nbasics, bcap;
+    rk_house *houses; int nhouses, hcap;
+    rk_arg *args;     int nargs, acap;
+    rk_expr *xs;      int nxs, xcap;
+    int *xargs;       int nxargs, xacap;
+    rk_param *params; int nparams, pcap;
+    rk_ccf *ccfs;     int nccfs, ccap;
+    int *ccf_members; int nccf_members, cmcap;
+    int *ccf_factors; int nccf_factors, cfcap;   /* pairs (level, expr) */
+    double mission_time;
+    bool finished;
+    bool ccf_expanded;
+};
+
+/* model.c */
+/* Definitions: key is the name in the namespace (a private element's is
+ * "container.path.name"), name what reports show; key NULL = name. */
+tg_status tg_risk_i_add_gate(tg_risk_model *m, const char *key, const char *name, const char *file,
+                             long line, int *idx, char *msg);
+tg_status tg_risk_i_add_arg(tg_risk_model *m, int gate, const char *name, int want, int ref,
+                            long line, const char *scope, char *msg);
+tg_status tg_risk_i_basic(tg_risk_model *m, const char *key, const char *name, const char *file,
+                          long line, bool define, int *idx, char *msg);
+tg_status tg_risk_i_house(tg_risk_model *m, const char *key, const char *name, const char *file,
+                          long line, bool define, int *idx, char *msg);
+tg_status tg_risk_i_param(tg_risk_model *m, const char *name, const char *file, long line,
+                          int *idx, char *msg);
+tg_status tg_risk_i_expr(tg_risk_model *m, rk_xop op, double value, const char *file, long line,
+                         int *idx, char *msg);
+tg_status tg_risk_i_expr_args(tg_risk_model *m, int x, int nargs, const int *args, char *msg);
+const char *tg_risk_i_str(tg_risk_model *m, const char *s, char *msg);
+/* Evaluate expression x: point value (rng NULL: deviates give their mean)
+ * or one draw (rng given; draws of shared parameters are not correlated). */
+double tg_risk_i_eval(const tg_risk_model *m, int x, tg_rng *rng);
+bool tg_risk_i_is_random(const tg_risk_model *m, int x);
+extern const char *const tg_risk_i_op_names[TG_RISK_NOP];
+extern const char *const tg_risk_i_xop_names[X_NOP];
+
+/* ---- BDD ---------------------------------------------------------------- */
+
+/* Edges are uint32: node index << 1 | complement bit.  Node 0 is the
+ * terminal ONE: edge 0 is true, edge 1 false.  The high edge of a stored
+ * node is never complemented (canonical form). */
+#define BDD_ONE 0u
+#define BDD_ZERO 1u
+#define BDD_NODE(e) ((e) >> 1)
+#define BDD_NEG(e) ((e) ^ 1u)
+#define BDD_IS_NEG(e) ((e) & 1u)
+
+typedef struct rk_bnode {
+    uint32_t level, hi, lo, next;
+} rk_bnode;
+
+typedef struct rk_cache_entry {
+    uint32_t a, b, r, op;
+} rk_cache_entry;
+
+typedef struct rk_bdd {
+    rk_bnode *nodes;
+    uint32_t n, cap;
+    uint32_t *buckets;          /* unique table heads, 0 = empty (node 0 is terminal) */
+    uint32_t nbuckets;
+    rk_cache_entry *cache;
+    uint32_t ncache;
+    int64_t max_nodes;
+    bool full;                  /* allocation or budget failure: results invalid */
+} rk_bdd;
+
+tg_status tg_risk_i_bdd_init(rk_bdd *b, int64_t max_nodes);
+void tg_risk_i_bdd_clear(rk_bdd *b);
+uint32_t tg_risk_i_bdd_var(rk_bdd *b, uint32_t level);
+uint32_t tg_risk_i_bdd_and(rk_bdd *b, uint32_t f, uint32_t g);
+uint32_t tg_risk_i_bdd_or(rk_bdd *b, uint32_t f, uint32_t g);
+uint32_t tg_risk_i_bdd_xor(rk_bdd *b, uint32_t f, uint32_t g);
+
+/* ---- ZBDD --------------------------------------------------------------- */
+
+/* Nodes: 0 is the empty family, 1 the family {{}} (base). */
+#define ZB_EMPTY 0u
+#define ZB_BASE 1u
+
+typedef struct rk_zbdd {
+    rk_bnode *nodes;            /* level, hi, lo, next as in the BDD */
+    uint32_t n, cap;
+    uint32_t *buckets;
+    uint32_t nbuckets;
+    rk_cache_entry *cache;
+    uint32_t ncache;
+    int64_t max_nodes;
+    bool full;
+} rk_zbdd;
+
+tg_status tg_risk_i_zbdd_init(rk_zbdd *z, int64_t max_nodes);
+void tg_risk_i_zbdd_clear(rk_zbdd *z);
+/* Grow the computed table to about n entries (a hint: no error if not). */
+void tg_risk_i_zbdd_reserve_cache(rk_zbdd *z, uint32_t n);
+uint32_t tg_risk_i_zbdd_node(rk_zbdd *z, uint32_t level, uint32_t hi, uint32_t lo);
+uint32_t tg_risk_i_zbdd_without(rk_zbdd *z, uint32_t f, uint32_t g);
+
+#endif

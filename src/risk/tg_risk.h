@@ -1,0 +1,195 @@
+/* tg_risk.h: probabilistic risk analysis of fault trees.
+ *
+ * A model (tg_risk_model) is read from one or more Open-PSA MEF XML files:
+ * fault trees of gates over basic and house events, parameters and
+ * expressions, distributions for uncertainty, common-cause groups.  The
+ * analysis (tg_risk_analysis) compiles one top gate into a reduced ordered
+ * BDD with complement edges (variables ordered by depth-first appearance
+ * from the top gate), computes the exact top-event probability and the
+ * importance of every basic event from it, and derives the minimal cut sets
+ * as a ZBDD (Rauzy's minimisation of the BDD, with an order limit), so
+ * their number and order distribution are known without listing them.
+ *
+ * Conventions as in tg_core.h: tg_status returns, `char *msg` last.
+ */
+#ifndef TG_RISK_H
+#define TG_RISK_H
+
+#include "../core/tg_core.h"
+
+typedef struct tg_risk_model tg_risk_model;
+typedef struct tg_risk_analysis tg_risk_analysis;
+
+/* ---- models ------------------------------------------------------------- */
+
+/* Read n MEF files into one model (definitions may reference each other
+ * across files).  Network, DTDs and entities are refused; errors name the
+ * file and line: malformed XML, unknown or duplicate names, wrong types,
+ * cycles among gates or parameters, bad expressions.  On error *m is NULL. */
+tg_status tg_risk_model_read(int n, const char *const *paths, tg_risk_model **m /* OUT */,
+                             char *msg);
+/* The same from one in-memory document (name is used in messages). */
+tg_status tg_risk_model_parse(const char *xml, size_t len, const char *name,
+                              tg_risk_model **m /* OUT */, char *msg);
+void tg_risk_model_free(tg_risk_model **m);
+
+int tg_risk_model_nbasic(const tg_risk_model *m);
+int tg_risk_model_ngates(const tg_risk_model *m);       /* named gates */
+int tg_risk_model_nhouse(const tg_risk_model *m);
+int tg_risk_model_nccf(const tg_risk_model *m);         /* common-cause groups */
+const char *tg_risk_model_basic_name(const tg_risk_model *m, int i);   /* borrowed */
+const char *tg_risk_model_gate_name(const tg_risk_model *m, int i);    /* borrowed */
+/* Point value of basic event i at the current mission time. */
+double tg_risk_model_basic_prob(const tg_risk_model *m, int i);
+/* Top gates: named gates no other gate references.  Returns their count;
+ * writes up to cap gate indices into tops. */
+int tg_risk_model_tops(const tg_risk_model *m, int *tops, int cap);
+/* Gate index by name, -1 if none. */
+int tg_risk_model_find_gate(const tg_risk_model *m, const char *name);
+/* Change the mission time (hours, > 0; the default is the model's or
+ * 8760) and re-evaluate every basic-event probability. */
+tg_status tg_risk_model_set_mission_time(tg_risk_model *m, double hours, char *msg);
+double tg_risk_model_mission_time(const tg_risk_model *m);
+/* Write the model back as MEF XML (one fault tree per top gate). */
+tg_status tg_risk_model_write(const tg_risk_model *m, const char *path, char *msg);
+
+/* ---- building models in code -------------------------------------------- */
+
+typedef enum tg_risk_op {
+    TG_RISK_AND = 0, TG_RISK_OR, TG_RISK_ATLEAST, TG_RISK_NOT, TG_RISK_XOR, TG_RISK_NAND,
+    TG_RISK_NOR, TG_RISK_IFF, TG_RISK_NULL, TG_RISK_NOP   /* count */
+} tg_risk_op;
+
+tg_status tg_risk_model_new(tg_risk_model **m /* OUT */, char *msg);
+/* Add a basic event with a constant probability in [0, 1]; returns its
+ * index in *idx (may be NULL).  Names are unique across events and gates. */
+tg_status tg_risk_model_add_basic(tg_risk_model *m, const char *name, double p, int *idx,
+                                  char *msg);
+/* A basic event failing at constant rate lambda (per hour): p = 1 - exp(-lambda t). */
+tg_status tg_risk_model_add_basic_exp(tg_risk_model *m, const char *name, double lambda,
+                                      int *idx, char *msg);
+/* Add a gate over named events or gates (they may be defined later);
+ * k is the vote number for TG_RISK_ATLEAST. */
+tg_status tg_risk_model_add_gate(tg_risk_model *m, const char *name, tg_risk_op op, int k,
+                                 int nargs, const char *const *args, char *msg);
+/* Resolve names and check cycles after add_* calls (read does this). */
+tg_status tg_risk_model_finish(tg_risk_model *m, char *msg);
+
+/* ---- analysis ------------------------------------------------------------ */
+
+typedef struct tg_risk_opts {
+    int limit_order;            /* maximum cut-set order (default 20) */
+    double cut_off;             /* drop cut sets below this probability when listing (0) */
+    int64_t max_nodes;          /* BDD and ZBDD node budget each (default 2^26: about
+                                 * 1.3 GB for the BDD with its tables); TG_ERR_LIMIT beyond */
+} tg_risk_opts;
+void tg_risk_opts_default(tg_risk_opts *o);
+
+/* Compile gate `top` of m into a BDD and its minimal cut sets into a
+ * ZBDD.  The analysis borrows m: keep m alive and do not change it except
+ * through tg_risk_model_set_mission_time followed by tg_risk_reevaluate. */
+tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
+                          tg_risk_analysis **a /* OUT */, char *msg);
+void tg_risk_analysis_free(tg_risk_analysis **a);
+/* Recompute probabilities after the model's basic-event values changed. */
+void tg_risk_reevaluate(tg_risk_analysis *a);
+
+/* Exact top-event probability from the BDD. */
+double tg_risk_probability(const tg_risk_analysis *a);
+/* Rare-event approximation (sum of cut-set probabilities) and the
+ * min-cut upper bound 1 - prod(1 - P(C)) over the minimal cut sets
+ * (MCUB walks every cut set: TG_ERR_LIMIT above max_sets). */
+double tg_risk_rare_event(const tg_risk_analysis *a);
+tg_status tg_risk_mcub(const tg_risk_analysis *a, int64_t max_sets, double *out, char *msg);
+
+/* Number of minimal cut sets (saturates at UINT64_MAX) and the count per
+ * order 0..limit_order into dist (limit_order + 1 entries). */
+uint64_t tg_risk_products(const tg_risk_analysis *a);
+int tg_risk_limit_order(const tg_risk_analysis *a);
+void tg_risk_distribution(const tg_risk_analysis *a, uint64_t *dist /* OUT */);
+/* Number of basic events the top gate depends on; BDD and ZBDD sizes. */
+int tg_risk_nvars(const tg_risk_analysis *a);
+int64_t tg_risk_bdd_nodes(const tg_risk_analysis *a);
+int64_t tg_risk_zbdd_nodes(const tg_risk_analysis *a);
+
+/* Walk the minimal cut sets of order <= max_order (-1: any) with
+ * probability >= cut_off (opts), up to max sets (-1: all): fn gets the
+ * basic-event indices of each and its probability; returning nonzero stops
+ * the walk.  *count receives the sets visited.  Branches of the ZBDD that
+ * exceed the order or fall below the cut-off are not entered, so listing
+ * the few low-order sets of a family of billions is cheap. */
+typedef int (*tg_risk_set_fn)(void *ud, int order, const int *events, double p);
+tg_status tg_risk_cut_sets(const tg_risk_analysis *a, int max_order, int64_t max, tg_risk_set_fn fn,
+                           void *ud, int64_t *count /* OUT, may be NULL */, char *msg);
+
+/* MOCUS (Fussell and Vesely 1972), for comparison: top-down expansion of
+ * the gates of coherent trees (and, or, atleast, null) into cut sets of at
+ * most limit_order events, then minimisation (in a ZBDD).  Gives the count
+ * and the distribution (limit_order + 1 entries).  TG_ERR_ARG on negation;
+ * TG_ERR_LIMIT when more than max_sets intermediate sets are produced. */
+tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_t max_sets,
+                        uint64_t *products /* OUT */, uint64_t *dist /* OUT */, char *msg);
+
+/* Importance of every basic event of the model (events the top does not
+ * depend on get zeros), in model index order:
+ *   mif  Birnbaum  dP/dp = P(top|e) - P(top|not e)
+ *   cif  criticality  mif p / P
+ *   dif  diagnosis (Fussell-Vesely as SCRAM defines it)  p P(top|e) / P
+ *   raw  risk achievement  P(top|e) / P
+ *   rrw  risk reduction  P / P(top|not e)
+ *   occurrence  number of minimal cut sets holding the event. */
+typedef struct tg_risk_importance {
+    double p, mif, cif, dif, raw, rrw;
+    uint64_t occurrence;
+} tg_risk_importance;
+tg_status tg_risk_importance_all(const tg_risk_analysis *a, tg_risk_importance *out /* OUT, nbasic */,
+                                 char *msg);
+
+/* Monte Carlo uncertainty: n trials, each drawing every basic event's
+ * expression (deviates sampled, the rest evaluated) and computing the
+ * exact probability; summary statistics, nq quantiles (q_i at i/nq,
+ * i = 1..nq) and a histogram of nbins equal bins over [min, max]. */
+typedef struct tg_risk_uncertainty {
+    double mean, sd, min, max, err95;   /* err95: 1.96 sd / sqrt(n) */
+    double *quantiles;                  /* nq, owned: tg_risk_uncertainty_clear */
+    int nq;
+    int64_t *bins;                      /* nbins */
+    int nbins;
+} tg_risk_uncertainty;
+tg_status tg_risk_uncertainty_run(tg_risk_analysis *a, int64_t n, uint64_t seed, int nq, int nbins,
+                                  tg_risk_uncertainty *out /* OUT */, char *msg);
+void tg_risk_uncertainty_clear(tg_risk_uncertainty *u);
+
+/* ---- plant graphs and network reliability ------------------------------- */
+
+/* Two-terminal reliability of an undirected graph with n nodes and m edges
+ * (u[i], v[i]) that work independently with probability p[i]: the
+ * probability s and t are connected by working edges.  Exact, by a
+ * frontier-based dynamic programme over the edges in the given order
+ * (states: connectivity partitions of the frontier); feasible while the
+ * frontier stays small (grids, ladders, plant networks).  Terminals: k
+ * nodes in terms (k >= 2) for k-terminal reliability (all connected). */
+tg_status tg_risk_network_reliability(int n, int m, const int *u, const int *v, const double *p,
+                                      int k, const int *terms, double *out /* OUT */, char *msg);
+
+/* The same with nodes failing too: node i works with probability
+ * node_p[i] (NULL: nodes never fail); a failed terminal fails the system. */
+tg_status tg_risk_network_reliability_nodes(int n, int m, const int *u, const int *v,
+                                            const double *p, const double *node_p, int k,
+                                            const int *terms, double *out /* OUT */, char *msg);
+
+/* Birnbaum criticality of every edge from the exact result:
+ * crit[i] = R(edge i works) - R(edge i fails) (two exact runs per edge). */
+tg_status tg_risk_network_criticality(int n, int m, const int *u, const int *v, const double *p,
+                                      int k, const int *terms, double *crit /* OUT, m */,
+                                      char *msg);
+
+/* Monte Carlo estimate of the same reliability for graphs beyond the exact
+ * method: n_samples draws in antithetic pairs (each uniform u used as u and
+ * 1 - u, which lowers the variance for this monotone system), connectivity
+ * by union-find.  *est and its standard error *se (from the pair means). */
+tg_status tg_risk_network_reliability_mc(int n, int m, const int *u, const int *v, const double *p,
+                                         int k, const int *terms, int64_t n_samples, uint64_t seed,
+                                         double *est /* OUT */, double *se /* OUT */, char *msg);
+
+#endif
