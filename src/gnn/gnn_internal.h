@@ -149,6 +149,8 @@ int tg_gnn_i_pair_dot(gnn_tape *t, int z, int64_t p, const int32_t *pairs);
 tg_status tg_gnn_i_backward(gnn_tape *t, int out, char *msg);
 /* The same for any output, seeding a gradient of 1 at element `at`. */
 tg_status tg_gnn_i_backward_at(gnn_tape *t, int out, int64_t at, char *msg);
+/* The same with the output's gradient set to seed (rows x cols floats). */
+tg_status tg_gnn_i_backward_seed(gnn_tape *t, int out, int64_t at, const float *seed, char *msg);
 const char *tg_gnn_i_op_name(gnn_op op);
 
 /* ---- model internals ---------------------------------------------------- */

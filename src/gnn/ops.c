@@ -15,10 +15,11 @@
 
 #include "gnn_internal.h"
 
-/* Loops over fewer than 2048 rows stay serial (threads cost more). */
+/* Loops over fewer than 32768 rows (or items / 16) stay serial: on Cora-sized
+ * inputs waking the threads costs more than the loop. */
 #ifdef _OPENMP
 #define GNN_PRAGMA(x) _Pragma(#x)
-#define OMP_ROWS(cnt) GNN_PRAGMA(omp parallel for schedule(static) if ((cnt) >= 2048))
+#define OMP_ROWS(cnt) GNN_PRAGMA(omp parallel for schedule(static) if ((cnt) >= 32768))
 #else
 #define OMP_ROWS(n)
 #endif
@@ -893,7 +894,7 @@ const char *tg_gnn_i_op_name(gnn_op op)
     return op >= 0 && op < OP_COUNT && OPS[op].fwd && OPS[op].bwd ? OPS[op].name : NULL;
 }
 
-tg_status tg_gnn_i_backward_at(gnn_tape *t, int out, int64_t at, char *msg)
+tg_status tg_gnn_i_backward_seed(gnn_tape *t, int out, int64_t at, const float *seed, char *msg)
 {
     if (t->err != TG_OK || out < 0) {
         if (t->err == TG_OK) return tg_msg(msg, TG_ERR_ARG, "gnn: backward of an invalid node");
@@ -909,7 +910,8 @@ tg_status tg_gnn_i_backward_at(gnn_tape *t, int out, int64_t at, char *msg)
         }
     }
     if (!t->nodes[out].req) return TG_OK;
-    t->nodes[out].grad[at] = 1.0f;
+    if (seed) memcpy(t->nodes[out].grad, seed, sizeof(float) * SIZE(&t->nodes[out]));
+    else t->nodes[out].grad[at] = 1.0f;
     for (int k = out; k >= 0; k--) {
         gnn_node *n = &t->nodes[k];
         if (n->req) OPS[n->op].bwd(t, n);
@@ -920,5 +922,10 @@ tg_status tg_gnn_i_backward_at(gnn_tape *t, int out, int64_t at, char *msg)
 tg_status tg_gnn_i_backward(gnn_tape *t, int out, char *msg)
 {
     assert(out < 0 || (t->nodes[out].rows == 1 && t->nodes[out].cols == 1));
-    return tg_gnn_i_backward_at(t, out, 0, msg);
+    return tg_gnn_i_backward_seed(t, out, 0, NULL, msg);
+}
+
+tg_status tg_gnn_i_backward_at(gnn_tape *t, int out, int64_t at, char *msg)
+{
+    return tg_gnn_i_backward_seed(t, out, at, NULL, msg);
 }
