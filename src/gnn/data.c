@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "../graph/tg_graph.h"
 #include "gnn_internal.h"
 
 /* ---- graphs ----------------------------------------------------------- */
@@ -491,4 +492,123 @@ done:
     tg_free(src);
     tg_free(dst);
     return s;
+}
+
+/* ---- from a tg_graph ------------------------------------------------------ */
+
+tg_status tg_gnn_data_from_graph(const tg_graph *gr, int nf, const char *const *features, const char *label,
+                                 const char *split_attr, tg_gnn_data **out, char *msg)
+{
+    tg_msg_clear(msg);
+    if (!gr || !out || nf < 1 || !features) return tg_msg(msg, TG_ERR_ARG, "gnn.dataset: need a graph and features");
+    *out = NULL;
+    int64_t n = tg_graph_node_count(gr), m = tg_graph_edge_count(gr);
+    bool und = !tg_graph_is_directed(gr);
+    double *col = NULL;
+    float *x = NULL;
+    int32_t *y = NULL;
+    uint8_t *sp = NULL;
+    int64_t *s = NULL, *t = NULL;
+    char **names = NULL;
+    int32_t ncls = 0;
+    tg_gnn_graph *g = NULL;
+    tg_gnn_data *d = NULL;
+    tg_status st = TG_ERR_NOMEM;
+    if (!(col = tg_malloc(sizeof *col * (size_t)(n ? n : 1))) || !(x = tg_malloc(sizeof *x * (size_t)(n * nf + 1))) ||
+        !(s = tg_malloc(sizeof *s * (size_t)(2 * m + 1))) || !(t = tg_malloc(sizeof *t * (size_t)(2 * m + 1))))
+        goto nomem;
+    for (int j = 0; j < nf; j++) {
+        if ((st = tg_graph_attr_numeric(gr, TG_NODES, features[j], false, col, msg)) != TG_OK) goto done;
+        for (int64_t i = 0; i < n; i++) {
+            if (!isfinite(col[i])) {
+                st = tg_msg(msg, TG_ERR_NUMERIC, "gnn.dataset: feature '%s' of node %s is missing or not finite",
+                            features[j], tg_graph_node_id(gr, i));
+                goto done;
+            }
+            x[i * nf + j] = (float)col[i];
+        }
+    }
+    if (label) {
+        int c = tg_graph_attr_find(gr, TG_NODES, label);
+        if (c < 0) {
+            st = tg_msg(msg, TG_ERR_ARG, "gnn.dataset: no node attribute '%s'", label);
+            goto done;
+        }
+        if (!(y = tg_malloc(sizeof *y * (size_t)(n ? n : 1)))) goto nomem;
+        if (tg_graph_attr_type(gr, TG_NODES, c) == TG_STRING) {
+            /* Classes: the distinct non-empty strings, sorted. */
+            const char *const *v = tg_graph_attr_strings(gr, TG_NODES, c);
+            if (!(names = tg_calloc((size_t)(n ? n : 1), sizeof *names))) goto nomem;
+            int64_t k = 0;
+            for (int64_t i = 0; i < n; i++)
+                if (v[i] && v[i][0]) names[k++] = (char *)v[i];
+            qsort(names, (size_t)k, sizeof *names, cmp_str);
+            for (int64_t i = 0; i < k; i++)
+                if (i == 0 || strcmp(names[i], names[ncls - 1]) != 0) names[ncls++] = names[i];
+            for (int64_t i = 0; i < n; i++) {
+                y[i] = -1;
+                if (v[i] && v[i][0])
+                    for (int32_t q = 0; q < ncls; q++)
+                        if (strcmp(names[q], v[i]) == 0) y[i] = q;
+            }
+        } else {
+            if ((st = tg_graph_attr_numeric(gr, TG_NODES, label, false, col, msg)) != TG_OK) goto done;
+            for (int64_t i = 0; i < n; i++) {
+                if (isnan(col[i])) y[i] = -1;
+                else if (col[i] < 0 || col[i] > 1e6 || col[i] != floor(col[i])) {
+                    st = tg_msg(msg, TG_ERR_ARG, "gnn.dataset: label of node %s is %g, not a class number >= 0",
+                                tg_graph_node_id(gr, i), col[i]);
+                    goto done;
+                } else y[i] = (int32_t)col[i];
+            }
+        }
+    }
+    if (split_attr) {
+        int c = tg_graph_attr_find(gr, TG_NODES, split_attr);
+        if (c < 0 || tg_graph_attr_type(gr, TG_NODES, c) != TG_STRING) {
+            st = tg_msg(msg, TG_ERR_ARG, "gnn.dataset: no string node attribute '%s' (train/val/test)", split_attr);
+            goto done;
+        }
+        const char *const *v = tg_graph_attr_strings(gr, TG_NODES, c);
+        if (!(sp = tg_malloc((size_t)(n ? n : 1)))) goto nomem;
+        for (int64_t i = 0; i < n; i++)
+            sp[i] = !v[i] ? 255 : strcmp(v[i], "train") == 0 ? 0 : strcmp(v[i], "val") == 0 ? 1
+                  : strcmp(v[i], "test") == 0 ? 2 : 255;
+    }
+    int64_t k = 0;
+    for (int64_t e = 0; e < m; e++) {
+        int64_t a, b;
+        tg_graph_edge_ends(gr, e, &a, &b);
+        s[k] = a;
+        t[k++] = b;
+        if (und && a != b) {
+            s[k] = b;
+            t[k++] = a;
+        }
+    }
+    if ((st = tg_gnn_graph_new(&g, n, k, s, t, false, msg)) != TG_OK) goto done;
+    if ((st = tg_gnn_data_new(&d, &g, nf, x, y, sp, msg)) != TG_OK) goto done;
+    if (names && ncls) {
+        if (!(d->class_names = tg_calloc((size_t)ncls, sizeof *d->class_names))) goto nomem;
+        for (int32_t q = 0; q < ncls; q++)
+            if (!(d->class_names[q] = tg_strdup(names[q]))) goto nomem;
+        d->classes = ncls;
+    }
+    *out = d;
+    d = NULL;
+    st = TG_OK;
+    goto done;
+nomem:
+    st = tg_msg(msg, TG_ERR_NOMEM, "gnn.dataset: out of memory");
+done:
+    tg_gnn_data_free(&d);
+    tg_gnn_graph_free(&g);
+    tg_free(col);
+    tg_free(x);
+    tg_free(y);
+    tg_free(sp);
+    tg_free(s);
+    tg_free(t);
+    tg_free(names);
+    return st;
 }

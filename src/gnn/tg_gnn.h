@@ -59,6 +59,14 @@ void tg_gnn_data_free(tg_gnn_data **d);
  * are row-normalised when row_normalise is true; the graph is made
  * undirected without duplicates.  Errors name the file and line. */
 tg_status tg_gnn_data_read_cora(const char *dir, bool row_normalise, tg_gnn_data **d /* OUT */, char *msg);
+/* From a tg_graph (the graph module's): node attributes `features[0..nf-1]`
+ * (numeric, all finite) as features, `label` (int column, or string column
+ * whose distinct values sorted are the classes; NULL: none; missing =
+ * unlabelled) and `split` (string column "train" / "val" / "test"; NULL:
+ * none).  An undirected graph gives each edge both ways. */
+struct tg_graph;
+tg_status tg_gnn_data_from_graph(const struct tg_graph *g, int nf, const char *const *features, const char *label,
+                                 const char *split, tg_gnn_data **d /* OUT */, char *msg);
 int64_t tg_gnn_data_nodes(const tg_gnn_data *d);
 int64_t tg_gnn_data_features(const tg_gnn_data *d);
 int32_t tg_gnn_data_classes(const tg_gnn_data *d);

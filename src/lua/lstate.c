@@ -378,5 +378,7 @@ int luaopen_tg(lua_State *L)
     lua_setfield(L, -2, "json");
     tg_lua_i_open_mining(L);
     lua_setfield(L, -2, "mine");
+    tg_lua_i_open_gnn(L);
+    lua_setfield(L, -2, "gnn");
     return 1;
 }

@@ -47,5 +47,6 @@ int tg_lua_i_open_vector(lua_State *L);
 int tg_lua_i_open_graph(lua_State *L);
 int tg_lua_i_open_json(lua_State *L);
 int tg_lua_i_open_mining(lua_State *L);
+int tg_lua_i_open_gnn(lua_State *L);
 
 #endif
