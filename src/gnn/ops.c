@@ -281,29 +281,29 @@ int tg_gnn_i_dropout(gnn_tape *t, int a, float p)
     if (!t->training || p <= 0) return a;   /* identity at evaluation */
     int id = push(t, OP_DROPOUT, a, -1, t->nodes[a].rows, t->nodes[a].cols, true);
     if (id < 0) return -1;
-    float *mask = tg_gnn_i_tape_floats(t, SIZE(&t->nodes[id]));
+    /* One byte per element (keep or drop): a quarter of a float mask. */
+    uint8_t *mask = (uint8_t *)tg_gnn_i_tape_floats(t, SIZE(&t->nodes[id]) / 4 + 1);
     if (!mask) return -1;
     gnn_node *n = &t->nodes[id];
     n->f0 = p;
-    n->aux = mask;
+    n->aux = (float *)(void *)mask;
     /* The mask comes from the tape's stream in a fixed order (serial): four
      * 16-bit draws per 64-bit number, compared without branches (a random
      * branch per element cost more than the rest of a GCN epoch). */
-    const float keep = 1.0f / (1.0f - p);
     const uint32_t thr = (uint32_t)lround((double)p * 65536.0);
     const size_t sz = SIZE(n);
     tg_rng r = t->rng;
     size_t i = 0;
     for (; i + 4 <= sz; i += 4) {
         uint64_t u = tg_rng_u64(&r);
-        mask[i] = keep * (float)((uint32_t)(u & 0xffff) >= thr);
-        mask[i + 1] = keep * (float)((uint32_t)((u >> 16) & 0xffff) >= thr);
-        mask[i + 2] = keep * (float)((uint32_t)((u >> 32) & 0xffff) >= thr);
-        mask[i + 3] = keep * (float)((uint32_t)(u >> 48) >= thr);
+        mask[i] = (uint32_t)(u & 0xffff) >= thr;
+        mask[i + 1] = (uint32_t)((u >> 16) & 0xffff) >= thr;
+        mask[i + 2] = (uint32_t)((u >> 32) & 0xffff) >= thr;
+        mask[i + 3] = (uint32_t)(u >> 48) >= thr;
     }
     if (i < sz) {
         uint64_t u = tg_rng_u64(&r);
-        for (; i < sz; i++, u >>= 16) mask[i] = keep * (float)((uint32_t)(u & 0xffff) >= thr);
+        for (; i < sz; i++, u >>= 16) mask[i] = (uint32_t)(u & 0xffff) >= thr;
     }
     t->rng = r;
     return run(t, id);
@@ -312,17 +312,21 @@ int tg_gnn_i_dropout(gnn_tape *t, int a, float p)
 static void dropout_fwd(gnn_tape *t, gnn_node *n)
 {
     const float *x = IN_A(t, n)->val;
+    const uint8_t *mask = (const uint8_t *)(const void *)n->aux;
+    const float keep = 1.0f / (1.0f - n->f0);
     int64_t sz = (int64_t)SIZE(n);
     OMP_ROWS(sz / 16)
-    for (int64_t i = 0; i < sz; i++) n->val[i] = x[i] * n->aux[i];
+    for (int64_t i = 0; i < sz; i++) n->val[i] = x[i] * (mask[i] ? keep : 0.0f);
 }
 
 static void dropout_bwd(gnn_tape *t, gnn_node *n)
 {
     float *d = IN_A(t, n)->grad;
+    const uint8_t *mask = (const uint8_t *)(const void *)n->aux;
+    const float keep = 1.0f / (1.0f - n->f0);
     int64_t sz = (int64_t)SIZE(n);
     if (d)
-        for (int64_t i = 0; i < sz; i++) d[i] += n->grad[i] * n->aux[i];
+        for (int64_t i = 0; i < sz; i++) d[i] += n->grad[i] * (mask[i] ? keep : 0.0f);
 }
 
 /* ---- sparse graph operators ------------------------------------------ */

@@ -7,6 +7,7 @@
  * backward, optimiser step; then a forward in evaluation mode for the
  * validation metrics, which early stopping watches.
  */
+#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,10 +82,10 @@ static int cmp_double(const void *a, const void *b)
 
 static void set_threads(int threads)
 {
+    if (threads <= 0) return;
+    openblas_set_num_threads(threads);   /* the BLAS has its own pool */
 #ifdef _OPENMP
-    if (threads > 0) omp_set_num_threads(threads);
-#else
-    (void)threads;
+    omp_set_num_threads(threads);
 #endif
 }
 
