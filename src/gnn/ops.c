@@ -331,14 +331,6 @@ static void dropout_bwd(gnn_tape *t, gnn_node *n)
 
 /* ---- sparse graph operators ------------------------------------------ */
 
-/* Weight of edge e (into node i) in a sparse product of kind k. */
-static inline float spmm_w(const tg_gnn_graph *g, int64_t k, int64_t e, int64_t i)
-{
-    if (k == 0) return 1.0f;
-    if (k == 1) return 1.0f / (float)(g->rowptr[i + 1] - g->rowptr[i]);
-    return g->gcn_w[e];
-}
-
 int tg_gnn_i_spmm(gnn_tape *t, const tg_gnn_graph *g, int kind, int a)
 {
     if (a < 0) return -1;
@@ -351,38 +343,40 @@ int tg_gnn_i_spmm(gnn_tape *t, const tg_gnn_graph *g, int kind, int a)
     return run(t, id);
 }
 
-static void spmm_fwd(gnn_tape *t, gnn_node *n)
+/* out[i] += sum over the edges e of rows[i] of w(e) * x[other(e)]: the one
+ * loop of both directions of the sparse product.  Forward: the CSR by
+ * destination (edge ids contiguous, other = src).  Backward: the index by
+ * source (edge ids from oedge, other = dst).  The row update is a short
+ * vector loop (16 floats for a 16-unit GCN), vectorised with omp simd. */
+static void spmm_kernel(const tg_gnn_graph *g, int64_t kind, bool by_src, const float *restrict x,
+                        float *restrict out, int64_t c)
 {
-    const tg_gnn_graph *g = n->g;
-    const float *x = IN_A(t, n)->val;
-    int64_t c = n->cols, k = n->i0;
+    const int64_t *ptr = by_src ? g->optr : g->rowptr;
+    const int32_t *other = by_src ? g->dst : g->src;
     OMP_ROWS(g->n)
     for (int64_t i = 0; i < g->n; i++) {
-        float *o = n->val + i * c;
-        for (int64_t e = g->rowptr[i]; e < g->rowptr[i + 1]; e++) {
-            const float w = spmm_w(g, k, e, i);
-            const float *xr = x + (int64_t)g->src[e] * c;
-            for (int64_t j = 0; j < c; j++) o[j] += w * xr[j];
+        float *restrict o = out + i * c;
+        for (int64_t q = ptr[i]; q < ptr[i + 1]; q++) {
+            const int64_t e = by_src ? g->oedge[q] : q, j = other[e];
+            const int64_t d = by_src ? j : i;   /* the edge's destination */
+            const float w = kind == 2 ? g->gcn_w[e] : kind == 1 ? 1.0f / (float)(g->rowptr[d + 1] - g->rowptr[d]) : 1.0f;
+            const float *restrict xr = x + j * c;
+#ifdef _OPENMP
+#pragma omp simd
+#endif
+            for (int64_t k = 0; k < c; k++) o[k] += w * xr[k];
         }
     }
 }
 
+static void spmm_fwd(gnn_tape *t, gnn_node *n)
+{
+    spmm_kernel(n->g, n->i0, false, IN_A(t, n)->val, n->val, n->cols);
+}
+
 static void spmm_bwd(gnn_tape *t, gnn_node *n)
 {
-    const tg_gnn_graph *g = n->g;
-    float *d = IN_A(t, n)->grad;
-    int64_t c = n->cols, k = n->i0;
-    if (!d) return;
-    OMP_ROWS(g->n)
-    for (int64_t s = 0; s < g->n; s++) {
-        float *o = d + s * c;
-        for (int64_t q = g->optr[s]; q < g->optr[s + 1]; q++) {
-            int64_t e = g->oedge[q], i = g->dst[e];
-            const float w = spmm_w(g, k, e, i);
-            const float *gr = n->grad + i * c;
-            for (int64_t j = 0; j < c; j++) o[j] += w * gr[j];
-        }
-    }
+    if (IN_A(t, n)->grad) spmm_kernel(n->g, n->i0, true, n->grad, IN_A(t, n)->grad, n->cols);
 }
 
 int tg_gnn_i_edge(gnn_tape *t, gnn_op op, const tg_gnn_graph *g, int a)
