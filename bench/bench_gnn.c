@@ -8,8 +8,8 @@
  * The random graph: M directed edges with uniform endpoints (seeded), used
  * as given plus a self loop per node, F standard-normal features, 8
  * classes; every node is a training node.  The same edges go to the peer
- * through EDGEFILE.  Prints "RESULT gnn_<case> engine <ms per epoch>
- * <peak RSS MiB>" after one warm-up epoch (the median of EPOCHS epochs).
+ * through EDGEFILE.  Prints "RESULT gnn_<case>_engine_ms <ms per epoch>" and
+ * "RESULT gnn_<case>_engine_mib <peak RSS MiB>" after one warm-up epoch (the median of EPOCHS epochs).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +52,7 @@ static int run(tg_gnn_data *d, int classes, int epochs, const char *name)
     printf("engine %s: %d epochs, median epoch %.2f ms (fit also evaluates the validation split each epoch: "
            "not timed), peak RSS %.0f MiB\n",
            name, r.epochs, r.epoch_ms_median, peak_mib());
-    printf("RESULT gnn_%s engine %.3f %.1f\n", name, r.epoch_ms_median, peak_mib());
+    printf("RESULT gnn_%s_engine_ms %.3f\nRESULT gnn_%s_engine_mib %.1f\n", name, r.epoch_ms_median, name, peak_mib());
     tg_gnn_model_free(&m);
     return 0;
 }

@@ -11,7 +11,7 @@ zero_grad / forward / loss / backward / step.
     peer_gnn_torch.py cora DATA_DIR EPOCHS THREADS
     peer_gnn_torch.py random N M F EDGEFILE EPOCHS THREADS
 
-Prints "RESULT gnn_<case> torch <ms per epoch> <peak RSS MiB>".
+Prints "RESULT gnn_<case>_torch_ms <ms per epoch>" and "RESULT gnn_<case>_torch_mib <MiB>".
 """
 import gzip
 import os
@@ -113,7 +113,8 @@ def bench(name, x, y, a, train, classes, epochs):
     ms = 1000 * statistics.median(times)
     print(f"torch {name}: {epochs} epochs, median epoch {ms:.2f} ms, peak RSS {peak_mib():.0f} MiB, "
           f"threads {torch.get_num_threads()}, torch {torch.__version__}")
-    print(f"RESULT gnn_{name} torch {ms:.3f} {peak_mib():.1f}")
+    print(f"RESULT gnn_{name}_torch_ms {ms:.3f}")
+    print(f"RESULT gnn_{name}_torch_mib {peak_mib():.1f}")
 
 
 def main():

@@ -104,4 +104,30 @@ echo "== frequent itemsets, written to a file (peer = fastest of Borgelt's aprio
 for r in retail_0.01 t10i4d100k_0.01 mushroom_5 chess_60; do
     row "fimi $r" "$(get fimi_${r}_ours)" "$(get fimi_${r}_peer)" 1.5 "$(get fimi_${r}_count) itemsets"
 done
+
+# ---- gnn: 2-layer GCN, engine vs plain PyTorch (bench_gnn.c, peer_gnn_torch.py) ----
+# Same thread count for both (all cores), float32, one warm-up epoch then the
+# median of the timed epochs; peak RSS of each process.  The random graph is
+# the N-node M-edge size above with 64 features; its edges go to the peer
+# through a binary file so both train on the same graph.
+THREADS=$(nproc)
+GNN_EDGES=$DATA/gnn-edges-$N-$M.bin
+if $PY -c 'import torch' 2>/dev/null; then
+    step env OMP_NUM_THREADS=$THREADS "$BIN/bench_gnn" cora data/cora 50
+    step $PY "$HERE/peer_gnn_torch.py" cora data/cora 50 "$THREADS"
+    step env OMP_NUM_THREADS=$THREADS "$BIN/bench_gnn" random "$N" "$M" 64 "$GNN_EDGES" 5
+    step $PY "$HERE/peer_gnn_torch.py" random "$N" "$M" 64 "$GNN_EDGES" 5 "$THREADS"
+    rm -f "$GNN_EDGES"
+    echo "== gnn summary (ms per training epoch and peak MiB; goal: engine >= 5x faster, no more memory)"
+    for c in cora random; do
+        awk -v c="$c" -v o="$(get gnn_${c}_engine_ms)" -v p="$(get gnn_${c}_torch_ms)" \
+            -v om="$(get gnn_${c}_engine_mib)" -v pm="$(get gnn_${c}_torch_mib)" 'BEGIN {
+            if (o == "" || p == "") { printf "gcn %-7s n/a\n", c; exit }
+            printf "gcn %-7s engine %9.2f ms  torch %9.2f ms  speed-up %5.2fx  memory %6.0f vs %6.0f MiB  %s\n",
+                   c, o, p, p / o, om, pm, (p / o >= 5 && om <= pm) ? "PASS" : "MISS"
+        }'
+    done
+else
+    echo "bench: python3-torch missing under $PY (apt-get install python3-torch): gnn skipped"
+fi
 exit 0

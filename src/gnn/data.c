@@ -141,6 +141,9 @@ void tg_gnn_data_free(tg_gnn_data **d)
     if (x->node_ids)
         for (int64_t i = 0; i < x->n; i++) tg_free(x->node_ids[i]);
     tg_free(x->node_ids);
+    tg_free(x->xrp);
+    tg_free(x->xcol);
+    tg_free(x->xval);
     tg_free(x);
     *d = NULL;
 }
@@ -172,6 +175,26 @@ tg_status tg_gnn_data_new(tg_gnn_data **out, tg_gnn_graph **g, int64_t f, const 
         return tg_msg(msg, TG_ERR_NOMEM, "gnn.data_new: out of memory");
     }
     if (n * f > 0) memcpy(d->x, features, sizeof *d->x * (size_t)(n * f));
+    int64_t nnz = 0;
+    for (int64_t i = 0; i < n * f; i++) nnz += features[i] != 0;
+    if (n * f > 0 && nnz <= n * f / 4 && nnz < INT32_MAX) {
+        if (!(d->xrp = tg_malloc(sizeof *d->xrp * (size_t)(n + 1))) ||
+            !(d->xcol = tg_malloc(sizeof *d->xcol * (size_t)(nnz + 1))) ||
+            !(d->xval = tg_malloc(sizeof *d->xval * (size_t)(nnz + 1)))) {
+            tg_gnn_data_free(&d);
+            return tg_msg(msg, TG_ERR_NOMEM, "gnn.data_new: out of memory");
+        }
+        int64_t q = 0;
+        for (int64_t i = 0; i < n; i++) {
+            d->xrp[i] = q;
+            for (int64_t j = 0; j < f; j++)
+                if (features[i * f + j] != 0) {
+                    d->xcol[q] = (int32_t)j;
+                    d->xval[q++] = features[i * f + j];
+                }
+        }
+        d->xrp[n] = q;
+    }
     if (labels && n) memcpy(d->y, labels, sizeof *d->y * (size_t)n);
     if (split && n) memcpy(d->split, split, (size_t)n);
     d->g = *g;

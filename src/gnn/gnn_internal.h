@@ -41,6 +41,11 @@ struct tg_gnn_data {
     int32_t classes;
     char **class_names;     /* classes or NULL */
     char **node_ids;        /* n or NULL */
+    /* x again as CSR when it is sparse (<= 25 % nonzero, e.g. bag-of-words
+     * features): the first product then runs over the nonzeros only. */
+    int64_t *xrp;           /* n + 1 or NULL */
+    int32_t *xcol;
+    float *xval;
 };
 
 /* d's graph with self loops (built on first use). */
@@ -81,6 +86,8 @@ typedef enum gnn_op {
     OP_BCE_LOGITS,  /* mean binary cross-entropy of logits against 0/1 targets */
     OP_KL_NORMAL,   /* -1/2 mean_i sum_j (1 + 2 b - a^2 - exp(2 b)) (a = mu, b = log sigma) */
     OP_PAIR_DOT,    /* a[n,f] -> [p,1]: a[i] . a[j] for the p pairs in p_pairs */
+    OP_SPARSE_MATMUL, /* dropout_f0(X) a for a constant sparse X (CSR: rowptr, pairs = cols,
+                         target = values); byte mask over the nonzeros in aux */
     OP_COUNT
 } gnn_op;
 
@@ -97,6 +104,7 @@ typedef struct gnn_node {
     int64_t i1;
     const float *target;    /* OP_MSE, OP_MAE, OP_BCE_LOGITS */
     const int32_t *pairs;   /* OP_PAIR_DOT: 2p ints */
+    const int64_t *rowptr;  /* OP_SPARSE_MATMUL */
     float *aux;             /* op scratch saved for backward */
     int32_t *iaux;
     bool req;               /* needs a gradient */
@@ -111,6 +119,7 @@ typedef struct gnn_tape {
     size_t arena_used, arena_cap, peak, epoch_bytes;
     gnn_block *extra;       /* overflow blocks of this epoch (merged at reset) */
     bool training;
+    bool dense_input;       /* never take the sparse-input path (saliency needs d/dx) */
     tg_rng rng;             /* dropout stream */
     tg_status err;
     char msg[TG_MSG_LEN];
@@ -143,6 +152,9 @@ int tg_gnn_i_ce(gnn_tape *t, int logits, const int32_t *labels, const uint8_t *m
 int tg_gnn_i_regress(gnn_tape *t, gnn_op op, int a, const float *target);   /* MSE, MAE, BCE_LOGITS */
 int tg_gnn_i_kl_normal(gnn_tape *t, int mu, int logstd);
 int tg_gnn_i_pair_dot(gnn_tape *t, int z, int64_t p, const int32_t *pairs);
+/* dropout(X, p) W for X given as CSR (n rows; rowptr, col, val), W = node w. */
+int tg_gnn_i_sparse_matmul(gnn_tape *t, int64_t n, const int64_t *rowptr, const int32_t *col, const float *val,
+                           float p, int w);
 
 /* Gradients of node `out` (a 1 x 1 loss) into every node that needs one
  * (parameter gradients accumulate into the model's buffers). */

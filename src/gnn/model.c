@@ -228,16 +228,31 @@ int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const f
         }
     const tg_gnn_graph *g = d->g;
     int h = tg_gnn_i_leaf(t, d->n, m->in_f, x);
+    /* Sparse input (bag-of-words features): leading dropout layers are held
+     * back and folded into the first product, which then runs over the
+     * nonzeros of X only.  Any other first layer gets the dense input. */
+    bool raw = x == d->x && d->xrp && !t->dense_input;
+    float pending = 0;
     for (int k = 0; k < m->nl && h >= 0; k++) {
         const tg_gnn_layer_spec *s = &m->layers[k];
         int q = m->first_param[k];
+        if (raw && s->kind == TG_GNN_DROPOUT && pending == 0) {
+            pending = (float)s->p;
+            continue;
+        }
+        bool sparse_first = raw && (s->kind == TG_GNN_LINEAR || s->kind == TG_GNN_GCN || s->kind == TG_GNN_GAT);
+        if (raw && !sparse_first) h = tg_gnn_i_dropout(t, h, pending);
+        raw = false;
+        /* X W of the first weighted layer, over X's nonzeros when sparse_first. */
+#define XW(w) (sparse_first ? tg_gnn_i_sparse_matmul(t, d->n, d->xrp, d->xcol, d->xval, pending, (w)) \
+                            : tg_gnn_i_matmul(t, h, (w)))
         switch (s->kind) {
         case TG_GNN_LINEAR:
-            h = tg_gnn_i_matmul(t, h, P(m, t, q));
+            h = XW(P(m, t, q));
             break;
         case TG_GNN_GCN:
             /* Transform first: the sparse product then runs on the narrower width. */
-            h = tg_gnn_i_spmm(t, gl, 2, tg_gnn_i_matmul(t, h, P(m, t, q)));
+            h = tg_gnn_i_spmm(t, gl, 2, XW(P(m, t, q)));
             break;
         case TG_GNN_SAGE_MEAN:
         case TG_GNN_SAGE_MAX: {
@@ -256,7 +271,7 @@ int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const f
             break;
         }
         case TG_GNN_GAT: {
-            int xw = tg_gnn_i_matmul(t, h, P(m, t, q));
+            int xw = XW(P(m, t, q));
             int as = tg_gnn_i_head_dot(t, xw, P(m, t, q + 1), s->heads);
             int ad = tg_gnn_i_head_dot(t, xw, P(m, t, q + 2), s->heads);
             int e = tg_gnn_i_add(t, tg_gnn_i_edge(t, OP_GATHER_SRC, gl, as), tg_gnn_i_edge(t, OP_GATHER_DST, gl, ad));
@@ -274,7 +289,9 @@ int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const f
         case TG_GNN_DROPOUT: h = tg_gnn_i_dropout(t, h, (float)s->p); break;
         default: assert(0); break;
         }
+#undef XW
         if (has_weights(s->kind) && s->bias) h = tg_gnn_i_bias(t, h, P(m, t, m->first_param[k + 1] - 1));
     }
+    if (raw) h = tg_gnn_i_dropout(t, h, pending);   /* only dropout layers */
     return h;
 }

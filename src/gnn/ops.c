@@ -843,6 +843,74 @@ static void pair_dot_bwd(gnn_tape *t, gnn_node *n)
     }
 }
 
+/* ---- sparse input ------------------------------------------------------- */
+
+int tg_gnn_i_sparse_matmul(gnn_tape *t, int64_t n, const int64_t *rowptr, const int32_t *col, const float *val,
+                           float p, int w)
+{
+    if (w < 0) return -1;
+    assert(p >= 0 && p < 1);
+    int id = push(t, OP_SPARSE_MATMUL, w, -1, n, t->nodes[w].cols, true);
+    if (id < 0) return -1;
+    size_t nnz = (size_t)rowptr[n];
+    uint8_t *mask = (uint8_t *)tg_gnn_i_tape_floats(t, nnz / 4 + 1);
+    if (!mask) return -1;
+    gnn_node *nd = &t->nodes[id];
+    nd->rowptr = rowptr;
+    nd->pairs = col;
+    nd->target = val;
+    nd->f0 = t->training ? p : 0.0f;
+    nd->aux = (float *)(void *)mask;
+    /* Dropout of a sparse input only touches its nonzeros (the zeros stay
+     * zero): Kipf & Welling's sparse dropout.  Same stream as OP_DROPOUT. */
+    const uint32_t thr = (uint32_t)lround((double)nd->f0 * 65536.0);
+    tg_rng r = t->rng;
+    for (size_t i = 0; i < nnz; i += 4) {
+        uint64_t u = tg_rng_u64(&r);
+        for (size_t k = i; k < i + 4 && k < nnz; k++, u >>= 16) mask[k] = (uint32_t)(u & 0xffff) >= thr;
+    }
+    t->rng = r;
+    return run(t, id);
+}
+
+static void sparse_matmul_fwd(gnn_tape *t, gnn_node *n)
+{
+    const float *restrict W = IN_A(t, n)->val;
+    const uint8_t *mask = (const uint8_t *)(const void *)n->aux;
+    const float keep = 1.0f / (1.0f - n->f0);
+    int64_t c = n->cols;
+    OMP_ROWS(n->rows)
+    for (int64_t i = 0; i < n->rows; i++) {
+        float *restrict o = n->val + i * c;
+        for (int64_t q = n->rowptr[i]; q < n->rowptr[i + 1]; q++) {
+            const float v = mask[q] ? n->target[q] * keep : 0.0f;
+            const float *restrict wr = W + (int64_t)n->pairs[q] * c;
+#ifdef _OPENMP
+#pragma omp simd
+#endif
+            for (int64_t k = 0; k < c; k++) o[k] += v * wr[k];
+        }
+    }
+}
+
+static void sparse_matmul_bwd(gnn_tape *t, gnn_node *n)
+{
+    float *dW = IN_A(t, n)->grad;
+    const uint8_t *mask = (const uint8_t *)(const void *)n->aux;
+    const float keep = 1.0f / (1.0f - n->f0);
+    int64_t c = n->cols;
+    if (!dW) return;
+    /* dW[j] += x_ij g_i: rows of dW are scattered to, so serial (cheap: nnz x c). */
+    for (int64_t i = 0; i < n->rows; i++) {
+        const float *restrict g = n->grad + i * c;
+        for (int64_t q = n->rowptr[i]; q < n->rowptr[i + 1]; q++) {
+            const float v = mask[q] ? n->target[q] * keep : 0.0f;
+            float *restrict d = dW + (int64_t)n->pairs[q] * c;
+            for (int64_t k = 0; k < c; k++) d[k] += v * g[k];
+        }
+    }
+}
+
 /* ---- the table -------------------------------------------------------- */
 
 static void none(gnn_tape *t, gnn_node *n)
@@ -882,6 +950,7 @@ static const op_row OPS[] = {
     [OP_BCE_LOGITS] = {"bce_logits", regress_fwd, regress_bwd},
     [OP_KL_NORMAL] = {"kl_normal", kl_fwd, kl_bwd},
     [OP_PAIR_DOT] = {"pair_dot", pair_dot_fwd, pair_dot_bwd},
+    [OP_SPARSE_MATMUL] = {"sparse_matmul", sparse_matmul_fwd, sparse_matmul_bwd},
 };
 /* Every op has its row: the table is exactly as long as the enum, and the
  * unit test checks that no row in between was left empty. */

@@ -285,6 +285,7 @@ tg_status tg_gnn_saliency(const tg_gnn_model *m, tg_gnn_data *d, int64_t node, i
         return tg_msg(msg, TG_ERR_ARG, "gnn.saliency: node %lld or class %d out of range", (long long)node, cls);
     gnn_tape t;
     tg_gnn_i_tape_init(&t, 0);
+    t.dense_input = true;
     int out = tg_gnn_i_forward(m, &t, d, d->x);
     if (out < 0) {
         s = tg_msg(msg, t.err ? t.err : TG_ERR_NOMEM, "%s", t.msg);

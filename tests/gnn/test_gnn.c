@@ -81,6 +81,16 @@ static int b_mae(gnn_tape *t, const int *in, const void *c) { return tg_gnn_i_re
 static int b_bce(gnn_tape *t, const int *in, const void *c) { return tg_gnn_i_regress(t, OP_BCE_LOGITS, in[0], ((const gc_ctx *)c)->target); }
 static int b_kl(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_kl_normal(t, in[0], in[1]); }
 static int b_pair(gnn_tape *t, const int *in, const void *c) { return tg_gnn_i_pair_dot(t, in[0], 3, ((const gc_ctx *)c)->pairs); }
+/* A 5 x 4 sparse X (row 3 empty) times W (in[0], 4 x 3), with dropout 0.5 on
+ * the nonzeros (the same mask in every run: the tape seed is fixed). */
+static int b_sparse(gnn_tape *t, const int *in, const void *c)
+{
+    (void)c;
+    static const int64_t rp[6] = {0, 2, 3, 5, 5, 7};
+    static const int32_t col[7] = {0, 3, 1, 0, 2, 1, 3};
+    static const float val[7] = {0.5f, -1.0f, 2.0f, 0.25f, 1.5f, -0.75f, 1.0f};
+    return tg_gnn_i_sparse_matmul(t, 5, rp, col, val, 0.5f, in[0]);
+}
 
 /* sum(out * R) in double, R fixed pseudo-random weights. */
 static double weighted(const gnn_node *o, const float *R)
@@ -212,6 +222,7 @@ static void test_ops_gradcheck(void **state)
         bce,
         {"kl_normal", 2, {4, 4}, {3, 3}, b_kl, 0},
         {"pair_dot", 1, {5, 0}, {3, 0}, b_pair, 0},
+        {"sparse_matmul", 1, {4, 0}, {3, 0}, b_sparse, 0},
     };
     bool covered[OP_COUNT] = {false};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) gradcheck(&cases[k], &ctx, covered);
