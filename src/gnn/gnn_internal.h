@@ -183,6 +183,7 @@ struct tg_gnn_model {
     int np;
     gnn_param *params;
     int *first_param;       /* nl + 1: params of layer k are first_param[k] .. first_param[k+1]-1 */
+    char fit[320];          /* the last training configuration ("" if none), saved as metadata */
 };
 
 /* Record the forward pass of m on d (x is the n x f input) in t; returns

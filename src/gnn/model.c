@@ -190,6 +190,8 @@ int64_t tg_gnn_model_out_features(const tg_gnn_model *m) { return m->out_f; }
 int tg_gnn_model_params(const tg_gnn_model *m) { return m->np; }
 const char *tg_gnn_model_param_name(const tg_gnn_model *m, int k) { return m->params[k].name; }
 
+const char *tg_gnn_model_fit_config(const tg_gnn_model *m) { return m->fit; }
+
 int64_t tg_gnn_model_param_count(const tg_gnn_model *m)
 {
     int64_t c = 0;

@@ -5,8 +5,9 @@
  * tensors.  The JSON maps each tensor name to {"dtype": "F32", "shape":
  * [r, c], "data_offsets": [begin, end]} (offsets into the data region) and
  * "__metadata__" to string pairs; ours carry the architecture
- * ("twingraph.arch", one layer per ';': "gcn out=16 bias=0 wd=0.0005") and
- * the input width, so a file alone rebuilds its model.  Loading checks
+ * ("twingraph.arch", one layer per ';': "gcn out=16 bias=0 wd=0.0005"), the
+ * input width and, once trained, the training configuration
+ * ("twingraph.fit"), so a file alone rebuilds its model.  Loading checks
  * everything before it changes anything.
  */
 #include <errno.h>
@@ -91,6 +92,10 @@ tg_status tg_gnn_model_save(const tg_gnn_model *m, const char *path, int n_meta,
     puts_(&h, "{\"__metadata__\":{\"format\":\"pt\",\"twingraph.arch\":");
     put_json_string(&h, arch.p ? arch.p : "");
     putf(&h, ",\"twingraph.in_features\":\"%lld\"", (long long)m->in_f);
+    if (m->fit[0]) {
+        puts_(&h, ",\"twingraph.fit\":");
+        put_json_string(&h, m->fit);
+    }
     for (int k = 0; k < n_meta; k++) {
         if (!keys[k] || !values[k] || strncmp(keys[k], "twingraph.", 10) == 0 || strcmp(keys[k], "format") == 0) {
             tg_free(h.p);
@@ -285,7 +290,7 @@ typedef struct st_tensor {
 typedef struct st_file {
     st_tensor *t;
     size_t nt, cap;
-    char *arch, *in_f;
+    char *arch, *in_f, *fit;
     unsigned char *data;
     uint64_t data_len;
 } st_file;
@@ -296,6 +301,7 @@ static void st_free(st_file *f)
     tg_free(f->t);
     tg_free(f->arch);
     tg_free(f->in_f);
+    tg_free(f->fit);
     tg_free(f->data);
     memset(f, 0, sizeof *f);
 }
@@ -318,6 +324,7 @@ static void parse_meta(jp *j, st_file *f)
         }
         if (strcmp(k, "twingraph.arch") == 0 && !f->arch) f->arch = v;
         else if (strcmp(k, "twingraph.in_features") == 0 && !f->in_f) f->in_f = v;
+        else if (strcmp(k, "twingraph.fit") == 0 && !f->fit) f->fit = v;
         else tg_free(v);
         tg_free(k);
     } while (lit(j, ','));
@@ -586,6 +593,7 @@ tg_status tg_gnn_model_load(const char *path, tg_gnn_model **out, char *msg)
     if ((s = parse_arch(f.arch, path, &L, &nl, msg)) != TG_OK) goto done;
     if ((s = tg_gnn_model_new(&m, nl, L, inf, 0, msg)) != TG_OK) goto done;
     if ((s = st_apply(&f, m, path, msg)) != TG_OK) goto done;
+    if (f.fit) snprintf(m->fit, sizeof m->fit, "%s", f.fit);
     *out = m;
     m = NULL;
 done:

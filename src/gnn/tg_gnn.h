@@ -128,6 +128,9 @@ const tg_gnn_layer_spec *tg_gnn_model_layer(const tg_gnn_model *m, int k);
 int64_t tg_gnn_model_in_features(const tg_gnn_model *m);
 int64_t tg_gnn_model_out_features(const tg_gnn_model *m);
 int64_t tg_gnn_model_param_count(const tg_gnn_model *m);   /* scalars */
+/* The last training configuration ("key=value ..."; "" before any fit);
+ * borrowed.  Saved with the weights and restored by tg_gnn_model_load. */
+const char *tg_gnn_model_fit_config(const tg_gnn_model *m);
 /* Re-initialise the weights from seed. */
 void tg_gnn_model_reset(tg_gnn_model *m, uint64_t seed);
 
@@ -224,7 +227,8 @@ tg_status tg_gnn_auc_ap(int64_t n, const double *score, const uint8_t *label, do
 /* ---- saving ----------------------------------------------------------- */
 
 /* Write the weights as safetensors (little-endian F32) with the
- * architecture and in_features in the header's __metadata__, plus any
+ * architecture, in_features and the last training configuration
+ * (twingraph.fit) in the header's __metadata__, plus any
  * extra (key, value) string pairs (n_meta of them, may be 0). */
 tg_status tg_gnn_model_save(const tg_gnn_model *m, const char *path, int n_meta, const char *const *keys,
                             const char *const *values, char *msg);

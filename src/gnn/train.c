@@ -222,6 +222,14 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
     if (ep > o.epochs) ep = o.epochs;
     if (saved) copy_params(m, best, false);
     else best_ep = ep;
+    {
+        static const char *const optim[] = {"adam", "adamw", "sgd"};
+        snprintf(m->fit, sizeof m->fit,
+                 "task=node_classification optimizer=%s lr=%.9g weight_decay=%.9g momentum=%.9g epochs=%d "
+                 "epochs_run=%d best_epoch=%d patience=%d window=%d clip=%.9g lr_decay=%.9g lr_step=%d seed=%llu",
+                 optim[o.optim], o.lr, o.weight_decay, o.momentum, o.epochs, ep, saved ? best_ep : ep, o.patience,
+                 o.window, o.clip, o.lr_decay, o.lr_step, (unsigned long long)o.seed);
+    }
     if (res) {
         memset(res, 0, sizeof *res);
         res->epochs = ep;

@@ -377,6 +377,14 @@ static int m_weights(lua_State *L)
     return 1;
 }
 
+/* m:fit_config() -> "optimizer=adam lr=0.01 ..." ("" before any fit) */
+static int m_fit_config(lua_State *L)
+{
+    lmodel *u = check_model(L, 1);
+    lua_pushstring(L, u->m ? tg_gnn_model_fit_config(u->m) : "");
+    return 1;
+}
+
 static int m_param_count(lua_State *L)
 {
     lmodel *u = check_model(L, 1);
@@ -532,7 +540,7 @@ int tg_lua_i_open_gnn(lua_State *L)
     static const luaL_Reg model_methods[] = {
         {"fit", m_fit},         {"evaluate", m_evaluate},       {"predict", m_predict}, {"saliency", m_saliency},
         {"save", m_save},       {"weights", m_weights},         {"param_count", m_param_count},
-        {"describe", m_describe}, {"close", m_gc},              {NULL, NULL},
+        {"describe", m_describe}, {"fit_config", m_fit_config}, {"close", m_gc},   {NULL, NULL},
     };
     static const luaL_Reg model_meta[] = {{"__gc", m_gc}, {"__close", m_gc}, {"__tostring", m_describe}, {NULL, NULL}};
     static const luaL_Reg data_methods[] = {{"info", d_info}, {"class_name", d_class_name}, {"close", d_gc}, {NULL, NULL}};

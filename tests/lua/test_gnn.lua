@@ -75,6 +75,9 @@ T.test("Cora: example script, save and load", function()
   m:save(path, {dataset = "cora"})
   local m2 = g.load(path)
   T.eq(tostring(m2), tostring(m), "architecture from the metadata")
+  T.eq(m2:fit_config(), m:fit_config(), "training configuration from the metadata")
+  T.truthy(m:fit_config():find("optimizer=adam lr=0.01 ", 1, true), "fit config " .. m:fit_config())
+  T.truthy(m:fit_config():find("epochs_run=30 ", 1, true), "epochs run")
   local w1, w2 = m:weights(), m2:weights()
   for k, v in pairs(w1) do
     for i = 1, #v.values do
