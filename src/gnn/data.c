@@ -134,6 +134,7 @@ void tg_gnn_data_free(tg_gnn_data **d)
     tg_gnn_graph_free(&x->looped);
     tg_free(x->x);
     tg_free(x->y);
+    tg_free(x->yt);
     tg_free(x->split);
     if (x->class_names)
         for (int32_t c = 0; c < x->classes; c++) tg_free(x->class_names[c]);
@@ -227,6 +228,23 @@ tg_status tg_gnn_i_data_looped(tg_gnn_data *d, const tg_gnn_graph **g, char *msg
     }
     *g = d->looped;
     return tg_gnn_i_graph_gcn_weights(d->looped, msg);
+}
+
+tg_status tg_gnn_data_set_targets(tg_gnn_data *d, int64_t t, const float *targets, char *msg)
+{
+    tg_msg_clear(msg);
+    if (!d || t < 1 || !targets) return tg_msg(msg, TG_ERR_ARG, "gnn.set_targets: bad arguments");
+    for (int64_t i = 0; i < d->n * t; i++)
+        if (!isfinite(targets[i]))
+            return tg_msg(msg, TG_ERR_NUMERIC, "gnn.set_targets: target %lld of node %lld is not finite",
+                          (long long)(i % t), (long long)(i / t));
+    float *y = tg_malloc(sizeof *y * (size_t)(d->n * t + 1));
+    if (!y) return tg_msg(msg, TG_ERR_NOMEM, "gnn.set_targets: out of memory");
+    memcpy(y, targets, sizeof *y * (size_t)(d->n * t));
+    tg_free(d->yt);
+    d->yt = y;
+    d->tdim = t;
+    return TG_OK;
 }
 
 int64_t tg_gnn_data_nodes(const tg_gnn_data *d) { return d->n; }

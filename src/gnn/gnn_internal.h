@@ -37,6 +37,8 @@ struct tg_gnn_data {
     int64_t n, f;
     float *x;               /* n x f */
     int32_t *y;             /* n or NULL */
+    float *yt;              /* n x tdim regression targets or NULL */
+    int64_t tdim;
     uint8_t *split;         /* n or NULL */
     int32_t classes;
     char **class_names;     /* classes or NULL */
@@ -150,6 +152,8 @@ int tg_gnn_i_gat_agg(gnn_tape *t, const tg_gnn_graph *g, int alpha, int x);
 int tg_gnn_i_head_mean(gnn_tape *t, int a, int64_t heads);
 int tg_gnn_i_ce(gnn_tape *t, int logits, const int32_t *labels, const uint8_t *mask, int64_t which);
 int tg_gnn_i_regress(gnn_tape *t, gnn_op op, int a, const float *target);   /* MSE, MAE, BCE_LOGITS */
+/* The same over the rows whose mask byte equals which (mask NULL: all). */
+int tg_gnn_i_regress_masked(gnn_tape *t, gnn_op op, int a, const float *target, const uint8_t *mask, int64_t which);
 int tg_gnn_i_kl_normal(gnn_tape *t, int mu, int logstd);
 int tg_gnn_i_pair_dot(gnn_tape *t, int z, int64_t p, const int32_t *pairs);
 /* dropout(X, p) W for X given as CSR (n rows; rowptr, col, val), W = node w. */

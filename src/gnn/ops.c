@@ -746,39 +746,60 @@ static void ce_bwd(gnn_tape *t, gnn_node *n)
 
 int tg_gnn_i_regress(gnn_tape *t, gnn_op op, int a, const float *target)
 {
+    return tg_gnn_i_regress_masked(t, op, a, target, NULL, 0);
+}
+
+int tg_gnn_i_regress_masked(gnn_tape *t, gnn_op op, int a, const float *target, const uint8_t *mask, int64_t which)
+{
     if (a < 0) return -1;
     assert(op == OP_MSE || op == OP_MAE || op == OP_BCE_LOGITS);
     int id = push(t, op, a, -1, 1, 1, true);
-    if (id >= 0) t->nodes[id].target = target;
+    if (id >= 0) {
+        t->nodes[id].target = target;
+        t->nodes[id].mask = mask;
+        t->nodes[id].i1 = which;
+    }
     return run(t, id);
 }
+
+/* Rows of a that count: all, or those whose mask byte is i1. */
+static bool reg_row(const gnn_node *n, int64_t i) { return !n->mask || n->mask[i] == n->i1; }
 
 static void regress_fwd(gnn_tape *t, gnn_node *n)
 {
     gnn_node *A = IN_A(t, n);
-    size_t sz = SIZE(A);
     double s = 0;
-    for (size_t i = 0; i < sz; i++) {
-        double x = A->val[i], y = n->target[i];
-        if (n->op == OP_MSE) s += (x - y) * (x - y);
-        else if (n->op == OP_MAE) s += fabs(x - y);
-        else s += (x > 0 ? x : 0) - x * y + log1p(exp(-fabs(x)));
+    int64_t cnt = 0;
+    for (int64_t r = 0; r < A->rows; r++) {
+        if (!reg_row(n, r)) continue;
+        for (int64_t c = 0; c < A->cols; c++) {
+            int64_t i = r * A->cols + c;
+            double x = A->val[i], y = n->target[i];
+            if (n->op == OP_MSE) s += (x - y) * (x - y);
+            else if (n->op == OP_MAE) s += fabs(x - y);
+            else s += (x > 0 ? x : 0) - x * y + log1p(exp(-fabs(x)));
+        }
+        cnt += A->cols;
     }
-    n->val[0] = sz ? (float)(s / (double)sz) : 0.0f;
+    n->i0 = cnt;
+    n->val[0] = cnt ? (float)(s / (double)cnt) : 0.0f;
 }
 
 static void regress_bwd(gnn_tape *t, gnn_node *n)
 {
     gnn_node *A = IN_A(t, n);
-    size_t sz = SIZE(A);
-    if (!A->grad || !sz) return;
-    float s = n->grad[0] / (float)sz;
-    for (size_t i = 0; i < sz; i++) {
-        float x = A->val[i], y = n->target[i], d;
-        if (n->op == OP_MSE) d = 2 * (x - y);
-        else if (n->op == OP_MAE) d = x > y ? 1.0f : x < y ? -1.0f : 0.0f;
-        else d = (x >= 0 ? 1.0f / (1.0f + expf(-x)) : expf(x) / (1.0f + expf(x))) - y;
-        A->grad[i] += s * d;
+    if (!A->grad || !n->i0) return;
+    float s = n->grad[0] / (float)n->i0;
+    for (int64_t r = 0; r < A->rows; r++) {
+        if (!reg_row(n, r)) continue;
+        for (int64_t c = 0; c < A->cols; c++) {
+            int64_t i = r * A->cols + c;
+            float x = A->val[i], y = n->target[i], d;
+            if (n->op == OP_MSE) d = 2 * (x - y);
+            else if (n->op == OP_MAE) d = x > y ? 1.0f : x < y ? -1.0f : 0.0f;
+            else d = (x >= 0 ? 1.0f / (1.0f + expf(-x)) : expf(x) / (1.0f + expf(x))) - y;
+            A->grad[i] += s * d;
+        }
     }
 }
 

@@ -67,6 +67,8 @@ tg_status tg_gnn_data_read_cora(const char *dir, bool row_normalise, tg_gnn_data
 struct tg_graph;
 tg_status tg_gnn_data_from_graph(const struct tg_graph *g, int nf, const char *const *features, const char *label,
                                  const char *split, tg_gnn_data **d /* OUT */, char *msg);
+/* Regression targets for node regression: n x t floats (row-major), copied. */
+tg_status tg_gnn_data_set_targets(tg_gnn_data *d, int64_t t, const float *targets, char *msg);
 int64_t tg_gnn_data_nodes(const tg_gnn_data *d);
 int64_t tg_gnn_data_features(const tg_gnn_data *d);
 int32_t tg_gnn_data_classes(const tg_gnn_data *d);
@@ -143,12 +145,16 @@ float *tg_gnn_model_param(const tg_gnn_model *m, int k, int64_t *rows, int64_t *
 /* ---- training --------------------------------------------------------- */
 
 typedef enum tg_gnn_optim { TG_GNN_ADAM, TG_GNN_ADAMW, TG_GNN_SGD } tg_gnn_optim;
+/* Node classification (masked cross-entropy on labels) or node regression
+ * (masked MSE or MAE on the targets of tg_gnn_data_set_targets). */
+typedef enum tg_gnn_loss { TG_GNN_LOSS_CE, TG_GNN_LOSS_MSE, TG_GNN_LOSS_MAE } tg_gnn_loss;
 
 typedef struct tg_gnn_fit_opts {
     int epochs;             /* maximum epochs (200) */
     double lr;              /* learning rate (0.01) */
     double weight_decay;    /* default L2 (Adam, SGD) or decoupled decay (AdamW) per layer (0) */
     tg_gnn_optim optim;     /* ADAM */
+    tg_gnn_loss loss;       /* CE */
     double momentum;        /* SGD momentum (0.9) */
     double beta1, beta2, adam_eps;  /* 0.9, 0.999, 1e-8 */
     double clip;            /* gradient clipping by global norm; 0 = none */
@@ -167,7 +173,7 @@ tg_gnn_fit_opts tg_gnn_fit_defaults(void);
 /* Per-epoch record handed to a callback (return nonzero to stop). */
 typedef struct tg_gnn_epoch {
     int epoch;
-    double train_loss, train_acc, val_loss, val_acc;
+    double train_loss, train_acc, val_loss, val_acc;   /* regression: acc = -RMSE */
     double seconds;         /* wall time of the training step (forward, loss, backward, step) */
 } tg_gnn_epoch;
 typedef int (*tg_gnn_epoch_fn)(void *ud, const tg_gnn_epoch *e);
@@ -188,6 +194,11 @@ tg_status tg_gnn_predict(const tg_gnn_model *m, tg_gnn_data *d, float *out, char
 /* Loss and accuracy on a split (evaluation mode). */
 tg_status tg_gnn_evaluate(const tg_gnn_model *m, tg_gnn_data *d, tg_gnn_split s, double *loss,
                           double *acc, char *msg);
+
+/* Node regression: RMSE and MAE of the model's outputs against the targets
+ * on a split (evaluation mode). */
+tg_status tg_gnn_evaluate_regression(const tg_gnn_model *m, tg_gnn_data *d, tg_gnn_split s, double *rmse,
+                                     double *mae, char *msg);
 
 /* Gradient saliency: |d logit[node, cls] / d x| summed per node (n values)
  * and per feature (f values); either output may be NULL. */

@@ -59,6 +59,25 @@ static void score(const float *z, int64_t n, int64_t c, const int32_t *y, const 
     if (acc) *acc = cnt ? (double)ok / (double)cnt : NAN;
 }
 
+/* MSE and RMSE / MAE of outputs z (n x t) against targets on split s. */
+static void score_reg(const float *z, int64_t n, int64_t t, const float *y, const uint8_t *split, int s,
+                      double *mse, double *mae)
+{
+    double a = 0, b = 0;
+    int64_t cnt = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (split && split[i] != s) continue;
+        for (int64_t j = 0; j < t; j++) {
+            double e = (double)z[i * t + j] - y[i * t + j];
+            a += e * e;
+            b += fabs(e);
+        }
+        cnt += t;
+    }
+    if (mse) *mse = cnt ? a / (double)cnt : NAN;
+    if (mae) *mae = cnt ? b / (double)cnt : NAN;
+}
+
 static tg_status check_data(const tg_gnn_model *m, const tg_gnn_data *d, bool labels, const char *fn, char *msg)
 {
     if (!m || !d) return tg_msg(msg, TG_ERR_ARG, "gnn.%s: missing model or data", fn);
@@ -146,21 +165,31 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
                      tg_gnn_fit_result *res, char *msg)
 {
     tg_msg_clear(msg);
-    tg_status s = check_data(m, d, true, "fit", msg);
-    if (s != TG_OK) return s;
-    if (!d->split) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: the data has no train/val/test split");
     tg_gnn_fit_opts o = opts ? *opts : tg_gnn_fit_defaults();
+    bool reg = o.loss != TG_GNN_LOSS_CE;
+    tg_status s = check_data(m, d, !reg, "fit", msg);
+    if (s != TG_OK) return s;
+    if (reg && (!d->yt || d->tdim != m->out_f))
+        return tg_msg(msg, TG_ERR_ARG, "gnn.fit: regression needs targets as wide as the model's %lld outputs",
+                      (long long)m->out_f);
+    if (!d->split) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: the data has no train/val/test split");
     if (o.epochs < 1 || !(o.lr > 0) || o.weight_decay < 0 || o.patience < 0 || o.window < 0 || o.clip < 0)
         return tg_msg(msg, TG_ERR_ARG, "gnn.fit: bad options (epochs >= 1, lr > 0, weight_decay >= 0, "
                                        "patience >= 0, window >= 0, clip >= 0)");
-    if (tg_gnn_data_split_count(d, TG_GNN_TRAIN) == 0) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: no labelled training nodes");
+    int64_t ntrain = 0, nval = 0;
+    for (int64_t i = 0; i < d->n; i++) {
+        bool lab = reg || d->y[i] >= 0;
+        ntrain += lab && d->split[i] == TG_GNN_TRAIN;
+        nval += lab && d->split[i] == TG_GNN_VAL;
+    }
+    if (ntrain == 0) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: no labelled training nodes");
     set_threads(o.threads);
     gnn_tape t;
     tg_gnn_i_tape_init(&t, o.seed);
     double *times = tg_malloc(sizeof *times * (size_t)o.epochs);
     double *vloss = tg_malloc(sizeof *vloss * (size_t)o.epochs);
     float *best = tg_malloc(sizeof *best * (size_t)(tg_gnn_model_param_count(m) + 1));
-    bool has_val = tg_gnn_data_split_count(d, TG_GNN_VAL) > 0, saved = false;
+    bool has_val = nval > 0, saved = false;
     double best_acc = -1, best_loss = INFINITY, lr = o.lr;
     int bad = 0, ep = 0, best_ep = 0;
     tg_gnn_epoch rec = {0};
@@ -174,13 +203,21 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
         t.training = true;
         zero_grads(m);
         int out = tg_gnn_i_forward(m, &t, d, d->x);
-        int loss = tg_gnn_i_ce(&t, out, d->y, d->split, TG_GNN_TRAIN);
+        int loss = reg ? tg_gnn_i_regress_masked(&t, o.loss == TG_GNN_LOSS_MSE ? OP_MSE : OP_MAE, out, d->yt, d->split,
+                                                 TG_GNN_TRAIN)
+                       : tg_gnn_i_ce(&t, out, d->y, d->split, TG_GNN_TRAIN);
         if ((s = tg_gnn_i_backward(&t, loss, msg)) != TG_OK) goto done;
         optim_step(m, &o, lr, ep);
         times[ep - 1] = tg_now() - t0;
         rec.epoch = ep;
         rec.seconds = times[ep - 1];
-        score(t.nodes[out].val, d->n, t.nodes[out].cols, d->y, d->split, TG_GNN_TRAIN, &rec.train_loss, &rec.train_acc);
+        if (reg) {
+            score_reg(t.nodes[out].val, d->n, d->tdim, d->yt, d->split, TG_GNN_TRAIN, &rec.train_loss, NULL);
+            rec.train_acc = -sqrt(rec.train_loss);
+            if (o.loss == TG_GNN_LOSS_MAE) rec.train_loss = t.nodes[loss].val[0];
+        } else
+            score(t.nodes[out].val, d->n, t.nodes[out].cols, d->y, d->split, TG_GNN_TRAIN, &rec.train_loss,
+                  &rec.train_acc);
         if (!isfinite(rec.train_loss)) {
             s = tg_msg(msg, TG_ERR_NUMERIC, "gnn.fit: the training loss is not finite at epoch %d (lower lr?)", ep);
             goto done;
@@ -192,7 +229,13 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
             s = tg_msg(msg, t.err, "%s", t.msg);
             goto done;
         }
-        score(t.nodes[out].val, d->n, t.nodes[out].cols, d->y, d->split, TG_GNN_VAL, &rec.val_loss, &rec.val_acc);
+        if (reg) {
+            double mae;
+            score_reg(t.nodes[out].val, d->n, d->tdim, d->yt, d->split, TG_GNN_VAL, &rec.val_loss, &mae);
+            rec.val_acc = -sqrt(rec.val_loss);
+            if (o.loss == TG_GNN_LOSS_MAE) rec.val_loss = mae;
+        } else
+            score(t.nodes[out].val, d->n, t.nodes[out].cols, d->y, d->split, TG_GNN_VAL, &rec.val_loss, &rec.val_acc);
         vloss[ep - 1] = rec.val_loss;
         if (o.lr_step > 0 && ep % o.lr_step == 0) lr *= o.lr_decay;
         if (fn && fn(ud, &rec)) break;
@@ -225,8 +268,9 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
     {
         static const char *const optim[] = {"adam", "adamw", "sgd"};
         snprintf(m->fit, sizeof m->fit,
-                 "task=node_classification optimizer=%s lr=%.9g weight_decay=%.9g momentum=%.9g epochs=%d "
+                 "task=%s optimizer=%s lr=%.9g weight_decay=%.9g momentum=%.9g epochs=%d "
                  "epochs_run=%d best_epoch=%d patience=%d window=%d clip=%.9g lr_decay=%.9g lr_step=%d seed=%llu",
+                 reg ? (o.loss == TG_GNN_LOSS_MSE ? "node_regression_mse" : "node_regression_mae") : "node_classification",
                  optim[o.optim], o.lr, o.weight_decay, o.momentum, o.epochs, ep, saved ? best_ep : ep, o.patience,
                  o.window, o.clip, o.lr_decay, o.lr_step, (unsigned long long)o.seed);
     }
@@ -236,7 +280,13 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
         res->best_epoch = best_ep;
         qsort(times, (size_t)ep, sizeof *times, cmp_double);
         res->epoch_ms_median = 1000 * (ep % 2 ? times[ep / 2] : (times[ep / 2 - 1] + times[ep / 2]) / 2);
-        s = tg_gnn_evaluate(m, d, TG_GNN_VAL, &res->val_loss, &res->val_acc, msg);
+        if (reg) {
+            double rmse, mae;
+            s = tg_gnn_evaluate_regression(m, d, TG_GNN_VAL, &rmse, &mae, msg);
+            res->val_loss = o.loss == TG_GNN_LOSS_MSE ? rmse * rmse : mae;
+            res->val_acc = -rmse;
+        } else
+            s = tg_gnn_evaluate(m, d, TG_GNN_VAL, &res->val_loss, &res->val_acc, msg);
     }
 done:
     tg_gnn_i_tape_free(&t);
@@ -279,6 +329,25 @@ tg_status tg_gnn_evaluate(const tg_gnn_model *m, tg_gnn_data *d, tg_gnn_split sp
     int out;
     if ((s = eval_forward(m, d, &t, &out, msg)) == TG_OK)
         score(t.nodes[out].val, d->n, m->out_f, d->y, d->split, (int)sp, loss, acc);
+    tg_gnn_i_tape_free(&t);
+    return s;
+}
+
+tg_status tg_gnn_evaluate_regression(const tg_gnn_model *m, tg_gnn_data *d, tg_gnn_split sp, double *rmse,
+                                     double *mae, char *msg)
+{
+    tg_msg_clear(msg);
+    tg_status s = check_data(m, d, false, "evaluate_regression", msg);
+    if (s != TG_OK) return s;
+    if (!d->yt || d->tdim != m->out_f)
+        return tg_msg(msg, TG_ERR_ARG, "gnn.evaluate_regression: no targets as wide as the model's outputs");
+    gnn_tape t;
+    int out;
+    if ((s = eval_forward(m, d, &t, &out, msg)) == TG_OK) {
+        double mse;
+        score_reg(t.nodes[out].val, d->n, d->tdim, d->yt, d->split, (int)sp, &mse, mae);
+        if (rmse) *rmse = sqrt(mse);
+    }
     tg_gnn_i_tape_free(&t);
     return s;
 }

@@ -194,7 +194,7 @@ static int on_epoch(void *ud, const tg_gnn_epoch *e)
 static int m_fit(lua_State *L)
 {
     static const char *const opts[] = {"epochs", "lr", "weight_decay", "optimizer", "momentum", "patience", "window",
-                                       "clip", "lr_decay", "lr_step", "seed", "threads", "progress", "log", NULL};
+                                       "clip", "lr_decay", "lr_step", "seed", "threads", "progress", "log", "loss", NULL};
     lmodel *u = check_model(L, 1);
     tg_gnn_data *d = check_data(L, 2);
     if (!lua_isnoneornil(L, 3)) {
@@ -221,6 +221,11 @@ static int m_fit(lua_State *L)
     else if (strcmp(opt, "adamw") == 0) o.optim = TG_GNN_ADAMW;
     else if (strcmp(opt, "sgd") == 0) o.optim = TG_GNN_SGD;
     else luaL_argerror(L, 3, "field 'optimizer' must be 'adam', 'adamw' or 'sgd'");
+    const char *loss = tg_lua_i_opt_string(L, 3, "loss", "ce");
+    if (strcmp(loss, "ce") == 0) o.loss = TG_GNN_LOSS_CE;
+    else if (strcmp(loss, "mse") == 0) o.loss = TG_GNN_LOSS_MSE;
+    else if (strcmp(loss, "mae") == 0) o.loss = TG_GNN_LOSS_MAE;
+    else luaL_argerror(L, 3, "field 'loss' must be 'ce', 'mse' or 'mae'");
     if (o.epochs < 1) luaL_argerror(L, 3, "field 'epochs' must be >= 1");
     if (!(o.lr > 0)) luaL_argerror(L, 3, "field 'lr' must be > 0");
     const char *log = tg_lua_i_opt_string(L, 3, "log", NULL);
@@ -278,6 +283,20 @@ static int m_evaluate(lua_State *L)
     if (tg_gnn_evaluate(m, d, (tg_gnn_split)sp, &loss, &acc, msg) != TG_OK) return luaL_error(L, "%s", msg);
     lua_pushnumber(L, acc);
     lua_pushnumber(L, loss);
+    return 2;
+}
+
+/* m:evaluate_regression(data, split) -> rmse, mae */
+static int m_evaluate_regression(lua_State *L)
+{
+    tg_gnn_model *m = built(L, check_model(L, 1), "evaluate_regression");
+    tg_gnn_data *d = check_data(L, 2);
+    int sp = split_arg(L, 3);
+    double rmse, mae;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_evaluate_regression(m, d, (tg_gnn_split)sp, &rmse, &mae, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    lua_pushnumber(L, rmse);
+    lua_pushnumber(L, mae);
     return 2;
 }
 
@@ -442,7 +461,7 @@ static int l_cora(lua_State *L)
 /* tg.gnn.dataset(graph, {features = {"a", "b"}, label = "cls", split = "split"}) */
 static int l_dataset(lua_State *L)
 {
-    static const char *const opts[] = {"features", "label", "split", NULL};
+    static const char *const opts[] = {"features", "label", "split", "targets", NULL};
     tg_graph *g = tg_lua_i_graph(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     tg_lua_i_check_options(L, 2, opts);
@@ -460,7 +479,27 @@ static int l_dataset(lua_State *L)
     tg_gnn_data *d = NULL;
     char msg[TG_MSG_LEN] = "";
     if (tg_gnn_data_from_graph(g, nf, names, label, split, &d, msg) != TG_OK) return luaL_error(L, "%s", msg);
-    push_data(L, &d);
+    push_data(L, &d);   /* owned by Lua from here */
+    tg_gnn_data *dd = check_data(L, -1);
+    if (tg_lua_i_rawfield(L, 2, "targets") == LUA_TTABLE) {
+        /* Numeric node attributes as regression targets (n x t). */
+        int nt = (int)lua_rawlen(L, -1);
+        int64_t n = tg_gnn_data_nodes(dd);
+        if (nt < 1 || nt > 4096) luaL_argerror(L, 2, "field 'targets' needs 1..4096 names");
+        double *col = lua_newuserdatauv(L, sizeof *col * (size_t)(n ? n : 1), 0);
+        float *y = lua_newuserdatauv(L, sizeof *y * (size_t)(n * nt + 1), 0);
+        for (int k = 0; k < nt; k++) {
+            lua_rawgeti(L, -3, k + 1);
+            const char *name = lua_tostring(L, -1);
+            if (!name) luaL_argerror(L, 2, "target names must be strings");
+            if (tg_graph_attr_numeric(g, TG_NODES, name, false, col, msg) != TG_OK) return luaL_error(L, "%s", msg);
+            for (int64_t i = 0; i < n; i++) y[i * nt + k] = (float)col[i];
+            lua_pop(L, 1);
+        }
+        if (tg_gnn_data_set_targets(dd, nt, y, msg) != TG_OK) return luaL_error(L, "gnn.dataset: %s", msg);
+        lua_pop(L, 2);
+    } else if (!lua_isnil(L, -1)) luaL_argerror(L, 2, "field 'targets' must be a list of attribute names");
+    lua_pop(L, 1);
     return 1;
 }
 
@@ -538,7 +577,7 @@ static int l_link(lua_State *L)
 int tg_lua_i_open_gnn(lua_State *L)
 {
     static const luaL_Reg model_methods[] = {
-        {"fit", m_fit},         {"evaluate", m_evaluate},       {"predict", m_predict}, {"saliency", m_saliency},
+        {"fit", m_fit},         {"evaluate", m_evaluate},       {"evaluate_regression", m_evaluate_regression},       {"predict", m_predict}, {"saliency", m_saliency},
         {"save", m_save},       {"weights", m_weights},         {"param_count", m_param_count},
         {"describe", m_describe}, {"fit_config", m_fit_config}, {"close", m_gc},   {NULL, NULL},
     };

@@ -77,6 +77,11 @@ static int b_ce(gnn_tape *t, const int *in, const void *c)
     return tg_gnn_i_ce(t, in[0], x->labels, x->mask, 0);
 }
 static int b_mse(gnn_tape *t, const int *in, const void *c) { return tg_gnn_i_regress(t, OP_MSE, in[0], ((const gc_ctx *)c)->target); }
+static int b_mse_masked(gnn_tape *t, const int *in, const void *c)
+{
+    const gc_ctx *x = c;
+    return tg_gnn_i_regress_masked(t, OP_MSE, in[0], x->target, x->mask, 0);
+}
 static int b_mae(gnn_tape *t, const int *in, const void *c) { return tg_gnn_i_regress(t, OP_MAE, in[0], ((const gc_ctx *)c)->target); }
 static int b_bce(gnn_tape *t, const int *in, const void *c) { return tg_gnn_i_regress(t, OP_BCE_LOGITS, in[0], ((const gc_ctx *)c)->target); }
 static int b_kl(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_kl_normal(t, in[0], in[1]); }
@@ -219,6 +224,7 @@ static void test_ops_gradcheck(void **state)
         {"cross_entropy", 1, {5, 0}, {4, 0}, b_ce, 0},
         {"mse", 1, {4, 0}, {3, 0}, b_mse, 0},
         {"mae", 1, {4, 0}, {3, 0}, b_mae, 1},
+        {"mse (rows with mask 0)", 1, {4, 0}, {3, 0}, b_mse_masked, 0},
         bce,
         {"kl_normal", 2, {4, 4}, {3, 3}, b_kl, 0},
         {"pair_dot", 1, {5, 0}, {3, 0}, b_pair, 0},
