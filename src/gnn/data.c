@@ -135,6 +135,9 @@ void tg_gnn_data_free(tg_gnn_data **d)
     tg_free(x->x);
     tg_free(x->y);
     tg_free(x->yt);
+    tg_free(x->gptr);
+    tg_free(x->gy);
+    tg_free(x->gsplit);
     tg_free(x->split);
     if (x->class_names)
         for (int32_t c = 0; c < x->classes; c++) tg_free(x->class_names[c]);
@@ -229,6 +232,65 @@ tg_status tg_gnn_i_data_looped(tg_gnn_data *d, const tg_gnn_graph **g, char *msg
     *g = d->looped;
     return tg_gnn_i_graph_gcn_weights(d->looped, msg);
 }
+
+tg_status tg_gnn_data_batch(int64_t ng, const tg_gnn_graph *const *graphs, int64_t f, const float *const *x,
+                            const int32_t *labels, const uint8_t *split, tg_gnn_data **out, char *msg)
+{
+    tg_msg_clear(msg);
+    if (!out || ng < 1 || !graphs || f < 1 || !x || !labels)
+        return tg_msg(msg, TG_ERR_ARG, "gnn.batch: need graphs, features and labels");
+    *out = NULL;
+    int64_t n = 0, m = 0;
+    for (int64_t k = 0; k < ng; k++) {
+        if (!graphs[k] || !x[k]) return tg_msg(msg, TG_ERR_ARG, "gnn.batch: graph %lld is missing", (long long)k + 1);
+        if (labels[k] < 0) return tg_msg(msg, TG_ERR_ARG, "gnn.batch: label of graph %lld is negative", (long long)k + 1);
+        n += graphs[k]->n;
+        m += graphs[k]->m;
+    }
+    int64_t *s = tg_malloc(sizeof *s * (size_t)(m + 1)), *t = tg_malloc(sizeof *t * (size_t)(m + 1));
+    float *feat = tg_malloc(sizeof *feat * (size_t)(n * f + 1));
+    tg_gnn_graph *g = NULL;
+    tg_gnn_data *d = NULL;
+    tg_status st = TG_ERR_NOMEM;
+    if (!s || !t || !feat) goto done;
+    /* Block-diagonal: graph k's nodes follow graph k-1's. */
+    int64_t base = 0, e = 0;
+    for (int64_t k = 0; k < ng; k++) {
+        const tg_gnn_graph *gk = graphs[k];
+        for (int64_t q = 0; q < gk->m; q++, e++) {
+            s[e] = base + gk->src[q];
+            t[e] = base + gk->dst[q];
+        }
+        memcpy(feat + base * f, x[k], sizeof *feat * (size_t)(gk->n * f));
+        base += gk->n;
+    }
+    if ((st = tg_gnn_graph_new(&g, n, m, s, t, false, msg)) != TG_OK) goto done;
+    if ((st = tg_gnn_data_new(&d, &g, f, feat, NULL, NULL, msg)) != TG_OK) goto done;
+    st = TG_ERR_NOMEM;
+    if (!(d->gptr = tg_malloc(sizeof *d->gptr * (size_t)(ng + 1))) || !(d->gy = tg_malloc(sizeof *d->gy * (size_t)ng)) ||
+        (split && !(d->gsplit = tg_malloc((size_t)ng))))
+        goto done;
+    d->ngraphs = ng;
+    d->gptr[0] = 0;
+    for (int64_t k = 0; k < ng; k++) {
+        d->gptr[k + 1] = d->gptr[k] + graphs[k]->n;
+        d->gy[k] = labels[k];
+        if (split) d->gsplit[k] = split[k];
+    }
+    *out = d;
+    d = NULL;
+    st = TG_OK;
+done:
+    if (st == TG_ERR_NOMEM) tg_msg(msg, st, "gnn.batch: out of memory");
+    tg_free(s);
+    tg_free(t);
+    tg_free(feat);
+    tg_gnn_graph_free(&g);
+    tg_gnn_data_free(&d);
+    return st;
+}
+
+int64_t tg_gnn_data_graphs(const tg_gnn_data *d) { return d->ngraphs; }
 
 tg_status tg_gnn_data_set_targets(tg_gnn_data *d, int64_t t, const float *targets, char *msg)
 {

@@ -39,6 +39,12 @@ struct tg_gnn_data {
     int32_t *y;             /* n or NULL */
     float *yt;              /* n x tdim regression targets or NULL */
     int64_t tdim;
+    /* Graph-level data (many small graphs batched block-diagonally): the
+     * nodes of graph k are gptr[k] .. gptr[k+1]-1. */
+    int64_t ngraphs;
+    int64_t *gptr;          /* ngraphs + 1 or NULL */
+    int32_t *gy;            /* graph labels */
+    uint8_t *gsplit;        /* graph split */
     uint8_t *split;         /* n or NULL */
     int32_t classes;
     char **class_names;     /* classes or NULL */
@@ -90,6 +96,8 @@ typedef enum gnn_op {
     OP_PAIR_DOT,    /* a[n,f] -> [p,1]: a[i] . a[j] for the p pairs in p_pairs */
     OP_SPARSE_MATMUL, /* dropout_f0(X) a for a constant sparse X (CSR: rowptr, pairs = cols,
                          target = values); byte mask over the nonzeros in aux */
+    OP_POOL,        /* a[n,f] -> [g,f]: sum (i0 0), mean (1) or max (2) over the contiguous node
+                       ranges rowptr[k] .. rowptr[k+1]-1 of each graph; max argmax in iaux */
     OP_COUNT
 } gnn_op;
 
@@ -156,6 +164,7 @@ int tg_gnn_i_regress(gnn_tape *t, gnn_op op, int a, const float *target);   /* M
 int tg_gnn_i_regress_masked(gnn_tape *t, gnn_op op, int a, const float *target, const uint8_t *mask, int64_t which);
 int tg_gnn_i_kl_normal(gnn_tape *t, int mu, int logstd);
 int tg_gnn_i_pair_dot(gnn_tape *t, int z, int64_t p, const int32_t *pairs);
+int tg_gnn_i_pool(gnn_tape *t, int a, int64_t ng, const int64_t *gptr, int kind);
 /* dropout(X, p) W for X given as CSR (n rows; rowptr, col, val), W = node w. */
 int tg_gnn_i_sparse_matmul(gnn_tape *t, int64_t n, const int64_t *rowptr, const int32_t *col, const float *val,
                            float p, int w);

@@ -17,6 +17,7 @@ static const char *const NAMES[] = {
     [TG_GNN_SAGE_MAX] = "sage_max", [TG_GNN_GIN] = "gin",    [TG_GNN_GAT] = "gat",
     [TG_GNN_RELU] = "relu",     [TG_GNN_LEAKY_RELU] = "leaky_relu", [TG_GNN_ELU] = "elu",
     [TG_GNN_TANH] = "tanh",     [TG_GNN_SIGMOID] = "sigmoid", [TG_GNN_DROPOUT] = "dropout",
+    [TG_GNN_SUM_POOL] = "sum_pool", [TG_GNN_MEAN_POOL] = "mean_pool", [TG_GNN_MAX_POOL] = "max_pool",
 };
 _Static_assert(sizeof NAMES / sizeof NAMES[0] == TG_GNN_LAYER_KIND_COUNT, "a name for every layer kind");
 
@@ -91,7 +92,9 @@ tg_status tg_gnn_model_new(tg_gnn_model **out, int nl, const tg_gnn_layer_spec *
     *out = NULL;
     if (nl <= 0 || !layers) return tg_msg(msg, TG_ERR_ARG, "gnn.model: no layers");
     if (in_features <= 0) return tg_msg(msg, TG_ERR_ARG, "gnn.model: in_features must be > 0");
-    /* Check the specs. */
+    /* Check the specs: after a pooling layer the rows are graphs, so only
+     * dense layers may follow. */
+    bool pooled = false;
     for (int k = 0; k < nl; k++) {
         const tg_gnn_layer_spec *s = &layers[k];
         if (s->kind < 0 || s->kind >= TG_GNN_LAYER_KIND_COUNT)
@@ -102,6 +105,13 @@ tg_status tg_gnn_model_new(tg_gnn_model **out, int nl, const tg_gnn_layer_spec *
                               NAMES[s->kind]);
             if (s->kind == TG_GNN_GAT && (s->heads < 1 || s->heads > 64))
                 return tg_msg(msg, TG_ERR_ARG, "gnn.model: layer %d (gat) needs 1..64 heads", k + 1);
+        }
+        if (pooled && s->kind >= TG_GNN_GCN && s->kind <= TG_GNN_GAT)
+            return tg_msg(msg, TG_ERR_ARG, "gnn.model: layer %d (%s) follows a pooling layer: only linear "
+                          "layers and activations can", k + 1, NAMES[s->kind]);
+        if (s->kind >= TG_GNN_SUM_POOL && s->kind <= TG_GNN_MAX_POOL) {
+            if (pooled) return tg_msg(msg, TG_ERR_ARG, "gnn.model: layer %d pools twice", k + 1);
+            pooled = true;
         }
         if (s->kind == TG_GNN_DROPOUT || s->kind == TG_GNN_GAT)
             if (!(s->p >= 0 && s->p < 1))
@@ -289,6 +299,18 @@ int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const f
         case TG_GNN_TANH: h = tg_gnn_i_unary(t, OP_TANH, h, 0); break;
         case TG_GNN_SIGMOID: h = tg_gnn_i_unary(t, OP_SIGMOID, h, 0); break;
         case TG_GNN_DROPOUT: h = tg_gnn_i_dropout(t, h, (float)s->p); break;
+        case TG_GNN_SUM_POOL:
+        case TG_GNN_MEAN_POOL:
+        case TG_GNN_MAX_POOL:
+            if (!d->gptr) {
+                if (t->err == TG_OK) {
+                    t->err = TG_ERR_ARG;
+                    snprintf(t->msg, sizeof t->msg, "gnn: a pooling layer needs graph-level data (tg_gnn_data_batch)");
+                }
+                return -1;
+            }
+            h = tg_gnn_i_pool(t, h, d->ngraphs, d->gptr, (int)(s->kind - TG_GNN_SUM_POOL));
+            break;
         default: assert(0); break;
         }
 #undef XW

@@ -938,6 +938,70 @@ static void sparse_matmul_bwd(gnn_tape *t, gnn_node *n)
     }
 }
 
+/* ---- graph pooling ------------------------------------------------------ */
+
+int tg_gnn_i_pool(gnn_tape *t, int a, int64_t ng, const int64_t *gptr, int kind)
+{
+    if (a < 0) return -1;
+    assert(kind >= 0 && kind <= 2 && gptr[ng] == t->nodes[a].rows);
+    int id = push(t, OP_POOL, a, -1, ng, t->nodes[a].cols, true);
+    if (id < 0) return -1;
+    t->nodes[id].rowptr = gptr;
+    t->nodes[id].i0 = kind;
+    if (kind == 2) {
+        float *s = tg_gnn_i_tape_floats(t, SIZE(&t->nodes[id]));
+        if (!s) return -1;
+        t->nodes[id].iaux = (int32_t *)(void *)s;
+    }
+    return run(t, id);
+}
+
+static void pool_fwd(gnn_tape *t, gnn_node *n)
+{
+    const float *x = IN_A(t, n)->val;
+    int64_t c = n->cols;
+    for (int64_t k = 0; k < n->rows; k++) {
+        int64_t lo = n->rowptr[k], hi = n->rowptr[k + 1];
+        float *o = n->val + k * c;
+        for (int64_t j = 0; j < c; j++) {
+            if (n->i0 == 2) {
+                int32_t best = -1;
+                float v = 0;   /* an empty graph pools to 0 */
+                for (int64_t i = lo; i < hi; i++)
+                    if (best < 0 || x[i * c + j] > v) {
+                        v = x[i * c + j];
+                        best = (int32_t)i;
+                    }
+                o[j] = v;
+                n->iaux[k * c + j] = best;
+                continue;
+            }
+            float s = 0;
+            for (int64_t i = lo; i < hi; i++) s += x[i * c + j];
+            o[j] = n->i0 == 1 && hi > lo ? s / (float)(hi - lo) : s;
+        }
+    }
+}
+
+static void pool_bwd(gnn_tape *t, gnn_node *n)
+{
+    float *d = IN_A(t, n)->grad;
+    int64_t c = n->cols;
+    if (!d) return;
+    for (int64_t k = 0; k < n->rows; k++) {
+        int64_t lo = n->rowptr[k], hi = n->rowptr[k + 1];
+        for (int64_t j = 0; j < c; j++) {
+            float g = n->grad[k * c + j];
+            if (n->i0 == 2) {
+                if (n->iaux[k * c + j] >= 0) d[(int64_t)n->iaux[k * c + j] * c + j] += g;
+                continue;
+            }
+            if (n->i0 == 1 && hi > lo) g /= (float)(hi - lo);
+            for (int64_t i = lo; i < hi; i++) d[i * c + j] += g;
+        }
+    }
+}
+
 /* ---- the table -------------------------------------------------------- */
 
 static void none(gnn_tape *t, gnn_node *n)
@@ -978,6 +1042,7 @@ static const op_row OPS[] = {
     [OP_KL_NORMAL] = {"kl_normal", kl_fwd, kl_bwd},
     [OP_PAIR_DOT] = {"pair_dot", pair_dot_fwd, pair_dot_bwd},
     [OP_SPARSE_MATMUL] = {"sparse_matmul", sparse_matmul_fwd, sparse_matmul_bwd},
+    [OP_POOL] = {"pool", pool_fwd, pool_bwd},
 };
 /* Every op has its row: the table is exactly as long as the enum, and the
  * unit test checks that no row in between was left empty. */

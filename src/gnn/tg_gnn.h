@@ -67,6 +67,14 @@ tg_status tg_gnn_data_read_cora(const char *dir, bool row_normalise, tg_gnn_data
 struct tg_graph;
 tg_status tg_gnn_data_from_graph(const struct tg_graph *g, int nf, const char *const *features, const char *label,
                                  const char *split, tg_gnn_data **d /* OUT */, char *msg);
+/* Graph-level data: many small graphs batched block-diagonally into one.
+ * graphs[k] (ownership stays with the caller) gives nodes and edges,
+ * x[k] its n_k x f features; labels[k] its class, split[k] 0 train, 1 val,
+ * 2 test (NULL: none).  A model with a pooling layer then classifies graphs. */
+tg_status tg_gnn_data_batch(int64_t ng, const tg_gnn_graph *const *graphs, int64_t f, const float *const *x,
+                            const int32_t *labels, const uint8_t *split, tg_gnn_data **d /* OUT */, char *msg);
+int64_t tg_gnn_data_graphs(const tg_gnn_data *d);   /* 0 for node-level data */
+
 /* Regression targets for node regression: n x t floats (row-major), copied. */
 tg_status tg_gnn_data_set_targets(tg_gnn_data *d, int64_t t, const float *targets, char *msg);
 int64_t tg_gnn_data_nodes(const tg_gnn_data *d);
@@ -95,6 +103,9 @@ typedef enum tg_gnn_layer_kind {
     TG_GNN_TANH,
     TG_GNN_SIGMOID,
     TG_GNN_DROPOUT,
+    TG_GNN_SUM_POOL,    /* node rows -> one row per graph (graph-level data) */
+    TG_GNN_MEAN_POOL,
+    TG_GNN_MAX_POOL,
     TG_GNN_LAYER_KIND_COUNT
 } tg_gnn_layer_kind;
 
@@ -189,7 +200,8 @@ typedef struct tg_gnn_fit_result {
  * not const: derived graphs (self loops, GCN weights) are cached in it. */
 tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *o, tg_gnn_epoch_fn fn,
                      void *ud, tg_gnn_fit_result *res /* OUT, may be NULL */, char *msg);
-/* Logits (n x out, row-major, caller-allocated) in evaluation mode. */
+/* Logits (n x out, row-major, caller-allocated; graphs x out for a model
+ * with a pooling layer on batched graphs) in evaluation mode. */
 tg_status tg_gnn_predict(const tg_gnn_model *m, tg_gnn_data *d, float *out, char *msg);
 /* Loss and accuracy on a split (evaluation mode). */
 tg_status tg_gnn_evaluate(const tg_gnn_model *m, tg_gnn_data *d, tg_gnn_split s, double *loss,

@@ -78,6 +78,31 @@ static void score_reg(const float *z, int64_t n, int64_t t, const float *y, cons
     if (mae) *mae = cnt ? b / (double)cnt : NAN;
 }
 
+/* What a classification task reads: node labels and split, or (a model
+ * with a pooling layer on batched graphs) graph labels and split. */
+typedef struct view { const int32_t *y; const uint8_t *split; int64_t rows; int32_t classes; } view;
+
+static bool pools(const tg_gnn_model *m)
+{
+    for (int k = 0; k < m->nl; k++)
+        if (m->layers[k].kind >= TG_GNN_SUM_POOL && m->layers[k].kind <= TG_GNN_MAX_POOL) return true;
+    return false;
+}
+
+static view task(const tg_gnn_model *m, const tg_gnn_data *d)
+{
+    view v = {d->y, d->split, d->n, d->classes};
+    if (d->gptr && pools(m)) {
+        v.y = d->gy;
+        v.split = d->gsplit;
+        v.rows = d->ngraphs;
+        v.classes = 0;
+        for (int64_t k = 0; k < d->ngraphs; k++)
+            if (d->gy && d->gy[k] + 1 > v.classes) v.classes = d->gy[k] + 1;
+    }
+    return v;
+}
+
 static tg_status check_data(const tg_gnn_model *m, const tg_gnn_data *d, bool labels, const char *fn, char *msg)
 {
     if (!m || !d) return tg_msg(msg, TG_ERR_ARG, "gnn.%s: missing model or data", fn);
@@ -85,9 +110,10 @@ static tg_status check_data(const tg_gnn_model *m, const tg_gnn_data *d, bool la
         return tg_msg(msg, TG_ERR_ARG, "gnn.%s: the data has %lld features, the model takes %lld", fn,
                       (long long)d->f, (long long)m->in_f);
     if (labels) {
-        if (!d->y) return tg_msg(msg, TG_ERR_ARG, "gnn.%s: the data has no labels", fn);
-        if (d->classes > m->out_f)
-            return tg_msg(msg, TG_ERR_ARG, "gnn.%s: %d classes but the model has %lld outputs", fn, d->classes,
+        view v = task(m, d);
+        if (!v.y) return tg_msg(msg, TG_ERR_ARG, "gnn.%s: the data has no labels", fn);
+        if (v.classes > m->out_f)
+            return tg_msg(msg, TG_ERR_ARG, "gnn.%s: %d classes but the model has %lld outputs", fn, v.classes,
                           (long long)m->out_f);
     }
     return TG_OK;
@@ -172,15 +198,17 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
     if (reg && (!d->yt || d->tdim != m->out_f))
         return tg_msg(msg, TG_ERR_ARG, "gnn.fit: regression needs targets as wide as the model's %lld outputs",
                       (long long)m->out_f);
-    if (!d->split) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: the data has no train/val/test split");
+    if (reg && pools(m)) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: graph-level regression is not supported");
+    view v = task(m, d);
+    if (!v.split) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: the data has no train/val/test split");
     if (o.epochs < 1 || !(o.lr > 0) || o.weight_decay < 0 || o.patience < 0 || o.window < 0 || o.clip < 0)
         return tg_msg(msg, TG_ERR_ARG, "gnn.fit: bad options (epochs >= 1, lr > 0, weight_decay >= 0, "
                                        "patience >= 0, window >= 0, clip >= 0)");
     int64_t ntrain = 0, nval = 0;
-    for (int64_t i = 0; i < d->n; i++) {
-        bool lab = reg || d->y[i] >= 0;
-        ntrain += lab && d->split[i] == TG_GNN_TRAIN;
-        nval += lab && d->split[i] == TG_GNN_VAL;
+    for (int64_t i = 0; i < v.rows; i++) {
+        bool lab = reg || v.y[i] >= 0;
+        ntrain += lab && v.split[i] == TG_GNN_TRAIN;
+        nval += lab && v.split[i] == TG_GNN_VAL;
     }
     if (ntrain == 0) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: no labelled training nodes");
     set_threads(o.threads);
@@ -205,7 +233,7 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
         int out = tg_gnn_i_forward(m, &t, d, d->x);
         int loss = reg ? tg_gnn_i_regress_masked(&t, o.loss == TG_GNN_LOSS_MSE ? OP_MSE : OP_MAE, out, d->yt, d->split,
                                                  TG_GNN_TRAIN)
-                       : tg_gnn_i_ce(&t, out, d->y, d->split, TG_GNN_TRAIN);
+                       : tg_gnn_i_ce(&t, out, v.y, v.split, TG_GNN_TRAIN);
         if ((s = tg_gnn_i_backward(&t, loss, msg)) != TG_OK) goto done;
         optim_step(m, &o, lr, ep);
         times[ep - 1] = tg_now() - t0;
@@ -216,7 +244,7 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
             rec.train_acc = -sqrt(rec.train_loss);
             if (o.loss == TG_GNN_LOSS_MAE) rec.train_loss = t.nodes[loss].val[0];
         } else
-            score(t.nodes[out].val, d->n, t.nodes[out].cols, d->y, d->split, TG_GNN_TRAIN, &rec.train_loss,
+            score(t.nodes[out].val, v.rows, t.nodes[out].cols, v.y, v.split, TG_GNN_TRAIN, &rec.train_loss,
                   &rec.train_acc);
         if (!isfinite(rec.train_loss)) {
             s = tg_msg(msg, TG_ERR_NUMERIC, "gnn.fit: the training loss is not finite at epoch %d (lower lr?)", ep);
@@ -235,7 +263,7 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
             rec.val_acc = -sqrt(rec.val_loss);
             if (o.loss == TG_GNN_LOSS_MAE) rec.val_loss = mae;
         } else
-            score(t.nodes[out].val, d->n, t.nodes[out].cols, d->y, d->split, TG_GNN_VAL, &rec.val_loss, &rec.val_acc);
+            score(t.nodes[out].val, v.rows, t.nodes[out].cols, v.y, v.split, TG_GNN_VAL, &rec.val_loss, &rec.val_acc);
         vloss[ep - 1] = rec.val_loss;
         if (o.lr_step > 0 && ep % o.lr_step == 0) lr *= o.lr_decay;
         if (fn && fn(ud, &rec)) break;
@@ -314,7 +342,7 @@ tg_status tg_gnn_predict(const tg_gnn_model *m, tg_gnn_data *d, float *z, char *
     gnn_tape t;
     int out;
     if ((s = eval_forward(m, d, &t, &out, msg)) == TG_OK)
-        memcpy(z, t.nodes[out].val, sizeof *z * (size_t)(d->n * m->out_f));
+        memcpy(z, t.nodes[out].val, sizeof *z * (size_t)(t.nodes[out].rows * m->out_f));
     tg_gnn_i_tape_free(&t);
     return s;
 }
@@ -328,7 +356,10 @@ tg_status tg_gnn_evaluate(const tg_gnn_model *m, tg_gnn_data *d, tg_gnn_split sp
     gnn_tape t;
     int out;
     if ((s = eval_forward(m, d, &t, &out, msg)) == TG_OK)
-        score(t.nodes[out].val, d->n, m->out_f, d->y, d->split, (int)sp, loss, acc);
+    {
+        view v = task(m, d);
+        score(t.nodes[out].val, v.rows, m->out_f, v.y, v.split, (int)sp, loss, acc);
+    }
     tg_gnn_i_tape_free(&t);
     return s;
 }

@@ -86,6 +86,11 @@ static int b_mae(gnn_tape *t, const int *in, const void *c) { return tg_gnn_i_re
 static int b_bce(gnn_tape *t, const int *in, const void *c) { return tg_gnn_i_regress(t, OP_BCE_LOGITS, in[0], ((const gc_ctx *)c)->target); }
 static int b_kl(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_kl_normal(t, in[0], in[1]); }
 static int b_pair(gnn_tape *t, const int *in, const void *c) { return tg_gnn_i_pair_dot(t, in[0], 3, ((const gc_ctx *)c)->pairs); }
+/* Graphs of 2, 0 and 3 nodes over a 5 x 3 input. */
+static const int64_t gptr_test[4] = {0, 2, 2, 5};
+static int b_pool0(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_pool(t, in[0], 3, gptr_test, 0); }
+static int b_pool1(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_pool(t, in[0], 3, gptr_test, 1); }
+static int b_pool2(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_pool(t, in[0], 3, gptr_test, 2); }
 /* A 5 x 4 sparse X (row 3 empty) times W (in[0], 4 x 3), with dropout 0.5 on
  * the nonzeros (the same mask in every run: the tape seed is fixed). */
 static int b_sparse(gnn_tape *t, const int *in, const void *c)
@@ -229,6 +234,9 @@ static void test_ops_gradcheck(void **state)
         {"kl_normal", 2, {4, 4}, {3, 3}, b_kl, 0},
         {"pair_dot", 1, {5, 0}, {3, 0}, b_pair, 0},
         {"sparse_matmul", 1, {4, 0}, {3, 0}, b_sparse, 0},
+        {"sum_pool", 1, {5, 0}, {3, 0}, b_pool0, 0},
+        {"mean_pool", 1, {5, 0}, {3, 0}, b_pool1, 0},
+        {"max_pool", 1, {5, 0}, {3, 0}, b_pool2, 2},
     };
     bool covered[OP_COUNT] = {false};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) gradcheck(&cases[k], &ctx, covered);
@@ -519,6 +527,74 @@ static void test_cora_gae(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Graph classification over batched small graphs: paths (class 0) against
+ * rings with chords (class 1), all node features 1, so only structure
+ * tells them apart; GIN's sum aggregation sees the degrees. */
+static void test_graph_classification(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    enum { NG = 60 };
+    tg_gnn_graph *gs[NG];
+    float *xs[NG];
+    int32_t y[NG];
+    uint8_t split[NG];
+    char msg[TG_MSG_LEN];
+    for (int k = 0; k < NG; k++) {
+        int n = 6 + k % 5, m = 0;
+        int64_t s[64], d[64];
+        y[k] = k % 2;
+        for (int i = 0; i + 1 < n; i++) {   /* path, both ways */
+            s[m] = i, d[m++] = i + 1;
+            s[m] = i + 1, d[m++] = i;
+        }
+        if (y[k]) {                          /* close the ring, add chords i - i+2 */
+            s[m] = n - 1, d[m++] = 0;
+            s[m] = 0, d[m++] = n - 1;
+            for (int i = 0; i + 2 < n; i += 2) {
+                s[m] = i, d[m++] = i + 2;
+                s[m] = i + 2, d[m++] = i;
+            }
+        }
+        assert_int_equal(tg_gnn_graph_new(&gs[k], n, m, s, d, false, msg), TG_OK);
+        xs[k] = malloc(sizeof(float) * (size_t)n);
+        for (int i = 0; i < n; i++) xs[k][i] = 1;
+        split[k] = (uint8_t)(k % 3 == 0 ? TG_GNN_TEST : k % 3 == 1 ? TG_GNN_VAL : TG_GNN_TRAIN);
+    }
+    tg_gnn_data *d = NULL;
+    assert_int_equal(tg_gnn_data_batch(NG, (const tg_gnn_graph *const *)gs, 1, (const float *const *)xs, y, split, &d, msg),
+                     TG_OK);
+    for (int k = 0; k < NG; k++) {
+        tg_gnn_graph_free(&gs[k]);
+        free(xs[k]);
+    }
+    assert_int_equal(tg_gnn_data_graphs(d), NG);
+    tg_gnn_layer_spec L[4] = {tg_gnn_layer_default(TG_GNN_GIN), tg_gnn_layer_default(TG_GNN_RELU),
+                              tg_gnn_layer_default(TG_GNN_MEAN_POOL), tg_gnn_layer_default(TG_GNN_LINEAR)};
+    L[0].out = 16;
+    L[3].out = 2;
+    tg_gnn_model *m = NULL;
+    assert_int_equal(tg_gnn_model_new(&m, 4, L, 1, 4, msg), TG_OK);
+    tg_gnn_fit_opts o = tg_gnn_fit_defaults();
+    o.epochs = 100;
+    tg_gnn_fit_result r;
+    assert_int_equal(tg_gnn_fit(m, d, &o, NULL, NULL, &r, msg), TG_OK);
+    double acc;
+    assert_int_equal(tg_gnn_evaluate(m, d, TG_GNN_TEST, NULL, &acc, msg), TG_OK);
+    printf("graph classification (GIN, mean pool): test accuracy %.3f\n", acc);
+    assert_true(acc >= 0.9);
+    float z[NG * 2];
+    assert_int_equal(tg_gnn_predict(m, d, z, msg), TG_OK);   /* one row per graph */
+    tg_gnn_model_free(&m);
+    /* Only dense layers after pooling. */
+    L[3] = tg_gnn_layer_default(TG_GNN_GCN);
+    L[3].out = 2;
+    assert_int_equal(tg_gnn_model_new(&m, 4, L, 1, 4, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "follows a pooling layer");
+    tg_gnn_data_free(&d);
+    TG_CHECK_NO_LEAK();
+}
+
 /* ---- safetensors -------------------------------------------------------------- */
 
 static void write_bytes(const char *path, const void *p, size_t n)
@@ -679,7 +755,7 @@ int main(void)
         cmocka_unit_test(test_auc_ap),         cmocka_unit_test(test_cora_reader),
         cmocka_unit_test(test_safetensors),    cmocka_unit_test(test_fit_oom_and_errors),
         cmocka_unit_test(test_cora_gcn),       cmocka_unit_test(test_cora_gat),
-        cmocka_unit_test(test_cora_gae),
+        cmocka_unit_test(test_cora_gae),       cmocka_unit_test(test_graph_classification),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
