@@ -715,3 +715,33 @@ done:
     tg_free(names);
     return st;
 }
+
+tg_status tg_gnn_data_batch_graphs(int64_t ng, const tg_graph *const *gs, int nf, const char *const *features,
+                                   const int32_t *labels, const uint8_t *split, tg_gnn_data **out, char *msg)
+{
+    tg_msg_clear(msg);
+    if (!out || ng < 1 || !gs) return tg_msg(msg, TG_ERR_ARG, "gnn.batch: no graphs");
+    *out = NULL;
+    tg_gnn_data **parts = tg_calloc((size_t)ng, sizeof *parts);
+    const tg_gnn_graph **gg = tg_calloc((size_t)ng, sizeof *gg);
+    const float **xx = tg_calloc((size_t)ng, sizeof *xx);
+    tg_status st = TG_OK;
+    if (!parts || !gg || !xx) st = tg_msg(msg, TG_ERR_NOMEM, "gnn.batch: out of memory");
+    for (int64_t k = 0; k < ng && st == TG_OK; k++) {
+        if ((st = tg_gnn_data_from_graph(gs[k], nf, features, NULL, NULL, &parts[k], msg)) != TG_OK) {
+            char tmp[TG_MSG_LEN];
+            snprintf(tmp, sizeof tmp, "%s", msg);
+            msg[0] = '\0';
+            tg_msg(msg, st, "gnn.batch: graph %lld: %s", (long long)k + 1, tmp);
+            break;
+        }
+        gg[k] = parts[k]->g;
+        xx[k] = parts[k]->x;
+    }
+    if (st == TG_OK) st = tg_gnn_data_batch(ng, gg, nf, xx, labels, split, out, msg);
+    for (int64_t k = 0; parts && k < ng; k++) tg_gnn_data_free(&parts[k]);
+    tg_free(parts);
+    tg_free(gg);
+    tg_free(xx);
+    return st;
+}

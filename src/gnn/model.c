@@ -202,6 +202,13 @@ const char *tg_gnn_model_param_name(const tg_gnn_model *m, int k) { return m->pa
 
 const char *tg_gnn_model_fit_config(const tg_gnn_model *m) { return m->fit; }
 
+bool tg_gnn_model_is_graph_level(const tg_gnn_model *m)
+{
+    for (int k = 0; k < m->nl; k++)
+        if (m->layers[k].kind >= TG_GNN_SUM_POOL && m->layers[k].kind <= TG_GNN_MAX_POOL) return true;
+    return false;
+}
+
 int64_t tg_gnn_model_param_count(const tg_gnn_model *m)
 {
     int64_t c = 0;

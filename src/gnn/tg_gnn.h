@@ -74,6 +74,10 @@ tg_status tg_gnn_data_from_graph(const struct tg_graph *g, int nf, const char *c
 tg_status tg_gnn_data_batch(int64_t ng, const tg_gnn_graph *const *graphs, int64_t f, const float *const *x,
                             const int32_t *labels, const uint8_t *split, tg_gnn_data **d /* OUT */, char *msg);
 int64_t tg_gnn_data_graphs(const tg_gnn_data *d);   /* 0 for node-level data */
+/* The same from tg_graphs (features: numeric node attributes, as
+ * tg_gnn_data_from_graph). */
+tg_status tg_gnn_data_batch_graphs(int64_t ng, const struct tg_graph *const *gs, int nf, const char *const *features,
+                                   const int32_t *labels, const uint8_t *split, tg_gnn_data **d /* OUT */, char *msg);
 
 /* Regression targets for node regression: n x t floats (row-major), copied. */
 tg_status tg_gnn_data_set_targets(tg_gnn_data *d, int64_t t, const float *targets, char *msg);
@@ -141,6 +145,8 @@ const tg_gnn_layer_spec *tg_gnn_model_layer(const tg_gnn_model *m, int k);
 int64_t tg_gnn_model_in_features(const tg_gnn_model *m);
 int64_t tg_gnn_model_out_features(const tg_gnn_model *m);
 int64_t tg_gnn_model_param_count(const tg_gnn_model *m);   /* scalars */
+/* True if the model pools nodes into graphs (one output row per graph). */
+bool tg_gnn_model_is_graph_level(const tg_gnn_model *m);
 /* The last training configuration ("key=value ..."; "" before any fit);
  * borrowed.  Saved with the weights and restored by tg_gnn_model_load. */
 const char *tg_gnn_model_fit_config(const tg_gnn_model *m);

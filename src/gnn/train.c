@@ -389,6 +389,8 @@ tg_status tg_gnn_saliency(const tg_gnn_model *m, tg_gnn_data *d, int64_t node, i
     tg_msg_clear(msg);
     tg_status s = check_data(m, d, false, "saliency", msg);
     if (s != TG_OK) return s;
+    if (tg_gnn_model_is_graph_level(m))
+        return tg_msg(msg, TG_ERR_ARG, "gnn.saliency: only node-level models (this one pools into graphs)");
     if (node < 0 || node >= d->n || cls < 0 || cls >= m->out_f)
         return tg_msg(msg, TG_ERR_ARG, "gnn.saliency: node %lld or class %d out of range", (long long)node, cls);
     gnn_tape t;

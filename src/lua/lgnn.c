@@ -85,6 +85,9 @@ static int l_gin(lua_State *L) { return make_layer(L, "gin", true); }
 static int l_gat(lua_State *L) { return make_layer(L, "gat", true); }
 static int l_relu(lua_State *L) { return make_layer(L, "relu", false); }
 static int l_tanh(lua_State *L) { return make_layer(L, "tanh", false); }
+static int l_sum_pool(lua_State *L) { return make_layer(L, "sum_pool", false); }
+static int l_mean_pool(lua_State *L) { return make_layer(L, "mean_pool", false); }
+static int l_max_pool(lua_State *L) { return make_layer(L, "max_pool", false); }
 static int l_sigmoid(lua_State *L) { return make_layer(L, "sigmoid", false); }
 
 static int l_param_layer(lua_State *L, const char *kind, const char *field, double def)
@@ -300,7 +303,8 @@ static int m_evaluate_regression(lua_State *L)
     return 2;
 }
 
-/* m:predict(data) -> {class of node 1, ...} (0-based class numbers) */
+/* m:predict(data) -> {class of node 1, ...} (0-based class numbers; one per
+ * graph for a pooling model on batched graphs) */
 static int m_predict(lua_State *L)
 {
     tg_gnn_model *m = built(L, check_model(L, 1), "predict");
@@ -309,6 +313,7 @@ static int m_predict(lua_State *L)
     float *z = lua_newuserdatauv(L, sizeof *z * (size_t)(n * c + 1), 0);
     char msg[TG_MSG_LEN] = "";
     if (tg_gnn_predict(m, d, z, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    if (tg_gnn_model_is_graph_level(m) && tg_gnn_data_graphs(d) > 0) n = tg_gnn_data_graphs(d);
     lua_createtable(L, (int)n, 0);
     for (int64_t i = 0; i < n; i++) {
         int64_t arg = 0;
@@ -503,6 +508,65 @@ static int l_dataset(lua_State *L)
     return 1;
 }
 
+/* tg.gnn.batch({g1, g2, ...}, {features = {"a"}, labels = {0, 1, ...},
+ *               split = {"train", "test", ...}}) -> graph-level dataset */
+static int l_batch(lua_State *L)
+{
+    static const char *const opts[] = {"features", "labels", "split", NULL};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_lua_i_check_options(L, 2, opts);
+    lua_Integer ng = (lua_Integer)lua_rawlen(L, 1);
+    if (ng < 1 || ng > 10000000) luaL_argerror(L, 1, "need a list of 1.. graphs");
+    const tg_graph **gs = lua_newuserdatauv(L, sizeof *gs * (size_t)ng, 0);
+    int32_t *lab = lua_newuserdatauv(L, sizeof *lab * (size_t)ng, 0);
+    uint8_t *sp = lua_newuserdatauv(L, (size_t)ng, 0);
+    int scratch = lua_gettop(L);
+    for (lua_Integer k = 1; k <= ng; k++) {
+        lua_rawgeti(L, 1, k);
+        gs[k - 1] = tg_lua_i_graph(L, -1);   /* the list keeps the graph alive */
+        lua_pop(L, 1);
+    }
+    if (tg_lua_i_rawfield(L, 2, "labels") != LUA_TTABLE || (lua_Integer)lua_rawlen(L, -1) != ng)
+        luaL_argerror(L, 2, "field 'labels' must list one class number per graph");
+    for (lua_Integer k = 1; k <= ng; k++) {
+        lua_rawgeti(L, -1, k);
+        int ok;
+        lua_Integer c = lua_tointegerx(L, -1, &ok);
+        if (!ok || c < 0 || c > 1000000) luaL_argerror(L, 2, "labels must be class numbers >= 0");
+        lab[k - 1] = (int32_t)c;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    bool has_split = tg_lua_i_rawfield(L, 2, "split") == LUA_TTABLE;
+    if (has_split) {
+        if ((lua_Integer)lua_rawlen(L, -1) != ng) luaL_argerror(L, 2, "field 'split' must have one entry per graph");
+        for (lua_Integer k = 1; k <= ng; k++) {
+            lua_rawgeti(L, -1, k);
+            const char *v = lua_tostring(L, -1);
+            sp[k - 1] = !v ? 255 : strcmp(v, "train") == 0 ? 0 : strcmp(v, "val") == 0 ? 1 : strcmp(v, "test") == 0 ? 2 : 255;
+            lua_pop(L, 1);
+        }
+    }
+    lua_settop(L, scratch);
+    if (tg_lua_i_rawfield(L, 2, "features") != LUA_TTABLE) luaL_argerror(L, 2, "field 'features' must be a list of attribute names");
+    int nf = (int)lua_rawlen(L, -1);
+    if (nf < 1 || nf > 4096) luaL_argerror(L, 2, "field 'features' needs 1..4096 names");
+    const char **names = lua_newuserdatauv(L, sizeof *names * (size_t)nf, 0);
+    for (int k = 0; k < nf; k++) {
+        lua_rawgeti(L, -2, k + 1);
+        names[k] = lua_tostring(L, -1);
+        if (!names[k]) luaL_argerror(L, 2, "feature names must be strings");
+        lua_pop(L, 1);
+    }
+    tg_gnn_data *d = NULL;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_data_batch_graphs(ng, (const tg_graph *const *)gs, nf, names, lab, has_split ? sp : NULL, &d, msg) != TG_OK)
+        return luaL_error(L, "%s", msg);
+    push_data(L, &d);
+    return 1;
+}
+
 static int d_info(lua_State *L)
 {
     tg_gnn_data *d = check_data(L, 1);
@@ -521,6 +585,8 @@ static int d_info(lua_State *L)
     lua_setfield(L, -2, "val");
     lua_pushinteger(L, tg_gnn_data_split_count(d, TG_GNN_TEST));
     lua_setfield(L, -2, "test");
+    lua_pushinteger(L, tg_gnn_data_graphs(d));
+    lua_setfield(L, -2, "graphs");
     return 1;
 }
 
@@ -589,6 +655,7 @@ int tg_lua_i_open_gnn(lua_State *L)
         {"link", l_link},       {"linear", l_linear},   {"gcn", l_gcn},         {"sage", l_sage},
         {"gin", l_gin},         {"gat", l_gat},         {"relu", l_relu},       {"leaky_relu", l_leaky_relu},
         {"elu", l_elu},         {"tanh", l_tanh},       {"sigmoid", l_sigmoid}, {"dropout", l_dropout},
+        {"sum_pool", l_sum_pool}, {"mean_pool", l_mean_pool}, {"max_pool", l_max_pool}, {"batch", l_batch},
         {NULL, NULL},
     };
     luaL_newmetatable(L, MODEL_MT);

@@ -114,6 +114,28 @@ T.test("Cora: example script, save and load", function()
   os.remove(path)
 end)
 
+T.test("graph classification over a batch of small graphs", function()
+  -- Stars (class 1) against paths (class 0), feature 1 everywhere: only the
+  -- structure (a hub's degree) tells them apart.
+  local graphs, labels, split = {}, {}, {}
+  for k = 1, 30 do
+    local gr = tg.graph.new{directed = false}
+    local n = 5 + k % 4
+    for i = 1, n do gr:add_node("v" .. i, {one = 1}) end
+    for i = 2, n do gr:add_edge(k % 2 == 1 and "v1" or ("v" .. (i - 1)), "v" .. i) end
+    graphs[k], labels[k] = gr, k % 2
+    split[k] = k % 3 == 0 and "test" or "train"
+  end
+  local data = g.batch(graphs, {features = {"one"}, labels = labels, split = split})
+  T.eq(data:info().graphs, 30, "graphs")
+  local m = g.model{g.gin(8), g.relu(), g.max_pool(), g.linear(2)}
+  m:fit(data, {epochs = 100, progress = false, seed = 1})
+  local acc = m:evaluate(data, "test")
+  T.eq(acc, 1, "stars vs paths")
+  T.eq(#m:predict(data), 30, "one prediction per graph")
+  T.raises(function() g.model{g.gin(8), g.sum_pool(), g.gcn(2)} :fit(data, {}) end, "follows a pooling layer")
+end)
+
 T.test("errors", function()
   T.raises(function() g.gcn(0) end, "bad argument #1 to 'gcn'")
   T.raises(function() g.dropout(1) end, "bad argument #1 to 'dropout'")
