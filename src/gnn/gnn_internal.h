@@ -98,6 +98,8 @@ typedef enum gnn_op {
                          target = values); byte mask over the nonzeros in aux */
     OP_POOL,        /* a[n,f] -> [g,f]: sum (i0 0), mean (1) or max (2) over the contiguous node
                        ranges rowptr[k] .. rowptr[k+1]-1 of each graph; max argmax in iaux */
+    OP_LAYER_NORM,  /* (a - mean) / sqrt(var + 1e-5) per row, times b[1,f]; normalised rows
+                       and 1/std in aux */
     OP_COUNT
 } gnn_op;
 
@@ -165,6 +167,7 @@ int tg_gnn_i_regress_masked(gnn_tape *t, gnn_op op, int a, const float *target, 
 int tg_gnn_i_kl_normal(gnn_tape *t, int mu, int logstd);
 int tg_gnn_i_pair_dot(gnn_tape *t, int z, int64_t p, const int32_t *pairs);
 int tg_gnn_i_pool(gnn_tape *t, int a, int64_t ng, const int64_t *gptr, int kind);
+int tg_gnn_i_layer_norm(gnn_tape *t, int a, int gamma);
 /* dropout(X, p) W for X given as CSR (n rows; rowptr, col, val), W = node w. */
 int tg_gnn_i_sparse_matmul(gnn_tape *t, int64_t n, const int64_t *rowptr, const int32_t *col, const float *val,
                            float p, int w);

@@ -18,6 +18,7 @@ static const char *const NAMES[] = {
     [TG_GNN_RELU] = "relu",     [TG_GNN_LEAKY_RELU] = "leaky_relu", [TG_GNN_ELU] = "elu",
     [TG_GNN_TANH] = "tanh",     [TG_GNN_SIGMOID] = "sigmoid", [TG_GNN_DROPOUT] = "dropout",
     [TG_GNN_SUM_POOL] = "sum_pool", [TG_GNN_MEAN_POOL] = "mean_pool", [TG_GNN_MAX_POOL] = "max_pool",
+    [TG_GNN_LAYER_NORM] = "layer_norm",
 };
 _Static_assert(sizeof NAMES / sizeof NAMES[0] == TG_GNN_LAYER_KIND_COUNT, "a name for every layer kind");
 
@@ -153,6 +154,9 @@ tg_status tg_gnn_model_new(tg_gnn_model **out, int nl, const tg_gnn_layer_spec *
                 (st = add_param(m, k, "att_src", 1, o * s->heads, false)) == TG_OK)
                 st = add_param(m, k, "att_dst", 1, o * s->heads, false);
             break;
+        case TG_GNN_LAYER_NORM:
+            if ((st = add_param(m, k, "gamma", 1, in, false)) == TG_OK) st = add_param(m, k, "beta", 1, in, false);
+            break;
         default:
             break;
         }
@@ -181,9 +185,13 @@ void tg_gnn_model_reset(tg_gnn_model *m, uint64_t seed)
         memset(p->grad, 0, sz * sizeof(float));
         memset(p->m1, 0, sz * sizeof(float));
         memset(p->m2, 0, sz * sizeof(float));
-        bool bias = strstr(p->name, ".bias") != NULL;
+        bool bias = strstr(p->name, ".bias") != NULL || strstr(p->name, ".beta") != NULL;
         if (bias) {
             memset(p->val, 0, sz * sizeof(float));
+            continue;
+        }
+        if (strstr(p->name, ".gamma")) {   /* layer norm starts as the identity scale */
+            for (size_t i = 0; i < sz; i++) p->val[i] = 1.0f;
             continue;
         }
         /* Glorot uniform; attention vectors (1 x heads*f) use fan f + 1 per head. */
@@ -306,6 +314,9 @@ int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const f
         case TG_GNN_TANH: h = tg_gnn_i_unary(t, OP_TANH, h, 0); break;
         case TG_GNN_SIGMOID: h = tg_gnn_i_unary(t, OP_SIGMOID, h, 0); break;
         case TG_GNN_DROPOUT: h = tg_gnn_i_dropout(t, h, (float)s->p); break;
+        case TG_GNN_LAYER_NORM:
+            h = tg_gnn_i_bias(t, tg_gnn_i_layer_norm(t, h, P(m, t, q)), P(m, t, q + 1));
+            break;
         case TG_GNN_SUM_POOL:
         case TG_GNN_MEAN_POOL:
         case TG_GNN_MAX_POOL:

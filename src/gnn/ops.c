@@ -1002,6 +1002,67 @@ static void pool_bwd(gnn_tape *t, gnn_node *n)
     }
 }
 
+/* ---- layer norm ----------------------------------------------------------- */
+
+int tg_gnn_i_layer_norm(gnn_tape *t, int a, int gamma)
+{
+    if (a < 0 || gamma < 0) return -1;
+    assert(t->nodes[gamma].rows == 1 && t->nodes[gamma].cols == t->nodes[a].cols);
+    int id = push(t, OP_LAYER_NORM, a, gamma, t->nodes[a].rows, t->nodes[a].cols, true);
+    if (id < 0) return -1;
+    float *aux = tg_gnn_i_tape_floats(t, SIZE(&t->nodes[id]) + (size_t)t->nodes[id].rows);
+    if (!aux) return -1;
+    t->nodes[id].aux = aux;
+    return run(t, id);
+}
+
+static void layer_norm_fwd(gnn_tape *t, gnn_node *n)
+{
+    const float *x = IN_A(t, n)->val, *gm = IN_B(t, n)->val;
+    int64_t c = n->cols;
+    float *xh = n->aux, *rstd = n->aux + n->rows * c;
+    OMP_ROWS(n->rows)
+    for (int64_t i = 0; i < n->rows; i++) {
+        double mu = 0, var = 0;
+        for (int64_t j = 0; j < c; j++) mu += x[i * c + j];
+        mu /= (double)c;
+        for (int64_t j = 0; j < c; j++) var += (x[i * c + j] - mu) * (x[i * c + j] - mu);
+        float r = (float)(1.0 / sqrt(var / (double)c + 1e-5));
+        rstd[i] = r;
+        for (int64_t j = 0; j < c; j++) {
+            xh[i * c + j] = (float)(x[i * c + j] - mu) * r;
+            n->val[i * c + j] = xh[i * c + j] * gm[j];
+        }
+    }
+}
+
+static void layer_norm_bwd(gnn_tape *t, gnn_node *n)
+{
+    gnn_node *X = IN_A(t, n), *G = IN_B(t, n);
+    int64_t c = n->cols;
+    const float *xh = n->aux, *rstd = n->aux + n->rows * c;
+    if (G->grad)
+        for (int64_t i = 0; i < n->rows; i++)
+            for (int64_t j = 0; j < c; j++) G->grad[j] += n->grad[i * c + j] * xh[i * c + j];
+    if (!X->grad) return;
+    OMP_ROWS(n->rows)
+    for (int64_t i = 0; i < n->rows; i++) {
+        /* dx = rstd (dxh - mean(dxh) - xh mean(dxh xh)), dxh = g gamma */
+        double s1 = 0, s2 = 0;
+        for (int64_t j = 0; j < c; j++) {
+            double dxh = (double)n->grad[i * c + j] * G->val[j];
+            s1 += dxh;
+            s2 += dxh * xh[i * c + j];
+        }
+        s1 /= (double)c;
+        s2 /= (double)c;
+        for (int64_t j = 0; j < c; j++) {
+            double dxh = (double)n->grad[i * c + j] * G->val[j];
+            X->grad[i * c + j] += (float)(rstd[i] * (dxh - s1 - xh[i * c + j] * s2));
+        }
+    }
+}
+
 /* ---- the table -------------------------------------------------------- */
 
 static void none(gnn_tape *t, gnn_node *n)
@@ -1043,6 +1104,7 @@ static const op_row OPS[] = {
     [OP_PAIR_DOT] = {"pair_dot", pair_dot_fwd, pair_dot_bwd},
     [OP_SPARSE_MATMUL] = {"sparse_matmul", sparse_matmul_fwd, sparse_matmul_bwd},
     [OP_POOL] = {"pool", pool_fwd, pool_bwd},
+    [OP_LAYER_NORM] = {"layer_norm", layer_norm_fwd, layer_norm_bwd},
 };
 /* Every op has its row: the table is exactly as long as the enum, and the
  * unit test checks that no row in between was left empty. */

@@ -110,6 +110,7 @@ typedef enum tg_gnn_layer_kind {
     TG_GNN_SUM_POOL,    /* node rows -> one row per graph (graph-level data) */
     TG_GNN_MEAN_POOL,
     TG_GNN_MAX_POOL,
+    TG_GNN_LAYER_NORM,  /* per-row normalisation with a learnt scale and shift (Ba et al. 2016) */
     TG_GNN_LAYER_KIND_COUNT
 } tg_gnn_layer_kind;
 

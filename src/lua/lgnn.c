@@ -86,6 +86,7 @@ static int l_gat(lua_State *L) { return make_layer(L, "gat", true); }
 static int l_relu(lua_State *L) { return make_layer(L, "relu", false); }
 static int l_tanh(lua_State *L) { return make_layer(L, "tanh", false); }
 static int l_sum_pool(lua_State *L) { return make_layer(L, "sum_pool", false); }
+static int l_layer_norm(lua_State *L) { return make_layer(L, "layer_norm", false); }
 static int l_mean_pool(lua_State *L) { return make_layer(L, "mean_pool", false); }
 static int l_max_pool(lua_State *L) { return make_layer(L, "max_pool", false); }
 static int l_sigmoid(lua_State *L) { return make_layer(L, "sigmoid", false); }
@@ -656,6 +657,7 @@ int tg_lua_i_open_gnn(lua_State *L)
         {"gin", l_gin},         {"gat", l_gat},         {"relu", l_relu},       {"leaky_relu", l_leaky_relu},
         {"elu", l_elu},         {"tanh", l_tanh},       {"sigmoid", l_sigmoid}, {"dropout", l_dropout},
         {"sum_pool", l_sum_pool}, {"mean_pool", l_mean_pool}, {"max_pool", l_max_pool}, {"batch", l_batch},
+        {"layer_norm", l_layer_norm},
         {NULL, NULL},
     };
     luaL_newmetatable(L, MODEL_MT);

@@ -91,6 +91,7 @@ static const int64_t gptr_test[4] = {0, 2, 2, 5};
 static int b_pool0(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_pool(t, in[0], 3, gptr_test, 0); }
 static int b_pool1(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_pool(t, in[0], 3, gptr_test, 1); }
 static int b_pool2(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_pool(t, in[0], 3, gptr_test, 2); }
+static int b_lnorm(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_layer_norm(t, in[0], in[1]); }
 /* A 5 x 4 sparse X (row 3 empty) times W (in[0], 4 x 3), with dropout 0.5 on
  * the nonzeros (the same mask in every run: the tape seed is fixed). */
 static int b_sparse(gnn_tape *t, const int *in, const void *c)
@@ -237,6 +238,7 @@ static void test_ops_gradcheck(void **state)
         {"sum_pool", 1, {5, 0}, {3, 0}, b_pool0, 0},
         {"mean_pool", 1, {5, 0}, {3, 0}, b_pool1, 0},
         {"max_pool", 1, {5, 0}, {3, 0}, b_pool2, 2},
+        {"layer_norm", 2, {4, 1}, {5, 5}, b_lnorm, 0},
     };
     bool covered[OP_COUNT] = {false};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) gradcheck(&cases[k], &ctx, covered);
@@ -299,7 +301,7 @@ static void test_layers_gradcheck(void **state)
     tg_test_install_allocator();
     tg_gnn_data *d = small_data();
     const tg_gnn_layer_kind kinds[] = {TG_GNN_LINEAR, TG_GNN_GCN, TG_GNN_SAGE_MEAN, TG_GNN_SAGE_MAX,
-                                       TG_GNN_GIN, TG_GNN_GAT, TG_GNN_GAT};
+                                       TG_GNN_GIN, TG_GNN_GAT, TG_GNN_GAT, TG_GNN_LAYER_NORM};
     for (size_t q = 0; q < sizeof kinds / sizeof kinds[0]; q++) {
         tg_gnn_layer_spec L[3] = {tg_gnn_layer_default(kinds[q]), tg_gnn_layer_default(TG_GNN_TANH),
                                   tg_gnn_layer_default(TG_GNN_LINEAR)};
