@@ -373,6 +373,7 @@ static int l_load(lua_State *L)
     lmodel *u = new_model(L);
     char msg[TG_MSG_LEN] = "";
     if (tg_gnn_model_load(path, &u->m, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    if (tg_gnn_model_layers(u->m) > 64) return luaL_error(L, "gnn.load: %s: more than 64 layers", path);
     u->nl = tg_gnn_model_layers(u->m);
     for (int k = 0; k < u->nl && k < 64; k++) u->layers[k] = *tg_gnn_model_layer(u->m, k);
     return 1;
