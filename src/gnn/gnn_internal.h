@@ -143,6 +143,8 @@ void tg_gnn_i_tape_free(gnn_tape *t);
 tg_status tg_gnn_i_tape_reset(gnn_tape *t, char *msg);
 /* Zeroed float storage from the arena; NULL (and t->err set) on failure. */
 float *tg_gnn_i_tape_floats(gnn_tape *t, size_t n);
+/* The same, not zeroed: for outputs the forward kernel overwrites entirely. */
+float *tg_gnn_i_tape_floats_raw(gnn_tape *t, size_t n);
 
 /* Op constructors: return the new node id, or -1 if an input is -1 or
  * storage failed (t->err then holds the reason).  Shapes are asserted. */

@@ -39,8 +39,11 @@ static void fail(gnn_tape *t, tg_status s, const char *what)
 }
 
 /* A new node of op with inputs a, b (-1 none) and an output of rows x cols
- * (allocated from the arena when alloc is set).  -1 on failure. */
-static int push(gnn_tape *t, gnn_op op, int a, int b, int64_t rows, int64_t cols, bool alloc)
+ * allocated from the arena: alloc 0 none, 1 zeroed (kernels that
+ * accumulate), RAW not zeroed (kernels that write every element).  -1 on
+ * failure. */
+#define RAW 2
+static int push(gnn_tape *t, gnn_op op, int a, int b, int64_t rows, int64_t cols, int alloc)
 {
     if (t->err != TG_OK) return -1;
     if (t->n == t->cap) {
@@ -50,7 +53,8 @@ static int push(gnn_tape *t, gnn_op op, int a, int b, int64_t rows, int64_t cols
         }
     }
     float *v = NULL;
-    if (alloc && !(v = tg_gnn_i_tape_floats(t, (size_t)rows * (size_t)cols))) return -1;
+    if (alloc == RAW && !(v = tg_gnn_i_tape_floats_raw(t, (size_t)rows * (size_t)cols))) return -1;
+    if (alloc == 1 && !(v = tg_gnn_i_tape_floats(t, (size_t)rows * (size_t)cols))) return -1;
     gnn_node *n = &t->nodes[t->n];
     memset(n, 0, sizeof *n);
     n->op = op;
@@ -101,13 +105,14 @@ int tg_gnn_i_matmul(gnn_tape *t, int a, int b)
 {
     if (a < 0 || b < 0) return -1;
     assert(t->nodes[a].cols == t->nodes[b].rows);
-    return run(t, push(t, OP_MATMUL, a, b, t->nodes[a].rows, t->nodes[b].cols, true));
+    return run(t, push(t, OP_MATMUL, a, b, t->nodes[a].rows, t->nodes[b].cols, RAW));
 }
 
 static void matmul_fwd(gnn_tape *t, gnn_node *n)
 {
     gnn_node *A = IN_A(t, n), *B = IN_B(t, n);
-    if (n->rows && n->cols && A->cols)
+    if (!A->cols) memset(n->val, 0, sizeof(float) * SIZE(n));
+    else if (n->rows && n->cols)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n->rows, (int)n->cols, (int)A->cols, 1.0f,
                     A->val, (int)A->cols, B->val, (int)B->cols, 0.0f, n->val, (int)n->cols);
 }
@@ -127,7 +132,7 @@ int tg_gnn_i_add(gnn_tape *t, int a, int b)
 {
     if (a < 0 || b < 0) return -1;
     assert(t->nodes[a].rows == t->nodes[b].rows && t->nodes[a].cols == t->nodes[b].cols);
-    return run(t, push(t, OP_ADD, a, b, t->nodes[a].rows, t->nodes[a].cols, true));
+    return run(t, push(t, OP_ADD, a, b, t->nodes[a].rows, t->nodes[a].cols, RAW));
 }
 
 static void add_fwd(gnn_tape *t, gnn_node *n)
@@ -155,7 +160,7 @@ int tg_gnn_i_bias(gnn_tape *t, int a, int b)
 {
     if (a < 0 || b < 0) return -1;
     assert(t->nodes[b].rows == 1 && t->nodes[b].cols == t->nodes[a].cols);
-    return run(t, push(t, OP_BIAS, a, b, t->nodes[a].rows, t->nodes[a].cols, true));
+    return run(t, push(t, OP_BIAS, a, b, t->nodes[a].rows, t->nodes[a].cols, RAW));
 }
 
 static void bias_fwd(gnn_tape *t, gnn_node *n)
@@ -180,7 +185,7 @@ int tg_gnn_i_mul(gnn_tape *t, int a, int b)
 {
     if (a < 0 || b < 0) return -1;
     assert(t->nodes[a].rows == t->nodes[b].rows && t->nodes[a].cols == t->nodes[b].cols);
-    return run(t, push(t, OP_MUL, a, b, t->nodes[a].rows, t->nodes[a].cols, true));
+    return run(t, push(t, OP_MUL, a, b, t->nodes[a].rows, t->nodes[a].cols, RAW));
 }
 
 static void mul_fwd(gnn_tape *t, gnn_node *n)
@@ -204,7 +209,7 @@ static void mul_bwd(gnn_tape *t, gnn_node *n)
 int tg_gnn_i_scale(gnn_tape *t, int a, float c)
 {
     if (a < 0) return -1;
-    int id = push(t, OP_SCALE, a, -1, t->nodes[a].rows, t->nodes[a].cols, true);
+    int id = push(t, OP_SCALE, a, -1, t->nodes[a].rows, t->nodes[a].cols, RAW);
     if (id >= 0) t->nodes[id].f0 = c;
     return run(t, id);
 }
@@ -231,7 +236,7 @@ int tg_gnn_i_unary(gnn_tape *t, gnn_op op, int a, float param)
     if (a < 0) return -1;
     assert(op == OP_RELU || op == OP_LEAKY_RELU || op == OP_ELU || op == OP_TANH || op == OP_SIGMOID ||
            op == OP_EXP);
-    int id = push(t, op, a, -1, t->nodes[a].rows, t->nodes[a].cols, true);
+    int id = push(t, op, a, -1, t->nodes[a].rows, t->nodes[a].cols, RAW);
     if (id >= 0) t->nodes[id].f0 = param;
     return run(t, id);
 }
@@ -279,33 +284,53 @@ int tg_gnn_i_dropout(gnn_tape *t, int a, float p)
     if (a < 0) return -1;
     assert(p < 1);
     if (!t->training || p <= 0) return a;   /* identity at evaluation */
-    int id = push(t, OP_DROPOUT, a, -1, t->nodes[a].rows, t->nodes[a].cols, true);
+    int id = push(t, OP_DROPOUT, a, -1, t->nodes[a].rows, t->nodes[a].cols, RAW);
     if (id < 0) return -1;
     /* One byte per element (keep or drop): a quarter of a float mask. */
-    uint8_t *mask = (uint8_t *)tg_gnn_i_tape_floats(t, SIZE(&t->nodes[id]) / 4 + 1);
+    uint8_t *mask = (uint8_t *)tg_gnn_i_tape_floats_raw(t, SIZE(&t->nodes[id]) / 4 + 1);
     if (!mask) return -1;
     gnn_node *n = &t->nodes[id];
     n->f0 = p;
     n->aux = (float *)(void *)mask;
-    /* The mask comes from the tape's stream in a fixed order (serial): four
-     * 16-bit draws per 64-bit number, compared without branches (a random
-     * branch per element cost more than the rest of a GCN epoch). */
+    /* The mask comes from the tape's stream: four 16-bit draws per 64-bit
+     * number, compared without branches (a random branch per element cost
+     * more than the rest of a GCN epoch).  Up to 2^20 elements one stream in
+     * order; above, chunks of 2^20 each with a stream seeded from one draw
+     * and the chunk number, filled in parallel: the same mask for any thread
+     * count. */
     const uint32_t thr = (uint32_t)lround((double)p * 65536.0);
-    const size_t sz = SIZE(n);
-    tg_rng r = t->rng;
-    size_t i = 0;
-    for (; i + 4 <= sz; i += 4) {
-        uint64_t u = tg_rng_u64(&r);
-        mask[i] = (uint32_t)(u & 0xffff) >= thr;
-        mask[i + 1] = (uint32_t)((u >> 16) & 0xffff) >= thr;
-        mask[i + 2] = (uint32_t)((u >> 32) & 0xffff) >= thr;
-        mask[i + 3] = (uint32_t)(u >> 48) >= thr;
+    const size_t sz = SIZE(n), chunk = (size_t)1 << 20;
+    if (sz <= chunk) {
+        tg_rng r = t->rng;
+        size_t i = 0;
+        for (; i + 4 <= sz; i += 4) {
+            uint64_t u = tg_rng_u64(&r);
+            mask[i] = (uint32_t)(u & 0xffff) >= thr;
+            mask[i + 1] = (uint32_t)((u >> 16) & 0xffff) >= thr;
+            mask[i + 2] = (uint32_t)((u >> 32) & 0xffff) >= thr;
+            mask[i + 3] = (uint32_t)(u >> 48) >= thr;
+        }
+        if (i < sz) {
+            uint64_t u = tg_rng_u64(&r);
+            for (; i < sz; i++, u >>= 16) mask[i] = (uint32_t)(u & 0xffff) >= thr;
+        }
+        t->rng = r;
+    } else {
+        const uint64_t base = tg_rng_u64(&t->rng);
+        const int64_t nch = (int64_t)((sz + chunk - 1) / chunk);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static)
+#endif
+        for (int64_t k = 0; k < nch; k++) {
+            tg_rng r;
+            tg_rng_seed(&r, base ^ ((uint64_t)(k + 1) * 0x9E3779B97F4A7C15ull));
+            size_t lo = (size_t)k * chunk, hi = lo + chunk < sz ? lo + chunk : sz;
+            for (size_t i = lo; i < hi; i += 4) {
+                uint64_t u = tg_rng_u64(&r);
+                for (size_t q = i; q < i + 4 && q < hi; q++, u >>= 16) mask[q] = (uint32_t)(u & 0xffff) >= thr;
+            }
+        }
     }
-    if (i < sz) {
-        uint64_t u = tg_rng_u64(&r);
-        for (; i < sz; i++, u >>= 16) mask[i] = (uint32_t)(u & 0xffff) >= thr;
-    }
-    t->rng = r;
     return run(t, id);
 }
 

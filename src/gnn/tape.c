@@ -59,7 +59,12 @@ tg_status tg_gnn_i_tape_reset(gnn_tape *t, char *msg)
     return TG_OK;
 }
 
-float *tg_gnn_i_tape_floats(gnn_tape *t, size_t n)
+static float *tape_alloc(gnn_tape *t, size_t n, bool zero);
+
+float *tg_gnn_i_tape_floats(gnn_tape *t, size_t n) { return tape_alloc(t, n, true); }
+float *tg_gnn_i_tape_floats_raw(gnn_tape *t, size_t n) { return tape_alloc(t, n, false); }
+
+static float *tape_alloc(gnn_tape *t, size_t n, bool zero)
 {
     size_t bytes = (n * sizeof(float) + ALIGN - 1) / ALIGN * ALIGN;
     if (bytes == 0) bytes = ALIGN;
@@ -87,6 +92,6 @@ float *tg_gnn_i_tape_floats(gnn_tape *t, size_t n)
     }
     t->epoch_bytes += bytes + ALIGN;
     if (t->epoch_bytes > t->peak) t->peak = t->epoch_bytes;
-    memset(p, 0, bytes);
+    if (zero) memset(p, 0, bytes);
     return (float *)p;
 }
