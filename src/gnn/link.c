@@ -100,6 +100,11 @@ tg_status tg_gnn_link_train(tg_gnn_data *d, const tg_gnn_link_opts *opts, tg_gnn
     int64_t nte = (int64_t)floor(o.test_frac * (double)ne), nva = (int64_t)floor(o.val_frac * (double)ne);
     int64_t ntr = ne - nte - nva;
     if (nte < 1 || ntr < 1) return tg_msg(msg, TG_ERR_ARG, "gnn.link: too few edges (%lld) to split", (long long)ne);
+    /* Negatives are drawn by rejection: ask for at most half of the ordered
+     * non-adjacent pairs, or a dense graph would make the sampler spin. */
+    double free_pairs = (double)n * (double)(n - 1) - (double)g0->m;
+    if (free_pairs < 2.0 * (double)(ntr > nte + nva ? ntr : nte + nva))
+        return tg_msg(msg, TG_ERR_ARG, "gnn.link: the graph is too dense to sample %lld non-edges", (long long)ntr);
     int32_t *und = NULL, *neg = NULL, *teneg = NULL, *vaneg = NULL, *train_pairs = NULL;
     int64_t *s2 = NULL, *d2 = NULL;
     float *target = NULL, *noise = NULL;

@@ -526,6 +526,19 @@ static void test_cora_gae(void **state)
     assert_true(r.auc >= 0.89);
     assert_true(r.ap >= 0.89);
     tg_gnn_data_free(&d);
+    /* A complete graph has no non-edges to sample: refused, not a hang. */
+    int64_t cs[380], cd[380], k = 0;
+    for (int i = 0; i < 20; i++)
+        for (int j = 0; j < 20; j++)
+            if (i != j) cs[k] = i, cd[k++] = j;
+    tg_gnn_graph *g = NULL;
+    float x1[20];
+    for (int i = 0; i < 20; i++) x1[i] = 1;
+    assert_int_equal(tg_gnn_graph_new(&g, 20, k, cs, cd, false, msg), TG_OK);
+    assert_int_equal(tg_gnn_data_new(&d, &g, 1, x1, NULL, NULL, msg), TG_OK);
+    assert_int_equal(tg_gnn_link_train(d, &o, &r, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "too dense to sample");
+    tg_gnn_data_free(&d);
     TG_CHECK_NO_LEAK();
 }
 
