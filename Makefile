@@ -27,6 +27,9 @@ LIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(SS_LIBS) -llapacke
 IGRAPH_STATIC = -Wl,-Bstatic -ligraph -Wl,-Bdynamic -lstdc++ -lgmp -lblas -llapack -lgomp \
                 -lpthread -l:libglpk.so.40 -l:libarpack.so.2 -l:libplfit.so.0
 EXE_LIBS = $(IGRAPH_STATIC) $(LIBS_ALL)
+# src/gnn runs its kernels in parallel with OpenMP: compile and link with it.
+CFLAGS_ALL += -fopenmp
+LDFLAGS += -fopenmp
 ifeq ($(SANITIZE),1)
   BUILD := build-san
   SANFLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -34,7 +37,7 @@ ifeq ($(SANITIZE),1)
   LDFLAGS += $(SANFLAGS)
 endif
 
-LIB_MODULES = core graph mining sim risk
+LIB_MODULES = core graph mining sim risk gnn
 LIB_SRC  = $(foreach m,$(LIB_MODULES),$(wildcard src/$(m)/*.c))
 LUA_SRC  = $(wildcard src/lua/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c)

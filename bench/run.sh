@@ -25,6 +25,8 @@
 #                the 100-subject x 400-region group study (bench/brain_group.lua)
 #   risk         fault trees: bench_risk vs SCRAM 0.16.2 on the SCRAM examples and
 #                Aralia trees (bench/risk_vs_scram.sh prints its own table)
+#   gnn          2-layer GCN per-epoch time and peak memory vs PyTorch (python3-torch)
+#                on Cora and on the generated 1M-node graph with 64 features
 # Environment:
 #   BENCH_SCALE=0.1   shrink the generated graph (default 1: 1M nodes, 10M edges)
 #   BENCH_DATA=dir    where generated inputs go (default $BUILD/bench-data; never the repo)
@@ -191,4 +193,31 @@ for t in s138 syn400; do
     done
 done
 row "group study 100 x 400" "$(get brain_group_total)" 60 1.0 "measures $(get brain_group_measures) s + NBS $(get brain_group_nbs) s vs the 60 s goal"
+
+# ---- gnn: 2-layer GCN, engine vs plain PyTorch (bench_gnn.c, peer_gnn_torch.py) ----
+# Same thread count for both (all cores), float32, one warm-up epoch then the
+# median of the timed epochs; peak RSS of each process.  The random graph is
+# the N-node M-edge size above with 64 features; its edges go to the peer
+# through a binary file so both train on the same graph.
+THREADS=$(nproc)
+GNN_EDGES=$DATA/gnn-edges-$N-$M.bin
+if $PY -c 'import torch' 2>/dev/null; then
+    step env OMP_NUM_THREADS=$THREADS "$BIN/bench_gnn" cora data/cora 50
+    step $PY "$HERE/peer_gnn_torch.py" cora data/cora 50 "$THREADS"
+    step env OMP_NUM_THREADS=$THREADS "$BIN/bench_gnn" random "$N" "$M" 64 "$GNN_EDGES" 5
+    step $PY "$HERE/peer_gnn_torch.py" random "$N" "$M" 64 "$GNN_EDGES" 5 "$THREADS"
+    rm -f "$GNN_EDGES"
+    step env OMP_NUM_THREADS=$THREADS "$BIN/bench_gnn" spmm "$N" "$M" 16 5
+    echo "== gnn summary (ms per training epoch and peak MiB; goal: engine >= 5x faster, no more memory)"
+    for c in cora random; do
+        awk -v c="$c" -v o="$(get gnn_${c}_engine_ms)" -v p="$(get gnn_${c}_torch_ms)" \
+            -v om="$(get gnn_${c}_engine_mib)" -v pm="$(get gnn_${c}_torch_mib)" 'BEGIN {
+            if (o == "" || p == "") { printf "gcn %-7s n/a\n", c; exit }
+            printf "gcn %-7s engine %9.2f ms  torch %9.2f ms  speed-up %5.2fx  memory %6.0f vs %6.0f MiB  %s\n",
+                   c, o, p, p / o, om, pm, (p / o >= 5 && om <= pm) ? "PASS" : "MISS"
+        }'
+    done
+else
+    echo "bench: python3-torch missing under $PY (apt-get install python3-torch): gnn skipped"
+fi
 exit 0

@@ -388,5 +388,7 @@ int luaopen_tg(lua_State *L)
     lua_setfield(L, -2, "resilience");
     tg_lua_i_open_risk(L);
     lua_setfield(L, -2, "risk");
+    tg_lua_i_open_gnn(L);
+    lua_setfield(L, -2, "gnn");
     return 1;
 }

@@ -52,5 +52,6 @@ int tg_lua_i_open_sim(lua_State *L);
 int tg_lua_i_open_brain(lua_State *L);
 int tg_lua_i_open_resilience(lua_State *L);
 int tg_lua_i_open_risk(lua_State *L);
+int tg_lua_i_open_gnn(lua_State *L);
 
 #endif

@@ -1,0 +1,230 @@
+/* bench_gnn.c: per-epoch time and peak memory of a 2-layer GCN (dropout 0.5,
+ * GCN(16), ReLU, dropout 0.5, GCN(classes); Adam; masked cross-entropy), the
+ * engine's half of the comparison with PyTorch (bench/peer_gnn_torch.py).
+ *
+ *   bench_gnn cora DATA_DIR EPOCHS
+ *   bench_gnn random N M F EDGEFILE EPOCHS   -- writes EDGEFILE (int32 src, then dst)
+ *   bench_gnn spmm N M C REPS               -- the GCN sparse product alone vs memcpy bandwidth
+ *
+ * The random graph: M directed edges with uniform endpoints (seeded), used
+ * as given plus a self loop per node, F standard-normal features, 8
+ * classes; every node is a training node.  The same edges go to the peer
+ * through EDGEFILE.  Prints "RESULT gnn_<case>_engine_ms <ms per epoch>" and
+ * "RESULT gnn_<case>_engine_mib <peak RSS MiB>" after one warm-up epoch (the median of EPOCHS epochs).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <GraphBLAS.h>
+
+#include "core/tg_core.h"
+#include "gnn/gnn_internal.h"
+#include "gnn/tg_gnn.h"
+
+static double peak_mib(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return (double)u.ru_maxrss / 1024.0;
+}
+
+static int run(tg_gnn_data *d, int classes, int epochs, const char *name)
+{
+    char msg[TG_MSG_LEN];
+    tg_gnn_layer_spec L[5] = {tg_gnn_layer_default(TG_GNN_DROPOUT), tg_gnn_layer_default(TG_GNN_GCN),
+                              tg_gnn_layer_default(TG_GNN_RELU), tg_gnn_layer_default(TG_GNN_DROPOUT),
+                              tg_gnn_layer_default(TG_GNN_GCN)};
+    L[0].p = L[3].p = 0.5;
+    L[1].out = 16;
+    L[4].out = classes;
+    tg_gnn_model *m = NULL;
+    if (tg_gnn_model_new(&m, 5, L, tg_gnn_data_features(d), 1, msg) != TG_OK) {
+        fprintf(stderr, "%s\n", msg);
+        return 1;
+    }
+    tg_gnn_fit_opts o = tg_gnn_fit_defaults();
+    o.epochs = epochs + 1;
+    o.weight_decay = 5e-4;
+    tg_gnn_fit_result r;
+    if (tg_gnn_fit(m, d, &o, NULL, NULL, &r, msg) != TG_OK) {
+        fprintf(stderr, "%s\n", msg);
+        tg_gnn_model_free(&m);
+        return 1;
+    }
+    printf("engine %s: %d epochs, median epoch %.2f ms (fit also evaluates the validation split each epoch: "
+           "not timed), peak RSS %.0f MiB\n",
+           name, r.epochs, r.epoch_ms_median, peak_mib());
+    printf("RESULT gnn_%s_engine_ms %.3f\nRESULT gnn_%s_engine_mib %.1f\n", name, r.epoch_ms_median, name, peak_mib());
+    tg_gnn_model_free(&m);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    char msg[TG_MSG_LEN];
+    tg_gnn_data *d = NULL;
+    if (argc == 4 && strcmp(argv[1], "cora") == 0) {
+        if (tg_gnn_data_read_cora(argv[2], true, &d, msg) != TG_OK) {
+            fprintf(stderr, "%s\n", msg);
+            return 1;
+        }
+        int rc = run(d, 7, atoi(argv[3]), "cora");
+        tg_gnn_data_free(&d);
+        return rc;
+    }
+    if (argc == 6 && strcmp(argv[1], "spmm") == 0) {
+        /* One forward GCN product A_hat X (X: N x C) on a uniform random graph,
+         * best of REPS, against memcpy of a 256 MiB buffer: the product moves
+         * at least M x (4 B source id + 4 B weight + 4C B gathered row) +
+         * N x 4C B written, so bytes / time over the copy bandwidth (read +
+         * write) says how close it runs to the machine's memory speed. */
+        int64_t n = atoll(argv[2]), m = atoll(argv[3]), c = atoll(argv[4]);
+        int reps = atoi(argv[5]);
+        tg_rng r;
+        tg_rng_seed(&r, 20261123);
+        int64_t *s = malloc(sizeof *s * (size_t)m), *t = malloc(sizeof *t * (size_t)m);
+        for (int64_t k = 0; k < m; k++) {
+            s[k] = (int64_t)tg_rng_below(&r, (uint64_t)n);
+            t[k] = (int64_t)tg_rng_below(&r, (uint64_t)n);
+        }
+        tg_gnn_graph *g = NULL;
+        if (tg_gnn_graph_new(&g, n, m, s, t, true, msg) != TG_OK || tg_gnn_i_graph_gcn_weights(g, msg) != TG_OK) {
+            fprintf(stderr, "%s\n", msg);
+            return 1;
+        }
+        free(s);
+        free(t);
+        float *x = malloc(sizeof *x * (size_t)(n * c));
+        for (int64_t i = 0; i < n * c; i++) x[i] = (float)tg_rng_uniform(&r);
+        double best = 1e30;
+        gnn_tape tp;
+        tg_gnn_i_tape_init(&tp, 1);
+        for (int k = 0; k <= reps; k++) {
+            tg_gnn_i_tape_reset(&tp, msg);
+            int leaf = tg_gnn_i_leaf(&tp, n, c, x);
+            double t0 = tg_now();
+            tg_gnn_i_spmm(&tp, g, 2, leaf);
+            double dt = tg_now() - t0;
+            if (k > 0 && dt < best) best = dt;   /* k = 0 sizes the arena */
+        }
+        tg_gnn_i_tape_free(&tp);
+        /* The same product with GraphBLAS (SuiteSparse:GraphBLAS of Debian):
+         * A_hat as a GrB_Matrix (CSR by destination = row), X as a full
+         * matrix, C = A X over the plus-times semiring. */
+        double best_grb = -1;
+        GrB_init(GrB_NONBLOCKING);   /* fails harmlessly if already initialised */
+        {
+            GrB_Matrix A = NULL, X = NULL, C = NULL;
+            GrB_Index *ri = malloc(sizeof *ri * (size_t)g->m), *ci = malloc(sizeof *ci * (size_t)g->m);
+            GrB_Index *xi = malloc(sizeof *xi * (size_t)(n * c)), *xj = malloc(sizeof *xj * (size_t)(n * c));
+            for (int64_t e = 0; e < g->m; e++) {
+                ri[e] = (GrB_Index)g->dst[e];
+                ci[e] = (GrB_Index)g->src[e];
+            }
+            for (int64_t i = 0; i < n * c; i++) {
+                xi[i] = (GrB_Index)(i / c);
+                xj[i] = (GrB_Index)(i % c);
+            }
+            bool ok = GrB_Matrix_new(&A, GrB_FP32, (GrB_Index)n, (GrB_Index)n) == GrB_SUCCESS &&
+                      GrB_Matrix_build_FP32(A, ri, ci, g->gcn_w, (GrB_Index)g->m, GrB_PLUS_FP32) == GrB_SUCCESS &&
+                      GrB_Matrix_new(&X, GrB_FP32, (GrB_Index)n, (GrB_Index)c) == GrB_SUCCESS &&
+                      GrB_Matrix_build_FP32(X, xi, xj, x, (GrB_Index)(n * c), GrB_PLUS_FP32) == GrB_SUCCESS &&
+                      GrB_Matrix_wait(A, GrB_MATERIALIZE) == GrB_SUCCESS && GrB_Matrix_wait(X, GrB_MATERIALIZE) == GrB_SUCCESS;
+            free(ri);
+            free(ci);
+            free(xi);
+            free(xj);
+            for (int k = 0; ok && k <= reps; k++) {
+                GrB_Matrix_free(&C);
+                double t0 = tg_now();
+                ok = GrB_Matrix_new(&C, GrB_FP32, (GrB_Index)n, (GrB_Index)c) == GrB_SUCCESS &&
+                     GrB_mxm(C, NULL, NULL, GrB_PLUS_TIMES_SEMIRING_FP32, A, X, NULL) == GrB_SUCCESS &&
+                     GrB_Matrix_wait(C, GrB_MATERIALIZE) == GrB_SUCCESS;
+                double dt = tg_now() - t0;
+                if (ok && k > 0 && (best_grb < 0 || dt < best_grb)) best_grb = dt;
+            }
+            GrB_Matrix_free(&A);
+            GrB_Matrix_free(&X);
+            GrB_Matrix_free(&C);
+        }
+        if (best_grb > 0)
+            printf("GraphBLAS GrB_mxm (plus-times FP32, full X) on the same product: best %.1f ms (%.2fx the CSR kernel's time)\n",
+                   1000 * best_grb, best_grb / best);
+        printf("RESULT gnn_spmm_graphblas_ms %.3f\n", 1000 * best_grb);
+        size_t big = (size_t)256 << 20;
+        char *a = malloc(big), *b = malloc(big);
+        memset(a, 1, big);
+        memset(b, 2, big);
+        double bc = 1e30;
+        for (int k = 0; k < 3; k++) {
+            double t0 = tg_now();
+            memcpy(b, a, big);
+            double dt = tg_now() - t0;
+            if (dt < bc) bc = dt;
+        }
+        double bw = 2.0 * (double)big / bc;   /* bytes read + written per second */
+        double bytes = (double)g->m * (8.0 + 4.0 * (double)c) + (double)n * 4.0 * (double)c;
+        printf("spmm %lld nodes, %lld edges (with self loops), %lld columns: best %.1f ms, %.2f GB/s moved; "
+               "memcpy %.2f GB/s (read + write): %.0f %% of it\n",
+               (long long)n, (long long)g->m, (long long)c, 1000 * best, bytes / best / 1e9, bw / 1e9,
+               100 * bytes / best / bw);
+        printf("RESULT gnn_spmm_ms %.3f\nRESULT gnn_spmm_gbs %.3f\nRESULT gnn_memcpy_gbs %.3f\n", 1000 * best,
+               bytes / best / 1e9, bw / 1e9);
+        free(a);
+        free(b);
+        free(x);
+        tg_gnn_graph_free(&g);
+        return 0;
+    }
+    if (argc != 7 || strcmp(argv[1], "random") != 0) {
+        fprintf(stderr, "usage: bench_gnn cora DATA_DIR EPOCHS | bench_gnn random N M F EDGEFILE EPOCHS | "
+                        "bench_gnn spmm N M C REPS\n");
+        return 2;
+    }
+    int64_t n = atoll(argv[2]), m = atoll(argv[3]), f = atoll(argv[4]);
+    const char *edgefile = argv[5];
+    int epochs = atoi(argv[6]);
+    tg_rng r;
+    tg_rng_seed(&r, 20261123);
+    int64_t *s = malloc(sizeof *s * (size_t)m), *t = malloc(sizeof *t * (size_t)m);
+    int32_t *buf = malloc(sizeof *buf * (size_t)m);
+    for (int64_t k = 0; k < m; k++) {
+        s[k] = (int64_t)tg_rng_below(&r, (uint64_t)n);
+        t[k] = (int64_t)tg_rng_below(&r, (uint64_t)n);
+    }
+    FILE *fp = fopen(edgefile, "wb");
+    if (!fp) {
+        fprintf(stderr, "cannot write %s\n", edgefile);
+        return 1;
+    }
+    for (int64_t k = 0; k < m; k++) buf[k] = (int32_t)s[k];
+    fwrite(buf, sizeof *buf, (size_t)m, fp);
+    for (int64_t k = 0; k < m; k++) buf[k] = (int32_t)t[k];
+    fwrite(buf, sizeof *buf, (size_t)m, fp);
+    fclose(fp);
+    free(buf);
+    tg_gnn_graph *g = NULL;
+    if (tg_gnn_graph_new(&g, n, m, s, t, true, msg) != TG_OK) {
+        fprintf(stderr, "%s\n", msg);
+        return 1;
+    }
+    free(s);
+    free(t);
+    float *x = malloc(sizeof *x * (size_t)(n * f));
+    int32_t *y = malloc(sizeof *y * (size_t)n);
+    uint8_t *split = calloc((size_t)n, 1);   /* all train */
+    for (int64_t i = 0; i < n * f; i++) x[i] = (float)tg_rng_normal(&r);
+    for (int64_t i = 0; i < n; i++) y[i] = (int32_t)tg_rng_below(&r, 8);
+    if (tg_gnn_data_new(&d, &g, f, x, y, split, msg) != TG_OK) {
+        fprintf(stderr, "%s\n", msg);
+        return 1;
+    }
+    free(x);
+    free(y);
+    free(split);
+    int rc = run(d, 8, epochs, "random");
+    tg_gnn_data_free(&d);
+    return rc;
+}

@@ -1,0 +1,273 @@
+/* tg_gnn.h: graph neural networks on the CPU.
+ *
+ * Float32 dense tensors (row-major, BLAS for matrix products), sparse graph
+ * operators (CSR sparse x dense, edge gather / scatter-add / mean / max,
+ * edge softmax), reverse-mode automatic differentiation over a fixed set of
+ * operations recorded on a tape, message-passing layers (Linear, GCN, SAGE,
+ * GIN, GAT), losses, optimisers (SGD with momentum, Adam, AdamW), training
+ * with early stopping, graph autoencoders (GAE/VGAE) and saving / loading
+ * weights as safetensors.
+ *
+ * Determinism: for a given seed and thread count every result is the same
+ * on every run (reductions run in a fixed order; the random stream is
+ * tg_rng).
+ */
+#ifndef TG_GNN_H
+#define TG_GNN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/tg_core.h"
+
+/* ---- graphs for message passing --------------------------------------- */
+
+/* A message-passing graph over n nodes: E directed edges src -> dst held as
+ * CSR by destination (the incoming edges of every node are contiguous) and
+ * an index of the same edges by source, so that gathers, scatters and the
+ * sparse products of both directions run without atomics. */
+typedef struct tg_gnn_graph tg_gnn_graph;
+
+/* Build from m edge pairs (src[k], dst[k]), 0 <= ids < n.  Undirected input
+ * gives each edge twice.  self_loops adds i -> i for every node that lacks
+ * one.  Duplicate edges are kept.  O(n + m). */
+tg_status tg_gnn_graph_new(tg_gnn_graph **g /* OUT */, int64_t n, int64_t m, const int64_t *src,
+                           const int64_t *dst, bool self_loops, char *msg);
+void tg_gnn_graph_free(tg_gnn_graph **g);
+int64_t tg_gnn_graph_nodes(const tg_gnn_graph *g);
+int64_t tg_gnn_graph_edges(const tg_gnn_graph *g);
+/* Edge k of the graph (in CSR order): its source and destination. */
+void tg_gnn_graph_edge(const tg_gnn_graph *g, int64_t k, int64_t *src, int64_t *dst);
+
+/* ---- datasets --------------------------------------------------------- */
+
+/* A node-level dataset: a graph, an n x f feature matrix, integer class
+ * labels (or n x t float targets) and train / validation / test masks. */
+typedef struct tg_gnn_data tg_gnn_data;
+
+typedef enum tg_gnn_split { TG_GNN_TRAIN = 0, TG_GNN_VAL = 1, TG_GNN_TEST = 2 } tg_gnn_split;
+
+/* Take the graph (ownership moves: *g is NULLed) and copy features
+ * (n x f, row-major), labels (n ints in 0..classes-1, or -1 for unlabelled;
+ * NULL for none) and split (n bytes: 0 train, 1 val, 2 test, other = none;
+ * NULL for none). */
+tg_status tg_gnn_data_new(tg_gnn_data **d /* OUT */, tg_gnn_graph **g, int64_t f, const float *features,
+                          const int32_t *labels, const uint8_t *split, char *msg);
+void tg_gnn_data_free(tg_gnn_data **d);
+/* Read Cora in the LINQS format of dir: cora.content, cora.cites and
+ * (optional) planetoid_split.txt; files may be gzipped (name.gz).  Features
+ * are row-normalised when row_normalise is true; the graph is made
+ * undirected without duplicates.  Errors name the file and line. */
+tg_status tg_gnn_data_read_cora(const char *dir, bool row_normalise, tg_gnn_data **d /* OUT */, char *msg);
+/* From a tg_graph (the graph module's): node attributes `features[0..nf-1]`
+ * (numeric, all finite) as features, `label` (int column, or string column
+ * whose distinct values sorted are the classes; NULL: none; missing =
+ * unlabelled) and `split` (string column "train" / "val" / "test"; NULL:
+ * none).  An undirected graph gives each edge both ways. */
+struct tg_graph;
+tg_status tg_gnn_data_from_graph(const struct tg_graph *g, int nf, const char *const *features, const char *label,
+                                 const char *split, tg_gnn_data **d /* OUT */, char *msg);
+/* Graph-level data: many small graphs batched block-diagonally into one.
+ * graphs[k] (ownership stays with the caller) gives nodes and edges,
+ * x[k] its n_k x f features; labels[k] its class, split[k] 0 train, 1 val,
+ * 2 test (NULL: none).  A model with a pooling layer then classifies graphs. */
+tg_status tg_gnn_data_batch(int64_t ng, const tg_gnn_graph *const *graphs, int64_t f, const float *const *x,
+                            const int32_t *labels, const uint8_t *split, tg_gnn_data **d /* OUT */, char *msg);
+int64_t tg_gnn_data_graphs(const tg_gnn_data *d);   /* 0 for node-level data */
+/* The same from tg_graphs (features: numeric node attributes, as
+ * tg_gnn_data_from_graph). */
+tg_status tg_gnn_data_batch_graphs(int64_t ng, const struct tg_graph *const *gs, int nf, const char *const *features,
+                                   const int32_t *labels, const uint8_t *split, tg_gnn_data **d /* OUT */, char *msg);
+
+/* Regression targets for node regression: n x t floats (row-major), copied. */
+tg_status tg_gnn_data_set_targets(tg_gnn_data *d, int64_t t, const float *targets, char *msg);
+int64_t tg_gnn_data_nodes(const tg_gnn_data *d);
+int64_t tg_gnn_data_features(const tg_gnn_data *d);
+int32_t tg_gnn_data_classes(const tg_gnn_data *d);
+int64_t tg_gnn_data_split_count(const tg_gnn_data *d, tg_gnn_split s);
+const tg_gnn_graph *tg_gnn_data_graph(const tg_gnn_data *d);
+const int32_t *tg_gnn_data_labels(const tg_gnn_data *d);      /* NULL if none */
+/* Class names (Cora) or NULL; index c < classes.  Borrowed. */
+const char *tg_gnn_data_class_name(const tg_gnn_data *d, int32_t c);
+/* Node id (Cora paper id) or NULL.  Borrowed. */
+const char *tg_gnn_data_node_id(const tg_gnn_data *d, int64_t v);
+
+/* ---- layers and models ------------------------------------------------ */
+
+typedef enum tg_gnn_layer_kind {
+    TG_GNN_LINEAR,
+    TG_GNN_GCN,         /* D^-1/2 (A + I) D^-1/2 X W + b */
+    TG_GNN_SAGE_MEAN,   /* X W_r + mean_{j->i} x_j W_l + b */
+    TG_GNN_SAGE_MAX,    /* X W_r + max_{j->i} x_j W_l + b */
+    TG_GNN_GIN,         /* MLP((1 + eps) x_i + sum_{j->i} x_j), MLP = Linear-ReLU-Linear */
+    TG_GNN_GAT,         /* multi-head attention (Velickovic et al. 2018) */
+    TG_GNN_RELU,
+    TG_GNN_LEAKY_RELU,
+    TG_GNN_ELU,
+    TG_GNN_TANH,
+    TG_GNN_SIGMOID,
+    TG_GNN_DROPOUT,
+    TG_GNN_SUM_POOL,    /* node rows -> one row per graph (graph-level data) */
+    TG_GNN_MEAN_POOL,
+    TG_GNN_MAX_POOL,
+    TG_GNN_LAYER_NORM,  /* per-row normalisation with a learnt scale and shift (Ba et al. 2016) */
+    TG_GNN_LAYER_KIND_COUNT
+} tg_gnn_layer_kind;
+
+typedef struct tg_gnn_layer_spec {
+    tg_gnn_layer_kind kind;
+    int64_t out;            /* output units (per head for GAT) */
+    int heads;              /* GAT: heads (default 1) */
+    bool concat;            /* GAT: concatenate heads (else average) */
+    double p;               /* dropout probability (DROPOUT; GAT attention dropout) */
+    double slope;           /* LeakyReLU slope (default 0.01; GAT attention 0.2) */
+    double alpha;           /* ELU alpha (default 1) */
+    double eps;             /* GIN epsilon (fixed) */
+    double weight_decay;    /* L2 on this layer's weights; < 0: the optimiser's default */
+    bool bias;              /* add a bias (default true) */
+} tg_gnn_layer_spec;
+
+/* Defaults for a kind (out = 0, heads 1, concat true, bias true,
+ * weight_decay -1, slope 0.01 (0.2 for GAT), alpha 1). */
+tg_gnn_layer_spec tg_gnn_layer_default(tg_gnn_layer_kind kind);
+const char *tg_gnn_layer_name(tg_gnn_layer_kind kind);
+/* Kind from its name ("gcn", "relu", ...); -1 if unknown. */
+int tg_gnn_layer_kind_from_name(const char *name);
+
+typedef struct tg_gnn_model tg_gnn_model;
+
+/* A sequential model of nl layers taking in_features inputs; weights are
+ * initialised (Glorot uniform, zero biases) from seed. */
+tg_status tg_gnn_model_new(tg_gnn_model **m /* OUT */, int nl, const tg_gnn_layer_spec *layers,
+                           int64_t in_features, uint64_t seed, char *msg);
+void tg_gnn_model_free(tg_gnn_model **m);
+int tg_gnn_model_layers(const tg_gnn_model *m);
+const tg_gnn_layer_spec *tg_gnn_model_layer(const tg_gnn_model *m, int k);
+int64_t tg_gnn_model_in_features(const tg_gnn_model *m);
+int64_t tg_gnn_model_out_features(const tg_gnn_model *m);
+int64_t tg_gnn_model_param_count(const tg_gnn_model *m);   /* scalars */
+/* True if the model pools nodes into graphs (one output row per graph). */
+bool tg_gnn_model_is_graph_level(const tg_gnn_model *m);
+/* The last training configuration ("key=value ..."; "" before any fit);
+ * borrowed.  Saved with the weights and restored by tg_gnn_model_load. */
+const char *tg_gnn_model_fit_config(const tg_gnn_model *m);
+/* Re-initialise the weights from seed. */
+void tg_gnn_model_reset(tg_gnn_model *m, uint64_t seed);
+
+/* Parameter tensors, in a fixed order: name ("layer0.weight"), shape, data
+ * (borrowed, writable). */
+int tg_gnn_model_params(const tg_gnn_model *m);
+const char *tg_gnn_model_param_name(const tg_gnn_model *m, int k);
+float *tg_gnn_model_param(const tg_gnn_model *m, int k, int64_t *rows, int64_t *cols);
+
+/* ---- training --------------------------------------------------------- */
+
+typedef enum tg_gnn_optim { TG_GNN_ADAM, TG_GNN_ADAMW, TG_GNN_SGD } tg_gnn_optim;
+/* Node classification (masked cross-entropy on labels) or node regression
+ * (masked MSE or MAE on the targets of tg_gnn_data_set_targets). */
+typedef enum tg_gnn_loss { TG_GNN_LOSS_CE, TG_GNN_LOSS_MSE, TG_GNN_LOSS_MAE } tg_gnn_loss;
+
+typedef struct tg_gnn_fit_opts {
+    int epochs;             /* maximum epochs (200) */
+    double lr;              /* learning rate (0.01) */
+    double weight_decay;    /* default L2 (Adam, SGD) or decoupled decay (AdamW) per layer (0) */
+    tg_gnn_optim optim;     /* ADAM */
+    tg_gnn_loss loss;       /* CE */
+    double momentum;        /* SGD momentum (0.9) */
+    double beta1, beta2, adam_eps;  /* 0.9, 0.999, 1e-8 */
+    double clip;            /* gradient clipping by global norm; 0 = none */
+    int patience;           /* stop after this many epochs without a better validation
+                               loss or accuracy and restore the best weights; 0 = off */
+    int window;             /* Kipf & Welling: stop when the validation loss exceeds the
+                               mean of the previous `window` losses; 0 = off */
+    double lr_decay;        /* multiply lr by this every lr_step epochs (1 = constant) */
+    int lr_step;
+    uint64_t seed;          /* dropout stream */
+    int threads;            /* OpenMP threads; 0 = default */
+} tg_gnn_fit_opts;
+
+tg_gnn_fit_opts tg_gnn_fit_defaults(void);
+
+/* Per-epoch record handed to a callback (return nonzero to stop). */
+typedef struct tg_gnn_epoch {
+    int epoch;
+    double train_loss, train_acc, val_loss, val_acc;   /* regression: acc = -RMSE */
+    double seconds;         /* wall time of the training step (forward, loss, backward, step) */
+} tg_gnn_epoch;
+typedef int (*tg_gnn_epoch_fn)(void *ud, const tg_gnn_epoch *e);
+
+typedef struct tg_gnn_fit_result {
+    int epochs;             /* epochs run */
+    int best_epoch;         /* epoch whose weights were kept */
+    double val_loss, val_acc;   /* at the kept weights */
+    double epoch_ms_median; /* median training-step time */
+} tg_gnn_fit_result;
+
+/* Node classification with masked cross-entropy on the train split.  d is
+ * not const: derived graphs (self loops, GCN weights) are cached in it. */
+tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *o, tg_gnn_epoch_fn fn,
+                     void *ud, tg_gnn_fit_result *res /* OUT, may be NULL */, char *msg);
+/* Logits (n x out, row-major, caller-allocated; graphs x out for a model
+ * with a pooling layer on batched graphs) in evaluation mode. */
+tg_status tg_gnn_predict(const tg_gnn_model *m, tg_gnn_data *d, float *out, char *msg);
+/* Loss and accuracy on a split (evaluation mode). */
+tg_status tg_gnn_evaluate(const tg_gnn_model *m, tg_gnn_data *d, tg_gnn_split s, double *loss,
+                          double *acc, char *msg);
+
+/* Node regression: RMSE and MAE of the model's outputs against the targets
+ * on a split (evaluation mode). */
+tg_status tg_gnn_evaluate_regression(const tg_gnn_model *m, tg_gnn_data *d, tg_gnn_split s, double *rmse,
+                                     double *mae, char *msg);
+
+/* Gradient saliency: |d logit[node, cls] / d x| summed per node (n values)
+ * and per feature (f values); either output may be NULL. */
+tg_status tg_gnn_saliency(const tg_gnn_model *m, tg_gnn_data *d, int64_t node, int32_t cls,
+                          double *node_sal, double *feat_sal, char *msg);
+
+/* ---- graph autoencoders (Kipf & Welling 2016) ------------------------- */
+
+typedef struct tg_gnn_link_opts {
+    int64_t hidden, latent; /* 32, 16 */
+    bool variational;       /* VGAE */
+    double val_frac, test_frac;  /* 0.05, 0.10 of the undirected edges */
+    int epochs;             /* 200 */
+    double lr;              /* 0.01 */
+    uint64_t seed;
+} tg_gnn_link_opts;
+
+typedef struct tg_gnn_link_result {
+    double auc, ap;         /* on the held-out test edges vs as many non-edges */
+    double val_auc, val_ap;
+    int64_t train_edges, test_edges;
+} tg_gnn_link_result;
+
+tg_gnn_link_opts tg_gnn_link_defaults(void);
+/* Split the undirected edges of d's graph, train a (V)GAE with negative
+ * sampling, and score the test edges. */
+tg_status tg_gnn_link_train(tg_gnn_data *d, const tg_gnn_link_opts *o, tg_gnn_link_result *res,
+                            char *msg);
+
+/* ---- metrics ---------------------------------------------------------- */
+
+/* Area under the ROC curve and average precision of scores for n items
+ * with 0/1 labels (ties get half credit in AUC). */
+tg_status tg_gnn_auc_ap(int64_t n, const double *score, const uint8_t *label, double *auc, double *ap,
+                        char *msg);
+
+/* ---- saving ----------------------------------------------------------- */
+
+/* Write the weights as safetensors (little-endian F32) with the
+ * architecture, in_features and the last training configuration
+ * (twingraph.fit) in the header's __metadata__, plus any
+ * extra (key, value) string pairs (n_meta of them, may be 0). */
+tg_status tg_gnn_model_save(const tg_gnn_model *m, const char *path, int n_meta, const char *const *keys,
+                            const char *const *values, char *msg);
+/* Load a model saved by tg_gnn_model_save.  A bad header, a truncated
+ * tensor, an unknown layer or a shape that does not match the
+ * architecture is refused with the reason in msg. */
+tg_status tg_gnn_model_load(const char *path, tg_gnn_model **m /* OUT */, char *msg);
+/* Copy the weights of a safetensors file into m (names and shapes must
+ * match m's parameters). */
+tg_status tg_gnn_model_load_weights(tg_gnn_model *m, const char *path, char *msg);
+
+#endif

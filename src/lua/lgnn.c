@@ -1,0 +1,676 @@
+/* lgnn.c: tg.gnn, the Lua binding of src/gnn.
+ *
+ *   local data = tg.gnn.cora("data/cora")                  -- or tg.gnn.dataset(g, {...})
+ *   local m = tg.gnn.model{ tg.gnn.dropout(0.5), tg.gnn.gcn(16, {weight_decay = 5e-4}),
+ *                           tg.gnn.relu(), tg.gnn.dropout(0.5), tg.gnn.gcn(7) }
+ *   local r = m:fit(data, {epochs = 200, lr = 0.01, window = 10, progress = true, log = "log.csv"})
+ *   print(m:evaluate(data, "test"))                        -- accuracy, loss
+ *   m:save("cora_gcn.safetensors"); local m2 = tg.gnn.load("cora_gcn.safetensors")
+ *   tg.gnn.link(data, {variational = true})                -- {auc, ap, val_auc, val_ap, ...}
+ *
+ * Layers are plain tables ({kind = "gcn", out = 16, ...}); a model holds
+ * them and builds its C model (weights) on the first fit, when the input
+ * width is known, or at once with {in_features = n}. */
+#include <lauxlib.h>
+#include <math.h>
+#include <string.h>
+
+#include "../gnn/tg_gnn.h"
+#include "lgraph_internal.h"
+#include "tg_lua.h"
+
+#define DATA_MT "tg.GnnData"
+#define MODEL_MT "tg.GnnModel"
+
+typedef struct ldata { tg_gnn_data *d; } ldata;
+typedef struct lmodel {
+    tg_gnn_model *m;            /* NULL until built */
+    int nl;
+    tg_gnn_layer_spec layers[64];
+} lmodel;
+
+static tg_gnn_data *check_data(lua_State *L, int idx)
+{
+    ldata *u = luaL_checkudata(L, idx, DATA_MT);
+    if (!u->d) luaL_error(L, "gnn: attempt to use a closed dataset");
+    return u->d;
+}
+
+static void push_data(lua_State *L, tg_gnn_data **d)
+{
+    ldata *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->d = NULL;
+    luaL_setmetatable(L, DATA_MT);
+    u->d = *d;
+    *d = NULL;
+}
+
+/* ---- layers ------------------------------------------------------------- */
+
+/* A layer table {kind = name, out = n, <options>}. */
+static int make_layer(lua_State *L, const char *kind, bool has_out)
+{
+    static const char *const opts[] = {"weight_decay", "bias", "heads", "concat", "dropout", "slope", "alpha",
+                                       "eps", "aggr", NULL};
+    int oi = has_out ? 2 : 1;
+    lua_Integer out = 0;
+    if (has_out) {
+        out = luaL_checkinteger(L, 1);
+        luaL_argcheck(L, out >= 1 && out <= (1 << 24), 1, "units must be in 1..2^24");
+    }
+    if (!lua_isnoneornil(L, oi)) {
+        luaL_checktype(L, oi, LUA_TTABLE);
+        tg_lua_i_check_options(L, oi, opts);
+    }
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, kind);
+    lua_setfield(L, -2, "kind");
+    if (has_out) {
+        lua_pushinteger(L, out);
+        lua_setfield(L, -2, "out");
+    }
+    if (lua_istable(L, oi)) {
+        for (int k = 0; opts[k]; k++) {
+            lua_getfield(L, oi, opts[k]);
+            lua_setfield(L, -2, opts[k]);
+        }
+    }
+    return 1;
+}
+
+static int l_linear(lua_State *L) { return make_layer(L, "linear", true); }
+static int l_gcn(lua_State *L) { return make_layer(L, "gcn", true); }
+static int l_sage(lua_State *L) { return make_layer(L, "sage", true); }
+static int l_gin(lua_State *L) { return make_layer(L, "gin", true); }
+static int l_gat(lua_State *L) { return make_layer(L, "gat", true); }
+static int l_relu(lua_State *L) { return make_layer(L, "relu", false); }
+static int l_tanh(lua_State *L) { return make_layer(L, "tanh", false); }
+static int l_sum_pool(lua_State *L) { return make_layer(L, "sum_pool", false); }
+static int l_layer_norm(lua_State *L) { return make_layer(L, "layer_norm", false); }
+static int l_mean_pool(lua_State *L) { return make_layer(L, "mean_pool", false); }
+static int l_max_pool(lua_State *L) { return make_layer(L, "max_pool", false); }
+static int l_sigmoid(lua_State *L) { return make_layer(L, "sigmoid", false); }
+
+static int l_param_layer(lua_State *L, const char *kind, const char *field, double def)
+{
+    double v = luaL_optnumber(L, 1, def);
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, kind);
+    lua_setfield(L, -2, "kind");
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, field);
+    return 1;
+}
+
+static int l_dropout(lua_State *L)
+{
+    double p = luaL_optnumber(L, 1, 0.5);
+    luaL_argcheck(L, p >= 0 && p < 1, 1, "dropout probability must be in [0, 1)");
+    return l_param_layer(L, "dropout", "p", p);
+}
+static int l_leaky_relu(lua_State *L) { return l_param_layer(L, "leaky_relu", "slope", 0.01); }
+static int l_elu(lua_State *L) { return l_param_layer(L, "elu", "alpha", 1.0); }
+
+/* The layer table at idx (layer number k for messages) into a spec. */
+static tg_gnn_layer_spec to_spec(lua_State *L, int idx, int k)
+{
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx)) luaL_error(L, "gnn.model: layer %d is not a layer table (use tg.gnn.gcn(16), ...)", k);
+    lua_getfield(L, idx, "kind");
+    const char *kind = lua_tostring(L, -1);
+    int kd = tg_gnn_layer_kind_from_name(kind);
+    if (kd < 0) luaL_error(L, "gnn.model: layer %d has an unknown kind '%s'", k, kind ? kind : "nil");
+    lua_pop(L, 1);
+    tg_gnn_layer_spec s = tg_gnn_layer_default((tg_gnn_layer_kind)kd);
+    s.out = tg_lua_i_opt_integer(L, idx, "out", 0);
+    s.weight_decay = tg_lua_i_opt_number(L, idx, "weight_decay", -1);
+    s.bias = tg_lua_i_opt_bool(L, idx, "bias", true);
+    s.heads = (int)tg_lua_i_opt_integer(L, idx, "heads", 1);
+    s.concat = tg_lua_i_opt_bool(L, idx, "concat", true);
+    s.p = tg_lua_i_opt_number(L, idx, kd == TG_GNN_DROPOUT ? "p" : "dropout", 0);
+    s.slope = tg_lua_i_opt_number(L, idx, "slope", s.slope);
+    s.alpha = tg_lua_i_opt_number(L, idx, "alpha", 1);
+    s.eps = tg_lua_i_opt_number(L, idx, "eps", 0);
+    if (kd == TG_GNN_SAGE_MEAN) {
+        const char *aggr = tg_lua_i_opt_string(L, idx, "aggr", "mean");
+        if (strcmp(aggr, "max") == 0) s.kind = TG_GNN_SAGE_MAX;
+        else if (strcmp(aggr, "mean") != 0) luaL_error(L, "gnn.model: layer %d: aggr must be 'mean' or 'max'", k);
+    }
+    return s;
+}
+
+/* ---- models -------------------------------------------------------------- */
+
+static lmodel *check_model(lua_State *L, int idx) { return luaL_checkudata(L, idx, MODEL_MT); }
+
+static lmodel *new_model(lua_State *L)
+{
+    lmodel *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->m = NULL;
+    u->nl = 0;
+    luaL_setmetatable(L, MODEL_MT);
+    return u;
+}
+
+/* Build the C model for in_features inputs (seed for the weights). */
+static void build(lua_State *L, lmodel *u, int64_t in_f, uint64_t seed)
+{
+    char msg[TG_MSG_LEN] = "";
+    tg_gnn_model *m = NULL;
+    if (tg_gnn_model_new(&m, u->nl, u->layers, in_f, seed, msg) != TG_OK) luaL_error(L, "%s", msg);
+    tg_gnn_model_free(&u->m);
+    u->m = m;
+}
+
+/* tg.gnn.model{layer, layer, ...; in_features = n, seed = s} */
+static int l_model(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int n = (int)lua_rawlen(L, 1);
+    if (n < 1 || n > 64) luaL_argerror(L, 1, "a model needs 1..64 layers");
+    lmodel *u = new_model(L);
+    for (int k = 1; k <= n; k++) {
+        lua_rawgeti(L, 1, k);
+        u->layers[k - 1] = to_spec(L, -1, k);
+        lua_pop(L, 1);
+    }
+    u->nl = n;
+    lua_Integer in_f = tg_lua_i_opt_integer(L, 1, "in_features", 0);
+    if (in_f > 0) build(L, u, in_f, (uint64_t)tg_lua_i_opt_integer(L, 1, "seed", 1));
+    return 1;
+}
+
+typedef struct fit_ctx { FILE *log; tg_progress bar; bool progress; } fit_ctx;
+
+/* Per-epoch callback: CSV line and progress bar; never raises. */
+static int on_epoch(void *ud, const tg_gnn_epoch *e)
+{
+    fit_ctx *c = ud;
+    if (c->log)
+        fprintf(c->log, "%d,%.6f,%.6f,%.6f,%.6f,%.3f\n", e->epoch, e->train_loss, e->train_acc, e->val_loss, e->val_acc,
+                1000 * e->seconds);
+    if (c->progress) tg_progress_update(&c->bar, e->epoch);
+    return 0;
+}
+
+/* m:fit(data, {epochs, lr, weight_decay, optimizer, momentum, patience, window,
+ *              clip, lr_decay, lr_step, seed, threads, progress, log}) */
+static int m_fit(lua_State *L)
+{
+    static const char *const opts[] = {"epochs", "lr", "weight_decay", "optimizer", "momentum", "patience", "window",
+                                       "clip", "lr_decay", "lr_step", "seed", "threads", "progress", "log", "loss", NULL};
+    lmodel *u = check_model(L, 1);
+    tg_gnn_data *d = check_data(L, 2);
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        tg_lua_i_check_options(L, 3, opts);
+    } else {
+        lua_settop(L, 2);
+        lua_newtable(L);
+    }
+    tg_gnn_fit_opts o = tg_gnn_fit_defaults();
+    o.epochs = (int)tg_lua_i_opt_integer(L, 3, "epochs", o.epochs);
+    o.lr = tg_lua_i_opt_number(L, 3, "lr", o.lr);
+    o.weight_decay = tg_lua_i_opt_number(L, 3, "weight_decay", 0);
+    o.momentum = tg_lua_i_opt_number(L, 3, "momentum", o.momentum);
+    o.patience = (int)tg_lua_i_opt_integer(L, 3, "patience", 0);
+    o.window = (int)tg_lua_i_opt_integer(L, 3, "window", 0);
+    o.clip = tg_lua_i_opt_number(L, 3, "clip", 0);
+    o.lr_decay = tg_lua_i_opt_number(L, 3, "lr_decay", 1);
+    o.lr_step = (int)tg_lua_i_opt_integer(L, 3, "lr_step", 0);
+    o.seed = (uint64_t)tg_lua_i_opt_integer(L, 3, "seed", 1);
+    o.threads = (int)tg_lua_i_opt_integer(L, 3, "threads", 0);
+    const char *opt = tg_lua_i_opt_string(L, 3, "optimizer", "adam");
+    if (strcmp(opt, "adam") == 0) o.optim = TG_GNN_ADAM;
+    else if (strcmp(opt, "adamw") == 0) o.optim = TG_GNN_ADAMW;
+    else if (strcmp(opt, "sgd") == 0) o.optim = TG_GNN_SGD;
+    else luaL_argerror(L, 3, "field 'optimizer' must be 'adam', 'adamw' or 'sgd'");
+    const char *loss = tg_lua_i_opt_string(L, 3, "loss", "ce");
+    if (strcmp(loss, "ce") == 0) o.loss = TG_GNN_LOSS_CE;
+    else if (strcmp(loss, "mse") == 0) o.loss = TG_GNN_LOSS_MSE;
+    else if (strcmp(loss, "mae") == 0) o.loss = TG_GNN_LOSS_MAE;
+    else luaL_argerror(L, 3, "field 'loss' must be 'ce', 'mse' or 'mae'");
+    if (o.epochs < 1) luaL_argerror(L, 3, "field 'epochs' must be >= 1");
+    if (!(o.lr > 0)) luaL_argerror(L, 3, "field 'lr' must be > 0");
+    const char *log = tg_lua_i_opt_string(L, 3, "log", NULL);
+    if (!u->m || tg_gnn_model_in_features(u->m) != tg_gnn_data_features(d))
+        build(L, u, tg_gnn_data_features(d), o.seed);
+    else tg_gnn_model_reset(u->m, o.seed);
+    fit_ctx c = {0};
+    c.progress = tg_lua_i_opt_bool(L, 3, "progress", true);
+    if (log) {
+        if (tg_lua_is_sandboxed(L)) return luaL_error(L, "gnn.fit: writing a log is not allowed in the sandbox");
+        if (!(c.log = fopen(log, "w"))) return luaL_error(L, "gnn.fit: cannot open %s for writing", log);
+        fprintf(c.log, "epoch,train_loss,train_acc,val_loss,val_acc,ms\n");
+    }
+    if (c.progress) tg_progress_start(&c.bar, "gnn.fit", o.epochs);
+    char msg[TG_MSG_LEN] = "";
+    tg_gnn_fit_result r;
+    tg_status s = tg_gnn_fit(u->m, d, &o, on_epoch, &c, &r, msg);
+    if (c.progress) tg_progress_finish(&c.bar);
+    if (c.log && fclose(c.log) != 0 && s == TG_OK) s = tg_msg(msg, TG_ERR_IO, "gnn.fit: %s: write failed", log);
+    if (s != TG_OK) return luaL_error(L, "%s", msg);
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, r.epochs);
+    lua_setfield(L, -2, "epochs");
+    lua_pushinteger(L, r.best_epoch);
+    lua_setfield(L, -2, "best_epoch");
+    lua_pushnumber(L, r.val_acc);
+    lua_setfield(L, -2, "val_acc");
+    lua_pushnumber(L, r.val_loss);
+    lua_setfield(L, -2, "val_loss");
+    lua_pushnumber(L, r.epoch_ms_median);
+    lua_setfield(L, -2, "epoch_ms_median");
+    return 1;
+}
+
+static tg_gnn_model *built(lua_State *L, lmodel *u, const char *fn)
+{
+    if (!u->m) luaL_error(L, "gnn.%s: the model has no weights yet (fit it, load it or give in_features)", fn);
+    return u->m;
+}
+
+static int split_arg(lua_State *L, int idx)
+{
+    static const char *const names[] = {"train", "val", "test", NULL};
+    return luaL_checkoption(L, idx, "test", names);
+}
+
+/* m:evaluate(data, "train"|"val"|"test") -> accuracy, loss */
+static int m_evaluate(lua_State *L)
+{
+    tg_gnn_model *m = built(L, check_model(L, 1), "evaluate");
+    tg_gnn_data *d = check_data(L, 2);
+    int sp = split_arg(L, 3);
+    double loss, acc;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_evaluate(m, d, (tg_gnn_split)sp, &loss, &acc, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    lua_pushnumber(L, acc);
+    lua_pushnumber(L, loss);
+    return 2;
+}
+
+/* m:evaluate_regression(data, split) -> rmse, mae */
+static int m_evaluate_regression(lua_State *L)
+{
+    tg_gnn_model *m = built(L, check_model(L, 1), "evaluate_regression");
+    tg_gnn_data *d = check_data(L, 2);
+    int sp = split_arg(L, 3);
+    double rmse, mae;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_evaluate_regression(m, d, (tg_gnn_split)sp, &rmse, &mae, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    lua_pushnumber(L, rmse);
+    lua_pushnumber(L, mae);
+    return 2;
+}
+
+/* m:predict(data) -> {class of node 1, ...} (0-based class numbers; one per
+ * graph for a pooling model on batched graphs) */
+static int m_predict(lua_State *L)
+{
+    tg_gnn_model *m = built(L, check_model(L, 1), "predict");
+    tg_gnn_data *d = check_data(L, 2);
+    int64_t n = tg_gnn_data_nodes(d), c = tg_gnn_model_out_features(m);
+    float *z = lua_newuserdatauv(L, sizeof *z * (size_t)(n * c + 1), 0);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_predict(m, d, z, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    if (tg_gnn_model_is_graph_level(m) && tg_gnn_data_graphs(d) > 0) n = tg_gnn_data_graphs(d);
+    lua_createtable(L, (int)n, 0);
+    for (int64_t i = 0; i < n; i++) {
+        int64_t arg = 0;
+        for (int64_t j = 1; j < c; j++)
+            if (z[i * c + j] > z[i * c + arg]) arg = j;
+        lua_pushinteger(L, arg);
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+/* m:saliency(data, node (1-based), class (0-based)) -> node scores, feature scores */
+static int m_saliency(lua_State *L)
+{
+    tg_gnn_model *m = built(L, check_model(L, 1), "saliency");
+    tg_gnn_data *d = check_data(L, 2);
+    lua_Integer node = luaL_checkinteger(L, 3), cls = luaL_checkinteger(L, 4);
+    int64_t n = tg_gnn_data_nodes(d), f = tg_gnn_data_features(d);
+    luaL_argcheck(L, node >= 1 && node <= n, 3, "node out of range");
+    luaL_argcheck(L, cls >= 0 && cls < tg_gnn_model_out_features(m), 4, "class out of range");
+    double *ns = tg_lua_i_new_vector(L, n, 0);
+    double *fs = tg_lua_i_new_vector(L, f, 0);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_saliency(m, d, node - 1, (int32_t)cls, ns, fs, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    return 2;
+}
+
+/* m:save(path, {key = "value", ...}) */
+static int m_save(lua_State *L)
+{
+    tg_gnn_model *m = built(L, check_model(L, 1), "save");
+    const char *path = luaL_checkstring(L, 2);
+    if (tg_lua_is_sandboxed(L)) return luaL_error(L, "gnn.save: writing files is not allowed in the sandbox");
+    const char *keys[32], *vals[32];
+    int nm = 0;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, 3)) {
+            if (nm == 32) return luaL_error(L, "gnn.save: at most 32 metadata entries");
+            if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+                return luaL_error(L, "gnn.save: metadata keys and values must be strings");
+            keys[nm] = lua_tostring(L, -2);
+            vals[nm++] = lua_tostring(L, -1);   /* both stay alive in the table */
+            lua_pop(L, 1);
+        }
+    }
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_model_save(m, path, nm, keys, vals, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    return 0;
+}
+
+static int l_load(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    lmodel *u = new_model(L);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_model_load(path, &u->m, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    if (tg_gnn_model_layers(u->m) > 64) return luaL_error(L, "gnn.load: %s: more than 64 layers", path);
+    u->nl = tg_gnn_model_layers(u->m);
+    for (int k = 0; k < u->nl && k < 64; k++) u->layers[k] = *tg_gnn_model_layer(u->m, k);
+    return 1;
+}
+
+/* m:weights() -> {name = {rows, cols, values = {...}}, ...} */
+static int m_weights(lua_State *L)
+{
+    tg_gnn_model *m = built(L, check_model(L, 1), "weights");
+    lua_createtable(L, 0, tg_gnn_model_params(m));
+    for (int k = 0; k < tg_gnn_model_params(m); k++) {
+        int64_t r, c;
+        const float *v = tg_gnn_model_param(m, k, &r, &c);
+        lua_createtable(L, 0, 3);
+        lua_pushinteger(L, r);
+        lua_setfield(L, -2, "rows");
+        lua_pushinteger(L, c);
+        lua_setfield(L, -2, "cols");
+        lua_createtable(L, (int)(r * c), 0);
+        for (int64_t i = 0; i < r * c; i++) {
+            lua_pushnumber(L, v[i]);
+            lua_rawseti(L, -2, i + 1);
+        }
+        lua_setfield(L, -2, "values");
+        lua_setfield(L, -2, tg_gnn_model_param_name(m, k));
+    }
+    return 1;
+}
+
+/* m:fit_config() -> "optimizer=adam lr=0.01 ..." ("" before any fit) */
+static int m_fit_config(lua_State *L)
+{
+    lmodel *u = check_model(L, 1);
+    lua_pushstring(L, u->m ? tg_gnn_model_fit_config(u->m) : "");
+    return 1;
+}
+
+static int m_param_count(lua_State *L)
+{
+    lmodel *u = check_model(L, 1);
+    lua_pushinteger(L, u->m ? tg_gnn_model_param_count(u->m) : 0);
+    return 1;
+}
+
+static int m_describe(lua_State *L)
+{
+    lmodel *u = check_model(L, 1);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int k = 0; k < u->nl; k++) {
+        const tg_gnn_layer_spec *s = &u->layers[k];
+        if (k) luaL_addstring(&b, " -> ");
+        luaL_addstring(&b, tg_gnn_layer_name(s->kind));
+        if (s->out > 0) {
+            char tmp[64];
+            if (s->kind == TG_GNN_GAT) snprintf(tmp, sizeof tmp, "(%lldx%d)", (long long)s->out, s->heads);
+            else snprintf(tmp, sizeof tmp, "(%lld)", (long long)s->out);
+            luaL_addstring(&b, tmp);
+        } else if (s->kind == TG_GNN_DROPOUT) {
+            char tmp[32];
+            snprintf(tmp, sizeof tmp, "(%g)", s->p);
+            luaL_addstring(&b, tmp);
+        }
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+static int m_gc(lua_State *L)
+{
+    lmodel *u = luaL_checkudata(L, 1, MODEL_MT);
+    tg_gnn_model_free(&u->m);
+    return 0;
+}
+
+/* ---- datasets ------------------------------------------------------------ */
+
+/* tg.gnn.cora(dir, {normalize = true}) */
+static int l_cora(lua_State *L)
+{
+    static const char *const opts[] = {"normalize", NULL};
+    const char *dir = luaL_checkstring(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    bool norm = tg_lua_i_opt_bool(L, 2, "normalize", true);
+    tg_gnn_data *d = NULL;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_data_read_cora(dir, norm, &d, msg) != TG_OK) return luaL_error(L, "gnn.cora: %s", msg);
+    push_data(L, &d);
+    return 1;
+}
+
+/* tg.gnn.dataset(graph, {features = {"a", "b"}, label = "cls", split = "split"}) */
+static int l_dataset(lua_State *L)
+{
+    static const char *const opts[] = {"features", "label", "split", "targets", NULL};
+    tg_graph *g = tg_lua_i_graph(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_lua_i_check_options(L, 2, opts);
+    if (tg_lua_i_rawfield(L, 2, "features") != LUA_TTABLE) luaL_argerror(L, 2, "field 'features' must be a list of attribute names");
+    int nf = (int)lua_rawlen(L, -1);
+    if (nf < 1 || nf > 4096) luaL_argerror(L, 2, "field 'features' needs 1..4096 names");
+    const char **names = lua_newuserdatauv(L, sizeof *names * (size_t)nf, 0);
+    for (int k = 0; k < nf; k++) {
+        lua_rawgeti(L, -2, k + 1);
+        names[k] = lua_tostring(L, -1);
+        if (!names[k]) luaL_argerror(L, 2, "feature names must be strings");
+        lua_pop(L, 1);   /* still referenced by the features table */
+    }
+    const char *label = tg_lua_i_opt_string(L, 2, "label", NULL), *split = tg_lua_i_opt_string(L, 2, "split", NULL);
+    tg_gnn_data *d = NULL;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_data_from_graph(g, nf, names, label, split, &d, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    push_data(L, &d);   /* owned by Lua from here */
+    tg_gnn_data *dd = check_data(L, -1);
+    if (tg_lua_i_rawfield(L, 2, "targets") == LUA_TTABLE) {
+        /* Numeric node attributes as regression targets (n x t). */
+        int nt = (int)lua_rawlen(L, -1);
+        int64_t n = tg_gnn_data_nodes(dd);
+        if (nt < 1 || nt > 4096) luaL_argerror(L, 2, "field 'targets' needs 1..4096 names");
+        double *col = lua_newuserdatauv(L, sizeof *col * (size_t)(n ? n : 1), 0);
+        float *y = lua_newuserdatauv(L, sizeof *y * (size_t)(n * nt + 1), 0);
+        for (int k = 0; k < nt; k++) {
+            lua_rawgeti(L, -3, k + 1);
+            const char *name = lua_tostring(L, -1);
+            if (!name) luaL_argerror(L, 2, "target names must be strings");
+            if (tg_graph_attr_numeric(g, TG_NODES, name, false, col, msg) != TG_OK) return luaL_error(L, "%s", msg);
+            for (int64_t i = 0; i < n; i++) y[i * nt + k] = (float)col[i];
+            lua_pop(L, 1);
+        }
+        if (tg_gnn_data_set_targets(dd, nt, y, msg) != TG_OK) return luaL_error(L, "gnn.dataset: %s", msg);
+        lua_pop(L, 2);
+    } else if (!lua_isnil(L, -1)) luaL_argerror(L, 2, "field 'targets' must be a list of attribute names");
+    lua_pop(L, 1);
+    return 1;
+}
+
+/* tg.gnn.batch({g1, g2, ...}, {features = {"a"}, labels = {0, 1, ...},
+ *               split = {"train", "test", ...}}) -> graph-level dataset */
+static int l_batch(lua_State *L)
+{
+    static const char *const opts[] = {"features", "labels", "split", NULL};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_lua_i_check_options(L, 2, opts);
+    lua_Integer ng = (lua_Integer)lua_rawlen(L, 1);
+    if (ng < 1 || ng > 10000000) luaL_argerror(L, 1, "need a list of 1.. graphs");
+    const tg_graph **gs = lua_newuserdatauv(L, sizeof *gs * (size_t)ng, 0);
+    int32_t *lab = lua_newuserdatauv(L, sizeof *lab * (size_t)ng, 0);
+    uint8_t *sp = lua_newuserdatauv(L, (size_t)ng, 0);
+    int scratch = lua_gettop(L);
+    for (lua_Integer k = 1; k <= ng; k++) {
+        lua_rawgeti(L, 1, k);
+        gs[k - 1] = tg_lua_i_graph(L, -1);   /* the list keeps the graph alive */
+        lua_pop(L, 1);
+    }
+    if (tg_lua_i_rawfield(L, 2, "labels") != LUA_TTABLE || (lua_Integer)lua_rawlen(L, -1) != ng)
+        luaL_argerror(L, 2, "field 'labels' must list one class number per graph");
+    for (lua_Integer k = 1; k <= ng; k++) {
+        lua_rawgeti(L, -1, k);
+        int ok;
+        lua_Integer c = lua_tointegerx(L, -1, &ok);
+        if (!ok || c < 0 || c > 1000000) luaL_argerror(L, 2, "labels must be class numbers >= 0");
+        lab[k - 1] = (int32_t)c;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    bool has_split = tg_lua_i_rawfield(L, 2, "split") == LUA_TTABLE;
+    if (has_split) {
+        if ((lua_Integer)lua_rawlen(L, -1) != ng) luaL_argerror(L, 2, "field 'split' must have one entry per graph");
+        for (lua_Integer k = 1; k <= ng; k++) {
+            lua_rawgeti(L, -1, k);
+            const char *v = lua_tostring(L, -1);
+            sp[k - 1] = !v ? 255 : strcmp(v, "train") == 0 ? 0 : strcmp(v, "val") == 0 ? 1 : strcmp(v, "test") == 0 ? 2 : 255;
+            lua_pop(L, 1);
+        }
+    }
+    lua_settop(L, scratch);
+    if (tg_lua_i_rawfield(L, 2, "features") != LUA_TTABLE) luaL_argerror(L, 2, "field 'features' must be a list of attribute names");
+    int nf = (int)lua_rawlen(L, -1);
+    if (nf < 1 || nf > 4096) luaL_argerror(L, 2, "field 'features' needs 1..4096 names");
+    const char **names = lua_newuserdatauv(L, sizeof *names * (size_t)nf, 0);
+    for (int k = 0; k < nf; k++) {
+        lua_rawgeti(L, -2, k + 1);
+        names[k] = lua_tostring(L, -1);
+        if (!names[k]) luaL_argerror(L, 2, "feature names must be strings");
+        lua_pop(L, 1);
+    }
+    tg_gnn_data *d = NULL;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_data_batch_graphs(ng, (const tg_graph *const *)gs, nf, names, lab, has_split ? sp : NULL, &d, msg) != TG_OK)
+        return luaL_error(L, "%s", msg);
+    push_data(L, &d);
+    return 1;
+}
+
+static int d_info(lua_State *L)
+{
+    tg_gnn_data *d = check_data(L, 1);
+    lua_createtable(L, 0, 7);
+    lua_pushinteger(L, tg_gnn_data_nodes(d));
+    lua_setfield(L, -2, "nodes");
+    lua_pushinteger(L, tg_gnn_graph_edges(tg_gnn_data_graph(d)));
+    lua_setfield(L, -2, "edges");
+    lua_pushinteger(L, tg_gnn_data_features(d));
+    lua_setfield(L, -2, "features");
+    lua_pushinteger(L, tg_gnn_data_classes(d));
+    lua_setfield(L, -2, "classes");
+    lua_pushinteger(L, tg_gnn_data_split_count(d, TG_GNN_TRAIN));
+    lua_setfield(L, -2, "train");
+    lua_pushinteger(L, tg_gnn_data_split_count(d, TG_GNN_VAL));
+    lua_setfield(L, -2, "val");
+    lua_pushinteger(L, tg_gnn_data_split_count(d, TG_GNN_TEST));
+    lua_setfield(L, -2, "test");
+    lua_pushinteger(L, tg_gnn_data_graphs(d));
+    lua_setfield(L, -2, "graphs");
+    return 1;
+}
+
+static int d_class_name(lua_State *L)
+{
+    tg_gnn_data *d = check_data(L, 1);
+    const char *s = tg_gnn_data_class_name(d, (int32_t)luaL_checkinteger(L, 2));
+    if (s) lua_pushstring(L, s);
+    else lua_pushnil(L);
+    return 1;
+}
+
+static int d_gc(lua_State *L)
+{
+    ldata *u = luaL_checkudata(L, 1, DATA_MT);
+    tg_gnn_data_free(&u->d);
+    return 0;
+}
+
+/* tg.gnn.link(data, {variational, hidden, latent, epochs, lr, seed, val, test}) */
+static int l_link(lua_State *L)
+{
+    static const char *const opts[] = {"variational", "hidden", "latent", "epochs", "lr", "seed", "val", "test", NULL};
+    tg_gnn_data *d = check_data(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    tg_gnn_link_opts o = tg_gnn_link_defaults();
+    o.variational = tg_lua_i_opt_bool(L, 2, "variational", false);
+    o.hidden = tg_lua_i_opt_integer(L, 2, "hidden", o.hidden);
+    o.latent = tg_lua_i_opt_integer(L, 2, "latent", o.latent);
+    o.epochs = (int)tg_lua_i_opt_integer(L, 2, "epochs", o.epochs);
+    o.lr = tg_lua_i_opt_number(L, 2, "lr", o.lr);
+    o.seed = (uint64_t)tg_lua_i_opt_integer(L, 2, "seed", 1);
+    o.val_frac = tg_lua_i_opt_number(L, 2, "val", o.val_frac);
+    o.test_frac = tg_lua_i_opt_number(L, 2, "test", o.test_frac);
+    tg_gnn_link_result r;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_link_train(d, &o, &r, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    lua_createtable(L, 0, 6);
+    lua_pushnumber(L, r.auc);
+    lua_setfield(L, -2, "auc");
+    lua_pushnumber(L, r.ap);
+    lua_setfield(L, -2, "ap");
+    lua_pushnumber(L, r.val_auc);
+    lua_setfield(L, -2, "val_auc");
+    lua_pushnumber(L, r.val_ap);
+    lua_setfield(L, -2, "val_ap");
+    lua_pushinteger(L, r.train_edges);
+    lua_setfield(L, -2, "train_edges");
+    lua_pushinteger(L, r.test_edges);
+    lua_setfield(L, -2, "test_edges");
+    return 1;
+}
+
+int tg_lua_i_open_gnn(lua_State *L)
+{
+    static const luaL_Reg model_methods[] = {
+        {"fit", m_fit},         {"evaluate", m_evaluate},       {"evaluate_regression", m_evaluate_regression},       {"predict", m_predict}, {"saliency", m_saliency},
+        {"save", m_save},       {"weights", m_weights},         {"param_count", m_param_count},
+        {"describe", m_describe}, {"fit_config", m_fit_config}, {"close", m_gc},   {NULL, NULL},
+    };
+    static const luaL_Reg model_meta[] = {{"__gc", m_gc}, {"__close", m_gc}, {"__tostring", m_describe}, {NULL, NULL}};
+    static const luaL_Reg data_methods[] = {{"info", d_info}, {"class_name", d_class_name}, {"close", d_gc}, {NULL, NULL}};
+    static const luaL_Reg data_meta[] = {{"__gc", d_gc}, {"__close", d_gc}, {NULL, NULL}};
+    static const luaL_Reg funcs[] = {
+        {"model", l_model},     {"load", l_load},       {"cora", l_cora},       {"dataset", l_dataset},
+        {"link", l_link},       {"linear", l_linear},   {"gcn", l_gcn},         {"sage", l_sage},
+        {"gin", l_gin},         {"gat", l_gat},         {"relu", l_relu},       {"leaky_relu", l_leaky_relu},
+        {"elu", l_elu},         {"tanh", l_tanh},       {"sigmoid", l_sigmoid}, {"dropout", l_dropout},
+        {"sum_pool", l_sum_pool}, {"mean_pool", l_mean_pool}, {"max_pool", l_max_pool}, {"batch", l_batch},
+        {"layer_norm", l_layer_norm},
+        {NULL, NULL},
+    };
+    luaL_newmetatable(L, MODEL_MT);
+    luaL_setfuncs(L, model_meta, 0);
+    luaL_newlib(L, model_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, DATA_MT);
+    luaL_setfuncs(L, data_meta, 0);
+    luaL_newlib(L, data_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newlib(L, funcs);
+    return 1;
+}
