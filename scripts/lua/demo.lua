@@ -448,23 +448,6 @@ do
   print(("  (%.2f s)"):format(tg.clock() - t_risk))
 end
 ---------------------------------------------------------------------------
-section("Other networks on the same engine")
-local campus = tg.graph.load(path("models/campus_network.graphml"))
-local cap = campus:articulation_points()
-table.sort(cap)
-print(("  campus network: %d devices, %d links, single points of failure: %s"):format(
-  campus:node_count(), campus:edge_count(), table.concat(cap, ", ")))
-local brain = tg.graph.load(path("data/connectomes/bct_macaque47/macaque47.csv"),
-                            {format = "matrix", labels = path("data/connectomes/bct_macaque47/labels.txt")})
-local hubs = {}
-for k, row in ipairs(brain:degree():top(5)) do hubs[k] = row.id end
-print(("  macaque cortex: %d areas, %d connections, %s; hubs by degree: %s"):format(
-  brain:node_count(), brain:edge_count(), brain:is_directed() and "directed" or "undirected",
-  table.concat(hubs, ", ")))
-summary.campus = {nodes = campus:node_count(), articulation_points = cap}
-summary.brain = {nodes = brain:node_count(), edges = brain:edge_count(), hubs = hubs}
-
----------------------------------------------------------------------------
 -- GNN (src/gnn, tg.gnn) --------------------------------------------------
 section("Graph neural network: GCN on Cora (Kipf & Welling recipe)")
 -- 2708 papers, 5278 citations, 1433 word features, 7 topics; the standard
@@ -487,6 +470,23 @@ do
     m:param_count(), wfile, 100 * back:evaluate(cora, "test")))
   summary.gnn = {model = tostring(m), epochs = fit.epochs, test_accuracy = acc, weights = wfile}
 end
+
+---------------------------------------------------------------------------
+section("Other networks on the same engine")
+local campus = tg.graph.load(path("models/campus_network.graphml"))
+local cap = campus:articulation_points()
+table.sort(cap)
+print(("  campus network: %d devices, %d links, single points of failure: %s"):format(
+  campus:node_count(), campus:edge_count(), table.concat(cap, ", ")))
+local brain = tg.graph.load(path("data/connectomes/bct_macaque47/macaque47.csv"),
+                            {format = "matrix", labels = path("data/connectomes/bct_macaque47/labels.txt")})
+local hubs = {}
+for k, row in ipairs(brain:degree():top(5)) do hubs[k] = row.id end
+print(("  macaque cortex: %d areas, %d connections, %s; hubs by degree: %s"):format(
+  brain:node_count(), brain:edge_count(), brain:is_directed() and "directed" or "undirected",
+  table.concat(hubs, ", ")))
+summary.campus = {nodes = campus:node_count(), articulation_points = cap}
+summary.brain = {nodes = brain:node_count(), edges = brain:edge_count(), hubs = hubs}
 
 ---------------------------------------------------------------------------
 section("Files")
