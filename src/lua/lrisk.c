@@ -42,6 +42,12 @@ static lanalysis *check_analysis(lua_State *L, int idx)
 {
     lanalysis *u = luaL_checkudata(L, idx, ANALYSIS_MT);
     if (!u->a) luaL_error(L, "risk: attempt to use a closed analysis");
+    /* The analysis borrows its model: a model closed early (<close>) must
+     * not be read through it. */
+    lua_getiuservalue(L, idx, 1);
+    const lmodel *m = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (!m || !m->m) luaL_error(L, "risk: the model of this analysis has been closed");
     return u;
 }
 

@@ -177,3 +177,14 @@ T.test("MOCUS, XML report, Monte Carlo and criticality", function()
   local rn = tg.risk.network_reliability{n = 4, edges = e, terminals = {1, 4}, nodes = {1, 0.5, 1, 1}}
   T.near(rn, 1 - (1 - 0.5 * 0.72) * (1 - 0.42), 1e-15, "node failure")
 end)
+
+T.test("an analysis whose model was closed refuses to run (no use after free)", function()
+  local A
+  do
+    local m <close> = tg.risk.read{R .. "/data/faulttrees/scram/baobab1.xml",
+                                   R .. "/data/faulttrees/scram/baobab1-basic-events.xml"}
+    A = m:analyze()
+  end
+  T.raises(function() A:importance() end, "model of this analysis has been closed")
+  T.raises(function() A:probability() end, "model of this analysis has been closed")
+end)
