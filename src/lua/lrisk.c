@@ -69,9 +69,10 @@ static int l_read(lua_State *L)
         luaL_argcheck(L, n >= 1, 1, "no files");
         paths = lua_newuserdatauv(L, sizeof *paths * (size_t)n, 0);   /* freed by Lua */
         for (int i = 0; i < n; i++) {
-            lua_geti(L, 1, i + 1);
+            /* Strings only: a number would be converted on the stack and
+             * the converted string freed once popped. */
+            if (lua_geti(L, 1, i + 1) != LUA_TSTRING) luaL_argerror(L, 1, "file names must be strings");
             paths[i] = lua_tostring(L, -1);
-            if (!paths[i]) luaL_argerror(L, 1, "file names must be strings");
             lua_pop(L, 1);      /* the string stays referenced by the table */
         }
     } else {
@@ -136,9 +137,8 @@ static int m_gate(lua_State *L)
     luaL_argcheck(L, n >= 1, 4, "no arguments");
     const char **args = lua_newuserdatauv(L, sizeof *args * (size_t)n, 0);
     for (int i = 0; i < n; i++) {
-        lua_geti(L, 4, i + 1);
-        args[i] = lua_tostring(L, -1);
-        if (!args[i]) luaL_argerror(L, 4, "argument names must be strings");
+        if (lua_geti(L, 4, i + 1) != LUA_TSTRING) luaL_argerror(L, 4, "argument names must be strings");
+        args[i] = lua_tostring(L, -1);   /* referenced by the table */
         lua_pop(L, 1);
     }
     char msg[TG_MSG_LEN] = "";

@@ -536,9 +536,9 @@ static tg_status read_ccf(mef_state *st, xmlNodePtr n, char *msg)
                                   st->path, line_of(fct), name, (const char *)fct->name);
                 const char *lv = attr(fct, "level");
                 double level;
-                if (!parse_number(lv, &level) || level < 1 || level != floor(level))
+                if (!parse_number(lv, &level) || level < 1 || level > 64 || level != floor(level))
                     return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: CCF group '%s': <factor> needs "
-                                  "level=\"k\" (an integer >= 1)", st->path, line_of(fct), name);
+                                  "level=\"k\" (an integer from 1 to 64)", st->path, line_of(fct), name);
                 int x;
                 if ((s = one_expr(st, fct, false, &x, msg)) != TG_OK) return s;
                 cap = (size_t)m->cfcap;

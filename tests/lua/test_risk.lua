@@ -188,3 +188,9 @@ T.test("an analysis whose model was closed refuses to run (no use after free)", 
   T.raises(function() A:importance() end, "model of this analysis has been closed")
   T.raises(function() A:probability() end, "model of this analysis has been closed")
 end)
+
+T.test("names must be strings (numbers were converted into freed strings)", function()
+  T.raises(function() tg.risk.read{1, 2} end, "file names must be strings")
+  local m = tg.risk.model()
+  T.raises(function() m:gate("top", "or", {1, 2}) end, "argument names must be strings")
+end)
