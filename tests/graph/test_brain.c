@@ -182,6 +182,31 @@ static void check_case(const char *name, const double *W, int64_t n, bool direct
         assert_int_equal(tg_graph_brain_coreness(W, n, directed, core, msg), TG_OK);
         for (int64_t i = 0; i < n; i++) v[i] = (double)core[i];
         check_vec(K("coreness"), v, n);
+        /* The same measures on a prebuilt sparse view (what tg.Connectome
+         * caches): the same goldens, and bit for bit the dense values. */
+        tg_brain_adj *adj = NULL;
+        assert_int_equal(tg_graph_brain_adj_new(W, n, directed, &adj, msg), TG_OK);
+        assert_int_equal(tg_graph_brain_adj_nodes(adj), n);
+        assert_true(tg_graph_brain_adj_is_directed(adj) == directed);
+        int64_t nz = 0;
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < n; j++) nz += i != j && W[i * n + j] != 0;
+        assert_int_equal(tg_graph_brain_adj_entries(adj), nz);
+        int64_t *core2 = tg_malloc(sizeof *core2 * (size_t)n);
+        assert_int_equal(tg_graph_brain_coreness_adj(adj, core2, msg), TG_OK);
+        assert_memory_equal(core, core2, sizeof *core * (size_t)n);
+        double y;
+        for (int w = 0; w < 2; w++) {
+            assert_int_equal(tg_graph_brain_assortativity_adj(adj, w, &y, msg), TG_OK);
+            assert_int_equal(tg_graph_brain_assortativity(W, n, directed, w, &x, msg), TG_OK);
+            assert_memory_equal(&x, &y, sizeof x);
+            if (!w) check_one(K("assortativity_bin"), y);
+            else if (weighted) check_one(K("assortativity"), y);
+        }
+        tg_graph_brain_adj_free(&adj);
+        assert_null(adj);
+        tg_graph_brain_adj_free(&adj);
+        tg_free(core2);
         tg_free(core);
     }
 #undef K
@@ -856,6 +881,18 @@ static void test_errors_oom(void **state)
     assert_int_equal(tg_graph_brain_threshold_backbone((double[4]){0, 1, 2, 0}, 2, 0.5, msg), TG_ERR_ARG);
     assert_msg_has(msg, "not symmetric");
     assert_int_equal(tg_graph_brain_local_efficiency(Wa, 2, true, 3, v, msg), TG_ERR_ARG);
+    tg_brain_adj *adj = (tg_brain_adj *)W;   /* must be reset on entry */
+    assert_int_equal(tg_graph_brain_adj_new(NULL, 2, false, &adj, msg), TG_ERR_ARG);
+    assert_null(adj);
+    assert_msg_has(msg, "brain.adj_new");
+    assert_int_equal(tg_graph_brain_adj_new(W, 2, false, NULL, msg), TG_ERR_ARG);
+    assert_int_equal(tg_graph_brain_coreness_adj(NULL, bad, msg), TG_ERR_ARG);
+    assert_int_equal(tg_graph_brain_assortativity_adj(NULL, false, v, msg), TG_ERR_ARG);
+    assert_int_equal(tg_graph_brain_adj_new(W, 0, false, &adj, msg), TG_OK);   /* empty: defined */
+    assert_int_equal(tg_graph_brain_coreness_adj(adj, bad, msg), TG_OK);
+    assert_int_equal(tg_graph_brain_assortativity_adj(adj, false, v, msg), TG_OK);
+    assert_true(isnan(v[0]));
+    tg_graph_brain_adj_free(&adj);
     /* OOM: every allocation failing in turn, no leak, no crash. */
     int64_t n;
     /* Inputs live outside the counting allocator (the loop checks that
@@ -873,6 +910,13 @@ static void test_errors_oom(void **state)
     TG_OOM_LOOP(s = tg_graph_brain_louvain(S, n, 1, TG_BRAIN_POSITIVE, 1, m, NULL, msg), s == TG_OK);
     TG_OOM_LOOP(s = tg_graph_brain_consensus(S, n, 1, 0.5, 4, 1, m, msg), s == TG_OK);
     TG_OOM_LOOP(s = tg_graph_brain_rich_club(S, n, false, true, 5, out, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_assortativity(S, n, false, true, out, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_coreness(S, n, true, m, msg), s == TG_OK);
+    tg_brain_adj *sa = NULL;
+    TG_OOM_LOOP(s = tg_graph_brain_adj_new(S, n, true, &sa, msg); if (s == TG_OK) {
+        s = tg_graph_brain_assortativity_adj(sa, true, out, msg);
+        tg_graph_brain_adj_free(&sa);
+    }, s == TG_OK);
     TG_OOM_LOOP(s = tg_graph_brain_efficiency(S, n, true, out, msg), s == TG_OK);
     TG_OOM_LOOP(s = tg_graph_brain_module_zscore(S, n, m, TG_ALL, out, msg), s == TG_OK);
     TG_OOM_LOOP(s = tg_graph_brain_threshold_backbone(S, n, 0.05, msg), s == TG_OK);
