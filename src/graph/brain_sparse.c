@@ -155,9 +155,11 @@ tg_status tg_graph_brain_assortativity_adj(const tg_brain_adj *a, bool weighted,
         if (kin != kout) tg_free(kin);
         return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
     }
-    /* Strengths summed in the dense order (row j ascending, column i
-     * ascending), then the edge terms in row-major order, as brain.c did
-     * on the matrix: the same floating-point results. */
+    /* Strengths summed in index order, then the edge terms in row-major
+     * order.  (Before the sparse view, undirected strengths came from
+     * tg_graph_brain_strength's four partial sums: values then differed in
+     * the last bits, ~1e-11 relative after the cancellation in r; binary
+     * and directed results are unchanged bit for bit.) */
     for (int64_t i = 0; i < n; i++) {
         double o = 0, d = 0;
         for (int64_t k = c->ptr[i]; k < c->ptr[i + 1]; k++) o += c->val[k];
