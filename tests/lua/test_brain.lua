@@ -138,6 +138,13 @@ T.test("tg.brain caches its sparse view and drops it when the matrix changes", f
   T.truthy(m:coreness():sum() ~= dir_core:sum(), "direction change seen")
 end)
 
+T.test("tg.brain.load reads a gzipped matrix (crossley638)", function()
+  local c = tg.brain.load(R .. "/data/connectomes/crossley638/coactivation.csv.gz")
+  T.eq(c:n(), 638, "n"); T.eq(c:edge_count(), 18625, "edges (SOURCE.md)")
+  T.near(c:assortativity(), gold["x638co.assortativity"][1], 1e-9, "assortativity")
+  near_vec(c:coreness(), gold["x638co.coreness"], "coreness")
+end)
+
 T.test("tg.brain seeded procedures are reproducible", function()
   local c = tg.brain.load(S138 .. "sample_data.csv"):threshold{proportional = 0.2}
   local a, b = c:louvain{seed = 4}, c:louvain{seed = 4}
