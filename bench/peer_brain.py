@@ -1,6 +1,8 @@
 """peer_brain.py: python-networkx and python-igraph on the matrices of
 bench/bench_brain.c, same run, same measures, best of REPS wall-clock
-seconds (time.perf_counter); graph construction is not timed.
+seconds (time.perf_counter); graph construction from the matrix is timed
+apart (build_nx, build_ig), as bench_brain times its sparse view
+(build_ours), for whole-set totals.
 
 For each measure both peers compute, prints `RESULT brain_<tag>_<measure>_nx
 s` and `..._ig s`, and checks agreement with twingraph's values (written by
@@ -61,14 +63,14 @@ def main():
     # Graph construction from the matrix (ours works on the matrix itself):
     # reported so that a whole-matrix measure set can be compared.
     t, G = best_of(reps, build_nx)
-    print("RESULT brain_%s_build_nx %.6f" % (tag, t))
+    print("RESULT brain_%s_build_nx %.9f" % (tag, t))
     t, I = best_of(reps, build_ig)
-    print("RESULT brain_%s_build_ig %.6f" % (tag, t))
+    print("RESULT brain_%s_build_ig %.9f" % (tag, t))
     iu, ju = np.nonzero(np.triu(W, 1))
     w = W[iu, ju]
 
     def res(measure, peer, secs, vals=None, ref=None, scale=1.0):
-        line = "RESULT brain_%s_%s_%s %.6f" % (tag, measure, peer, secs)
+        line = "RESULT brain_%s_%s_%s %.9f" % (tag, measure, peer, secs)
         print(line)
         if vals is not None and ref is not None:
             a = np.asarray(vals, float) * scale

@@ -1041,45 +1041,18 @@ done:
 
 /* ---- assortativity, rich club, cores -------------------------------------- */
 
+/* The dense versions build the sparse view (brain_sparse.c) and run there. */
 tg_status tg_graph_brain_assortativity(const double *W, int64_t n, bool directed, bool weighted, double *out,
                                        char *msg)
 {
     static const char fn[] = "brain.assortativity";
     FN_CHECK(fn, W, n);
     if (!out) return tg_msg(msg, TG_ERR_ARG, "%s: output is NULL", fn);
-    double *kin = tg_malloc(sizeof *kin * (size_t)(n ? n : 1)), *kout = tg_malloc(sizeof *kout * (size_t)(n ? n : 1));
-    if (!kin || !kout) {
-        tg_free(kin);
-        tg_free(kout);
-        return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
-    }
-    if (weighted) tg_graph_brain_strength(W, n, directed, NULL, directed ? kin : NULL, kout);
-    else tg_graph_brain_degree(W, n, directed, NULL, directed ? kin : NULL, kout);
-    /* BCT: undirected uses the upper triangle, one term per edge. */
-    double sxy = 0, sx = 0, sy = 0, sxx = 0, syy = 0, m = 0;
-    for (int64_t i = 0; i < n; i++)
-        for (int64_t j = directed ? 0 : i + 1; j < n; j++) {
-            if (i == j || W[i * n + j] == 0) continue;
-            double x = kout[i], y = directed ? kin[j] : kout[j];
-            sxy += x * y;
-            sx += x;
-            sy += y;
-            sxx += x * x;
-            syy += y * y;
-            m++;
-        }
-    if (directed) {
-        double a = sxy / m - (sx / m) * (sy / m);
-        double b = sqrt(sxx / m - (sx / m) * (sx / m)) * sqrt(syy / m - (sy / m) * (sy / m));
-        *out = m > 0 ? a / b : NAN;
-    } else {
-        double mean = (sx + sy) / (2 * m);
-        double r = (sxy / m - mean * mean) / ((sxx + syy) / (2 * m) - mean * mean);
-        *out = m > 0 ? r : NAN;
-    }
-    tg_free(kin);
-    tg_free(kout);
-    return TG_OK;
+    tg_brain_adj *a = NULL;
+    tg_status s = tg_graph_brain_adj_new(W, n, directed, &a, msg);
+    if (s == TG_OK) s = tg_graph_brain_assortativity_adj(a, weighted, out, msg);
+    tg_graph_brain_adj_free(&a);
+    return s;
 }
 
 static int dbl_desc(const void *a, const void *b)
@@ -1137,72 +1110,11 @@ tg_status tg_graph_brain_coreness(const double *W, int64_t n, bool directed, int
     static const char fn[] = "brain.coreness";
     FN_CHECK(fn, W, n);
     if (!core) return tg_msg(msg, TG_ERR_ARG, "%s: output is NULL", fn);
-    /* Batagelj & Zaversnik (2003) bucket peeling, O(n^2) to read the
-     * matrix, O(m) after.  Directed: degree = in + out (BCT kcore_bd,
-     * networkx core_number), so the neighbour lists are the out- and the
-     * in-lists, a reciprocal pair counting twice. */
-    tg_brain_csr c, r;
-    memset(&r, 0, sizeof r);
-    int64_t *deg = tg_malloc(sizeof *deg * (size_t)(n ? n : 1)), *bin = tg_calloc((size_t)(2 * n) + 2, sizeof *bin);
-    int64_t *pos = tg_malloc(sizeof *pos * (size_t)(n ? n : 1)), *vert = tg_malloc(sizeof *vert * (size_t)(n ? n : 1));
-    bool ok = deg && bin && pos && vert;
-    if (ok && tg_brain_i_csr(W, n, false, &c) != TG_OK) ok = false;
-    else if (ok && directed && tg_brain_i_csr(W, n, true, &r) != TG_OK) {
-        tg_brain_i_csr_free(&c);
-        ok = false;
-    }
-    if (!ok) {
-        tg_free(deg);
-        tg_free(bin);
-        tg_free(pos);
-        tg_free(vert);
-        return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
-    }
-    int64_t maxd = 0;
-    for (int64_t v = 0; v < n; v++) {
-        deg[v] = c.ptr[v + 1] - c.ptr[v] + (directed ? r.ptr[v + 1] - r.ptr[v] : 0);
-        bin[deg[v]]++;
-        if (deg[v] > maxd) maxd = deg[v];
-    }
-    for (int64_t d = 0, start = 0; d <= maxd; d++) {
-        int64_t k = bin[d];
-        bin[d] = start;
-        start += k;
-    }
-    for (int64_t v = 0; v < n; v++) {
-        pos[v] = bin[deg[v]]++;
-        vert[pos[v]] = v;
-    }
-    for (int64_t d = maxd; d > 0; d--) bin[d] = bin[d - 1];
-    bin[0] = 0;
-    for (int64_t i = 0; i < n; i++) {
-        int64_t v = vert[i];
-        for (int side = 0; side < (directed ? 2 : 1); side++) {
-            const tg_brain_csr *L = side ? &r : &c;
-            for (int64_t k = L->ptr[v]; k < L->ptr[v + 1]; k++) {
-                int64_t u = L->idx[k];
-                if (deg[u] > deg[v]) {
-                    int64_t du = deg[u], pu = pos[u], pw = bin[du], w = vert[pw];
-                    if (u != w) {
-                        pos[u] = pw;
-                        vert[pu] = w;
-                        pos[w] = pu;
-                        vert[pw] = u;
-                    }
-                    bin[du]++;
-                    deg[u]--;
-                }
-            }
-        }
-    }
-    for (int64_t v = 0; v < n; v++) core[v] = deg[v];
-    tg_brain_i_csr_free(&c);
-    tg_brain_i_csr_free(&r);
-    tg_free(deg);
-    tg_free(bin);
-    tg_free(pos);
-    tg_free(vert);
-    return TG_OK;
+    tg_brain_adj *a = NULL;
+    tg_status s = tg_graph_brain_adj_new(W, n, directed, &a, msg);
+    if (s == TG_OK) s = tg_graph_brain_coreness_adj(a, core, msg);
+    tg_graph_brain_adj_free(&a);
+    return s;
 }
 
 tg_status tg_graph_brain_score(const double *W, int64_t n, double s, int64_t *in, int64_t *size, char *msg)

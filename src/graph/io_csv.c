@@ -9,12 +9,16 @@
  * inferred in the same pass: a column holds ints until a non-integer number
  * appears (the ints so far are then converted once) and numbers until a
  * non-number appears (it then becomes a string column, from the cell
- * pointers kept into the buffer). */
+ * pointers kept into the buffer).  Matrices may be gzip-compressed (a path
+ * ending in ".gz"): connectomes of several hundred regions are shipped so. */
 #include "io_internal.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 /* ======================================================================
  * Record tokenizer (RFC 4180)
@@ -623,6 +627,56 @@ static tg_status read_labels(mat_state *st, const char *lpath, int64_t n, char *
     return TG_OK;
 }
 
+/* The decompressed contents of a gzip file into a tg_malloc'd buffer with
+ * a NUL after them (as tg_io_i_slurp).  zlib reads a file that is not
+ * gzip as it is; a damaged or truncated stream is an error. */
+static tg_status slurp_gz(const char *path, char **buf, size_t *len, char *msg)
+{
+    *buf = NULL;
+    *len = 0;
+    errno = 0;
+    gzFile z = gzopen(path, "rb");
+    if (!z) return tg_msg(msg, TG_ERR_IO, "%s: cannot open: %s", path, strerror(errno ? errno : ENOMEM));
+    size_t cap = 0, n = 0;
+    char *b = NULL;
+    tg_status s = TG_OK;
+    for (;;) {
+        if (cap - n < 65536 + 1) {
+            void *q = b;
+            if (tg_grow(&q, &cap, n + 65536 + 1, 1) != TG_OK) {
+                s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory decompressing", path);
+                break;
+            }
+            b = q;
+        }
+        size_t want = cap - n - 1 < (size_t)INT_MAX ? cap - n - 1 : (size_t)INT_MAX;
+        int got = gzread(z, b + n, (unsigned)want);
+        int e = Z_OK;
+        const char *why = got <= 0 ? gzerror(z, &e) : "";
+        if (got < 0 || (e != Z_OK && e != Z_STREAM_END)) {
+            s = tg_msg(msg, TG_ERR_PARSE, "%s: corrupt or truncated gzip data (%s)", path, why);
+            break;
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+    }
+    gzclose(z);
+    if (s != TG_OK) {
+        tg_free(b);
+        return s;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return TG_OK;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
 tg_status tg_io_i_read_matrix(const char *path, const tg_read_opts *o, tg_graph **out, char *msg)
 {
     mat_state st;
@@ -630,7 +684,8 @@ tg_status tg_io_i_read_matrix(const char *path, const tg_read_opts *o, tg_graph 
     tg_status s;
     *out = NULL;
 #define FAIL(x) do { s = (x); goto done; } while (0)
-    if ((s = tg_io_i_slurp(path, &st.buf, &st.len, msg)) != TG_OK) goto done;
+    s = ends_with(path, ".gz") ? slurp_gz(path, &st.buf, &st.len, msg) : tg_io_i_slurp(path, &st.buf, &st.len, msg);
+    if (s != TG_OK) goto done;
     if ((s = tg_strmap_new(&st.lmap, 64)) != TG_OK)
         FAIL(tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path));
     char *p = skip_bom(st.buf, st.buf + st.len), *end = st.buf + st.len;

@@ -379,7 +379,8 @@ tg_status tg_graph_brain_module_zscore(const double *W, int64_t n, const int64_t
 /* Assortativity (BCT assortativity_bin / _wei, flag 0 undirected: Pearson
  * correlation of the degrees (strengths) at the two ends of each edge);
  * directed: out-degree of the source against in-degree of the target
- * (flag 1).  NaN when undefined. */
+ * (flag 1).  NaN when undefined.  O(n^2) (O(n + m) on a prebuilt
+ * tg_brain_adj: tg_graph_brain_assortativity_adj). */
 tg_status tg_graph_brain_assortativity(const double *W, int64_t n, bool directed, bool weighted,
                                        double *out, char *msg);
 /* Rich-club coefficients for k = 1..kmax (R[k-1]; NaN when fewer than two
@@ -392,12 +393,34 @@ tg_status tg_graph_brain_rich_club(const double *W, int64_t n, bool directed, bo
 /* Core numbers (k-core; BCT kcore_bu / kcore_bd give the nodes with core
  * number >= k) of the binary view; directed: degree = in + out (a
  * reciprocal pair counts twice, as BCT and networkx), else W must be
- * symmetric.  Batagelj-Zaversnik, O(n^2 + m). */
+ * symmetric.  Batagelj-Zaversnik, O(n^2 + m) (O(n + m) on a prebuilt
+ * tg_brain_adj: tg_graph_brain_coreness_adj). */
 tg_status tg_graph_brain_coreness(const double *W, int64_t n, bool directed, int64_t *core, char *msg);
 /* s-core (BCT score_wu): in[i] = 1 for the nodes left after repeatedly
  * removing nodes of strength < s; *size their count. */
 tg_status tg_graph_brain_score(const double *W, int64_t n, double s, int64_t *in,
                                int64_t *size, char *msg);
+
+/* Sparse view of a connectome (brain_sparse.c): the nonzero off-diagonal
+ * entries of W by rows (and, when directed, by columns), built once in
+ * O(n^2) and kept by the caller next to W as derived data: free it and
+ * build a new one whenever W or the direction changes (it copies what it
+ * needs; W is not borrowed).  Measures that only need the edges run on it
+ * in O(n + m) instead of re-reading the matrix, and give the same values
+ * as their dense versions (which build one internally). */
+typedef struct tg_brain_adj tg_brain_adj;
+tg_status tg_graph_brain_adj_new(const double *W, int64_t n, bool directed,
+                                 tg_brain_adj **out /* OUT */, char *msg);
+void tg_graph_brain_adj_free(tg_brain_adj **a);   /* NULL-safe; sets *a = NULL */
+int64_t tg_graph_brain_adj_nodes(const tg_brain_adj *a);
+/* Nonzero off-diagonal entries (an undirected connection counts twice). */
+int64_t tg_graph_brain_adj_entries(const tg_brain_adj *a);
+bool tg_graph_brain_adj_is_directed(const tg_brain_adj *a);
+/* tg_graph_brain_assortativity on the sparse view, O(n + m). */
+tg_status tg_graph_brain_assortativity_adj(const tg_brain_adj *a, bool weighted, double *out,
+                                           char *msg);
+/* tg_graph_brain_coreness on the sparse view, O(n + m). */
+tg_status tg_graph_brain_coreness_adj(const tg_brain_adj *a, int64_t *core, char *msg);
 
 /* Null models (nullmodel.c), seeded with tg_rng: the same seed gives the
  * same null on every machine.  iter = rewiring attempts per edge (BCT's

@@ -31,7 +31,19 @@ typedef struct lconn {
     int64_t n;
     bool directed;
     double *W;      /* tg_malloc'd, n*n; NULL once closed */
+    /* Derived from W and directed, built on first use, dropped by
+     * changed() whenever either changes (STYLE.md section 1). */
+    tg_brain_adj *adj;   /* sparse view; NULL until a measure needs it */
+    int binary;          /* is_binary(): -1 unknown, 0 or 1 */
 } lconn;
+
+/* Every method that writes W or the direction of an open connectome calls
+ * this first. */
+static void changed(lconn *c)
+{
+    tg_graph_brain_adj_free(&c->adj);
+    c->binary = -1;
+}
 
 static lconn *check_conn(lua_State *L, int idx)
 {
@@ -47,6 +59,8 @@ static lconn *push_conn(lua_State *L, int64_t n, bool directed, int ids_idx)
     if (ids_idx < 0) ids_idx = lua_gettop(L) + 1 + ids_idx;
     lconn *c = lua_newuserdatauv(L, sizeof *c, 1);
     c->W = NULL;
+    c->adj = NULL;
+    c->binary = -1;
     c->n = n;
     c->directed = directed;
     luaL_setmetatable(L, CONN_MT);
@@ -68,6 +82,7 @@ static lconn *push_conn(lua_State *L, int64_t n, bool directed, int ids_idx)
 static int c_gc(lua_State *L)
 {
     lconn *c = luaL_checkudata(L, 1, CONN_MT);
+    tg_graph_brain_adj_free(&c->adj);
     tg_free(c->W);
     c->W = NULL;
     return 0;
@@ -78,14 +93,30 @@ static void fail(lua_State *L, tg_status s, const char *msg)
     if (s != TG_OK) luaL_error(L, "%s", msg);
 }
 
-static bool is_binary(const lconn *c)
+static bool is_binary(lconn *c)
 {
-    for (int64_t k = 0; k < c->n * c->n; k++)
-        if (c->W[k] != 0 && c->W[k] != 1) return false;
-    return true;
+    if (c->binary < 0) {
+        c->binary = 1;
+        for (int64_t k = 0; k < c->n * c->n; k++)
+            if (c->W[k] != 0 && c->W[k] != 1) {
+                c->binary = 0;
+                break;
+            }
+    }
+    return c->binary == 1;
 }
 
-static bool opt_weighted(lua_State *L, int idx, const lconn *c)
+/* The cached sparse view of c, built now if needed. */
+static const tg_brain_adj *adj_of(lua_State *L, lconn *c)
+{
+    if (!c->adj) {
+        char msg[TG_MSG_LEN] = "";
+        fail(L, tg_graph_brain_adj_new(c->W, c->n, c->directed, &c->adj, msg), msg);
+    }
+    return c->adj;
+}
+
+static bool opt_weighted(lua_State *L, int idx, lconn *c)
 {
     return tg_lua_i_opt_bool(L, idx, "weighted", !is_binary(c));
 }
@@ -152,6 +183,7 @@ static int l_matrix(lua_State *L)
     static const char *const opts[] = {"ids", "directed", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_lua_i_check_options(L, 2, opts);
+    lua_settop(L, 2);   /* slot 2 stays the options (or nil), not the new connectome */
     int64_t n = (int64_t)lua_rawlen(L, 1);
     int ids = 0;
     if (!lua_isnoneornil(L, 2) && tg_lua_i_rawfield(L, 2, "ids") == LUA_TTABLE) {
@@ -259,6 +291,7 @@ static int c_set(lua_State *L)
     int64_t i = check_index(L, 2, c), j = check_index(L, 3, c);
     double v = luaL_checknumber(L, 4);
     luaL_argcheck(L, !isnan(v), 4, "NaN is not a weight");
+    changed(c);
     c->W[i * c->n + j] = v;
     if (!c->directed) c->W[j * c->n + i] = v;
     lua_settop(L, 1);
@@ -332,6 +365,7 @@ static int c_symmetrize(lua_State *L)
     lconn *c = check_conn(L, 1);
     int h = luaL_checkoption(L, 2, "max", how);
     char msg[TG_MSG_LEN] = "";
+    changed(c);
     fail(L, tg_graph_brain_symmetrize(c->W, c->n, (tg_brain_sym)h, msg), msg);
     c->directed = false;
     lua_settop(L, 1);
@@ -341,6 +375,7 @@ static int c_symmetrize(lua_State *L)
 static int c_zero_diagonal(lua_State *L)
 {
     lconn *c = check_conn(L, 1);
+    changed(c);
     tg_graph_brain_zero_diagonal(c->W, c->n);
     lua_settop(L, 1);
     return 1;
@@ -358,6 +393,7 @@ static int c_threshold(lua_State *L)
     int given = !isnan(a) + !isnan(p) + !isnan(b);
     luaL_argcheck(L, given == 1, 2, "give exactly one of absolute, proportional, backbone");
     char msg[TG_MSG_LEN] = "";
+    changed(c);
     tg_status s = !isnan(a) ? tg_graph_brain_threshold_absolute(c->W, c->n, a, msg)
                 : !isnan(p) ? tg_graph_brain_threshold_proportional(c->W, c->n, p, msg)
                             : tg_graph_brain_threshold_backbone(c->W, c->n, b, msg);
@@ -369,6 +405,7 @@ static int c_threshold(lua_State *L)
 static int c_binarize(lua_State *L)
 {
     lconn *c = check_conn(L, 1);
+    changed(c);
     tg_graph_brain_binarize(c->W, c->n);
     lua_settop(L, 1);
     return 1;
@@ -377,6 +414,7 @@ static int c_binarize(lua_State *L)
 static int c_normalize(lua_State *L)
 {
     lconn *c = check_conn(L, 1);
+    changed(c);
     tg_graph_brain_normalize(c->W, c->n);
     lua_settop(L, 1);
     return 1;
@@ -709,7 +747,7 @@ static int c_assortativity(lua_State *L)
     bool w = opt_weighted(L, 2, c);
     double r;
     char msg[TG_MSG_LEN] = "";
-    fail(L, tg_graph_brain_assortativity(c->W, c->n, c->directed, w, &r, msg), msg);
+    fail(L, tg_graph_brain_assortativity_adj(adj_of(L, c), w, &r, msg), msg);
     lua_pushnumber(L, r);
     return 1;
 }
@@ -752,7 +790,7 @@ static int c_coreness(lua_State *L)
     lconn *c = check_conn(L, 1);
     int64_t *k = scratch(L, sizeof *k * (size_t)c->n);
     char msg[TG_MSG_LEN] = "";
-    fail(L, tg_graph_brain_coreness(c->W, c->n, c->directed, k, msg), msg);
+    fail(L, tg_graph_brain_coreness_adj(adj_of(L, c), k, msg), msg);
     double *v = new_vec(L, c);
     for (int64_t i = 0; i < c->n; i++) v[i] = (double)k[i];
     return 1;

@@ -11,6 +11,7 @@
 #include "../test_util.h"
 
 #include <math.h>
+#include <zlib.h>
 
 #include "graph/tg_graph.h"
 
@@ -182,6 +183,31 @@ static void check_case(const char *name, const double *W, int64_t n, bool direct
         assert_int_equal(tg_graph_brain_coreness(W, n, directed, core, msg), TG_OK);
         for (int64_t i = 0; i < n; i++) v[i] = (double)core[i];
         check_vec(K("coreness"), v, n);
+        /* The same measures on a prebuilt sparse view (what tg.Connectome
+         * caches): the same goldens, and bit for bit the dense values. */
+        tg_brain_adj *adj = NULL;
+        assert_int_equal(tg_graph_brain_adj_new(W, n, directed, &adj, msg), TG_OK);
+        assert_int_equal(tg_graph_brain_adj_nodes(adj), n);
+        assert_true(tg_graph_brain_adj_is_directed(adj) == directed);
+        int64_t nz = 0;
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < n; j++) nz += i != j && W[i * n + j] != 0;
+        assert_int_equal(tg_graph_brain_adj_entries(adj), nz);
+        int64_t *core2 = tg_malloc(sizeof *core2 * (size_t)n);
+        assert_int_equal(tg_graph_brain_coreness_adj(adj, core2, msg), TG_OK);
+        assert_memory_equal(core, core2, sizeof *core * (size_t)n);
+        double y;
+        for (int w = 0; w < 2; w++) {
+            assert_int_equal(tg_graph_brain_assortativity_adj(adj, w, &y, msg), TG_OK);
+            assert_int_equal(tg_graph_brain_assortativity(W, n, directed, w, &x, msg), TG_OK);
+            assert_memory_equal(&x, &y, sizeof x);
+            if (!w) check_one(K("assortativity_bin"), y);
+            else if (weighted) check_one(K("assortativity"), y);
+        }
+        tg_graph_brain_adj_free(&adj);
+        assert_null(adj);
+        tg_graph_brain_adj_free(&adj);
+        tg_free(core2);
         tg_free(core);
     }
 #undef K
@@ -189,6 +215,88 @@ static void check_case(const char *name, const double *W, int64_t n, bool direct
     tg_free(L);
     tg_free(A);
     tg_free(D);
+}
+
+/* The 638-region crossley pair, stored gzipped: read through the matrix
+ * reader's gzip path, measures against make_brain_golden.py's case_light
+ * (numpy on numpy's own gzip read, cross-checked with networkx). */
+static void check_crossley(const char *name, const char *path)
+{
+    char msg[TG_MSG_LEN], key[128];
+    int64_t n;
+    double *W = load_matrix(path, &n);
+    assert_int_equal(n, 638);
+    double *v = tg_malloc(sizeof *v * (size_t)n), x;
+    int64_t *core = tg_malloc(sizeof *core * (size_t)n);
+#define K(m) (snprintf(key, sizeof key, "%s.%s", name, m), key)
+    tg_graph_brain_degree(W, n, false, v, NULL, NULL);
+    check_vec(K("degree"), v, n);
+    tg_graph_brain_strength(W, n, false, v, NULL, NULL);
+    check_vec(K("strength"), v, n);
+    assert_int_equal(tg_graph_brain_clustering(W, n, false, true, v, msg), TG_OK);
+    check_vec(K("clustering"), v, n);
+    assert_int_equal(tg_graph_brain_transitivity(W, n, false, false, &x, msg), TG_OK);
+    check_one(K("transitivity_bin"), x);
+    assert_int_equal(tg_graph_brain_efficiency(W, n, false, &x, msg), TG_OK);
+    check_one(K("efficiency_bin"), x);
+    tg_brain_adj *adj = NULL;
+    assert_int_equal(tg_graph_brain_adj_new(W, n, false, &adj, msg), TG_OK);
+    assert_int_equal(tg_graph_brain_assortativity_adj(adj, true, &x, msg), TG_OK);
+    check_one(K("assortativity"), x);
+    assert_int_equal(tg_graph_brain_assortativity_adj(adj, false, &x, msg), TG_OK);
+    check_one(K("assortativity_bin"), x);
+    assert_int_equal(tg_graph_brain_coreness_adj(adj, core, msg), TG_OK);
+    for (int64_t i = 0; i < n; i++) v[i] = (double)core[i];
+    check_vec(K("coreness"), v, n);
+#undef K
+    tg_graph_brain_adj_free(&adj);
+    tg_free(core);
+    tg_free(v);
+    tg_free(W);
+}
+
+static void test_crossley638_gz(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    check_crossley("x638rs", "data/connectomes/crossley638/group_average_rsfmri.csv.gz");
+    check_crossley("x638co", "data/connectomes/crossley638/coactivation.csv.gz");
+    /* A small gzipped matrix: read as the plain one, every allocation
+     * failing in turn; a truncated stream is rejected with the reason. */
+    char msg[TG_MSG_LEN];
+    const char *gz = "/tmp/tg_brain_test_m.csv.gz", *cut = "/tmp/tg_brain_test_cut.csv.gz";
+    static const char text[] = "a,b,c\n0,1,0.5\n1,0,0\n0.5,0,0\n";
+    gzFile z = gzopen(gz, "wb");
+    assert_non_null(z);
+    assert_int_equal(gzwrite(z, text, (unsigned)strlen(text)), (int)strlen(text));
+    assert_int_equal(gzclose(z), Z_OK);
+    tg_read_opts o = {"matrix", -1, NULL, 0};
+    tg_graph *g = NULL;
+    tg_status s;
+    TG_OOM_LOOP(s = tg_graph_read(gz, &o, &g, msg); tg_graph_free(&g), s == TG_OK);
+    assert_int_equal(tg_graph_read(gz, &o, &g, msg), TG_OK);
+    assert_int_equal(tg_graph_node_count(g), 3);
+    assert_int_equal(tg_graph_edge_count(g), 2);
+    assert_string_equal(tg_graph_node_id(g, 2), "c");
+    tg_graph_free(&g);
+    FILE *f = fopen(gz, "rb"), *h = fopen(cut, "wb");
+    assert_true(f && h);
+    char buf[256];
+    size_t len = fread(buf, 1, sizeof buf, f);
+    assert_true(len > 20);
+    assert_int_equal(fwrite(buf, 1, len - 12, h), len - 12);   /* drop data and trailer */
+    fclose(f);
+    fclose(h);
+    g = (tg_graph *)buf;
+    assert_int_equal(tg_graph_read(cut, &o, &g, msg), TG_ERR_PARSE);
+    assert_null(g);
+    assert_msg_has(msg, "corrupt or truncated gzip");
+    assert_msg_has(msg, cut);
+    assert_int_equal(tg_graph_read("/tmp/tg_brain_no_such.csv.gz", &o, &g, msg), TG_ERR_IO);
+    assert_msg_has(msg, "cannot open");
+    remove(gz);
+    remove(cut);
+    TG_CHECK_NO_LEAK();
 }
 
 static void check_partition(const char *name, const double *W, int64_t n, bool sign)
@@ -856,6 +964,18 @@ static void test_errors_oom(void **state)
     assert_int_equal(tg_graph_brain_threshold_backbone((double[4]){0, 1, 2, 0}, 2, 0.5, msg), TG_ERR_ARG);
     assert_msg_has(msg, "not symmetric");
     assert_int_equal(tg_graph_brain_local_efficiency(Wa, 2, true, 3, v, msg), TG_ERR_ARG);
+    tg_brain_adj *adj = (tg_brain_adj *)W;   /* must be reset on entry */
+    assert_int_equal(tg_graph_brain_adj_new(NULL, 2, false, &adj, msg), TG_ERR_ARG);
+    assert_null(adj);
+    assert_msg_has(msg, "brain.adj_new");
+    assert_int_equal(tg_graph_brain_adj_new(W, 2, false, NULL, msg), TG_ERR_ARG);
+    assert_int_equal(tg_graph_brain_coreness_adj(NULL, bad, msg), TG_ERR_ARG);
+    assert_int_equal(tg_graph_brain_assortativity_adj(NULL, false, v, msg), TG_ERR_ARG);
+    assert_int_equal(tg_graph_brain_adj_new(W, 0, false, &adj, msg), TG_OK);   /* empty: defined */
+    assert_int_equal(tg_graph_brain_coreness_adj(adj, bad, msg), TG_OK);
+    assert_int_equal(tg_graph_brain_assortativity_adj(adj, false, v, msg), TG_OK);
+    assert_true(isnan(v[0]));
+    tg_graph_brain_adj_free(&adj);
     /* OOM: every allocation failing in turn, no leak, no crash. */
     int64_t n;
     /* Inputs live outside the counting allocator (the loop checks that
@@ -873,6 +993,13 @@ static void test_errors_oom(void **state)
     TG_OOM_LOOP(s = tg_graph_brain_louvain(S, n, 1, TG_BRAIN_POSITIVE, 1, m, NULL, msg), s == TG_OK);
     TG_OOM_LOOP(s = tg_graph_brain_consensus(S, n, 1, 0.5, 4, 1, m, msg), s == TG_OK);
     TG_OOM_LOOP(s = tg_graph_brain_rich_club(S, n, false, true, 5, out, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_assortativity(S, n, false, true, out, msg), s == TG_OK);
+    TG_OOM_LOOP(s = tg_graph_brain_coreness(S, n, true, m, msg), s == TG_OK);
+    tg_brain_adj *sa = NULL;
+    TG_OOM_LOOP(s = tg_graph_brain_adj_new(S, n, true, &sa, msg); if (s == TG_OK) {
+        s = tg_graph_brain_assortativity_adj(sa, true, out, msg);
+        tg_graph_brain_adj_free(&sa);
+    }, s == TG_OK);
     TG_OOM_LOOP(s = tg_graph_brain_efficiency(S, n, true, out, msg), s == TG_OK);
     TG_OOM_LOOP(s = tg_graph_brain_module_zscore(S, n, m, TG_ALL, out, msg), s == TG_OK);
     TG_OOM_LOOP(s = tg_graph_brain_threshold_backbone(S, n, 0.05, msg), s == TG_OK);
@@ -897,6 +1024,7 @@ int main(void)
         cmocka_unit_test(test_sample138),
         cmocka_unit_test(test_bct_shipped),
         cmocka_unit_test(test_other_connectomes),
+        cmocka_unit_test(test_crossley638_gz),
         cmocka_unit_test(test_louvain),
         cmocka_unit_test(test_workflow),
         cmocka_unit_test(test_nulls),

@@ -109,6 +109,42 @@ T.test("tg.brain workflow and measures", function()
   T.eq(m:copy():normalize():get(2, 3), 1, "normalize")
 end)
 
+T.test("tg.brain caches its sparse view and drops it when the matrix changes", function()
+  -- assortativity and coreness run on a sparse view built on first use;
+  -- every in-place change must rebuild it (and the is-binary default).
+  local c = tg.brain.load(S138 .. "sample_data.csv"):threshold{proportional = 0.4}
+  T.near(c:assortativity(), gold["s138.assortativity"][1], 1e-9, "weighted by default")
+  T.near(c:assortativity{weighted = false}, gold["s138.assortativity_bin"][1], 1e-9, "binary")
+  near_vec(c:coreness(), gold["s138.coreness"], "coreness")
+  c:threshold{proportional = 0.02}   -- the 0.02 strongest of the 0.4 are those of the whole
+  T.near(c:assortativity(), gold["s138sparse.assortativity"][1], 1e-9, "after threshold")
+  near_vec(c:coreness(), gold["s138sparse.coreness"], "coreness after threshold")
+  c:binarize()
+  T.near(c:assortativity(), gold["s138sparse.assortativity_bin"][1], 1e-9, "binary default after binarize")
+  local k = c:coreness()
+  local i, j = 1, 2
+  while c:get(i, j) ~= 0 or k[i] ~= 0 do i, j = i + 1, (i + 1) % 138 + 1 end
+  c:set(i, j, 1)   -- an isolated node gains an edge: its core number becomes 1
+  T.eq(c:coreness()[i], 1, "coreness after set")
+  T.near(c:assortativity(), c:copy():assortativity(), 0, "assortativity after set = fresh copy")
+  local m = tg.brain.load(R .. "/data/connectomes/bct_macaque47/macaque47.csv")
+  T.near(m:assortativity(), gold["mac47.assortativity"][1], 1e-9, "directed")
+  local dir_core = m:coreness()
+  m:symmetrize()
+  local fresh = tg.brain.matrix(m:rows())
+  T.eq(fresh:is_directed(), false, "symmetric")
+  near_vec(m:coreness(), fresh:coreness(), "coreness after symmetrize")
+  T.near(m:assortativity(), fresh:assortativity(), 0, "assortativity after symmetrize")
+  T.truthy(m:coreness():sum() ~= dir_core:sum(), "direction change seen")
+end)
+
+T.test("tg.brain.load reads a gzipped matrix (crossley638)", function()
+  local c = tg.brain.load(R .. "/data/connectomes/crossley638/coactivation.csv.gz")
+  T.eq(c:n(), 638, "n"); T.eq(c:edge_count(), 18625, "edges (SOURCE.md)")
+  T.near(c:assortativity(), gold["x638co.assortativity"][1], 1e-9, "assortativity")
+  near_vec(c:coreness(), gold["x638co.coreness"], "coreness")
+end)
+
 T.test("tg.brain seeded procedures are reproducible", function()
   local c = tg.brain.load(S138 .. "sample_data.csv"):threshold{proportional = 0.2}
   local a, b = c:louvain{seed = 4}, c:louvain{seed = 4}
