@@ -176,7 +176,8 @@ for t in s138 syn400; do
     done
     echo "  $t Louvain modularity ours/networkx/igraph: $(get brain_${t}_louvain_q)"
     # Whole-matrix measure set: every measure the peer has, plus the peer's
-    # graph construction from the matrix (ours reads the matrix directly).
+    # graph construction from the matrix, and ours the build of its cached
+    # sparse adjacency.
     for peer in nx ig; do
         sums=$(awk -v t="$t" -v p="$peer" '$1 == "RESULT" {
                    k = $2; pre = "brain_" t "_"
@@ -184,12 +185,13 @@ for t in s138 syn400; do
                    rest = substr(k, length(pre) + 1)
                    if (rest ~ /_maxrel$/ || rest ~ /_q$/) next
                    if (rest == "build_" p) { b = $3; next }
+                   if (rest == "build_ours") { bo = $3; next }
                    if (rest ~ ("_" p "$")) { m = substr(rest, 1, length(rest) - length(p) - 1); peerv[m] = $3 }
                    if (rest ~ /_ours$/) { m = substr(rest, 1, length(rest) - 5); ours[m] = $3 }
-               } END { so = 0; sp = b; for (m in peerv) if (m in ours) { so += ours[m]; sp += peerv[m] }
+               } END { so = bo; sp = b; for (m in peerv) if (m in ours) { so += ours[m]; sp += peerv[m] }
                        printf "%.6f %.6f", so, sp }' "$RES")
         goal=1.0; [ "$peer" = nx ] && goal=0.1
-        row "$t whole set vs $peer" "${sums% *}" "${sums#* }" $goal "sum over the measures $peer has, + its graph build"
+        row "$t whole set vs $peer" "${sums% *}" "${sums#* }" $goal "sum over the measures $peer has, + each side's graph build"
     done
 done
 row "group study 100 x 400" "$(get brain_group_total)" 60 1.0 "measures $(get brain_group_measures) s + NBS $(get brain_group_nbs) s vs the 60 s goal"
