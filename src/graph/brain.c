@@ -1080,19 +1080,22 @@ tg_status tg_graph_brain_rich_club(const double *W, int64_t n, bool directed, bo
         for (int64_t j = 0; j < n; j++)
             if (i != j && W[i * n + j] != 0) ranked[nr++] = W[i * n + j];
     qsort(ranked, (size_t)nr, sizeof *ranked, dbl_desc);
+    /* BCT keeps the nodes of degree > k in rich_club_bu/_bd but of degree
+     * >= k in rich_club_wu/_wd, where a level that removes no node is NaN. */
     for (int64_t k = 1; k <= kmax; k++) {
+        double cut = weighted ? (double)k - 0.5 : (double)k;   /* kept: deg > cut */
         int64_t nk = 0, ek = 0;
         double wk = 0;
         for (int64_t i = 0; i < n; i++) {
-            if (deg[i] <= (double)k) continue;
+            if (deg[i] <= cut) continue;
             nk++;
             for (int64_t j = 0; j < n; j++)
-                if (j != i && deg[j] > (double)k && W[i * n + j] != 0) {
+                if (j != i && deg[j] > cut && W[i * n + j] != 0) {
                     ek++;
                     wk += W[i * n + j];
                 }
         }
-        if (nk < 2) R[k - 1] = NAN;
+        if (weighted ? nk == n : nk < 2) R[k - 1] = NAN;
         else if (!weighted) R[k - 1] = (double)ek / ((double)nk * (double)(nk - 1));
         else {
             double top = 0;

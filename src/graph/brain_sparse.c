@@ -96,16 +96,15 @@ bool tg_graph_brain_adj_is_directed(const tg_brain_adj *a) { return a && a->dire
 
 /* ---- assortativity ---------------------------------------------------------- */
 
-/* The correlation from the edge sums (BCT assortativity_bin/_wei): x the
+/* Assortativity from the edge sums (BCT assortativity_bin/_wei): x the
  * value at the source, y at the target, m edges. */
-static double pearson(bool directed, double sxy, double sx, double sy, double sxx, double syy, double m)
+static double newman_r(bool directed, double sxy, double sx, double sy, double sxx, double syy, double m)
 {
+    /* BCT uses Newman's symmetric form for every flag: for directed graphs
+     * too (x = out-value of the source, y = in-value of the target), which
+     * is not the plain Pearson correlation of x and y. */
+    (void)directed;
     if (!(m > 0)) return NAN;
-    if (directed) {
-        double a = sxy / m - (sx / m) * (sy / m);
-        double b = sqrt(sxx / m - (sx / m) * (sx / m)) * sqrt(syy / m - (sy / m) * (sy / m));
-        return a / b;
-    }
     double mean = (sx + sy) / (2 * m);
     return (sxy / m - mean * mean) / ((sxx + syy) / (2 * m) - mean * mean);
 }
@@ -145,7 +144,7 @@ tg_status tg_graph_brain_assortativity_adj(const tg_brain_adj *a, bool weighted,
             syy += (double)s2;
             m += cnt;
         }
-        *out = pearson(a->directed, sxy, sx, sy, sxx, syy, m);
+        *out = newman_r(a->directed, sxy, sx, sy, sxx, syy, m);
         return TG_OK;
     }
     double *kout = tg_malloc(sizeof *kout * (size_t)(n ? n : 1));
@@ -179,7 +178,7 @@ tg_status tg_graph_brain_assortativity_adj(const tg_brain_adj *a, bool weighted,
             syy += y * y;
             m++;
         }
-    *out = pearson(a->directed, sxy, sx, sy, sxx, syy, m);
+    *out = newman_r(a->directed, sxy, sx, sy, sxx, syy, m);
     tg_free(kout);
     if (kin != kout) tg_free(kin);
     return TG_OK;

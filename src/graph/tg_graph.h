@@ -376,18 +376,20 @@ tg_status tg_graph_brain_participation(const double *W, int64_t n, const int64_t
  * mode TG_ALL: undirected (row sums), TG_OUT: out, TG_IN: in. */
 tg_status tg_graph_brain_module_zscore(const double *W, int64_t n, const int64_t *membership,
                                        tg_mode mode, double *out, char *msg);
-/* Assortativity (BCT assortativity_bin / _wei, flag 0 undirected: Pearson
- * correlation of the degrees (strengths) at the two ends of each edge);
- * directed: out-degree of the source against in-degree of the target
- * (flag 1).  NaN when undefined.  O(n^2) (O(n + m) on a prebuilt
- * tg_brain_adj: tg_graph_brain_assortativity_adj). */
+/* Assortativity (BCT assortativity_bin / _wei): Newman's coefficient of
+ * the degrees (strengths) at the two ends of each edge, in BCT's symmetric
+ * form for every flag: undirected (flag 0) one term per edge; directed
+ * (flag 1) the source's out-degree against the target's in-degree.  NaN
+ * when undefined.  O(n^2) (O(n + m) on a prebuilt tg_brain_adj:
+ * tg_graph_brain_assortativity_adj). */
 tg_status tg_graph_brain_assortativity(const double *W, int64_t n, bool directed, bool weighted,
                                        double *out, char *msg);
-/* Rich-club coefficients for k = 1..kmax (R[k-1]; NaN when fewer than two
- * nodes have degree > k): binary (BCT rich_club_bu / _bd: edges among
- * nodes of degree > k over the possible ones) or weighted (rich_club_wu:
- * their total weight over that of the same number of strongest edges).
- * Degree: undirected row counts; directed in + out. */
+/* Rich-club coefficients for k = 1..kmax (R[k-1]), with BCT's two
+ * conventions: binary (rich_club_bu / _bd) keeps the nodes of degree > k,
+ * R = edges among them over the possible ones, NaN when fewer than two;
+ * weighted (rich_club_wu / _wd) keeps the nodes of degree >= k, R = their
+ * total weight over that of the same number of strongest edges, NaN when
+ * no node is removed.  Degree: undirected row counts; directed in + out. */
 tg_status tg_graph_brain_rich_club(const double *W, int64_t n, bool directed, bool weighted,
                                    int64_t kmax, double *R, char *msg);
 /* Core numbers (k-core; BCT kcore_bu / kcore_bd give the nodes with core

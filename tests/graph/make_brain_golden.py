@@ -194,14 +194,17 @@ def assort(W, directed, weighted):
         kout, kin = W.sum(1), W.sum(0)
     else:
         kout, kin = A.sum(1).astype(float), A.sum(0).astype(float)
+    # BCT assortativity_bin/_wei: Newman's symmetric form for every flag
+    # (directed: out-value of the source against in-value of the target).
     if not directed:
         i, j = np.nonzero(np.triu(A, 1))
         x, y = kout[i], kout[j]
-        K = len(i)
-        m = (0.5 * (x + y)).sum() / K
-        return ((x * y).sum() / K - m * m) / ((0.5 * (x * x + y * y)).sum() / K - m * m)
-    i, j = np.nonzero(A)
-    return np.corrcoef(kout[i], kin[j])[0, 1]
+    else:
+        i, j = np.nonzero(A)
+        x, y = kout[i], kin[j]
+    K = len(i)
+    m = (0.5 * (x + y)).sum() / K
+    return ((x * y).sum() / K - m * m) / ((0.5 * (x * x + y * y)).sum() / K - m * m)
 
 
 def rich_club(W, directed, weighted, kmax):
@@ -209,10 +212,12 @@ def rich_club(W, directed, weighted, kmax):
     deg = A.sum(1) + (A.sum(0) if directed else 0)
     ranked = -np.sort(-W[A])
     R = []
+    # BCT rich_club_bu/_bd keep degree > k; rich_club_wu/_wd keep degree >= k
+    # and give NaN at a level that removes no node.
     for k in range(1, kmax + 1):
-        sel = deg > k
+        sel = deg >= k if weighted else deg > k
         nk = sel.sum()
-        if nk < 2:
+        if (nk == len(deg)) if weighted else (nk < 2):
             R.append(np.nan)
             continue
         sub = W[np.ix_(sel, sel)]

@@ -159,8 +159,15 @@ T.test("tg.brain seeded procedures are reproducible", function()
   for i = 1, 138, 7 do for j = 1, 138, 5 do T.eq(r1:get(i, j), r2:get(i, j), "randmio") end end
   local deg, rdeg = c:degree(), r1:degree()
   for i = 1, 138 do T.eq(deg[i], rdeg[i], "degree kept") end
-  local rc = c:rich_club{kmax = 5, nulls = 3, iter = 2, seed = 1}
-  T.truthy(rc.normalized[1] == rc.normalized[1], "normalised rich club")
+  -- Weighted rich club (BCT rich_club_wu): a level that removes no node is
+  -- NaN, so look where nodes drop out: above the smallest degree.
+  local kmin = math.huge
+  for i = 1, 138 do kmin = math.min(kmin, deg[i]) end
+  local rc = c:rich_club{kmax = kmin + 3, nulls = 3, iter = 2, seed = 1}
+  T.truthy(rc.coefficient[kmin] ~= rc.coefficient[kmin], "no node removed at k = min degree: NaN (BCT)")
+  T.truthy(rc.normalized[kmin + 1] == rc.normalized[kmin + 1], "normalised rich club above the smallest degree")
+  local rc2 = c:rich_club{kmax = kmin + 3, nulls = 3, iter = 2, seed = 1}
+  T.eq(rc2.normalized[kmin + 1], rc.normalized[kmin + 1], "seeded nulls: same normalisation")
   local cons = c:consensus{runs = 10, seed = 2}
   T.eq(#cons, 138, "consensus")
 end)
