@@ -56,8 +56,9 @@ static tg_status rewire(double *R, int64_t n, bool directed, int iter, tg_rng *r
     elist e;
     if (elist_make(R, n, directed, &e) != TG_OK) return TG_ERR_NOMEM;
     int64_t K = e.m, done = 0;
-    int64_t max_att = directed ? (int64_t)round((double)n * (double)K / ((double)n * (double)(n - 1)))
-                               : (int64_t)round((double)n * (double)K / ((double)n * (double)(n - 1) / 2));
+    /* BCT randmio_und and randmio_dir alike: round(n K / (n (n - 1))),
+     * K the number of edges (undirected: counted once). */
+    int64_t max_att = (int64_t)round((double)n * (double)K / ((double)n * (double)(n - 1)));
     if (max_att < 1) max_att = 1;
     int64_t total = K * (int64_t)iter;
     for (int64_t it = 0; K >= 2 && it < total; it++) {

@@ -940,12 +940,16 @@ static int l_nbs(lua_State *L)
     lconn *cc = push_conn(L, n, false, 0);
     int ci = lua_gettop(L);
     int64_t *comp = scratch(L, sizeof *comp * (size_t)(n * n));
+    /* Room for the results before the call: between it and the copy no Lua
+     * allocation may fail while size and p are held (a component has at
+     * least two nodes, so there are at most n / 2). */
+    int64_t *sz2 = scratch(L, sizeof *sz2 * (size_t)(n + 1));
+    double *p2 = scratch(L, sizeof *p2 * (size_t)(n + 1));
     int64_t nc = 0, *size = NULL;
     double *p = NULL;
     char msg[TG_MSG_LEN] = "";
     fail(L, tg_graph_brain_nbs(X, k, n, grp, thr, (int)tail, (int)perms, (uint64_t)seed, tc->W, comp, &nc, &size, &p, msg), msg);
-    int64_t *sz2 = scratch(L, sizeof *sz2 * (size_t)(nc + 1));
-    double *p2 = scratch(L, sizeof *p2 * (size_t)(nc + 1));
+    if (nc > n) nc = n;   /* cannot happen: see above */
     memcpy(sz2, size, sizeof *sz2 * (size_t)nc);
     memcpy(p2, p, sizeof *p2 * (size_t)nc);
     tg_free(size);
