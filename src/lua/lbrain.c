@@ -345,10 +345,12 @@ static int c_to_graph(lua_State *L)
     lua_getiuservalue(L, 1, 1);
     const char **ids = scratch(L, sizeof *ids * (size_t)c->n);
     for (int64_t i = 0; i < c->n; i++) {
-        lua_rawgeti(L, -2, i + 1);
+        /* Strings only: a number would be converted on the stack and the
+         * converted string freed once popped. */
+        if (lua_rawgeti(L, -2, i + 1) != LUA_TSTRING)
+            return luaL_error(L, "brain.to_graph: id %d is not a string", (int)i + 1);
         ids[i] = lua_tostring(L, -1);
         lua_pop(L, 1);
-        if (!ids[i]) return luaL_error(L, "brain.to_graph: id %d is not a string", (int)i + 1);
     }
     char msg[TG_MSG_LEN] = "";
     tg_graph *g = NULL;
@@ -886,10 +888,10 @@ static int l_group(lua_State *L)
     luaL_argcheck(L, k >= 1, 1, "field 'files' is empty");
     const char **paths = scratch(L, sizeof *paths * (size_t)k);
     for (int64_t i = 0; i < k; i++) {
-        lua_rawgeti(L, fi, i + 1);
+        if (lua_rawgeti(L, fi, i + 1) != LUA_TSTRING)   /* a number's converted string would not survive the pop */
+            return luaL_argerror(L, 1, "field 'files' must be an array of paths (strings)");
         paths[i] = lua_tostring(L, -1);
         lua_pop(L, 1);   /* the string stays in the table */
-        if (!paths[i]) return luaL_argerror(L, 1, "field 'files' must be an array of paths");
     }
     int64_t nodes = 0;
     char msg[TG_MSG_LEN] = "";
