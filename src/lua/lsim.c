@@ -45,46 +45,20 @@ static tg_sim_grid *check_grid(lua_State *L, int idx)
     return u->grid;
 }
 
-/* the graph the grid was built from (user value 1), for ids */
-static tg_graph *grid_graph(lua_State *L, int idx)
-{
-    lua_getiuservalue(L, idx, 1);
-    tg_graph *g = tg_lua_i_graph(L, -1);
-    lua_pop(L, 1);
-    return g;
-}
-
-static void push_line_key(lua_State *L, const tg_graph *g, int64_t e)
-{
-    const char *id = tg_graph_edge_id(g, e);
-    if (id) {
-        lua_pushstring(L, id);
-    } else {
-        int64_t a, b;
-        tg_graph_edge_ends(g, e, &a, &b);
-        lua_pushfstring(L, "%s-%s", tg_graph_node_id(g, a), tg_graph_node_id(g, b));
-    }
-}
-
-static int64_t line_index(lua_State *L, const tg_graph *g, int idx)
+/* Line index from a Lua value: a 1-based integer or a line key.  Ids
+ * come from the grid's own copies, never from the graph it was built from
+ * (which the script may have edited since). */
+static int64_t line_index(lua_State *L, const tg_sim_grid *grid, int idx)
 {
     if (lua_isinteger(L, idx)) {
         lua_Integer k = lua_tointeger(L, idx);
-        if (k < 1 || k > tg_graph_edge_count(g)) luaL_error(L, "sim: line index %d out of range", (int)k);
+        if (k < 1 || k > tg_sim_grid_lines(grid)) luaL_error(L, "sim: line index %I out of range", k);
         return (int64_t)k - 1;
     }
     const char *key = luaL_checkstring(L, idx);
-    int64_t e = tg_graph_edge_index(g, key);
-    if (e >= 0) return e;
-    for (int64_t k = 0; k < tg_graph_edge_count(g); k++) {
-        int64_t a, b;
-        tg_graph_edge_ends(g, k, &a, &b);
-        char buf[512];
-        snprintf(buf, sizeof buf, "%s-%s", tg_graph_node_id(g, a), tg_graph_node_id(g, b));
-        if (strcmp(buf, key) == 0) return k;
-    }
-    luaL_error(L, "sim: no line '%s'", key);
-    return -1;
+    int64_t e = tg_sim_grid_line_index(grid, key);
+    if (e < 0) luaL_error(L, "sim: no line '%s'", key);
+    return e;
 }
 
 /* tg.sim.grid(g, {slack = id}) -> grid */
@@ -94,11 +68,9 @@ static int l_grid(lua_State *L)
     tg_graph *g = tg_lua_i_graph(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     const char *slack = tg_lua_i_opt_string(L, 2, "slack", NULL);
-    lgrid *u = lua_newuserdatauv(L, sizeof *u, 1);
+    lgrid *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->grid = NULL;
     luaL_setmetatable(L, GRID_MT);
-    lua_pushvalue(L, 1);
-    lua_setiuservalue(L, -2, 1);
     char msg[TG_MSG_LEN] = "";
     if (tg_sim_grid_new(&u->grid, g, slack, msg) != TG_OK) return fail(L, "sim.grid", msg);
     return 1;
@@ -108,7 +80,6 @@ static int l_grid(lua_State *L)
 static int m_dcpf(lua_State *L)
 {
     tg_sim_grid *grid = check_grid(L, 1);
-    tg_graph *g = grid_graph(L, 1);
     int64_t n = tg_sim_grid_buses(grid), m = tg_sim_grid_lines(grid);
     double *th = lua_newuserdatauv(L, sizeof(double) * (size_t)(n + m + 1), 0);   /* scratch, GC'd */
     double *fl = th + n;
@@ -118,17 +89,17 @@ static int m_dcpf(lua_State *L)
     lua_createtable(L, 0, (int)n);
     for (int64_t v = 0; v < n; v++) {
         lua_pushnumber(L, th[v]);
-        lua_setfield(L, -2, tg_graph_node_id(g, v));
+        lua_setfield(L, -2, tg_sim_grid_bus_id(grid, v));
     }
     lua_setfield(L, -2, "theta");
     lua_createtable(L, 0, (int)m);
     for (int64_t k = 0; k < m; k++) {
-        push_line_key(L, g, k);
+        lua_pushstring(L, tg_sim_grid_line_key(grid, k));
         lua_pushnumber(L, fl[k]);
         lua_settable(L, -3);
     }
     lua_setfield(L, -2, "flow");
-    lua_pushstring(L, tg_graph_node_id(g, tg_sim_grid_slack(grid)));
+    lua_pushstring(L, tg_sim_grid_bus_id(grid, tg_sim_grid_slack(grid)));
     lua_setfield(L, -2, "slack");
     return 1;
 }
@@ -140,7 +111,6 @@ static int m_n1(lua_State *L)
 {
     static const char *const opts[] = {"method", "details", NULL};
     tg_sim_grid *grid = check_grid(L, 1);
-    tg_graph *g = grid_graph(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     const char *meth = tg_lua_i_opt_string(L, 2, "method", "lowrank");
     bool details = tg_lua_i_opt_bool(L, 2, "details", false);
@@ -173,7 +143,7 @@ static int m_n1(lua_State *L)
         lua_createtable(L, 0, (int)m);
         for (int64_t k = 0; k < m; k++) {
             lua_checkstack(L, 4);
-            push_line_key(L, g, k);
+            lua_pushstring(L, tg_sim_grid_line_key(grid, k));
             lua_createtable(L, 0, 3);
             lua_pushboolean(L, isl[k]);
             lua_setfield(L, -2, "islanding");
@@ -196,7 +166,6 @@ static int m_cascade(lua_State *L)
 {
     static const char *const opts[] = {"lines", NULL};
     tg_sim_grid *grid = check_grid(L, 1);
-    tg_graph *g = grid_graph(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     int64_t m = tg_sim_grid_lines(grid);
     int64_t n0 = 0;
@@ -207,7 +176,7 @@ static int m_cascade(lua_State *L)
         if (len > m) return luaL_error(L, "grid:cascade: more initial lines than lines");
         for (lua_Integer i = 1; i <= len; i++) {
             lua_geti(L, -1, i);
-            init[n0++] = line_index(L, g, lua_gettop(L));
+            init[n0++] = line_index(L, grid, lua_gettop(L));
             lua_pop(L, 1);
         }
     }
@@ -228,7 +197,7 @@ static int m_cascade(lua_State *L)
     lua_createtable(L, 0, (int)r.lines_tripped);
     for (int64_t k = 0; k < m; k++) {
         if (tr[k] < 0) continue;
-        push_line_key(L, g, k);
+        lua_pushstring(L, tg_sim_grid_line_key(grid, k));
         lua_pushinteger(L, tr[k]);
         lua_settable(L, -3);
     }
@@ -255,25 +224,29 @@ static int m_grid_gc(lua_State *L)
     return 0;
 }
 
-/* tg.sim.read_matpower(path) -> graph, slack id */
+/* tg.sim.read_matpower(path) -> graph, slack id.
+ * No C memory may be pending when Lua can raise: the tg.Graph userdata is
+ * created empty before the file is read (its first member is the graph
+ * pointer, lgraph.c), and the slack id (a bus number, short) is copied to a
+ * stack buffer and freed before it is pushed. */
 static int l_read_matpower(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
+    luaL_checkstack(L, 4, "sim.read_matpower");
+    tg_graph *none = NULL;
+    tg_lua_i_push_graph(L, &none);                       /* path, empty graph */
+    tg_graph **slot = luaL_checkudata(L, -1, GRAPH_MT);
     tg_graph *g = NULL;
     char *slack = NULL;
     char msg[TG_MSG_LEN] = "";
     if (tg_sim_read_matpower(path, &g, &slack, msg) != TG_OK) return fail(L, "sim.read_matpower", msg);
-    /* push the id before the graph: a memory error in lua_pushstring
-     * would otherwise leave the graph unowned */
-    if (!lua_checkstack(L, 3)) {
-        tg_graph_free(&g);
-        tg_free(slack);
-        return luaL_error(L, "sim.read_matpower: out of Lua stack");
-    }
-    tg_lua_i_push_graph(L, &g);
-    if (slack) lua_pushstring(L, slack);
-    else lua_pushnil(L);
+    *slot = g;
+    char sid[64] = "";
+    int has_slack = slack != NULL;
+    if (slack) snprintf(sid, sizeof sid, "%s", slack);
     tg_free(slack);
+    if (has_slack) lua_pushstring(L, sid);
+    else lua_pushnil(L);                                 /* path, graph, slack */
     return 2;
 }
 

@@ -41,9 +41,10 @@ typedef struct tg_sim_grid tg_sim_grid;
  * optional `capacity` (> 0; missing or 0 = unlimited); node attribute
  * `injection` (generation minus load, per unit; missing = 0).  slack_id
  * names the slack bus; NULL picks the node with the largest injection.
- * Self-loops are ignored.  Errors name the offending edge or node (NaN,
- * non-positive susceptance, a bus not connected to the slack).
- * The graph is only read; the grid keeps no pointer to it.
+ * Errors name the offending edge or node (NaN, non-positive susceptance,
+ * a self-loop, a bus not connected to the slack).
+ * The graph is only read; the grid keeps no pointer to it (it copies the
+ * node ids and line keys, so later edits of g do not affect it).
  * Cost: one AMD ordering and one supernodal Cholesky factorisation. */
 tg_status tg_sim_grid_new(tg_sim_grid **grid /* OUT */, const tg_graph *g,
                           const char *slack_id, char *msg);
@@ -51,6 +52,13 @@ void tg_sim_grid_free(tg_sim_grid **grid);
 int64_t tg_sim_grid_buses(const tg_sim_grid *grid);
 int64_t tg_sim_grid_lines(const tg_sim_grid *grid);
 int64_t tg_sim_grid_slack(const tg_sim_grid *grid);
+/* Borrowed id of bus v (the graph's node id), NULL if out of range. */
+const char *tg_sim_grid_bus_id(const tg_sim_grid *grid, int64_t v);
+/* Borrowed key of line k: the edge id, else "source-target"; a key already
+ * taken gets "#k" appended (k = line number from 1).  NULL if out of range. */
+const char *tg_sim_grid_line_key(const tg_sim_grid *grid, int64_t k);
+/* Line of a key, -1 if none. */
+int64_t tg_sim_grid_line_index(const tg_sim_grid *grid, const char *key);
 
 /* Base case: theta (buses, radians, slack 0) and flow (lines, per unit,
  * b (theta_from - theta_to)); either may be NULL.  Caller-sized arrays. */

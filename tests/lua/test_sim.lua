@@ -54,6 +54,24 @@ T.test("sim dcpf CLI JSON", function()
   T.truthy(e2:find("susceptance", 1, true), "missing attribute named: " .. e2)
 end)
 
+-- review finding 1: the grid copies the bus ids and line keys; editing the
+-- graph afterwards used to make dcpf/n1/cascade index the graph out of range
+T.test("a grid outlives edits of its graph", function()
+  local g, slack = tg.sim.read_matpower(R .. "/tests/sim/files/case5tg.m")
+  local grid = tg.sim.grid(g, {slack = slack})
+  g:remove_nodes{"5"}
+  local pf = grid:dcpf()
+  local flow = garr("FIVE_FLOW")
+  for k = 1, 6 do T.near(pf.flow["b" .. k], flow[k], 1e-12, "flow b" .. k) end
+  T.truthy(pf.theta["5"] ~= nil, "bus 5 still in the grid")
+  local r = grid:n1{details = true}
+  T.eq(r.lines.b5.islanding, true, "details keyed by line")
+  local c = grid:cascade{lines = {"b1", 2}}
+  T.eq(c.tripped.b1, 0, "initial trip by key"); T.eq(c.tripped.b2, 0, "initial trip by index")
+  T.raises(function() grid:cascade{lines = {"nope"}} end, "no line 'nope'")
+  T.raises(function() grid:cascade{lines = {7}} end, "out of range")
+end)
+
 T.test("plant steady state and compressor trip", function()
   local g = tg.graph.load(R .. "/models/lhc_sector.graphml")
   local plant = tg.sim.plant(g)

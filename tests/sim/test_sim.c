@@ -202,6 +202,54 @@ static void test_dcpf_errors(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Review finding 1: the grid keeps its own copies of bus ids and line
+ * keys (the graph may be edited or freed afterwards); parallel lines
+ * without ids get distinct keys.  Review finding 2: islanding is decided
+ * structurally: a weak line (b = 1) parallel to a strong one (b = 1e10)
+ * is not a bridge, its outage and the strong line's are solved by every
+ * path, while the line to a leaf bus is a bridge. */
+static void test_grid_ids_bridges(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    tg_graph *g = NULL;
+    assert_int_equal(tg_graph_new(&g, false, msg), TG_OK);
+    int64_t a = add_bus(g, "a", 1.5), b = add_bus(g, "b", -1.0), c = add_bus(g, "c", -0.5);
+    add_line(g, a, b, 1e-10, 0);    /* strong */
+    add_line(g, a, b, 1.0, 0);      /* weak, parallel */
+    add_line(g, b, c, 0.5, 0);      /* bridge to the leaf c */
+    tg_sim_grid *grid = NULL;
+    assert_int_equal(tg_sim_grid_new(&grid, g, "a", msg), TG_OK);
+    tg_graph_free(&g);
+    assert_string_equal(tg_sim_grid_bus_id(grid, 2), "c");
+    assert_string_equal(tg_sim_grid_line_key(grid, 0), "a-b");
+    assert_string_equal(tg_sim_grid_line_key(grid, 1), "a-b#2");
+    assert_string_equal(tg_sim_grid_line_key(grid, 2), "b-c");
+    assert_int_equal(tg_sim_grid_line_index(grid, "a-b#2"), 1);
+    assert_int_equal(tg_sim_grid_line_index(grid, "nope"), -1);
+    assert_null(tg_sim_grid_line_key(grid, 3));
+    for (int meth = 0; meth < 3; meth++) {
+        int isl[3];
+        double post[9];
+        tg_sim_n1_result r;
+        assert_int_equal(tg_sim_n1(grid, (tg_sim_n1_method)meth, isl, NULL, NULL, post, &r, msg), TG_OK);
+        assert_int_equal(isl[0], 0);
+        assert_int_equal(isl[1], 0);
+        assert_int_equal(isl[2], 1);
+        assert_int_equal(r.islanding, 1);
+        /* either parallel line alone carries the 1.5 pu towards b and c
+         * (B has condition ~1e10: flows good to ~1e-6 relative; the low-rank
+         * path divides by 1 - b a'w ~ 1e-10 for the strong line's outage) */
+        close_rel(post[0 * 3 + 1], 1.5, 1e-5);
+        close_rel(post[1 * 3 + 0], 1.5, 1e-5);
+        close_rel(post[0 * 3 + 2], 0.5, 1e-5);
+        assert_true(isnan(post[2 * 3 + 0]));
+    }
+    tg_sim_grid_free(&grid);
+    TG_CHECK_NO_LEAK();
+}
+
 /* MATPOWER reader: the test case, and malformed files rejected with file,
  * line or row and reason. */
 static void write_file(const char *path, const char *text)
@@ -237,6 +285,18 @@ static void test_matpower(void **state)
         {"mpc.bus = [1 3 0; 2 1 10];\nmpc.branch = [1 2 0 0.1];\n", "no mpc.baseMVA"},
         {"mpc.baseMVA = 100;\nmpc.bus = [1 3 0; 1 1 10];\nmpc.branch = [1 2 0 0.1];\n", "duplicate bus 1"},
         {"mpc.baseMVA = 100;\nmpc.bus = [1 3 0; 2 1 10];\nmpc.branch = [1 7 0 0.1];\n", "unknown bus 7"},
+        /* review finding 5: generator and branch bus columns are checked
+         * like bus numbers (1e300 was undefined behaviour, 1.9 truncated) */
+        {"mpc.baseMVA = 100;\nmpc.bus = [1 3 0; 2 1 10];\nmpc.gen = [1e300 50];\nmpc.branch = [1 2 0 0.1];\n",
+         "mpc.gen row 1: bad bus number"},
+        {"mpc.baseMVA = 100;\nmpc.bus = [1 3 0; 2 1 10];\nmpc.gen = [1.9 50];\nmpc.branch = [1 2 0 0.1];\n",
+         "mpc.gen row 1: bad bus number 1.9"},
+        {"mpc.baseMVA = 100;\nmpc.bus = [1 3 0; 2 1 10];\nmpc.branch = [1.2 2 0 0.1];\n",
+         "mpc.branch row 1: bad bus number 1.2"},
+        {"mpc.baseMVA = 100;\nmpc.bus = [1 3 0; 2 1 10];\nmpc.branch = [1 2 0 0.1; 2 -1e300 0 0.1];\n",
+         "mpc.branch row 2: bad bus number"},
+        {"mpc.baseMVA = 100;\nmpc.bus = [1 3 0; 2 1 10];\nmpc.branch = [1 2 0 -0.1];\n", "not supported"},
+        {"mpc.baseMVA = 100;\nmpc.bus = [1 3 0; 2 4 10; 2 1 0];\nmpc.branch = [1 2 0 0.1];\n", "duplicate bus 2"},
     };
     const char *tmp = "/tmp/tg_test_sim_bad.m";
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
@@ -247,6 +307,19 @@ static void test_matpower(void **state)
         assert_msg_has(msg, bad[k].want);
         assert_msg_has(msg, tmp);
     }
+    /* review finding 10: an isolated (type 4) bus is left out with its
+     * generator and branches, so the grid still builds */
+    write_file(tmp, "mpc.baseMVA = 100;\nmpc.bus = [1 3 0; 2 1 10; 3 4 0];\n"
+                    "mpc.gen = [1 10; 3 20];\nmpc.branch = [1 2 0 0.1; 2 3 0 0.1];\n");
+    assert_int_equal(tg_sim_read_matpower(tmp, &g, &slack, msg), TG_OK);
+    assert_int_equal(tg_graph_node_count(g), 2);
+    assert_int_equal(tg_graph_edge_count(g), 1);
+    assert_int_equal(tg_sim_grid_new(&grid, g, slack, msg), TG_OK);
+    assert_int_equal(tg_sim_dcpf(grid, NULL, fl, msg), TG_OK);
+    close_rel(fl[0], 0.1, 1e-14);    /* 10 MW load at bus 2 on 100 MVA */
+    tg_sim_grid_free(&grid);
+    tg_graph_free(&g);
+    tg_free(slack);
     remove(tmp);
     assert_int_equal(tg_sim_read_matpower("/nonexistent.m", &g, NULL, msg), TG_ERR_IO);
     TG_CHECK_NO_LEAK();
@@ -737,7 +810,7 @@ int main(void)
         cmocka_unit_test(test_ring),           cmocka_unit_test(test_transient_trip),
         cmocka_unit_test(test_bad_models),     cmocka_unit_test(test_lhc_plant),
         cmocka_unit_test(test_plant_oom),      cmocka_unit_test(test_connectome),
-        cmocka_unit_test(test_matpower),
+        cmocka_unit_test(test_matpower),       cmocka_unit_test(test_grid_ids_bridges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
