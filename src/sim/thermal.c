@@ -388,8 +388,7 @@ static tg_status residuals(const tg_sim_plant *p, const double *flow, const doub
         double hf = fabs(f) * pr->h(T[up], pr->ud);
         net[h->b] += f;
         net[h->a] -= f;
-        thr[h->a] += fabs(f);
-        thr[h->b] += fabs(f);
+        thr[dn] += fabs(f);     /* throughput = inflow (counting both ends would halve the residual) */
         en[dn] += hf;
         en[up] -= hf;
         es[dn] += fabs(hf);
@@ -453,7 +452,11 @@ tg_status tg_sim_steady(const tg_sim_plant *p, const tg_sim_steady_opts *opts, t
         s = tg_msg(msg, TG_ERR_NOMEM, "sim.steady: out of memory");
         goto out;
     }
-    st->converged = 1;
+    /* converged: the documented balance criterion, not just "no error" */
+    {
+        double ctol = fmax(1e-9, tol);
+        st->converged = st->mass_residual <= ctol && st->energy_residual <= ctol;
+    }
     for (int64_t v = 0; v < p->nv; v++) {
         st->p[v] = pres[p->hp[v]];
         st->p_lp[v] = pres[p->lp[v]];
