@@ -23,11 +23,6 @@
 
 #include "sim_internal.h"
 
-enum {
-    T_OTHER = 0, T_COMPRESSOR, T_COLD_COMPRESSOR, T_VALVE, T_JT, T_TURBINE, T_HX, T_COLD_BOX,
-    T_MAGNET, T_SEPARATOR, T_SHIELD
-};
-
 static int type_code(const char *t)
 {
     static const struct { const char *name; int code; } map[] = {

@@ -53,6 +53,12 @@ void tg_sim_i_solver_free(tg_sim_i_solver *sv);
 
 /* ---- plant internals (plant.c) ---------------------------------------------- */
 
+/* Node types the model distinguishes (tg_sim_plant.type; type_code() in plant.c). */
+enum {
+    T_OTHER = 0, T_COMPRESSOR, T_COLD_COMPRESSOR, T_VALVE, T_JT, T_TURBINE, T_HX, T_COLD_BOX,
+    T_MAGNET, T_SEPARATOR, T_SHIELD
+};
+
 typedef enum { EL_PIPE = 0, EL_MACHINE = 1, EL_FLOWSET = 2 } tg_sim_i_elkind;
 
 /* Hydraulic edge: one per graph edge. */
@@ -73,7 +79,7 @@ struct tg_sim_plant {
     int64_t nv, ne;            /* graph nodes and edges */
     char **node_id, **edge_id, **node_type;
     tg_strmap *ids;            /* node id -> index (keys borrowed from node_id) */
-    int *type;                 /* enum plant_type in plant.c */
+    int *type;                 /* T_* above */
     int *hp, *lp;              /* graph node -> hydraulic node of the HP (main) and LP side */
     int nh;                    /* hydraulic nodes */
     int *hnode_of;             /* hydraulic node -> graph node */

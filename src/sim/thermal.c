@@ -549,6 +549,7 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
     pl.he = NULL;
     pl.opening = NULL;
     pl.q_load = NULL;
+    pl.t_set = NULL;
     tg_sim_series *ser = tg_calloc(1, sizeof *ser);
     tg_sim_event *ev = tg_malloc((size_t)(nev ? nev : 1) * sizeof *ev);
     double *pres = tg_malloc((size_t)nh * sizeof *pres), *T = tg_malloc((size_t)nh * sizeof *T);
@@ -556,17 +557,18 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
     double *cap = tg_malloc((size_t)nh * sizeof *cap), *dss = tg_calloc((size_t)nh, sizeof *dss);
     double *mss = tg_calloc((size_t)nh, sizeof *mss), *mnow = tg_calloc((size_t)nh, sizeof *mnow);
     double *flow = tg_malloc((size_t)(ne ? ne : 1) * sizeof *flow), *M = NULL;
-    unsigned char *held = tg_calloc((size_t)nh, 1), *lost = tg_calloc((size_t)nh, 1);
+    unsigned char *held = tg_calloc((size_t)nh, 1);
     pl.he = tg_malloc((size_t)(ne ? ne : 1) * sizeof *pl.he);
     pl.opening = tg_malloc((size_t)nv * sizeof *pl.opening);
     pl.q_load = tg_malloc((size_t)nh * sizeof *pl.q_load);
+    pl.t_set = tg_malloc((size_t)nh * sizeof *pl.t_set);
     if (ser) {
         ser->times = tg_malloc((size_t)nrec * sizeof(double));
         ser->T = tg_malloc((size_t)(nrec * nv) * sizeof(double));
         ser->m = tg_malloc((size_t)(nrec * nv) * sizeof(double));
     }
     if (!ser || !ser->times || !ser->T || !ser->m || !ev || !pres || !T || !Tn || !duty || !cap || !dss || !mss ||
-        !mnow || !flow || !held || !lost || !pl.he || !pl.opening || !pl.q_load || holdup(p0, &M) != TG_OK) {
+        !mnow || !flow || !held || !pl.he || !pl.opening || !pl.q_load || !pl.t_set || holdup(p0, &M) != TG_OK) {
         s = tg_msg(msg, TG_ERR_NOMEM, "sim.transient: out of memory");
         goto out;
     }
@@ -574,6 +576,7 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
     memcpy(pl.he, p0->he, (size_t)ne * sizeof *pl.he);
     memcpy(pl.opening, p0->opening, (size_t)nv * sizeof *pl.opening);
     memcpy(pl.q_load, p0->q_load, (size_t)nh * sizeof *pl.q_load);
+    memcpy(pl.t_set, p0->t_set, (size_t)nh * sizeof *pl.t_set);
     if (nev) memcpy(ev, events, (size_t)nev * sizeof *ev);
     qsort(ev, (size_t)nev, sizeof *ev, cmp_events);
     for (int64_t v = 0; v < nv; v++) {
@@ -612,8 +615,11 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
             case TG_SIM_EV_VALVE: pl.opening[v] = E->value; break;
             case TG_SIM_EV_HEAT: pl.q_load[p0->hp[v]] = E->value; break;
             case TG_SIM_EV_LOSS:
+                /* the node stops and loses its set point, whatever its type:
+                 * an exchanger no longer transfers heat, a compressor's
+                 * cooler no longer cools */
                 pl.opening[v] = 0;
-                lost[p0->hp[v]] = 1;
+                pl.t_set[p0->hp[v]] = pl.t_set[p0->lp[v]] = 0;
                 break;
             }
             changed = 1;
@@ -629,15 +635,13 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
         THROUGH(mnow);
         for (int k = 0; k < nh; k++) {
             cap[k] = INFINITY;
-            if (p0->t_set[k] <= 0 || is_transfer(p0, k)) continue;
-            int v = p0->hnode_of[k];
+            /* lost nodes have no set point left (pl.t_set = 0): no duty */
+            if (pl.t_set[k] <= 0 || is_transfer(p0, k)) continue;
             /* exchangers are ideal; after-coolers and intercoolers of the
              * (cold) compressors reject heat to utilities without limit */
-            if (strcmp(p0->node_type[v], "heat_exchanger") == 0 || strcmp(p0->node_type[v], "compressor") == 0 ||
-                strcmp(p0->node_type[v], "cold_compressor") == 0)
-                continue;
-            if (lost[k]) cap[k] = 0;
-            else if (dss[k] > 0) cap[k] = mss[k] > 0 ? dss[k] * mnow[k] / mss[k] : 0;
+            int ty = p0->type[p0->hnode_of[k]];
+            if (ty == T_HX || ty == T_COMPRESSOR || ty == T_COLD_COMPRESSOR) continue;
+            if (dss[k] > 0) cap[k] = mss[k] > 0 ? dss[k] * mnow[k] / mss[k] : 0;
         }
         double dt = fmin(opts->dt, opts->t_end - t);
         if (dt <= 0) break;
@@ -704,9 +708,9 @@ out:
     tg_free(flow);
     tg_free(M);
     tg_free(held);
-    tg_free(lost);
     tg_free(pl.he);
     tg_free(pl.opening);
     tg_free(pl.q_load);
+    tg_free(pl.t_set);
     return s;
 }

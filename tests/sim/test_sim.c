@@ -748,6 +748,20 @@ static void test_lhc_plant(void **state)
     double tc = tg_sim_series_crossing(ser, mag, 1.95);
     assert_true(tc > 60 && tc < 4 * 3600);
     tg_sim_series_free(&ser);
+    /* review finding 4: the loss of an exchanger ends its heat transfer:
+     * its HP outlet warms to the 310 K inlet (a trip leaves it at its
+     * 90 K set point: an exchanger has no machine to stop) */
+    int64_t hx1 = tg_sim_plant_node_index(p, "UCB_HX1");
+    tg_sim_transient_opts o2 = {.t_end = 600, .dt = 60, .record_every = 1};
+    for (int kind = 0; kind < 2; kind++) {
+        tg_sim_event e2 = {.t = 60, .kind = kind ? TG_SIM_EV_LOSS : TG_SIM_EV_TRIP, .node = hx1};
+        assert_int_equal(tg_sim_transient(p, s, &e2, 1, &o2, &ser, msg), TG_OK);
+        double Tend = ser->T[(ser->steps - 1) * ser->nodes + hx1];
+        if (kind) assert_true(Tend > 300);
+        else close_rel(Tend, 90.0, 1e-12);
+        assert_true(ser->max_energy_error < 1e-9);
+        tg_sim_series_free(&ser);
+    }
     /* the same trip as a what-if steady state: 4/5 of the flow */
     assert_int_equal(tg_sim_plant_set_opening(p, c1, 0.0, msg), TG_OK);
     tg_sim_state *s2 = NULL;
