@@ -298,6 +298,17 @@ tg_status tg_sim_plant_new(tg_sim_plant **out, const tg_graph *g, const tg_sim_p
                        id, tset[v], p->props.t_min, p->props.t_max);
             goto fail;
         }
+        /* design temperatures feed the densities and the starting point:
+         * outside the property model they would be clamped silently.
+         * (temperature_lp is not checked: models/lhc_sector.graphml has
+         * 1.5 K and 0.5 K on LCB_HX9/LCB_HX10; the property model clamps
+         * them to its range for the LP-side densities.) */
+        if (tdes[v] < p->props.t_min || tdes[v] > p->props.t_max) {
+            s = tg_msg(msg, TG_ERR_ARG,
+                       "sim.plant_new: node '%s': design temperature %g K outside the property model's range %g-%g K",
+                       id, tdes[v], p->props.t_min, p->props.t_max);
+            goto fail;
+        }
         if (pdes[v] * TG_SIM_BAR > p->props.p_max) {
             s = tg_msg(msg, TG_ERR_ARG, "sim.plant_new: node '%s': pressure %g bar above the property model's range", id,
                        pdes[v]);

@@ -446,6 +446,16 @@ tg_status tg_sim_steady(const tg_sim_plant *p, const tg_sim_steady_opts *opts, t
     double eres;
     s = tg_sim_i_thermal(p, st->flow, NULL, 0.0, NULL, p->q_load, T, duty, held, &st->iter_thermal, &eres, msg);
     if (s != TG_OK) goto out;
+    /* the Newton updates clamp temperatures near the property range: a
+     * solution there is outside the model's validity */
+    for (int k = 0; k < nh; k++)
+        if (T[k] < p->props.t_min * (1 - 1e-9) || T[k] > p->props.t_max * (1 + 1e-9)) {
+            s = tg_msg(msg, TG_ERR_NUMERIC,
+                       "sim.steady: node '%s'%s: temperature %g K outside the property model's range %g-%g K",
+                       p->node_id[p->hnode_of[k]], p->hside[k] ? " (LP side)" : "", T[k], p->props.t_min,
+                       p->props.t_max);
+            goto out;
+        }
     st->solver = solver;
     st->iterations = st->iter_hydraulic + st->iter_thermal;
     if (residuals(p, st->flow, T, duty, held, &st->mass_residual, &st->energy_residual) != TG_OK) {

@@ -689,6 +689,15 @@ static void test_bad_models(void **state)
     assert_int_equal(tg_sim_plant_new(&p, g, NULL, msg), TG_ERR_ARG);
     assert_msg_has(msg, "'B'");
     set_d(g, TG_NODES, "temperature", b, 30);
+    /* review finding 8: design temperatures outside the property model's
+     * 1.6-400 K were clamped silently */
+    set_d(g, TG_NODES, "temperature", b, 5000);
+    assert_int_equal(tg_sim_plant_new(&p, g, NULL, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "'B': design temperature 5000 K");
+    set_d(g, TG_NODES, "temperature", b, 0.5);
+    assert_int_equal(tg_sim_plant_new(&p, g, NULL, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "'B': design temperature 0.5 K");
+    set_d(g, TG_NODES, "temperature", b, 30);
     /* NaN heat load */
     set_d(g, TG_NODES, "heat_load", b, NAN);
     assert_int_equal(tg_sim_plant_new(&p, g, NULL, msg), TG_OK);   /* NaN = missing: default 0 */
