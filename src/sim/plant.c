@@ -557,6 +557,31 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
             goto out;
         }
     }
+    /* A free node whose pressure nothing determines: its part of the
+     * network (joined by open pipes) holds no pressure reference and no
+     * running machine inlet (whose flow depends on its pressure), so it
+     * is connected only through flow controllers or machine outlets: two
+     * flow controllers in series, say.  The Jacobian would be singular. */
+    for (int k = 0; k < nh; k++) par[k] = k;
+    for (int64_t e = 0; e < ne; e++) {
+        const tg_sim_i_hedge *h = &p->he[e];
+        if (off[e] || h->kind != EL_PIPE || !live[h->a]) continue;
+        int ra = uf_find(par, h->a), rb = uf_find(par, h->b);
+        if (ra != rb) par[ra] = rb;
+    }
+    for (int k = 0; k < nh; k++) touch[k] = 0;    /* reused: 1 = determined part */
+    for (int k = 0; k < nh; k++)
+        if (p->p_fixed[k] > 0) touch[uf_find(par, k)] = 1;
+    for (int64_t e = 0; e < ne; e++)
+        if (!off[e] && p->he[e].kind == EL_MACHINE && live[p->he[e].a]) touch[uf_find(par, p->he[e].a)] = 1;
+    for (int k = 0; k < nh; k++)
+        if (live[k] && p->p_fixed[k] <= 0 && !touch[uf_find(par, k)]) {
+            s = tg_msg(msg, TG_ERR_ARG,
+                       "sim.steady: node '%s'%s: pressure not determined (connected only through flow controllers "
+                       "or machine outlets, no pipe or valve towards a pressure reference)",
+                       p->node_id[p->hnode_of[k]], p->hside[k] ? " (LP side)" : "");
+            goto out;
+        }
     int nfree = 0;
     for (int k = 0; k < nh; k++) {
         double pd = p->p_fixed[k] > 0 ? p->p_fixed[k] : (p0 ? p0[k] : p->p_design[k]);

@@ -720,6 +720,26 @@ static void test_bad_models(void **state)
     assert_msg_has(msg, "'B'");
     assert_null(s);
     tg_sim_plant_free(&p);
+    /* review finding 7: two flow controllers in series leave the node
+     * between them without pressure dependence (was "matrix not positive
+     * definite (CHOLMOD status 1)" with no node named) */
+    tg_graph_free(&g);
+    assert_int_equal(tg_graph_new(&g, true, msg), TG_OK);
+    a = pnode(g, "A", "header", 2, 20);
+    int64_t v1 = pnode(g, "V", "valve_fc", 2, 20), w1 = pnode(g, "W", "valve_fc", 1.5, 20);
+    int64_t z1 = pnode(g, "Z", "header", 1, 20);
+    set_d(g, TG_NODES, "p_fixed", a, 2);
+    set_d(g, TG_NODES, "p_fixed", z1, 1);
+    set_d(g, TG_NODES, "flow_set", v1, 0.01);
+    set_d(g, TG_NODES, "flow_set", w1, 0.02);
+    ppipe(g, a, v1, 5, 0.02, NULL);
+    ppipe(g, v1, w1, 5, 0.02, NULL);
+    ppipe(g, w1, z1, 5, 0.02, NULL);
+    assert_int_equal(tg_sim_plant_new(&p, g, NULL, msg), TG_OK);
+    st_ = tg_sim_steady(p, NULL, &s, msg);
+    if (st_ != TG_ERR_ARG) fail_msg("status %d: %s", st_, msg);
+    assert_msg_has(msg, "'V': pressure not determined");
+    tg_sim_plant_free(&p);
     /* missing edge attribute */
     tg_graph_free(&g);
     assert_int_equal(tg_graph_new(&g, true, msg), TG_OK);
