@@ -111,9 +111,11 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
  * held).  dt > 0: one backward-Euler step from Tprev, with set points held
  * while their duty stays within cap[k] (cap NULL = unlimited) and the
  * active set iterated.  T (in: starting guess, out: solution) and duty
- * per hydraulic node.  held[k] receives 1 for nodes at their set point. */
+ * per hydraulic node.  held[k] receives 1 for nodes at their set point;
+ * *rounds (may be NULL) the Newton solves of the active-set iteration, an
+ * error if it has not settled after 30. */
 tg_status tg_sim_i_thermal(const tg_sim_plant *p, const double *flow, const double *Tprev, double dt,
                            const double *cap, const double *qload, double *T, double *duty,
-                           unsigned char *held, int *iters, double *resid, char *msg);
+                           unsigned char *held, int *iters, int *rounds, double *resid, char *msg);
 
 #endif

@@ -233,7 +233,7 @@ out:
 
 tg_status tg_sim_i_thermal(const tg_sim_plant *p, const double *flow, const double *Tprev, double dt,
                            const double *cap, const double *qload, double *T, double *duty, unsigned char *held,
-                           int *iters, double *resid, char *msg)
+                           int *iters, int *rounds, double *resid, char *msg)
 {
     int nh = p->nh;
     tg_status s = TG_OK;
@@ -294,11 +294,13 @@ tg_status tg_sim_i_thermal(const tg_sim_plant *p, const double *flow, const doub
     }
     tctx c = {.p = p, .flow = flow, .Tprev = Tprev, .M = M, .qload = qload, .cap = cap, .dt = dt,
               .held = held, .capped = capped, .out_m = out_m, .pinned = pinned, .ip = ip, .ie = ie};
-    for (int round = 0; round < 30; round++) {
+    int changed = 1, round = 0;
+    while (changed && round < 30) {
         s = newton(&c, T, iters, resid, scale, msg);
         if (s != TG_OK) goto out;
+        round++;
+        changed = 0;
         if (dt <= 0 || !cap) break;
-        int changed = 0;
         for (int k = 0; k < nh; k++) {
             if (p->t_set[k] <= 0 || !isfinite(cap[k])) continue;
             if (held[k]) {
@@ -314,7 +316,13 @@ tg_status tg_sim_i_thermal(const tg_sim_plant *p, const double *flow, const doub
                 changed = 1;
             }
         }
-        if (!changed) break;
+    }
+    if (rounds) *rounds = round;
+    if (changed) {
+        s = tg_msg(msg, TG_ERR_NUMERIC,
+                   "sim.transient: the set points' active set did not settle in 30 rounds (set points cycling "
+                   "between held and capped)");
+        goto out;
     }
     for (int k = 0; k < nh; k++) {
         if (held[k]) duty[k] = hp_balance_raw(&c, T, k) + conduction(&c, T, k);
@@ -444,7 +452,8 @@ tg_status tg_sim_steady(const tg_sim_plant *p, const tg_sim_steady_opts *opts, t
     if (s != TG_OK) goto out;
     for (int k = 0; k < nh; k++) T[k] = p->t_set[k] > 0 ? p->t_set[k] : p->t_design[k];
     double eres;
-    s = tg_sim_i_thermal(p, st->flow, NULL, 0.0, NULL, p->q_load, T, duty, held, &st->iter_thermal, &eres, msg);
+    s = tg_sim_i_thermal(p, st->flow, NULL, 0.0, NULL, p->q_load, T, duty, held, &st->iter_thermal, NULL, &eres,
+                         msg);
     if (s != TG_OK) goto out;
     /* the Newton updates clamp temperatures near the property range: a
      * solution there is outside the model's validity */
@@ -656,10 +665,11 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
         double dt = fmin(opts->dt, opts->t_end - t);
         if (dt <= 0) break;
         memcpy(Tn, T, (size_t)nh * sizeof *T);
-        int iters;
+        int iters, rounds = 0;
         double resid;
-        s = tg_sim_i_thermal(&pl, flow, Tn, dt, cap, pl.q_load, T, duty, held, &iters, &resid, msg);
+        s = tg_sim_i_thermal(&pl, flow, Tn, dt, cap, pl.q_load, T, duty, held, &iters, &rounds, &resid, msg);
         if (s != TG_OK) goto out;
+        if (rounds > ser->max_active_set_iter) ser->max_active_set_iter = rounds;
         /* global energy check: storage change = loads - removed duties */
         double dE = 0, net = 0, sc = 0;
         for (int k = 0; k < nh; k++) {

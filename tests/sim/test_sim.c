@@ -631,9 +631,15 @@ static void test_transient_trip(void **state)
     double T_end = 20 + 100.0 * 190.0 / C;
     close_rel(ser->T[(ser->steps - 1) * ser->nodes + x], T_end, 1e-9);
     double tc = tg_sim_series_crossing(ser, x, 25.0);
-    if (T_end > 25) close_rel(tc, 10 + 5.0 * C / 100.0, 1e-9);
+    /* review finding 12: no silent skip (T_end = 38.5 K here) */
+    assert_true(T_end > 25);
+    close_rel(tc, 10 + 5.0 * C / 100.0, 1e-9);
     assert_true(ser->max_energy_error < 1e-9);
     assert_true(isnan(tg_sim_series_crossing(ser, x, 1e3)));
+    /* review finding 9: the active-set rounds are recorded (the field was
+     * never written): X's set point is released after the trip, which
+     * takes a second Newton solve in that step */
+    assert_int_equal(ser->max_active_set_iter, 2);
     tg_sim_series_free(&ser);
     /* a heat-load step (quench) to 1100 W on X with the flow kept: the set
      * point's capacity stays its steady duty (100 W), so
