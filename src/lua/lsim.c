@@ -15,6 +15,7 @@
  *
  * Line keys are edge ids, or "source-target" for edges without one. */
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -142,7 +143,7 @@ static int m_n1(lua_State *L)
     if (details) {
         lua_createtable(L, 0, (int)m);
         for (int64_t k = 0; k < m; k++) {
-            lua_checkstack(L, 4);
+            luaL_checkstack(L, 4, "grid:n1");
             lua_pushstring(L, tg_sim_grid_line_key(grid, k));
             lua_createtable(L, 0, 3);
             lua_pushboolean(L, isl[k]);
@@ -306,7 +307,7 @@ static void push_state(lua_State *L, const tg_sim_plant *p, const tg_sim_state *
     lua_setfield(L, -2, "solver");
     lua_createtable(L, 0, (int)s->nodes);
     for (int64_t v = 0; v < s->nodes; v++) {
-        lua_checkstack(L, 4);
+        luaL_checkstack(L, 4, "plant:steady");
         lua_createtable(L, 0, 6);
         set_num(L, "p", s->p[v]);
         set_num(L, "T", s->T[v]);
@@ -403,8 +404,10 @@ static int m_transient(lua_State *L)
     tg_sim_transient_opts o = {
         .t_end = tg_lua_i_opt_number(L, 2, "t_end", 3600),
         .dt = tg_lua_i_opt_number(L, 2, "dt", 10),
-        .record_every = (int)tg_lua_i_opt_integer(L, 2, "record_every", 1),
     };
+    lua_Integer every = tg_lua_i_opt_integer(L, 2, "record_every", 1);
+    luaL_argcheck(L, every >= 0 && every <= INT_MAX, 2, "field 'record_every' out of range");
+    o.record_every = (int)every;
     int nev = 0;
     tg_sim_event *ev = NULL;
     if (tg_lua_i_rawfield(L, 2, "events") == LUA_TTABLE) {
@@ -414,15 +417,27 @@ static int m_transient(lua_State *L)
         ev = lua_newuserdatauv(L, sizeof *ev * (size_t)(len + 1), 0);
         for (lua_Integer i = 1; i <= len; i++) {
             if (lua_geti(L, evi, i) != LUA_TTABLE) return luaL_error(L, "plant:transient: event %d is not a table", (int)i);
+            /* errors name the event and field (luaL_check* on stack
+             * slots would say "bad argument #-1") */
             int t = lua_gettop(L);
-            lua_getfield(L, t, "t");
-            ev[nev].t = luaL_checknumber(L, -1);
-            lua_getfield(L, t, "kind");
-            ev[nev].kind = (tg_sim_event_kind)luaL_checkoption(L, -1, NULL, kinds);
-            lua_getfield(L, t, "node");
+            if (lua_getfield(L, t, "t") != LUA_TNUMBER)
+                return luaL_error(L, "plant:transient: event %d: field 't' must be a number", (int)i);
+            ev[nev].t = lua_tonumber(L, -1);
+            int kind = -1;
+            const char *kn = lua_getfield(L, t, "kind") == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+            for (int q = 0; kn && kinds[q]; q++)
+                if (strcmp(kn, kinds[q]) == 0) kind = q;
+            if (kind < 0)
+                return luaL_error(L, "plant:transient: event %d: invalid option '%s' for field 'kind' (trip, valve, heat, loss)",
+                                  (int)i, kn ? kn : luaL_typename(L, -1));
+            ev[nev].kind = (tg_sim_event_kind)kind;
+            if (lua_getfield(L, t, "node") != LUA_TSTRING)
+                return luaL_error(L, "plant:transient: event %d: field 'node' must be a node id", (int)i);
             ev[nev].node = plant_node(L, p, lua_gettop(L));
-            lua_getfield(L, t, "value");
-            ev[nev].value = luaL_optnumber(L, -1, 0.0);
+            int vt = lua_getfield(L, t, "value");
+            if (vt != LUA_TNIL && vt != LUA_TNUMBER)
+                return luaL_error(L, "plant:transient: event %d: field 'value' must be a number", (int)i);
+            ev[nev].value = vt == LUA_TNUMBER ? lua_tonumber(L, -1) : 0.0;
             lua_settop(L, t - 1);
             nev++;
         }
@@ -530,8 +545,9 @@ static double *check_matrix(lua_State *L, int idx, int64_t *n)
         if (lua_geti(L, idx, i) != LUA_TTABLE || luaL_len(L, -1) != rows)
             luaL_argerror(L, idx, "expected a square matrix (table of rows)");
         for (lua_Integer j = 1; j <= rows; j++) {
-            lua_geti(L, -1, j);
-            W[(i - 1) * rows + (j - 1)] = luaL_checknumber(L, -1);
+            if (lua_geti(L, -1, j) != LUA_TNUMBER)
+                luaL_error(L, "bad argument #%d (matrix entry [%d][%d] is not a number)", idx, (int)i, (int)j);
+            W[(i - 1) * rows + (j - 1)] = lua_tonumber(L, -1);
             lua_pop(L, 1);
         }
         lua_pop(L, 1);
@@ -564,11 +580,14 @@ static int l_heat_kernel(lua_State *L)
     luaL_checktype(L, 3, LUA_TTABLE);
     if (luaL_len(L, 3) != n) return luaL_argerror(L, 3, "vector length must match the matrix");
     tg_lua_i_check_options(L, 4, opts);
-    int m = (int)tg_lua_i_opt_integer(L, 4, "krylov", 0);
+    lua_Integer km = tg_lua_i_opt_integer(L, 4, "krylov", 0);
+    luaL_argcheck(L, km >= 0 && km <= n, 4, "field 'krylov' must be in [0, n]");
+    int m = (int)km;
     double *x = lua_newuserdatauv(L, sizeof(double) * (size_t)(2 * n), 0), *y = x + n;
     for (int64_t i = 0; i < n; i++) {
-        lua_geti(L, 3, i + 1);
-        x[i] = luaL_checknumber(L, -1);
+        if (lua_geti(L, 3, i + 1) != LUA_TNUMBER)
+            luaL_error(L, "bad argument #3 (vector entry %d is not a number)", (int)(i + 1));
+        x[i] = lua_tonumber(L, -1);
         lua_pop(L, 1);
     }
     char msg[TG_MSG_LEN] = "";

@@ -98,6 +98,15 @@ T.test("plant steady state and compressor trip", function()
   T.near(s2.nodes.CS_DISCHARGE.m, 1.28, 1e-9, "four compressors")
   T.raises(function() plant:set_opening("NOPE", 0) end, "NOPE")
   T.raises(function() plant:transient{events = {{t = 1, kind = "boom", node = "CS_C1"}}} end, "invalid option 'boom'")
+  -- review finding 21: errors name the event and field, not "bad argument #-1";
+  -- integers beyond int are rejected, not truncated
+  T.raises(function() plant:transient{events = {{t = "x", kind = "trip", node = "CS_C1"}}} end,
+    "event 1: field 't' must be a number")
+  T.raises(function() plant:transient{events = {{t = 1, kind = "trip", node = "CS_C1", value = {}}}} end,
+    "event 1: field 'value' must be a number")
+  T.raises(function() plant:transient{record_every = 2 ^ 40 // 1} end, "field 'record_every' out of range")
+  T.raises(function() tg.sim.heat_kernel({{0, 1}, {1, 0}}, 1, {1, 0}, {krylov = 2 ^ 33 // 1}) end, "krylov")
+  T.raises(function() tg.sim.heat_kernel({{0, "a"}, {1, 0}}, 1, {1, 0}) end, "matrix entry [1][2]")
   local code, out, err = T.run(P .. " sim steady " .. R .. "/models/lhc_sector.graphml --json")
   T.eq(code, 0, "exit " .. err)
   local j = tg.json.decode(out)
