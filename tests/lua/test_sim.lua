@@ -152,6 +152,28 @@ T.test("scenario dataset is reproducible; what-if ranking", function()
   for _ in T.read(d1 .. "/nodes.csv"):gmatch("\n") do rows = rows + 1 end
   T.eq(rows, 1 + 439 * m.solved, "one row per node and solved scenario")
   os.execute('rm -rf "' .. d1 .. '" "' .. d2 .. '"')
+  -- review finding 18: a plant without the optional attributes (no kv,
+  -- heat_load, t_set, opening columns; no machines) and an output directory
+  -- whose name holds shell syntax: no injection, and the dataset is written
+  local g = tg.graph.new{directed = true}
+  g:add_node("A", {type = "header", pressure = 3.0, temperature = 30.0, p_fixed = 3.0})
+  g:add_node("B", {type = "magnet_string", pressure = 2.0, temperature = 30.0})
+  g:add_node("C", {type = "header", pressure = 1.0, temperature = 30.0, p_fixed = 1.0})
+  g:add_edge("A", "B", {length = 10.0, diameter = 0.05})
+  g:add_edge("B", "C", {length = 10.0, diameter = 0.05})
+  local base = os.tmpname(); os.remove(base)
+  os.execute('mkdir -p "' .. base .. '"')
+  g:save(base .. "/p.graphml")
+  local d3 = base .. "/o'\"$(touch " .. base .. "/INJECTED)\""
+  local function shq(x) return "'" .. x:gsub("'", "'\\''") .. "'" end
+  local code3, _, err3 = T.run(P .. " " .. R .. "/scripts/lua/sim_scenarios.lua " .. shq(d3) .. " --count 2 --model "
+    .. base .. "/p.graphml")
+  T.eq(code3, 0, "exit " .. err3)
+  T.eq(io.open(base .. "/INJECTED") == nil, true, "no command ran")
+  local rows3 = 0
+  for _ in T.read(d3 .. "/nodes.csv"):gmatch("\n") do rows3 = rows3 + 1 end
+  T.eq(rows3, 1 + 3 * 2, "three nodes, two scenarios")
+  os.execute('rm -rf "' .. base .. '"')
   local code, out, err = T.run(P .. " " .. R .. "/scripts/lua/cryo_whatif.lua " .. R ..
     "/models/lhc_sector.graphml --t-end 1800 --json")
   T.eq(code, 0, "exit " .. err)
