@@ -80,15 +80,6 @@ int64_t tg_sim_grid_buses(const tg_sim_grid *g) { return g->n; }
 int64_t tg_sim_grid_lines(const tg_sim_grid *g) { return g->m; }
 int64_t tg_sim_grid_slack(const tg_sim_grid *g) { return g->slack; }
 
-/* Union-find with path halving. */
-static int uf_find(int *parent, int x)
-{
-    while (parent[x] != x) {
-        parent[x] = parent[parent[x]];
-        x = parent[x];
-    }
-    return x;
-}
 
 /* Bridges of the grid's multigraph (Tarjan's low-link, iterative DFS,
  * O(n + m)): bridge[k] = 1 when removing line k disconnects its ends.
@@ -320,12 +311,12 @@ tg_status tg_sim_grid_new(tg_sim_grid **out, const tg_graph *gr, const char *sla
         int *par = g->red;    /* borrowed as union-find scratch */
         for (int64_t v = 0; v < n; v++) par[v] = (int)v;
         for (int64_t k = 0; k < m; k++) {
-            int ra = uf_find(par, g->from[k]), rc = uf_find(par, g->to[k]);
+            int ra = tg_sim_i_uf_find(par, g->from[k]), rc = tg_sim_i_uf_find(par, g->to[k]);
             if (ra != rc) par[ra] = rc;
         }
-        int rs = uf_find(par, (int)g->slack);
+        int rs = tg_sim_i_uf_find(par, (int)g->slack);
         for (int64_t v = 0; v < n; v++)
-            if (uf_find(par, (int)v) != rs) {
+            if (tg_sim_i_uf_find(par, (int)v) != rs) {
                 s = tg_msg(msg, TG_ERR_ARG, "sim.grid_new: bus '%s' is not connected to the slack bus '%s'",
                            tg_graph_node_id(gr, v), tg_graph_node_id(gr, g->slack));
                 goto fail;
@@ -602,13 +593,13 @@ tg_status tg_sim_cascade(const tg_sim_grid *gc, int64_t ninit, const int64_t *in
         for (int64_t v = 0; v < n; v++) par[v] = (int)v;
         for (int64_t k = 0; k < m; k++)
             if (alive[k]) {
-                int ra = uf_find(par, g->from[k]), rc = uf_find(par, g->to[k]);
+                int ra = tg_sim_i_uf_find(par, g->from[k]), rc = tg_sim_i_uf_find(par, g->to[k]);
                 if (ra != rc) par[ra] = rc;
             }
         for (int64_t v = 0; v < n; v++) { gen[v] = load[v] = 0; top[v] = -1; }
         int64_t islands = 0;
         for (int64_t v = 0; v < n; v++) {
-            int r = uf_find(par, (int)v);
+            int r = tg_sim_i_uf_find(par, (int)v);
             if (g->P[v] > 0) gen[r] += g->P[v];
             else load[r] -= g->P[v];
             /* island slack: the bus with the largest injection (first on ties) */
@@ -617,7 +608,7 @@ tg_status tg_sim_cascade(const tg_sim_grid *gc, int64_t ninit, const int64_t *in
         }
         double served = 0;
         for (int64_t v = 0; v < n; v++) {
-            int r = uf_find(par, (int)v);
+            int r = tg_sim_i_uf_find(par, (int)v);
             double ge = gen[r], lo = load[r];
             double sg = ge > lo && ge > 0 ? lo / ge : 1.0;     /* generation scaled down */
             double sl = lo > ge && lo > 0 ? ge / lo : 1.0;     /* load shed */
@@ -625,7 +616,7 @@ tg_status tg_sim_cascade(const tg_sim_grid *gc, int64_t ninit, const int64_t *in
             if (g->P[v] < 0) served += -P[v];
         }
         int nr = 0;
-        for (int64_t v = 0; v < n; v++) red[v] = top[uf_find(par, (int)v)] == (int)v ? -1 : nr++;
+        for (int64_t v = 0; v < n; v++) red[v] = top[tg_sim_i_uf_find(par, (int)v)] == (int)v ? -1 : nr++;
         for (int64_t v = 0; v < n; v++) theta[v] = 0;
         if (nr > 0) {
             cholmod_sparse *Bk = assemble(g, red, nr, alive, &g->cc);

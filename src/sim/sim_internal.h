@@ -13,6 +13,9 @@
 
 /* ---- sparse helpers (sparse.c) --------------------------------------------- */
 
+/* Union-find root of x (path halving); parent[k] = k for roots. */
+int tg_sim_i_uf_find(int *parent, int x);
+
 /* A growable triplet list (row, col, value), 0-based. */
 typedef struct tg_sim_i_trip {
     int64_t n, cap;

@@ -13,6 +13,15 @@
 
 #include "sim_internal.h"
 
+int tg_sim_i_uf_find(int *parent, int x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];    /* path halving */
+        x = parent[x];
+    }
+    return x;
+}
+
 tg_status tg_sim_i_trip_add(tg_sim_i_trip *t, int i, int j, double x)
 {
     if (t->n == t->cap) {

@@ -530,6 +530,13 @@ double tg_sim_series_crossing(const tg_sim_series *s, int64_t v, double thr)
     return NAN;
 }
 
+/* Throughput (inflow, kg/s) of every hydraulic node for the edge flows. */
+static void throughput(const tg_sim_plant *p, const double *flow, double *m)
+{
+    for (int k = 0; k < p->nh; k++) m[k] = 0;
+    for (int64_t e = 0; e < p->ne; e++) m[flow[e] >= 0 ? p->he[e].b : p->he[e].a] += fabs(flow[e]);
+}
+
 static int cmp_events(const void *x, const void *y)
 {
     const tg_sim_event *a = x, *b = y;
@@ -606,15 +613,7 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
         dss[p0->hp[v]] = s0->duty[v];
     }
     memcpy(flow, s0->flow, (size_t)ne * sizeof *flow);
-#define THROUGH(MM)                                                         \
-    do {                                                                    \
-        for (int k_ = 0; k_ < nh; k_++) (MM)[k_] = 0;                       \
-        for (int64_t e_ = 0; e_ < ne; e_++) {                               \
-            double f_ = flow[e_];                                           \
-            (MM)[f_ >= 0 ? pl.he[e_].b : pl.he[e_].a] += fabs(f_);          \
-        }                                                                   \
-    } while (0)
-    THROUGH(mss);
+    throughput(&pl, flow, mss);
     int next = 0;
     double t = 0;
     int64_t rec = 0;
@@ -651,7 +650,7 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
             s = tg_sim_i_hydraulics(&pl, pres, 100, 1e-12, pres, flow, &it, &stag, &solver, msg);
             if (s != TG_OK) goto out;
         }
-        THROUGH(mnow);
+        throughput(&pl, flow, mnow);
         for (int k = 0; k < nh; k++) {
             cap[k] = INFINITY;
             /* lost nodes have no set point left (pl.t_set = 0): no duty */
@@ -710,7 +709,6 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
             rec++;
         }
     }
-#undef THROUGH
     ser->steps = rec;
     *out = ser;
     ser = NULL;
