@@ -18,6 +18,11 @@
  *    points, heat loads and heat-exchanger transfers (Newton, KLU), and
  *    implicit transients of the temperatures after events.
  *
+ * Threads: different grids and plants may be used from different threads;
+ * one grid must not be used by two threads at once (the const grid
+ * functions use the grid's CHOLMOD workspace).  Plants are only read by
+ * tg_sim_steady and tg_sim_transient.
+ *
  * Conventions as in tg_core.h: tg_status returns, `char *msg` last,
  * `x_new(&x, ...)` / `x_free(&x)` pairs.  Arrays returned through OUT
  * pointers are allocated with tg_malloc; the caller frees them with tg_free
