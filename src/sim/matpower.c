@@ -98,11 +98,12 @@ static tg_status parse_matrix(const char *path, const char **pp, long *line, mat
     return TG_OK;
 }
 
-static char *slurp(const char *path, char *msg)
+/* The whole file; NULL with *st set (TG_ERR_IO or TG_ERR_NOMEM) on failure. */
+static char *slurp(const char *path, tg_status *st, char *msg)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        tg_msg(msg, TG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+        *st = tg_msg(msg, TG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = 0, n = 0;
@@ -111,7 +112,7 @@ static char *slurp(const char *path, char *msg)
         if (tg_grow((void **)&buf, &cap, n + 65537, 1)) {
             tg_free(buf);
             fclose(f);
-            tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path);
+            *st = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path);
             return NULL;
         }
         size_t r = fread(buf + n, 1, 65536, f);
@@ -122,7 +123,7 @@ static char *slurp(const char *path, char *msg)
     fclose(f);
     if (err) {
         tg_free(buf);
-        tg_msg(msg, TG_ERR_IO, "%s: read error", path);
+        *st = tg_msg(msg, TG_ERR_IO, "%s: read error", path);
         return NULL;
     }
     buf[n] = '\0';
@@ -141,8 +142,8 @@ tg_status tg_sim_read_matpower(const char *path, tg_graph **out, char **slack_id
     double *inj = NULL;
     double *iso = NULL;       /* numbers of the isolated (type 4) buses, sorted */
     int64_t niso = 0;
-    char *text = slurp(path, msg);
-    if (!text) return TG_ERR_IO;
+    char *text = slurp(path, &s, msg);
+    if (!text) return s;
     double base = NAN;
     long line = 1;
     const char *p = text;
@@ -227,6 +228,7 @@ tg_status tg_sim_read_matpower(const char *path, tg_graph **out, char **slack_id
         }
         int64_t v;
         s = tg_graph_add_node(g, id, NULL, &v, msg);
+        if (s == TG_ERR_NOMEM) goto out;
         if (s != TG_OK) {
             tg_msg_clear(msg);
             s = tg_msg(msg, TG_ERR_PARSE, "%s: mpc.bus row %lld: duplicate bus %s", path, (long long)r + 1, id);

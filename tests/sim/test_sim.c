@@ -325,6 +325,64 @@ static void test_matpower(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Review finding 16: the MATPOWER reader under allocation failure (every
+ * allocation in turn: TG_ERR_NOMEM, not "cannot open" or "duplicate bus"
+ * as before this test), on every truncation of the test case, and with one
+ * byte overwritten at each offset by bytes that break numbers and brackets:
+ * an error naming the file or a graph, never a crash or a leak (the
+ * sanitizer build checks memory errors). */
+static void test_matpower_robust(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN], *slack = NULL;
+    tg_graph *g = NULL;
+    tg_status s = TG_OK;
+    TG_OOM_LOOP(
+        {
+            s = tg_sim_read_matpower("tests/sim/files/case5tg.m", &g, &slack, msg);
+            if (s != TG_OK) {
+                assert_int_equal(s, TG_ERR_NOMEM);
+                assert_null(g);
+                assert_null(slack);
+            }
+            tg_graph_free(&g);
+            tg_free(slack);
+            slack = NULL;
+        },
+        s == TG_OK);
+    size_t len = 0;
+    char *text = tg_test_slurp("tests/sim/files/case5tg.m", &len);
+    const char *tmp = "/tmp/tg_test_sim_fuzz.m";
+    static const char bytes[] = {'[', ']', ';', '\n', '-', 'x'};
+    for (size_t cut = 0; cut <= len; cut++)
+        for (size_t b = 0; b <= sizeof bytes; b++) {
+            FILE *f = fopen(tmp, "wb");
+            assert_non_null(f);
+            if (b == sizeof bytes) {
+                fwrite(text, 1, cut, f);            /* truncation */
+            } else {
+                if (cut == len) break;
+                fwrite(text, 1, cut, f);            /* one byte replaced */
+                fputc(bytes[b], f);
+                fwrite(text + cut + 1, 1, len - cut - 1, f);
+            }
+            fclose(f);
+            s = tg_sim_read_matpower(tmp, &g, &slack, msg);
+            if (s != TG_OK) {
+                assert_null(g);
+                assert_null(slack);
+                assert_msg_has(msg, tmp);
+            }
+            tg_graph_free(&g);
+            tg_free(slack);
+            slack = NULL;
+        }
+    free(text);
+    remove(tmp);
+    TG_CHECK_NO_LEAK();
+}
+
 /* ---- plant builders ---------------------------------------------------------- */
 
 static int64_t pnode(tg_graph *g, const char *id, const char *type, double p, double T)
@@ -902,7 +960,7 @@ int main(void)
         cmocka_unit_test(test_bad_models),     cmocka_unit_test(test_lhc_plant),
         cmocka_unit_test(test_plant_oom),      cmocka_unit_test(test_connectome),
         cmocka_unit_test(test_matpower),       cmocka_unit_test(test_grid_ids_bridges),
-        cmocka_unit_test(test_tiny_flows),
+        cmocka_unit_test(test_tiny_flows),     cmocka_unit_test(test_matpower_robust),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
