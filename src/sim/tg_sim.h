@@ -174,7 +174,7 @@ tg_status tg_sim_plant_set_heat_load(tg_sim_plant *plant, int64_t v, double watt
 
 typedef struct tg_sim_steady_opts {
     int max_iter;          /* Newton iterations per stage; 0 = 50 */
-    double tol;            /* relative residual; 0 = 1e-12 */
+    double tol;            /* Newton stopping residual relative to the largest edge flow; 0 = 1e-12 */
 } tg_sim_steady_opts;
 
 /* A steady state.  Per graph node: p (bar; heat exchangers: HP side),
@@ -186,7 +186,7 @@ typedef struct tg_sim_state {
     int64_t nodes, edges;
     double *p, *p_lp, *T, *T_lp, *m, *duty;
     double *flow;
-    int converged;
+    int converged;              /* both residuals below max(1e-9, opts tol) */
     int iterations;             /* hydraulic + thermal Newton iterations */
     int iter_hydraulic, iter_thermal;
     double mass_residual;       /* max |net mass inflow| / max throughput */
@@ -227,7 +227,8 @@ typedef struct tg_sim_series {
     int64_t nodes, steps;
     double *times, *T, *m;
     double max_energy_error;   /* max over steps of |energy change - net input| relative */
-    int max_active_set_iter;
+    int max_active_set_iter;   /* most thermal Newton solves of one step's active-set
+                                  iteration (an error if not settled after 30) */
 } tg_sim_series;
 
 /* Run from the steady state s0 (of this plant before the events) to
