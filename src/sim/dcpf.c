@@ -11,9 +11,11 @@
  * Sherman-Morrison formula gives the new angles
  *     theta' = theta + w f_k / (1 - b_k a^T w),
  * and 1 - b_k a^T w = 0 exactly when k is a bridge (the outage islands
- * part of the grid).  The refactorising path assembles and factorises the
- * reduced matrix without line k and detects islanding by a union-find.
- * The updown path keeps a simplicial LDL' copy of the factor and, per
+ * part of the grid) -- but it is also tiny for a weak line parallel to a
+ * strong one, so islanding is decided structurally for every path: the
+ * bridges of the grid, found once per screening (find_bridges).  The
+ * refactorising path assembles and factorises the reduced matrix without
+ * line k.  The updown path keeps a simplicial LDL' copy of the factor and, per
  * outage, downdates it by the rank-1 term (cholmod_updown), solves, and
  * updates it back. */
 #include <stdlib.h>
