@@ -764,7 +764,10 @@ static void test_bad_models(void **state)
     set_d(g, TG_NODES, "temperature", b, 30);
     /* NaN heat load */
     set_d(g, TG_NODES, "heat_load", b, NAN);
-    assert_int_equal(tg_sim_plant_new(&p, g, NULL, msg), TG_OK);   /* NaN = missing: default 0 */
+    /* NaN = missing: default 0.  Review finding 11 asked for rejection, but
+     * the graph core stores a missing value as NaN (tg_graph.h), so the two
+     * cannot be told apart here; the GraphML reader rejects NaN literals. */
+    assert_int_equal(tg_sim_plant_new(&p, g, NULL, msg), TG_OK);
     tg_sim_plant_free(&p);
     set_d(g, TG_NODES, "heat_load", b, INFINITY);
     assert_int_equal(tg_sim_plant_new(&p, g, NULL, msg), TG_ERR_NUMERIC);
