@@ -39,7 +39,10 @@ cliargs.run(function()
   if not count or count < 1 then error("--count must be a positive integer") end
   if not seed then error("--seed must be an integer") end
   math.randomseed(seed)
-  os.execute('mkdir -p "' .. a.outdir .. '"')
+  -- the directory name goes to the shell single-quoted (a quote inside
+  -- becomes '\''), so it cannot inject commands; failure is an error
+  local quoted = "'" .. a.outdir:gsub("'", "'\\''") .. "'"
+  if not os.execute("mkdir -p -- " .. quoted) then error("cannot create the directory " .. a.outdir) end
   local base = tg.graph.load(model)
   local ids, types = {}, {}
   for _, row in ipairs(base:nodes()) do ids[#ids + 1] = row end
@@ -50,6 +53,10 @@ cliargs.run(function()
     if id:match("^CELL_%d+_VALVE$") then supply_valves[#supply_valves + 1] = id end
   end
   local function U(lo, hi) return lo + (hi - lo) * math.random() end
+  -- optional attributes read with the plant's defaults (docs/sim.md), so
+  -- plants without them work
+  local defaults = {heat_load = 0, t_set = 0, opening = 1, kv = 0}
+  local function num(g, id, k) return g:get(id, k) or defaults[k] end
   local nf = assert(io.open(a.outdir .. "/nodes.csv", "w"))
   local ef = assert(io.open(a.outdir .. "/edges.csv", "w"))
   nf:write("scenario,node,type,heat_load,t_set,opening,kv,p,T,m,duty\n")
@@ -60,18 +67,20 @@ cliargs.run(function()
     for _, id in ipairs(ids) do
       local t = types[id]
       if t == "magnet_string" or t == "thermal_shield" then
-        g:set(id, "heat_load", g:get(id, "heat_load") * U(0.8, 1.2))
+        g:set(id, "heat_load", num(g, id, "heat_load") * U(0.8, 1.2))
       end
-      if t == "valve" or t == "jt_valve" or t == "turbine" then g:set(id, "kv", g:get(id, "kv") * U(0.9, 1.1)) end
+      if (t == "valve" or t == "jt_valve" or t == "turbine") and g:get(id, "kv") then
+        g:set(id, "kv", g:get(id, "kv") * U(0.9, 1.1))
+      end
     end
     local tmag = U(1.85, 1.95)
     for _, id in ipairs(ids) do if types[id] == "magnet_string" then g:set(id, "t_set", tmag) end end
     local fault = {}
-    if math.random() < 0.3 then
+    if math.random() < 0.3 and #machines > 0 then
       fault.trip = machines[math.random(#machines)]
       g:set(fault.trip, "opening", 0)
     end
-    if math.random() < 0.2 then
+    if math.random() < 0.2 and #supply_valves > 0 then
       fault.stuck = supply_valves[math.random(#supply_valves)]
       fault.opening = U(0.2, 0.8)
       g:set(fault.stuck, "opening", fault.opening)
@@ -85,12 +94,14 @@ cliargs.run(function()
       for _, id in ipairs(ids) do
         local v = s.nodes[id]
         nf:write(("%d,%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n"):format(sc, id, types[id],
-          g:get(id, "heat_load"), g:get(id, "t_set"), g:get(id, "opening"), g:get(id, "kv"), v.p, v.T, v.m, v.duty))
+          num(g, id, "heat_load"), num(g, id, "t_set"), num(g, id, "opening"), num(g, id, "kv"), v.p, v.T, v.m,
+          v.duty))
       end
       for _, e in ipairs(g:edges()) do
-        local ed = g:edge(e.id)
-        ef:write(("%d,%s,%s,%s,%.17g,%.17g,%.17g\n"):format(sc, e.id, e.source, e.target,
-          ed.length, ed.diameter, s.flow[e.id]))
+        local ed = e.id and g:edge(e.id) or g:edge(e.source, e.target)
+        local key = e.id or (e.source .. "-" .. e.target)
+        ef:write(("%d,%s,%s,%s,%.17g,%.17g,%.17g\n"):format(sc, key, e.source, e.target,
+          ed.length, ed.diameter, s.flow[key]))
       end
     end
   end

@@ -15,6 +15,7 @@
  *
  * Line keys are edge ids, or "source-target" for edges without one. */
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,46 +46,20 @@ static tg_sim_grid *check_grid(lua_State *L, int idx)
     return u->grid;
 }
 
-/* the graph the grid was built from (user value 1), for ids */
-static tg_graph *grid_graph(lua_State *L, int idx)
-{
-    lua_getiuservalue(L, idx, 1);
-    tg_graph *g = tg_lua_i_graph(L, -1);
-    lua_pop(L, 1);
-    return g;
-}
-
-static void push_line_key(lua_State *L, const tg_graph *g, int64_t e)
-{
-    const char *id = tg_graph_edge_id(g, e);
-    if (id) {
-        lua_pushstring(L, id);
-    } else {
-        int64_t a, b;
-        tg_graph_edge_ends(g, e, &a, &b);
-        lua_pushfstring(L, "%s-%s", tg_graph_node_id(g, a), tg_graph_node_id(g, b));
-    }
-}
-
-static int64_t line_index(lua_State *L, const tg_graph *g, int idx)
+/* Line index from a Lua value: a 1-based integer or a line key.  Ids
+ * come from the grid's own copies, never from the graph it was built from
+ * (which the script may have edited since). */
+static int64_t line_index(lua_State *L, const tg_sim_grid *grid, int idx)
 {
     if (lua_isinteger(L, idx)) {
         lua_Integer k = lua_tointeger(L, idx);
-        if (k < 1 || k > tg_graph_edge_count(g)) luaL_error(L, "sim: line index %d out of range", (int)k);
+        if (k < 1 || k > tg_sim_grid_lines(grid)) luaL_error(L, "sim: line index %I out of range", k);
         return (int64_t)k - 1;
     }
     const char *key = luaL_checkstring(L, idx);
-    int64_t e = tg_graph_edge_index(g, key);
-    if (e >= 0) return e;
-    for (int64_t k = 0; k < tg_graph_edge_count(g); k++) {
-        int64_t a, b;
-        tg_graph_edge_ends(g, k, &a, &b);
-        char buf[512];
-        snprintf(buf, sizeof buf, "%s-%s", tg_graph_node_id(g, a), tg_graph_node_id(g, b));
-        if (strcmp(buf, key) == 0) return k;
-    }
-    luaL_error(L, "sim: no line '%s'", key);
-    return -1;
+    int64_t e = tg_sim_grid_line_index(grid, key);
+    if (e < 0) luaL_error(L, "sim: no line '%s'", key);
+    return e;
 }
 
 /* tg.sim.grid(g, {slack = id}) -> grid */
@@ -94,11 +69,9 @@ static int l_grid(lua_State *L)
     tg_graph *g = tg_lua_i_graph(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     const char *slack = tg_lua_i_opt_string(L, 2, "slack", NULL);
-    lgrid *u = lua_newuserdatauv(L, sizeof *u, 1);
+    lgrid *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->grid = NULL;
     luaL_setmetatable(L, GRID_MT);
-    lua_pushvalue(L, 1);
-    lua_setiuservalue(L, -2, 1);
     char msg[TG_MSG_LEN] = "";
     if (tg_sim_grid_new(&u->grid, g, slack, msg) != TG_OK) return fail(L, "sim.grid", msg);
     return 1;
@@ -108,7 +81,6 @@ static int l_grid(lua_State *L)
 static int m_dcpf(lua_State *L)
 {
     tg_sim_grid *grid = check_grid(L, 1);
-    tg_graph *g = grid_graph(L, 1);
     int64_t n = tg_sim_grid_buses(grid), m = tg_sim_grid_lines(grid);
     double *th = lua_newuserdatauv(L, sizeof(double) * (size_t)(n + m + 1), 0);   /* scratch, GC'd */
     double *fl = th + n;
@@ -118,17 +90,17 @@ static int m_dcpf(lua_State *L)
     lua_createtable(L, 0, (int)n);
     for (int64_t v = 0; v < n; v++) {
         lua_pushnumber(L, th[v]);
-        lua_setfield(L, -2, tg_graph_node_id(g, v));
+        lua_setfield(L, -2, tg_sim_grid_bus_id(grid, v));
     }
     lua_setfield(L, -2, "theta");
     lua_createtable(L, 0, (int)m);
     for (int64_t k = 0; k < m; k++) {
-        push_line_key(L, g, k);
+        lua_pushstring(L, tg_sim_grid_line_key(grid, k));
         lua_pushnumber(L, fl[k]);
         lua_settable(L, -3);
     }
     lua_setfield(L, -2, "flow");
-    lua_pushstring(L, tg_graph_node_id(g, tg_sim_grid_slack(grid)));
+    lua_pushstring(L, tg_sim_grid_bus_id(grid, tg_sim_grid_slack(grid)));
     lua_setfield(L, -2, "slack");
     return 1;
 }
@@ -140,7 +112,6 @@ static int m_n1(lua_State *L)
 {
     static const char *const opts[] = {"method", "details", NULL};
     tg_sim_grid *grid = check_grid(L, 1);
-    tg_graph *g = grid_graph(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     const char *meth = tg_lua_i_opt_string(L, 2, "method", "lowrank");
     bool details = tg_lua_i_opt_bool(L, 2, "details", false);
@@ -172,8 +143,8 @@ static int m_n1(lua_State *L)
     if (details) {
         lua_createtable(L, 0, (int)m);
         for (int64_t k = 0; k < m; k++) {
-            lua_checkstack(L, 4);
-            push_line_key(L, g, k);
+            luaL_checkstack(L, 4, "grid:n1");
+            lua_pushstring(L, tg_sim_grid_line_key(grid, k));
             lua_createtable(L, 0, 3);
             lua_pushboolean(L, isl[k]);
             lua_setfield(L, -2, "islanding");
@@ -196,7 +167,6 @@ static int m_cascade(lua_State *L)
 {
     static const char *const opts[] = {"lines", NULL};
     tg_sim_grid *grid = check_grid(L, 1);
-    tg_graph *g = grid_graph(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     int64_t m = tg_sim_grid_lines(grid);
     int64_t n0 = 0;
@@ -207,7 +177,7 @@ static int m_cascade(lua_State *L)
         if (len > m) return luaL_error(L, "grid:cascade: more initial lines than lines");
         for (lua_Integer i = 1; i <= len; i++) {
             lua_geti(L, -1, i);
-            init[n0++] = line_index(L, g, lua_gettop(L));
+            init[n0++] = line_index(L, grid, lua_gettop(L));
             lua_pop(L, 1);
         }
     }
@@ -228,7 +198,7 @@ static int m_cascade(lua_State *L)
     lua_createtable(L, 0, (int)r.lines_tripped);
     for (int64_t k = 0; k < m; k++) {
         if (tr[k] < 0) continue;
-        push_line_key(L, g, k);
+        lua_pushstring(L, tg_sim_grid_line_key(grid, k));
         lua_pushinteger(L, tr[k]);
         lua_settable(L, -3);
     }
@@ -255,25 +225,29 @@ static int m_grid_gc(lua_State *L)
     return 0;
 }
 
-/* tg.sim.read_matpower(path) -> graph, slack id */
+/* tg.sim.read_matpower(path) -> graph, slack id.
+ * No C memory may be pending when Lua can raise: the tg.Graph userdata is
+ * created empty before the file is read (its first member is the graph
+ * pointer, lgraph.c), and the slack id (a bus number, short) is copied to a
+ * stack buffer and freed before it is pushed. */
 static int l_read_matpower(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
+    luaL_checkstack(L, 4, "sim.read_matpower");
+    tg_graph *none = NULL;
+    tg_lua_i_push_graph(L, &none);                       /* path, empty graph */
+    tg_graph **slot = luaL_checkudata(L, -1, GRAPH_MT);
     tg_graph *g = NULL;
     char *slack = NULL;
     char msg[TG_MSG_LEN] = "";
     if (tg_sim_read_matpower(path, &g, &slack, msg) != TG_OK) return fail(L, "sim.read_matpower", msg);
-    /* push the id before the graph: a memory error in lua_pushstring
-     * would otherwise leave the graph unowned */
-    if (!lua_checkstack(L, 3)) {
-        tg_graph_free(&g);
-        tg_free(slack);
-        return luaL_error(L, "sim.read_matpower: out of Lua stack");
-    }
-    tg_lua_i_push_graph(L, &g);
-    if (slack) lua_pushstring(L, slack);
-    else lua_pushnil(L);
+    *slot = g;
+    char sid[64] = "";
+    int has_slack = slack != NULL;
+    if (slack) snprintf(sid, sizeof sid, "%s", slack);
     tg_free(slack);
+    if (has_slack) lua_pushstring(L, sid);
+    else lua_pushnil(L);                                 /* path, graph, slack */
     return 2;
 }
 
@@ -333,7 +307,7 @@ static void push_state(lua_State *L, const tg_sim_plant *p, const tg_sim_state *
     lua_setfield(L, -2, "solver");
     lua_createtable(L, 0, (int)s->nodes);
     for (int64_t v = 0; v < s->nodes; v++) {
-        lua_checkstack(L, 4);
+        luaL_checkstack(L, 4, "plant:steady");
         lua_createtable(L, 0, 6);
         set_num(L, "p", s->p[v]);
         set_num(L, "T", s->T[v]);
@@ -430,8 +404,10 @@ static int m_transient(lua_State *L)
     tg_sim_transient_opts o = {
         .t_end = tg_lua_i_opt_number(L, 2, "t_end", 3600),
         .dt = tg_lua_i_opt_number(L, 2, "dt", 10),
-        .record_every = (int)tg_lua_i_opt_integer(L, 2, "record_every", 1),
     };
+    lua_Integer every = tg_lua_i_opt_integer(L, 2, "record_every", 1);
+    luaL_argcheck(L, every >= 0 && every <= INT_MAX, 2, "field 'record_every' out of range");
+    o.record_every = (int)every;
     int nev = 0;
     tg_sim_event *ev = NULL;
     if (tg_lua_i_rawfield(L, 2, "events") == LUA_TTABLE) {
@@ -441,15 +417,27 @@ static int m_transient(lua_State *L)
         ev = lua_newuserdatauv(L, sizeof *ev * (size_t)(len + 1), 0);
         for (lua_Integer i = 1; i <= len; i++) {
             if (lua_geti(L, evi, i) != LUA_TTABLE) return luaL_error(L, "plant:transient: event %d is not a table", (int)i);
+            /* errors name the event and field (luaL_check* on stack
+             * slots would say "bad argument #-1") */
             int t = lua_gettop(L);
-            lua_getfield(L, t, "t");
-            ev[nev].t = luaL_checknumber(L, -1);
-            lua_getfield(L, t, "kind");
-            ev[nev].kind = (tg_sim_event_kind)luaL_checkoption(L, -1, NULL, kinds);
-            lua_getfield(L, t, "node");
+            if (lua_getfield(L, t, "t") != LUA_TNUMBER)
+                return luaL_error(L, "plant:transient: event %d: field 't' must be a number", (int)i);
+            ev[nev].t = lua_tonumber(L, -1);
+            int kind = -1;
+            const char *kn = lua_getfield(L, t, "kind") == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+            for (int q = 0; kn && kinds[q]; q++)
+                if (strcmp(kn, kinds[q]) == 0) kind = q;
+            if (kind < 0)
+                return luaL_error(L, "plant:transient: event %d: invalid option '%s' for field 'kind' (trip, valve, heat, loss)",
+                                  (int)i, kn ? kn : luaL_typename(L, -1));
+            ev[nev].kind = (tg_sim_event_kind)kind;
+            if (lua_getfield(L, t, "node") != LUA_TSTRING)
+                return luaL_error(L, "plant:transient: event %d: field 'node' must be a node id", (int)i);
             ev[nev].node = plant_node(L, p, lua_gettop(L));
-            lua_getfield(L, t, "value");
-            ev[nev].value = luaL_optnumber(L, -1, 0.0);
+            int vt = lua_getfield(L, t, "value");
+            if (vt != LUA_TNIL && vt != LUA_TNUMBER)
+                return luaL_error(L, "plant:transient: event %d: field 'value' must be a number", (int)i);
+            ev[nev].value = vt == LUA_TNUMBER ? lua_tonumber(L, -1) : 0.0;
             lua_settop(L, t - 1);
             nev++;
         }
@@ -557,8 +545,9 @@ static double *check_matrix(lua_State *L, int idx, int64_t *n)
         if (lua_geti(L, idx, i) != LUA_TTABLE || luaL_len(L, -1) != rows)
             luaL_argerror(L, idx, "expected a square matrix (table of rows)");
         for (lua_Integer j = 1; j <= rows; j++) {
-            lua_geti(L, -1, j);
-            W[(i - 1) * rows + (j - 1)] = luaL_checknumber(L, -1);
+            if (lua_geti(L, -1, j) != LUA_TNUMBER)
+                luaL_error(L, "bad argument #%d (matrix entry [%d][%d] is not a number)", idx, (int)i, (int)j);
+            W[(i - 1) * rows + (j - 1)] = lua_tonumber(L, -1);
             lua_pop(L, 1);
         }
         lua_pop(L, 1);
@@ -591,11 +580,14 @@ static int l_heat_kernel(lua_State *L)
     luaL_checktype(L, 3, LUA_TTABLE);
     if (luaL_len(L, 3) != n) return luaL_argerror(L, 3, "vector length must match the matrix");
     tg_lua_i_check_options(L, 4, opts);
-    int m = (int)tg_lua_i_opt_integer(L, 4, "krylov", 0);
+    lua_Integer km = tg_lua_i_opt_integer(L, 4, "krylov", 0);
+    luaL_argcheck(L, km >= 0 && km <= n, 4, "field 'krylov' must be in [0, n]");
+    int m = (int)km;
     double *x = lua_newuserdatauv(L, sizeof(double) * (size_t)(2 * n), 0), *y = x + n;
     for (int64_t i = 0; i < n; i++) {
-        lua_geti(L, 3, i + 1);
-        x[i] = luaL_checknumber(L, -1);
+        if (lua_geti(L, 3, i + 1) != LUA_TNUMBER)
+            luaL_error(L, "bad argument #3 (vector entry %d is not a number)", (int)(i + 1));
+        x[i] = lua_tonumber(L, -1);
         lua_pop(L, 1);
     }
     char msg[TG_MSG_LEN] = "";

@@ -11,9 +11,11 @@
  * Sherman-Morrison formula gives the new angles
  *     theta' = theta + w f_k / (1 - b_k a^T w),
  * and 1 - b_k a^T w = 0 exactly when k is a bridge (the outage islands
- * part of the grid).  The refactorising path assembles and factorises the
- * reduced matrix without line k and detects islanding by a union-find.
- * The updown path keeps a simplicial LDL' copy of the factor and, per
+ * part of the grid) -- but it is also tiny for a weak line parallel to a
+ * strong one, so islanding is decided structurally for every path: the
+ * bridges of the grid, found once per screening (find_bridges).  The
+ * refactorising path assembles and factorises the reduced matrix without
+ * line k.  The updown path keeps a simplicial LDL' copy of the factor and, per
  * outage, downdates it by the rank-1 term (cholmod_updown), solves, and
  * updates it back. */
 #include <stdlib.h>
@@ -26,6 +28,9 @@ struct tg_sim_grid {
     int *from, *to;         /* per line */
     double *b, *cap, *P;    /* per line, per line (NAN = unlimited), per bus */
     int *red;               /* bus -> reduced index, -1 for the slack */
+    char **bus_id;          /* copies of the graph's node ids */
+    char **line_key;        /* edge id, or "source-target" (made unique with "#k") */
+    tg_strmap *keys;        /* line key -> line (keys borrowed from line_key) */
     cholmod_common cc;
     cholmod_sparse *B;      /* reduced matrix, lower triangle */
     cholmod_factor *L;
@@ -47,22 +52,107 @@ void tg_sim_grid_free(tg_sim_grid **grid)
     tg_free(g->cap);
     tg_free(g->P);
     tg_free(g->red);
+    tg_strmap_free(&g->keys);
+    if (g->bus_id)
+        for (int64_t v = 0; v < g->n; v++) tg_free(g->bus_id[v]);
+    if (g->line_key)
+        for (int64_t k = 0; k < g->m; k++) tg_free(g->line_key[k]);
+    tg_free(g->bus_id);
+    tg_free(g->line_key);
     tg_free(g);
     *grid = NULL;
+}
+
+const char *tg_sim_grid_bus_id(const tg_sim_grid *g, int64_t v)
+{
+    return g && v >= 0 && v < g->n ? g->bus_id[v] : NULL;
+}
+
+const char *tg_sim_grid_line_key(const tg_sim_grid *g, int64_t k)
+{
+    return g && k >= 0 && k < g->m ? g->line_key[k] : NULL;
+}
+
+int64_t tg_sim_grid_line_index(const tg_sim_grid *g, const char *key)
+{
+    return g && key ? tg_strmap_get(g->keys, key) : -1;
 }
 
 int64_t tg_sim_grid_buses(const tg_sim_grid *g) { return g->n; }
 int64_t tg_sim_grid_lines(const tg_sim_grid *g) { return g->m; }
 int64_t tg_sim_grid_slack(const tg_sim_grid *g) { return g->slack; }
 
-/* Union-find with path halving. */
-static int uf_find(int *parent, int x)
+
+/* Bridges of the grid's multigraph (Tarjan's low-link, iterative DFS,
+ * O(n + m)): bridge[k] = 1 when removing line k disconnects its ends.
+ * Parallel lines are never bridges (the DFS skips only the tree edge
+ * itself, not every line to the parent).  Used by every N-1 path: the
+ * Sherman-Morrison denominator 1 - b a'w is 0 for a bridge but also tiny
+ * for a weak line parallel to a strong one, so no threshold on it can
+ * tell the two apart. */
+static tg_status find_bridges(const tg_sim_grid *g, unsigned char *bridge)
 {
-    while (parent[x] != x) {
-        parent[x] = parent[parent[x]];
-        x = parent[x];
+    int64_t n = g->n, m = g->m;
+    tg_status s = TG_OK;
+    int64_t *ptr = tg_calloc((size_t)n + 1, sizeof *ptr);
+    int64_t *adj = tg_malloc((size_t)(2 * m + 1) * sizeof *adj);   /* line numbers */
+    int64_t *disc = tg_malloc((size_t)n * sizeof *disc), *low = tg_malloc((size_t)n * sizeof *low);
+    int64_t *stk = tg_malloc((size_t)n * sizeof *stk), *pos = tg_malloc((size_t)n * sizeof *pos);
+    int64_t *pedge = tg_malloc((size_t)n * sizeof *pedge);
+    if (!ptr || !adj || !disc || !low || !stk || !pos || !pedge) { s = TG_ERR_NOMEM; goto out; }
+    for (int64_t k = 0; k < m; k++) {
+        ptr[g->from[k] + 1]++;
+        ptr[g->to[k] + 1]++;
+        bridge[k] = 0;
     }
-    return x;
+    for (int64_t v = 0; v < n; v++) ptr[v + 1] += ptr[v];
+    for (int64_t v = 0; v < n; v++) pos[v] = ptr[v];
+    for (int64_t k = 0; k < m; k++) {
+        adj[pos[g->from[k]]++] = k;
+        adj[pos[g->to[k]]++] = k;
+    }
+    for (int64_t v = 0; v < n; v++) disc[v] = -1;
+    int64_t time = 0;
+    for (int64_t r = 0; r < n; r++) {
+        if (disc[r] >= 0) continue;
+        int64_t top = 0;
+        stk[top++] = r;
+        disc[r] = low[r] = time++;
+        pos[r] = ptr[r];
+        pedge[r] = -1;
+        while (top > 0) {
+            int64_t v = stk[top - 1];
+            if (pos[v] < ptr[v + 1]) {
+                int64_t k = adj[pos[v]++];
+                if (k == pedge[v]) continue;
+                int64_t w = g->from[k] == v ? g->to[k] : g->from[k];
+                if (disc[w] < 0) {
+                    disc[w] = low[w] = time++;
+                    pos[w] = ptr[w];
+                    pedge[w] = k;
+                    stk[top++] = w;
+                } else if (disc[w] < low[v]) {
+                    low[v] = disc[w];
+                }
+            } else {
+                top--;
+                if (pedge[v] >= 0) {
+                    int64_t k = pedge[v], u = g->from[k] == v ? g->to[k] : g->from[k];
+                    if (low[v] < low[u]) low[u] = low[v];
+                    if (low[v] > disc[u]) bridge[k] = 1;
+                }
+            }
+        }
+    }
+out:
+    tg_free(ptr);
+    tg_free(adj);
+    tg_free(disc);
+    tg_free(low);
+    tg_free(stk);
+    tg_free(pos);
+    tg_free(pedge);
+    return s;
 }
 
 /* Reduced matrix (lower triangle, CHOLMOD) from the lines with alive[k]
@@ -142,18 +232,25 @@ tg_status tg_sim_grid_new(tg_sim_grid **out, const tg_graph *gr, const char *sla
     g->b = tg_malloc((size_t)(m0 ? m0 : 1) * sizeof *g->b);
     g->cap = tg_malloc((size_t)(m0 ? m0 : 1) * sizeof *g->cap);
     g->red = tg_malloc((size_t)n * sizeof *g->red);
-    if (!g->from || !g->to || !g->b || !g->cap || !g->red) {
+    g->bus_id = tg_calloc((size_t)n, sizeof *g->bus_id);
+    g->line_key = tg_calloc((size_t)(m0 ? m0 : 1), sizeof *g->line_key);
+    if (!g->from || !g->to || !g->b || !g->cap || !g->red || !g->bus_id || !g->line_key ||
+        tg_strmap_new(&g->keys, (size_t)(m0 ? m0 : 1)) != TG_OK) {
         s = tg_msg(msg, TG_ERR_NOMEM, "sim.grid_new: out of memory");
         goto fail;
+    }
+    for (int64_t v = 0; v < n; v++) {
+        g->bus_id[v] = tg_strdup(tg_graph_node_id(gr, v));
+        if (!g->bus_id[v]) { s = tg_msg(msg, TG_ERR_NOMEM, "sim.grid_new: out of memory"); goto fail; }
     }
     int64_t m = 0;
     for (int64_t k = 0; k < m0; k++) {
         int64_t a, c;
         tg_graph_edge_ends(gr, k, &a, &c);
         const char *eid = tg_graph_edge_id(gr, k);
-        char buf[64];
+        char buf[600];
         if (!eid) {
-            snprintf(buf, sizeof buf, "%s-%s", tg_graph_node_id(gr, a), tg_graph_node_id(gr, c));
+            snprintf(buf, sizeof buf, "%.250s-%.250s", tg_graph_node_id(gr, a), tg_graph_node_id(gr, c));
             eid = buf;
         }
         double x = bv[k];
@@ -169,6 +266,27 @@ tg_status tg_sim_grid_new(tg_sim_grid **out, const tg_graph *gr, const char *sla
         if (a == c) {
             s = tg_msg(msg, TG_ERR_ARG, "sim.grid_new: edge '%s' is a self-loop; remove it first", eid);
             goto fail;
+        }
+        /* the line key: a copy, so that later edits of the graph cannot
+         * invalidate it; parallel lines without ids get "#k" (k = line
+         * number from 1) to stay distinct */
+        {
+            char kb[640];
+            const char *key = eid;
+            if (tg_strmap_get(g->keys, key) >= 0) {
+                snprintf(kb, sizeof kb, "%s#%lld", eid, (long long)m + 1);
+                key = kb;
+            }
+            g->line_key[m] = tg_strdup(key);
+            g->m = m + 1;     /* so that a failure frees the key */
+            int64_t old;
+            if (!g->line_key[m]) { s = tg_msg(msg, TG_ERR_NOMEM, "sim.grid_new: out of memory"); goto fail; }
+            tg_status ps = tg_strmap_put(g->keys, g->line_key[m], m, &old);
+            if (ps == TG_ERR_NOMEM) { s = tg_msg(msg, TG_ERR_NOMEM, "sim.grid_new: out of memory"); goto fail; }
+            if (ps != TG_OK) {
+                s = tg_msg(msg, TG_ERR_ID, "sim.grid_new: edge '%s': line key '%s' is not unique", eid, key);
+                goto fail;
+            }
         }
         g->from[m] = (int)a;
         g->to[m] = (int)c;
@@ -195,12 +313,12 @@ tg_status tg_sim_grid_new(tg_sim_grid **out, const tg_graph *gr, const char *sla
         int *par = g->red;    /* borrowed as union-find scratch */
         for (int64_t v = 0; v < n; v++) par[v] = (int)v;
         for (int64_t k = 0; k < m; k++) {
-            int ra = uf_find(par, g->from[k]), rc = uf_find(par, g->to[k]);
+            int ra = tg_sim_i_uf_find(par, g->from[k]), rc = tg_sim_i_uf_find(par, g->to[k]);
             if (ra != rc) par[ra] = rc;
         }
-        int rs = uf_find(par, (int)g->slack);
+        int rs = tg_sim_i_uf_find(par, (int)g->slack);
         for (int64_t v = 0; v < n; v++)
-            if (uf_find(par, (int)v) != rs) {
+            if (tg_sim_i_uf_find(par, (int)v) != rs) {
                 s = tg_msg(msg, TG_ERR_ARG, "sim.grid_new: bus '%s' is not connected to the slack bus '%s'",
                            tg_graph_node_id(gr, v), tg_graph_node_id(gr, g->slack));
                 goto fail;
@@ -301,12 +419,15 @@ tg_status tg_sim_n1(const tg_sim_grid *gc, tg_sim_n1_method method, int *islandi
     double *th2 = tg_malloc((size_t)n * sizeof *th2);
     double *f = tg_malloc((size_t)(m ? m : 1) * sizeof *f);
     unsigned char *alive = tg_malloc((size_t)(m ? m : 1));
-    int *par = tg_malloc((size_t)n * sizeof *par);
+    unsigned char *bridge = tg_malloc((size_t)(m ? m : 1));
     cholmod_dense *A = NULL, *X = NULL, *Y = NULL, *E = NULL;
     cholmod_factor *Lu = NULL;
     cholmod_sparse *C = NULL;
     int *inv = NULL;
-    if (!theta || !th2 || !f || !alive || !par) { s = tg_msg(msg, TG_ERR_NOMEM, "sim.n1: out of memory"); goto out; }
+    if (!theta || !th2 || !f || !alive || !bridge || find_bridges(g, bridge) != TG_OK) {
+        s = tg_msg(msg, TG_ERR_NOMEM, "sim.n1: out of memory");
+        goto out;
+    }
     if (method == TG_SIM_N1_UPDOWN && nr > 0) {
         /* cholmod_updown works on a simplicial LDL' factor of P B P': a copy,
          * and a 2-entry column C (in the factor's permuted order) per outage */
@@ -330,8 +451,11 @@ tg_status tg_sim_n1(const tg_sim_grid *gc, tg_sim_n1_method method, int *islandi
     for (int64_t k = 0; k < m; k++) {
         int i = g->from[k], j = g->to[k];
         double fk = g->b[k] * (theta[i] - theta[j]);
-        int isl = 0;
-        if (method == TG_SIM_N1_LOWRANK) {
+        /* islanding is structural (bridges), the same for every path */
+        int isl = bridge[k];
+        if (isl) {
+            /* no flows to compute */
+        } else if (method == TG_SIM_N1_LOWRANK) {
             double *ax = A ? A->x : NULL;
             int ri = g->red[i], rj = g->red[j];
             if (ri >= 0) ax[ri] = 1.0;
@@ -348,24 +472,12 @@ tg_status tg_sim_n1(const tg_sim_grid *gc, tg_sim_n1_method method, int *islandi
                 if (ri >= 0) ax[ri] = 0;
                 if (rj >= 0) ax[rj] = 0;
             }
-            double denom = 1.0 - g->b[k] * aw;
-            /* exactly 0 for a bridge; rounding leaves ~1e-13 */
-            if (denom < 1e-9) {
-                isl = 1;
-            } else {
-                double c = fk / denom;
-                for (int64_t v = 0; v < n; v++) th2[v] = theta[v] + (g->red[v] >= 0 ? w[g->red[v]] * c : 0.0);
-            }
+            /* not a bridge: 1 - b a'w > 0 (it may be tiny for a weak line
+             * parallel to a strong one, and is still exact) */
+            double c = fk / (1.0 - g->b[k] * aw);
+            for (int64_t v = 0; v < n; v++) th2[v] = theta[v] + (g->red[v] >= 0 && w ? w[g->red[v]] * c : 0.0);
         } else if (method == TG_SIM_N1_UPDOWN) {
-            for (int64_t v = 0; v < n; v++) par[v] = (int)v;
-            for (int64_t l = 0; l < m; l++) {
-                if (l == k) continue;
-                int ra = uf_find(par, g->from[l]), rc = uf_find(par, g->to[l]);
-                if (ra != rc) par[ra] = rc;
-            }
-            int r0 = uf_find(par, 0);
-            for (int64_t v = 1; v < n && !isl; v++) isl = uf_find(par, (int)v) != r0;
-            if (!isl && nr > 0) {
+            if (nr > 0) {
                 /* C = sqrt(b_k) P a, entries sorted by permuted row */
                 int ri = g->red[i], rj = g->red[j], *Cp = C->p, *Ci = C->i;
                 double *Cx = C->x, sb = sqrt(g->b[k]);
@@ -390,15 +502,7 @@ tg_status tg_sim_n1(const tg_sim_grid *gc, tg_sim_n1_method method, int *islandi
                 if (s != TG_OK) goto out;
             }
         } else {
-            for (int64_t v = 0; v < n; v++) par[v] = (int)v;
-            for (int64_t l = 0; l < m; l++) {
-                if (l == k) continue;
-                int ra = uf_find(par, g->from[l]), rc = uf_find(par, g->to[l]);
-                if (ra != rc) par[ra] = rc;
-            }
-            int r0 = uf_find(par, 0);
-            for (int64_t v = 1; v < n && !isl; v++) isl = uf_find(par, (int)v) != r0;
-            if (!isl && nr > 0) {
+            if (nr > 0) {
                 alive[k] = 0;
                 cholmod_sparse *Bk = assemble(g, g->red, nr, alive, &g->cc);
                 alive[k] = 1;
@@ -450,7 +554,7 @@ out:
     tg_free(th2);
     tg_free(f);
     tg_free(alive);
-    tg_free(par);
+    tg_free(bridge);
     tg_free(inv);
     res->seconds = tg_now() - t0;
     return s;
@@ -491,13 +595,13 @@ tg_status tg_sim_cascade(const tg_sim_grid *gc, int64_t ninit, const int64_t *in
         for (int64_t v = 0; v < n; v++) par[v] = (int)v;
         for (int64_t k = 0; k < m; k++)
             if (alive[k]) {
-                int ra = uf_find(par, g->from[k]), rc = uf_find(par, g->to[k]);
+                int ra = tg_sim_i_uf_find(par, g->from[k]), rc = tg_sim_i_uf_find(par, g->to[k]);
                 if (ra != rc) par[ra] = rc;
             }
         for (int64_t v = 0; v < n; v++) { gen[v] = load[v] = 0; top[v] = -1; }
         int64_t islands = 0;
         for (int64_t v = 0; v < n; v++) {
-            int r = uf_find(par, (int)v);
+            int r = tg_sim_i_uf_find(par, (int)v);
             if (g->P[v] > 0) gen[r] += g->P[v];
             else load[r] -= g->P[v];
             /* island slack: the bus with the largest injection (first on ties) */
@@ -506,7 +610,7 @@ tg_status tg_sim_cascade(const tg_sim_grid *gc, int64_t ninit, const int64_t *in
         }
         double served = 0;
         for (int64_t v = 0; v < n; v++) {
-            int r = uf_find(par, (int)v);
+            int r = tg_sim_i_uf_find(par, (int)v);
             double ge = gen[r], lo = load[r];
             double sg = ge > lo && ge > 0 ? lo / ge : 1.0;     /* generation scaled down */
             double sl = lo > ge && lo > 0 ? ge / lo : 1.0;     /* load shed */
@@ -514,7 +618,7 @@ tg_status tg_sim_cascade(const tg_sim_grid *gc, int64_t ninit, const int64_t *in
             if (g->P[v] < 0) served += -P[v];
         }
         int nr = 0;
-        for (int64_t v = 0; v < n; v++) red[v] = top[uf_find(par, (int)v)] == (int)v ? -1 : nr++;
+        for (int64_t v = 0; v < n; v++) red[v] = top[tg_sim_i_uf_find(par, (int)v)] == (int)v ? -1 : nr++;
         for (int64_t v = 0; v < n; v++) theta[v] = 0;
         if (nr > 0) {
             cholmod_sparse *Bk = assemble(g, red, nr, alive, &g->cc);

@@ -22,6 +22,16 @@ typedef struct mat {
     long line;       /* line of the opening bracket */
 } mat;
 
+/* A bus number in a file: a whole number in [1, 1e9] (checked before any
+ * conversion to an integer: 1e300 or 1.9 must not be truncated). */
+static int bus_number_ok(double x) { return x == floor(x) && x >= 1 && x <= 1e9; }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static void mat_free(mat *m)
 {
     tg_free(m->x);
@@ -88,11 +98,12 @@ static tg_status parse_matrix(const char *path, const char **pp, long *line, mat
     return TG_OK;
 }
 
-static char *slurp(const char *path, char *msg)
+/* The whole file; NULL with *st set (TG_ERR_IO or TG_ERR_NOMEM) on failure. */
+static char *slurp(const char *path, tg_status *st, char *msg)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        tg_msg(msg, TG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+        *st = tg_msg(msg, TG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = 0, n = 0;
@@ -101,7 +112,7 @@ static char *slurp(const char *path, char *msg)
         if (tg_grow((void **)&buf, &cap, n + 65537, 1)) {
             tg_free(buf);
             fclose(f);
-            tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path);
+            *st = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path);
             return NULL;
         }
         size_t r = fread(buf + n, 1, 65536, f);
@@ -112,7 +123,7 @@ static char *slurp(const char *path, char *msg)
     fclose(f);
     if (err) {
         tg_free(buf);
-        tg_msg(msg, TG_ERR_IO, "%s: read error", path);
+        *st = tg_msg(msg, TG_ERR_IO, "%s: read error", path);
         return NULL;
     }
     buf[n] = '\0';
@@ -129,8 +140,10 @@ tg_status tg_sim_read_matpower(const char *path, tg_graph **out, char **slack_id
     mat bus = {0}, gen = {0}, br = {0};
     tg_graph *g = NULL;
     double *inj = NULL;
-    char *text = slurp(path, msg);
-    if (!text) return TG_ERR_IO;
+    double *iso = NULL;       /* numbers of the isolated (type 4) buses, sorted */
+    int64_t niso = 0;
+    char *text = slurp(path, &s, msg);
+    if (!text) return s;
     double base = NAN;
     long line = 1;
     const char *p = text;
@@ -192,31 +205,62 @@ tg_status tg_sim_read_matpower(const char *path, tg_graph **out, char **slack_id
     if (s != TG_OK) goto out;
     inj = tg_calloc((size_t)bus.rows, sizeof *inj);
     if (!inj) { s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path); goto out; }
+    iso = tg_malloc((size_t)bus.rows * sizeof *iso);
+    if (!iso) { s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path); goto out; }
     for (int64_t r = 0; r < bus.rows; r++) {
         double *row = bus.x + r * bus.cols;
         char id[32];
-        if (row[0] != floor(row[0]) || row[0] < 1 || row[0] > 1e9) {
+        if (!bus_number_ok(row[0])) {
             s = tg_msg(msg, TG_ERR_PARSE, "%s: mpc.bus row %lld: bad bus number %g", path, (long long)r + 1, row[0]);
             goto out;
         }
         snprintf(id, sizeof id, "%lld", (long long)row[0]);
-        s = tg_graph_add_node(g, id, NULL, NULL, msg);
+        /* type 4 = isolated bus (MATPOWER): out of service, left out with
+         * its generators and branches */
+        if (bus.cols >= 2 && row[1] == 4) {
+            for (int64_t q = 0; q < niso; q++)
+                if (iso[q] == row[0]) {
+                    s = tg_msg(msg, TG_ERR_PARSE, "%s: mpc.bus row %lld: duplicate bus %s", path, (long long)r + 1, id);
+                    goto out;
+                }
+            iso[niso++] = row[0];
+            continue;
+        }
+        int64_t v;
+        s = tg_graph_add_node(g, id, NULL, &v, msg);
+        if (s == TG_ERR_NOMEM) goto out;
         if (s != TG_OK) {
             tg_msg_clear(msg);
             s = tg_msg(msg, TG_ERR_PARSE, "%s: mpc.bus row %lld: duplicate bus %s", path, (long long)r + 1, id);
             goto out;
         }
-        inj[r] = -row[2] / base;
+        inj[v] = -row[2] / base;
         if (bus.cols >= 2 && row[1] == 3 && slack_id && !*slack_id) {
             *slack_id = tg_strdup(id);
             if (!*slack_id) { s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", path); goto out; }
         }
     }
+    qsort(iso, (size_t)niso, sizeof *iso, cmp_double);
+    for (int64_t r = 0; r < bus.rows; r++) {
+        /* an isolated bus also listed as a normal one */
+        const double *row = bus.x + r * bus.cols;
+        char id[32];
+        snprintf(id, sizeof id, "%lld", (long long)row[0]);
+        if (!(bus.cols >= 2 && row[1] == 4) && bsearch(&row[0], iso, (size_t)niso, sizeof *iso, cmp_double)) {
+            s = tg_msg(msg, TG_ERR_PARSE, "%s: mpc.bus row %lld: duplicate bus %s", path, (long long)r + 1, id);
+            goto out;
+        }
+    }
     for (int64_t r = 0; r < gen.rows; r++) {
         double *row = gen.x + r * gen.cols;
         char id[32];
+        if (!bus_number_ok(row[0])) {
+            s = tg_msg(msg, TG_ERR_PARSE, "%s: mpc.gen row %lld: bad bus number %g", path, (long long)r + 1, row[0]);
+            goto out;
+        }
         snprintf(id, sizeof id, "%lld", (long long)row[0]);
         int64_t v = tg_graph_node_index(g, id);
+        if (v < 0 && bsearch(&row[0], iso, (size_t)niso, sizeof *iso, cmp_double)) continue;
         if (v < 0) { s = tg_msg(msg, TG_ERR_PARSE, "%s: mpc.gen row %lld: unknown bus %s", path, (long long)r + 1, id); goto out; }
         if (gen.cols >= 8 && row[7] <= 0) continue;
         inj[v] += row[1] / base;
@@ -228,7 +272,7 @@ tg_status tg_sim_read_matpower(const char *path, tg_graph **out, char **slack_id
     }
     s = tg_graph_attr_add(g, TG_NODES, "injection", TG_DOUBLE, msg);
     if (s != TG_OK) goto out;
-    for (int64_t v = 0; v < bus.rows; v++) {
+    for (int64_t v = 0; v < tg_graph_node_count(g); v++) {
         s = tg_graph_set_double(g, TG_NODES, "injection", v, inj[v], msg);
         if (s != TG_OK) goto out;
     }
@@ -236,17 +280,26 @@ tg_status tg_sim_read_matpower(const char *path, tg_graph **out, char **slack_id
         double *row = br.x + r * br.cols;
         if (br.cols >= 11 && row[10] <= 0) continue;
         char a[32], b[32], eid[32];
+        if (!bus_number_ok(row[0]) || !bus_number_ok(row[1])) {
+            s = tg_msg(msg, TG_ERR_PARSE, "%s: mpc.branch row %lld: bad bus number %g", path, (long long)r + 1,
+                       bus_number_ok(row[0]) ? row[1] : row[0]);
+            goto out;
+        }
         snprintf(a, sizeof a, "%lld", (long long)row[0]);
         snprintf(b, sizeof b, "%lld", (long long)row[1]);
         int64_t va = tg_graph_node_index(g, a), vb = tg_graph_node_index(g, b), e;
+        if ((va < 0 && bsearch(&row[0], iso, (size_t)niso, sizeof *iso, cmp_double)) ||
+            (vb < 0 && bsearch(&row[1], iso, (size_t)niso, sizeof *iso, cmp_double)))
+            continue;   /* a branch to an isolated bus is out of service */
         if (va < 0 || vb < 0) {
             s = tg_msg(msg, TG_ERR_PARSE, "%s: mpc.branch row %lld: unknown bus %s", path, (long long)r + 1, va < 0 ? a : b);
             goto out;
         }
         double x = row[3], tap = br.cols >= 9 && row[8] != 0 ? row[8] : 1.0;
         if (!(x > 0)) {
-            s = tg_msg(msg, TG_ERR_PARSE, "%s: mpc.branch row %lld: reactance must be > 0 (got %g)", path,
-                       (long long)r + 1, x);
+            s = tg_msg(msg, TG_ERR_PARSE, "%s: mpc.branch row %lld: reactance must be > 0 (got %g; series "
+                       "compensation, x < 0, is not supported: the DC solver needs a positive definite B)",
+                       path, (long long)r + 1, x);
             goto out;
         }
         snprintf(eid, sizeof eid, "b%lld", (long long)r + 1);
@@ -265,6 +318,7 @@ out:
     }
     tg_graph_free(&g);
     tg_free(inj);
+    tg_free(iso);
     mat_free(&bus);
     mat_free(&gen);
     mat_free(&br);

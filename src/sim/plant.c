@@ -23,11 +23,6 @@
 
 #include "sim_internal.h"
 
-enum {
-    T_OTHER = 0, T_COMPRESSOR, T_COLD_COMPRESSOR, T_VALVE, T_JT, T_TURBINE, T_HX, T_COLD_BOX,
-    T_MAGNET, T_SEPARATOR, T_SHIELD
-};
-
 static int type_code(const char *t)
 {
     static const struct { const char *name; int code; } map[] = {
@@ -159,15 +154,6 @@ static tg_status column(const tg_graph *g, tg_elem el, const char *name, double 
         }
     }
     return TG_OK;
-}
-
-static int uf_find(int *par, int x)
-{
-    while (par[x] != x) {
-        par[x] = par[par[x]];
-        x = par[x];
-    }
-    return x;
 }
 
 #define NCOL_N 13
@@ -303,6 +289,17 @@ tg_status tg_sim_plant_new(tg_sim_plant **out, const tg_graph *g, const tg_sim_p
                        id, tset[v], p->props.t_min, p->props.t_max);
             goto fail;
         }
+        /* design temperatures feed the densities and the starting point:
+         * outside the property model they would be clamped silently.
+         * (temperature_lp is not checked: models/lhc_sector.graphml has
+         * 1.5 K and 0.5 K on LCB_HX9/LCB_HX10; the property model clamps
+         * them to its range for the LP-side densities.) */
+        if (tdes[v] < p->props.t_min || tdes[v] > p->props.t_max) {
+            s = tg_msg(msg, TG_ERR_ARG,
+                       "sim.plant_new: node '%s': design temperature %g K outside the property model's range %g-%g K",
+                       id, tdes[v], p->props.t_min, p->props.t_max);
+            goto fail;
+        }
         if (pdes[v] * TG_SIM_BAR > p->props.p_max) {
             s = tg_msg(msg, TG_ERR_ARG, "sim.plant_new: node '%s': pressure %g bar above the property model's range", id,
                        pdes[v]);
@@ -427,7 +424,7 @@ tg_status tg_sim_plant_new(tg_sim_plant **out, const tg_graph *g, const tg_sim_p
     if (!par) { s = tg_msg(msg, TG_ERR_NOMEM, "sim.plant_new: out of memory"); goto fail; }
     for (int k = 0; k < nh; k++) par[k] = k;
     for (int64_t e = 0; e < ne; e++) {
-        int ra = uf_find(par, p->he[e].a), rb = uf_find(par, p->he[e].b);
+        int ra = tg_sim_i_uf_find(par, p->he[e].a), rb = tg_sim_i_uf_find(par, p->he[e].b);
         if (ra != rb) par[ra] = rb;
     }
     {
@@ -436,7 +433,7 @@ tg_status tg_sim_plant_new(tg_sim_plant **out, const tg_graph *g, const tg_sim_p
         int any = 0;
         for (int k = 0; k < nh; k++)
             if (p->p_fixed[k] > 0) {
-                ref[uf_find(par, k)] = 1;
+                ref[tg_sim_i_uf_find(par, k)] = 1;
                 any = 1;
             }
         if (!any) {
@@ -445,7 +442,7 @@ tg_status tg_sim_plant_new(tg_sim_plant **out, const tg_graph *g, const tg_sim_p
             goto fail;
         }
         for (int k = 0; k < nh; k++)
-            if (!ref[uf_find(par, k)]) {
+            if (!ref[tg_sim_i_uf_find(par, k)]) {
                 int v = p->hnode_of[k];
                 tg_free(ref);
                 s = tg_msg(msg, TG_ERR_ARG, "sim.plant_new: node '%s'%s is not connected to any pressure reference",
@@ -482,6 +479,43 @@ static void pipe_law(const tg_sim_i_hedge *h, double d, double *f, double *df)
 
 /* Is element e able to carry flow? */
 static int elem_open(const tg_sim_i_hedge *h) { return h->open2 > 0; }
+
+/* The state of a hydraulic point: everything is returned, nothing set
+ * behind the caller's back. */
+typedef struct hres {
+    double norm;               /* max |F| over free nodes, kg/s */
+    double merit;              /* sum of F^2 over free nodes */
+    double fscale;             /* max |edge flow|, kg/s: the stopping rule's scale */
+} hres;
+
+/* Residual F = net inflow per hydraulic node and the edge flows at the
+ * squared pressures pi, for the open elements of live parts. */
+static hres eval_point(const tg_sim_plant *p, const unsigned char *off, const unsigned char *live, const int *idx,
+                       const double *pi, double *F, double *flow)
+{
+    int nh = p->nh;
+    hres r = {0, 0, 0};
+    for (int k = 0; k < nh; k++) F[k] = 0;
+    for (int64_t e = 0; e < p->ne; e++) {
+        const tg_sim_i_hedge *h = &p->he[e];
+        double f = 0, df;
+        if (!off[e] && live[h->a]) {
+            if (h->kind == EL_PIPE) pipe_law(h, pi[h->a] - pi[h->b], &f, &df);
+            else if (h->kind == EL_MACHINE) f = h->open2 * h->m_nom * sqrt(fmax(pi[h->a], 0.0)) / h->p_nom;
+            else f = h->open2 * h->m_nom;
+        }
+        flow[e] = f;
+        if (fabs(f) > r.fscale) r.fscale = fabs(f);
+        F[h->a] -= f;
+        F[h->b] += f;
+    }
+    for (int k = 0; k < nh; k++)
+        if (idx[k] >= 0) {
+            if (fabs(F[k]) > r.norm) r.norm = fabs(F[k]);
+            r.merit += F[k] * F[k];
+        }
+    return r;
+}
 
 tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_iter, double tol, double *pres,
                               double *flow, int *iters, int64_t *stagnant, const char **solver, char *msg)
@@ -535,12 +569,12 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
     for (int64_t e = 0; e < ne; e++) {
         const tg_sim_i_hedge *h = &p->he[e];
         if (off[e]) continue;
-        int ra = uf_find(par, h->a), rb = uf_find(par, h->b);
+        int ra = tg_sim_i_uf_find(par, h->a), rb = tg_sim_i_uf_find(par, h->b);
         if (ra != rb) par[ra] = rb;
     }
     for (int k = 0; k < nh; k++)
-        if (p->p_fixed[k] > 0) live[uf_find(par, k)] = 1;
-    for (int k = 0; k < nh; k++) live[k] = live[uf_find(par, k)];
+        if (p->p_fixed[k] > 0) live[tg_sim_i_uf_find(par, k)] = 1;
+    for (int k = 0; k < nh; k++) live[k] = live[tg_sim_i_uf_find(par, k)];
     /* a running machine feeding a stagnant part makes the model ill-posed */
     for (int64_t e = 0; e < ne; e++) {
         const tg_sim_i_hedge *h = &p->he[e];
@@ -551,6 +585,31 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
             goto out;
         }
     }
+    /* A free node whose pressure nothing determines: its part of the
+     * network (joined by open pipes) holds no pressure reference and no
+     * running machine inlet (whose flow depends on its pressure), so it
+     * is connected only through flow controllers or machine outlets: two
+     * flow controllers in series, say.  The Jacobian would be singular. */
+    for (int k = 0; k < nh; k++) par[k] = k;
+    for (int64_t e = 0; e < ne; e++) {
+        const tg_sim_i_hedge *h = &p->he[e];
+        if (off[e] || h->kind != EL_PIPE || !live[h->a]) continue;
+        int ra = tg_sim_i_uf_find(par, h->a), rb = tg_sim_i_uf_find(par, h->b);
+        if (ra != rb) par[ra] = rb;
+    }
+    for (int k = 0; k < nh; k++) touch[k] = 0;    /* reused: 1 = determined part */
+    for (int k = 0; k < nh; k++)
+        if (p->p_fixed[k] > 0) touch[tg_sim_i_uf_find(par, k)] = 1;
+    for (int64_t e = 0; e < ne; e++)
+        if (!off[e] && p->he[e].kind == EL_MACHINE && live[p->he[e].a]) touch[tg_sim_i_uf_find(par, p->he[e].a)] = 1;
+    for (int k = 0; k < nh; k++)
+        if (live[k] && p->p_fixed[k] <= 0 && !touch[tg_sim_i_uf_find(par, k)]) {
+            s = tg_msg(msg, TG_ERR_ARG,
+                       "sim.steady: node '%s'%s: pressure not determined (connected only through flow controllers "
+                       "or machine outlets, no pipe or valve towards a pressure reference)",
+                       p->node_id[p->hnode_of[k]], p->hside[k] ? " (LP side)" : "");
+            goto out;
+        }
     int nfree = 0;
     for (int k = 0; k < nh; k++) {
         double pd = p->p_fixed[k] > 0 ? p->p_fixed[k] : (p0 ? p0[k] : p->p_design[k]);
@@ -564,37 +623,11 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
         if (h->kind == EL_MACHINE && !off[e] && idx[h->a] >= 0) sym = 0;
     }
     if (!sym) *solver = "klu";
+    /* The stopping rule is relative to the flows of the current iterate
+     * (largest |edge flow|, from eval_point): an absolute scale would stop a
+     * network carrying 1e-7 kg/s after one iteration. */
     double fscale = 0;
-    for (int64_t e = 0; e < ne; e++)
-        if (p->he[e].kind != EL_PIPE) fscale += p->he[e].m_nom;
-    if (fscale <= 0) fscale = 1;
 
-    /* residual F = net inflow at free nodes; flows into flow[] */
-#define EVAL(PI, NORM)                                                                       \
-    do {                                                                                     \
-        for (int k_ = 0; k_ < nh; k_++) F[k_] = 0;                                           \
-        double nrm_ = 0;                                                                     \
-        for (int64_t e_ = 0; e_ < ne; e_++) {                                                \
-            const tg_sim_i_hedge *h_ = &p->he[e_];                                           \
-            double f_ = 0, df_;                                                              \
-            if (!off[e_] && live[h_->a]) {                                                   \
-                if (h_->kind == EL_PIPE) pipe_law(h_, (PI)[h_->a] - (PI)[h_->b], &f_, &df_); \
-                else if (h_->kind == EL_MACHINE)                                             \
-                    f_ = h_->open2 * h_->m_nom * sqrt(fmax((PI)[h_->a], 0.0)) / h_->p_nom;   \
-                else f_ = h_->open2 * h_->m_nom;                                             \
-            }                                                                                \
-            flow[e_] = f_;                                                                   \
-            F[h_->a] -= f_;                                                                  \
-            F[h_->b] += f_;                                                                  \
-        }                                                                                    \
-        for (int k_ = 0; k_ < nh; k_++)                                                      \
-            if (idx[k_] >= 0 && fabs(F[k_]) > nrm_) nrm_ = fabs(F[k_]);                      \
-        NORM = nrm_;                                                                         \
-        double ss_ = 0;                                                                      \
-        for (int k_ = 0; k_ < nh; k_++)                                                      \
-            if (idx[k_] >= 0) ss_ += F[k_] * F[k_];                                          \
-        merit = ss_;                                                                         \
-    } while (0)
 
     /* Passive networks from the design state: start from one linear solve
      * with the conductance each pipe has at a typical squared-pressure drop
@@ -643,8 +676,10 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
                     if (idx[k] >= 0) pi[k] = dx[idx[k]];
         }
     }
-    double norm, merit;
-    EVAL(pi, norm);
+    double last_step = INFINITY;
+    hres cur = eval_point(p, off, live, idx, pi, F, flow);
+    double norm = cur.norm, merit = cur.merit;
+    fscale = cur.fscale;
     int it = 0;
     while (norm > tol * fscale) {
         if (it >= max_iter) {
@@ -698,7 +733,10 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
                 if (pi_try[k] <= 0) neg = 1;
             }
             if (!neg) {
-                EVAL(pi_try, ntry);
+                hres tr = eval_point(p, off, live, idx, pi_try, F, flow);
+                ntry = tr.norm;
+                merit = tr.merit;
+                fscale = tr.fscale;
                 /* sufficient decrease (Armijo, c = 1/4 on the squared residual): a
                  * sqrt-like law makes the full
                  * Newton step reflect d to about -d with a barely smaller residual */
@@ -711,11 +749,18 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
             memcpy(pi, pi_try, (size_t)nh * sizeof *pi);
             norm = ntry;
         } else {
-            EVAL(pi, norm);
+            cur = eval_point(p, off, live, idx, pi, F, flow);
+            norm = cur.norm;
+            merit = cur.merit;
+            fscale = cur.fscale;
         }
+        last_step = step;
         if (step < 1e-14 || !ok) break;
     }
-    if (norm > tol * fscale && norm > 1e-9 * fscale) {
+    /* Stopped above tol: accepted when the step fell below round-off of
+     * the pressures or the residual is already below 1e-9 of the flows
+     * (tg_sim_steady then reports converged from the balance residuals). */
+    if (norm > tol * fscale && norm > 1e-9 * fscale && !(last_step < 1e-14)) {
         int worst = 0;
         for (int k = 0; k < nh; k++)
             if (idx[k] >= 0 && fabs(F[k]) > fabs(F[worst])) worst = k;
@@ -730,7 +775,6 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
 nomem:
     s = tg_msg(msg, TG_ERR_NOMEM, "sim.steady: out of memory");
 out:
-#undef EVAL
     tg_sim_i_trip_free(&J);
     tg_sim_i_solver_free(&sv);
     tg_free(off);

@@ -14,6 +14,8 @@
  * mechanism at moderate heat fluxes.  Valid 1.6 K - 400 K, 0 - 25 bar;
  * meant for system-level balances and qualitative transients, not for
  * design (use HEPAK or CoolProp data through tg_sim_props for that). */
+#include <threads.h>
+
 #include "sim_internal.h"
 
 #define NT 17
@@ -42,18 +44,20 @@ static double interp(const double *x, const double *y, int n, double t)
     return y[k] + w * (y[k + 1] - y[k]);
 }
 
-/* enthalpy at each table point, integral of the piecewise-linear cp */
+/* Enthalpy at each table point, integral of the piecewise-linear cp.
+ * Built once on first use; call_once makes that safe when several
+ * threads solve plants at the same time (a plain "ready" flag raced). */
 static double tab_h[NT];
-static int tab_h_ready = 0;
+static once_flag tab_h_once = ONCE_FLAG_INIT;
 
-static void init_h(void)
+static void build_h(void)
 {
-    if (tab_h_ready) return;
     tab_h[0] = 0;
     for (int k = 1; k < NT; k++)
         tab_h[k] = tab_h[k - 1] + 0.5 * (tab_cp[k] + tab_cp[k - 1]) * (tab_T[k] - tab_T[k - 1]);
-    tab_h_ready = 1;
 }
+
+static void init_h(void) { call_once(&tab_h_once, build_h); }
 
 static double he_cp(double T, void *ud)
 {

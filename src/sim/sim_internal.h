@@ -13,6 +13,9 @@
 
 /* ---- sparse helpers (sparse.c) --------------------------------------------- */
 
+/* Union-find root of x (path halving); parent[k] = k for roots. */
+int tg_sim_i_uf_find(int *parent, int x);
+
 /* A growable triplet list (row, col, value), 0-based. */
 typedef struct tg_sim_i_trip {
     int64_t n, cap;
@@ -53,6 +56,12 @@ void tg_sim_i_solver_free(tg_sim_i_solver *sv);
 
 /* ---- plant internals (plant.c) ---------------------------------------------- */
 
+/* Node types the model distinguishes (tg_sim_plant.type; type_code() in plant.c). */
+enum {
+    T_OTHER = 0, T_COMPRESSOR, T_COLD_COMPRESSOR, T_VALVE, T_JT, T_TURBINE, T_HX, T_COLD_BOX,
+    T_MAGNET, T_SEPARATOR, T_SHIELD
+};
+
 typedef enum { EL_PIPE = 0, EL_MACHINE = 1, EL_FLOWSET = 2 } tg_sim_i_elkind;
 
 /* Hydraulic edge: one per graph edge. */
@@ -73,7 +82,7 @@ struct tg_sim_plant {
     int64_t nv, ne;            /* graph nodes and edges */
     char **node_id, **edge_id, **node_type;
     tg_strmap *ids;            /* node id -> index (keys borrowed from node_id) */
-    int *type;                 /* enum plant_type in plant.c */
+    int *type;                 /* T_* above */
     int *hp, *lp;              /* graph node -> hydraulic node of the HP (main) and LP side */
     int nh;                    /* hydraulic nodes */
     int *hnode_of;             /* hydraulic node -> graph node */
@@ -105,9 +114,11 @@ tg_status tg_sim_i_hydraulics(const tg_sim_plant *p, const double *p0, int max_i
  * held).  dt > 0: one backward-Euler step from Tprev, with set points held
  * while their duty stays within cap[k] (cap NULL = unlimited) and the
  * active set iterated.  T (in: starting guess, out: solution) and duty
- * per hydraulic node.  held[k] receives 1 for nodes at their set point. */
+ * per hydraulic node.  held[k] receives 1 for nodes at their set point;
+ * *rounds (may be NULL) the Newton solves of the active-set iteration, an
+ * error if it has not settled after 30. */
 tg_status tg_sim_i_thermal(const tg_sim_plant *p, const double *flow, const double *Tprev, double dt,
                            const double *cap, const double *qload, double *T, double *duty,
-                           unsigned char *held, int *iters, double *resid, char *msg);
+                           unsigned char *held, int *iters, int *rounds, double *resid, char *msg);
 
 #endif

@@ -4,12 +4,23 @@
  * plant's Jacobians once machines make a row depend on an upstream
  * pressure, and the energy balances (upwind convection is unsymmetric).
  * CHOLMOD for symmetric positive definite ones (passive pressure networks,
- * susceptance matrices).  SuiteSparse allocates with its own malloc: its
- * memory is internal to these calls and freed before they return. */
+ * susceptance matrices).  SuiteSparse allocates with its own malloc, not
+ * tg_malloc: its objects (a solver's factor and pattern kept across Newton
+ * iterations until tg_sim_i_solver_free, a grid's B and L kept until
+ * tg_sim_grid_free) are outside the library's allocator and its OOM tests. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim_internal.h"
+
+int tg_sim_i_uf_find(int *parent, int x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];    /* path halving */
+        x = parent[x];
+    }
+    return x;
+}
 
 tg_status tg_sim_i_trip_add(tg_sim_i_trip *t, int i, int j, double x)
 {

@@ -18,6 +18,11 @@
  *    points, heat loads and heat-exchanger transfers (Newton, KLU), and
  *    implicit transients of the temperatures after events.
  *
+ * Threads: different grids and plants may be used from different threads;
+ * one grid must not be used by two threads at once (the const grid
+ * functions use the grid's CHOLMOD workspace).  Plants are only read by
+ * tg_sim_steady and tg_sim_transient.
+ *
  * Conventions as in tg_core.h: tg_status returns, `char *msg` last,
  * `x_new(&x, ...)` / `x_free(&x)` pairs.  Arrays returned through OUT
  * pointers are allocated with tg_malloc; the caller frees them with tg_free
@@ -41,9 +46,10 @@ typedef struct tg_sim_grid tg_sim_grid;
  * optional `capacity` (> 0; missing or 0 = unlimited); node attribute
  * `injection` (generation minus load, per unit; missing = 0).  slack_id
  * names the slack bus; NULL picks the node with the largest injection.
- * Self-loops are ignored.  Errors name the offending edge or node (NaN,
- * non-positive susceptance, a bus not connected to the slack).
- * The graph is only read; the grid keeps no pointer to it.
+ * Errors name the offending edge or node (NaN, non-positive susceptance,
+ * a self-loop, a bus not connected to the slack).
+ * The graph is only read; the grid keeps no pointer to it (it copies the
+ * node ids and line keys, so later edits of g do not affect it).
  * Cost: one AMD ordering and one supernodal Cholesky factorisation. */
 tg_status tg_sim_grid_new(tg_sim_grid **grid /* OUT */, const tg_graph *g,
                           const char *slack_id, char *msg);
@@ -51,6 +57,13 @@ void tg_sim_grid_free(tg_sim_grid **grid);
 int64_t tg_sim_grid_buses(const tg_sim_grid *grid);
 int64_t tg_sim_grid_lines(const tg_sim_grid *grid);
 int64_t tg_sim_grid_slack(const tg_sim_grid *grid);
+/* Borrowed id of bus v (the graph's node id), NULL if out of range. */
+const char *tg_sim_grid_bus_id(const tg_sim_grid *grid, int64_t v);
+/* Borrowed key of line k: the edge id, else "source-target"; a key already
+ * taken gets "#k" appended (k = line number from 1).  NULL if out of range. */
+const char *tg_sim_grid_line_key(const tg_sim_grid *grid, int64_t k);
+/* Line of a key, -1 if none. */
+int64_t tg_sim_grid_line_index(const tg_sim_grid *grid, const char *key);
 
 /* Base case: theta (buses, radians, slack 0) and flow (lines, per unit,
  * b (theta_from - theta_to)); either may be NULL.  Caller-sized arrays. */
@@ -161,7 +174,7 @@ tg_status tg_sim_plant_set_heat_load(tg_sim_plant *plant, int64_t v, double watt
 
 typedef struct tg_sim_steady_opts {
     int max_iter;          /* Newton iterations per stage; 0 = 50 */
-    double tol;            /* relative residual; 0 = 1e-12 */
+    double tol;            /* Newton stopping residual relative to the largest edge flow; 0 = 1e-12 */
 } tg_sim_steady_opts;
 
 /* A steady state.  Per graph node: p (bar; heat exchangers: HP side),
@@ -173,7 +186,7 @@ typedef struct tg_sim_state {
     int64_t nodes, edges;
     double *p, *p_lp, *T, *T_lp, *m, *duty;
     double *flow;
-    int converged;
+    int converged;              /* both residuals below max(1e-9, opts tol) */
     int iterations;             /* hydraulic + thermal Newton iterations */
     int iter_hydraulic, iter_thermal;
     double mass_residual;       /* max |net mass inflow| / max throughput */
@@ -214,7 +227,8 @@ typedef struct tg_sim_series {
     int64_t nodes, steps;
     double *times, *T, *m;
     double max_energy_error;   /* max over steps of |energy change - net input| relative */
-    int max_active_set_iter;
+    int max_active_set_iter;   /* most thermal Newton solves of one step's active-set
+                                  iteration (an error if not settled after 30) */
 } tg_sim_series;
 
 /* Run from the steady state s0 (of this plant before the events) to

@@ -233,7 +233,7 @@ out:
 
 tg_status tg_sim_i_thermal(const tg_sim_plant *p, const double *flow, const double *Tprev, double dt,
                            const double *cap, const double *qload, double *T, double *duty, unsigned char *held,
-                           int *iters, double *resid, char *msg)
+                           int *iters, int *rounds, double *resid, char *msg)
 {
     int nh = p->nh;
     tg_status s = TG_OK;
@@ -294,11 +294,13 @@ tg_status tg_sim_i_thermal(const tg_sim_plant *p, const double *flow, const doub
     }
     tctx c = {.p = p, .flow = flow, .Tprev = Tprev, .M = M, .qload = qload, .cap = cap, .dt = dt,
               .held = held, .capped = capped, .out_m = out_m, .pinned = pinned, .ip = ip, .ie = ie};
-    for (int round = 0; round < 30; round++) {
+    int changed = 1, round = 0;
+    while (changed && round < 30) {
         s = newton(&c, T, iters, resid, scale, msg);
         if (s != TG_OK) goto out;
+        round++;
+        changed = 0;
         if (dt <= 0 || !cap) break;
-        int changed = 0;
         for (int k = 0; k < nh; k++) {
             if (p->t_set[k] <= 0 || !isfinite(cap[k])) continue;
             if (held[k]) {
@@ -314,7 +316,13 @@ tg_status tg_sim_i_thermal(const tg_sim_plant *p, const double *flow, const doub
                 changed = 1;
             }
         }
-        if (!changed) break;
+    }
+    if (rounds) *rounds = round;
+    if (changed) {
+        s = tg_msg(msg, TG_ERR_NUMERIC,
+                   "sim.transient: the set points' active set did not settle in 30 rounds (set points cycling "
+                   "between held and capped)");
+        goto out;
     }
     for (int k = 0; k < nh; k++) {
         if (held[k]) duty[k] = hp_balance_raw(&c, T, k) + conduction(&c, T, k);
@@ -388,8 +396,7 @@ static tg_status residuals(const tg_sim_plant *p, const double *flow, const doub
         double hf = fabs(f) * pr->h(T[up], pr->ud);
         net[h->b] += f;
         net[h->a] -= f;
-        thr[h->a] += fabs(f);
-        thr[h->b] += fabs(f);
+        thr[dn] += fabs(f);     /* throughput = inflow (counting both ends would halve the residual) */
         en[dn] += hf;
         en[up] -= hf;
         es[dn] += fabs(hf);
@@ -445,15 +452,30 @@ tg_status tg_sim_steady(const tg_sim_plant *p, const tg_sim_steady_opts *opts, t
     if (s != TG_OK) goto out;
     for (int k = 0; k < nh; k++) T[k] = p->t_set[k] > 0 ? p->t_set[k] : p->t_design[k];
     double eres;
-    s = tg_sim_i_thermal(p, st->flow, NULL, 0.0, NULL, p->q_load, T, duty, held, &st->iter_thermal, &eres, msg);
+    s = tg_sim_i_thermal(p, st->flow, NULL, 0.0, NULL, p->q_load, T, duty, held, &st->iter_thermal, NULL, &eres,
+                         msg);
     if (s != TG_OK) goto out;
+    /* the Newton updates clamp temperatures near the property range: a
+     * solution there is outside the model's validity */
+    for (int k = 0; k < nh; k++)
+        if (T[k] < p->props.t_min * (1 - 1e-9) || T[k] > p->props.t_max * (1 + 1e-9)) {
+            s = tg_msg(msg, TG_ERR_NUMERIC,
+                       "sim.steady: node '%s'%s: temperature %g K outside the property model's range %g-%g K",
+                       p->node_id[p->hnode_of[k]], p->hside[k] ? " (LP side)" : "", T[k], p->props.t_min,
+                       p->props.t_max);
+            goto out;
+        }
     st->solver = solver;
     st->iterations = st->iter_hydraulic + st->iter_thermal;
     if (residuals(p, st->flow, T, duty, held, &st->mass_residual, &st->energy_residual) != TG_OK) {
         s = tg_msg(msg, TG_ERR_NOMEM, "sim.steady: out of memory");
         goto out;
     }
-    st->converged = 1;
+    /* converged: the documented balance criterion, not just "no error" */
+    {
+        double ctol = fmax(1e-9, tol);
+        st->converged = st->mass_residual <= ctol && st->energy_residual <= ctol;
+    }
     for (int64_t v = 0; v < p->nv; v++) {
         st->p[v] = pres[p->hp[v]];
         st->p_lp[v] = pres[p->lp[v]];
@@ -508,6 +530,13 @@ double tg_sim_series_crossing(const tg_sim_series *s, int64_t v, double thr)
     return NAN;
 }
 
+/* Throughput (inflow, kg/s) of every hydraulic node for the edge flows. */
+static void throughput(const tg_sim_plant *p, const double *flow, double *m)
+{
+    for (int k = 0; k < p->nh; k++) m[k] = 0;
+    for (int64_t e = 0; e < p->ne; e++) m[flow[e] >= 0 ? p->he[e].b : p->he[e].a] += fabs(flow[e]);
+}
+
 static int cmp_events(const void *x, const void *y)
 {
     const tg_sim_event *a = x, *b = y;
@@ -546,6 +575,7 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
     pl.he = NULL;
     pl.opening = NULL;
     pl.q_load = NULL;
+    pl.t_set = NULL;
     tg_sim_series *ser = tg_calloc(1, sizeof *ser);
     tg_sim_event *ev = tg_malloc((size_t)(nev ? nev : 1) * sizeof *ev);
     double *pres = tg_malloc((size_t)nh * sizeof *pres), *T = tg_malloc((size_t)nh * sizeof *T);
@@ -553,17 +583,18 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
     double *cap = tg_malloc((size_t)nh * sizeof *cap), *dss = tg_calloc((size_t)nh, sizeof *dss);
     double *mss = tg_calloc((size_t)nh, sizeof *mss), *mnow = tg_calloc((size_t)nh, sizeof *mnow);
     double *flow = tg_malloc((size_t)(ne ? ne : 1) * sizeof *flow), *M = NULL;
-    unsigned char *held = tg_calloc((size_t)nh, 1), *lost = tg_calloc((size_t)nh, 1);
+    unsigned char *held = tg_calloc((size_t)nh, 1);
     pl.he = tg_malloc((size_t)(ne ? ne : 1) * sizeof *pl.he);
     pl.opening = tg_malloc((size_t)nv * sizeof *pl.opening);
     pl.q_load = tg_malloc((size_t)nh * sizeof *pl.q_load);
+    pl.t_set = tg_malloc((size_t)nh * sizeof *pl.t_set);
     if (ser) {
         ser->times = tg_malloc((size_t)nrec * sizeof(double));
         ser->T = tg_malloc((size_t)(nrec * nv) * sizeof(double));
         ser->m = tg_malloc((size_t)(nrec * nv) * sizeof(double));
     }
     if (!ser || !ser->times || !ser->T || !ser->m || !ev || !pres || !T || !Tn || !duty || !cap || !dss || !mss ||
-        !mnow || !flow || !held || !lost || !pl.he || !pl.opening || !pl.q_load || holdup(p0, &M) != TG_OK) {
+        !mnow || !flow || !held || !pl.he || !pl.opening || !pl.q_load || !pl.t_set || holdup(p0, &M) != TG_OK) {
         s = tg_msg(msg, TG_ERR_NOMEM, "sim.transient: out of memory");
         goto out;
     }
@@ -571,6 +602,7 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
     memcpy(pl.he, p0->he, (size_t)ne * sizeof *pl.he);
     memcpy(pl.opening, p0->opening, (size_t)nv * sizeof *pl.opening);
     memcpy(pl.q_load, p0->q_load, (size_t)nh * sizeof *pl.q_load);
+    memcpy(pl.t_set, p0->t_set, (size_t)nh * sizeof *pl.t_set);
     if (nev) memcpy(ev, events, (size_t)nev * sizeof *ev);
     qsort(ev, (size_t)nev, sizeof *ev, cmp_events);
     for (int64_t v = 0; v < nv; v++) {
@@ -581,15 +613,7 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
         dss[p0->hp[v]] = s0->duty[v];
     }
     memcpy(flow, s0->flow, (size_t)ne * sizeof *flow);
-#define THROUGH(MM)                                                         \
-    do {                                                                    \
-        for (int k_ = 0; k_ < nh; k_++) (MM)[k_] = 0;                       \
-        for (int64_t e_ = 0; e_ < ne; e_++) {                               \
-            double f_ = flow[e_];                                           \
-            (MM)[f_ >= 0 ? pl.he[e_].b : pl.he[e_].a] += fabs(f_);          \
-        }                                                                   \
-    } while (0)
-    THROUGH(mss);
+    throughput(&pl, flow, mss);
     int next = 0;
     double t = 0;
     int64_t rec = 0;
@@ -609,8 +633,11 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
             case TG_SIM_EV_VALVE: pl.opening[v] = E->value; break;
             case TG_SIM_EV_HEAT: pl.q_load[p0->hp[v]] = E->value; break;
             case TG_SIM_EV_LOSS:
+                /* the node stops and loses its set point, whatever its type:
+                 * an exchanger no longer transfers heat, a compressor's
+                 * cooler no longer cools */
                 pl.opening[v] = 0;
-                lost[p0->hp[v]] = 1;
+                pl.t_set[p0->hp[v]] = pl.t_set[p0->lp[v]] = 0;
                 break;
             }
             changed = 1;
@@ -623,26 +650,25 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
             s = tg_sim_i_hydraulics(&pl, pres, 100, 1e-12, pres, flow, &it, &stag, &solver, msg);
             if (s != TG_OK) goto out;
         }
-        THROUGH(mnow);
+        throughput(&pl, flow, mnow);
         for (int k = 0; k < nh; k++) {
             cap[k] = INFINITY;
-            if (p0->t_set[k] <= 0 || is_transfer(p0, k)) continue;
-            int v = p0->hnode_of[k];
+            /* lost nodes have no set point left (pl.t_set = 0): no duty */
+            if (pl.t_set[k] <= 0 || is_transfer(p0, k)) continue;
             /* exchangers are ideal; after-coolers and intercoolers of the
              * (cold) compressors reject heat to utilities without limit */
-            if (strcmp(p0->node_type[v], "heat_exchanger") == 0 || strcmp(p0->node_type[v], "compressor") == 0 ||
-                strcmp(p0->node_type[v], "cold_compressor") == 0)
-                continue;
-            if (lost[k]) cap[k] = 0;
-            else if (dss[k] > 0) cap[k] = mss[k] > 0 ? dss[k] * mnow[k] / mss[k] : 0;
+            int ty = p0->type[p0->hnode_of[k]];
+            if (ty == T_HX || ty == T_COMPRESSOR || ty == T_COLD_COMPRESSOR) continue;
+            if (dss[k] > 0) cap[k] = mss[k] > 0 ? dss[k] * mnow[k] / mss[k] : 0;
         }
         double dt = fmin(opts->dt, opts->t_end - t);
         if (dt <= 0) break;
         memcpy(Tn, T, (size_t)nh * sizeof *T);
-        int iters;
+        int iters, rounds = 0;
         double resid;
-        s = tg_sim_i_thermal(&pl, flow, Tn, dt, cap, pl.q_load, T, duty, held, &iters, &resid, msg);
+        s = tg_sim_i_thermal(&pl, flow, Tn, dt, cap, pl.q_load, T, duty, held, &iters, &rounds, &resid, msg);
         if (s != TG_OK) goto out;
+        if (rounds > ser->max_active_set_iter) ser->max_active_set_iter = rounds;
         /* global energy check: storage change = loads - removed duties */
         double dE = 0, net = 0, sc = 0;
         for (int k = 0; k < nh; k++) {
@@ -683,7 +709,6 @@ tg_status tg_sim_transient(const tg_sim_plant *p0, const tg_sim_state *s0, const
             rec++;
         }
     }
-#undef THROUGH
     ser->steps = rec;
     *out = ser;
     ser = NULL;
@@ -701,9 +726,9 @@ out:
     tg_free(flow);
     tg_free(M);
     tg_free(held);
-    tg_free(lost);
     tg_free(pl.he);
     tg_free(pl.opening);
     tg_free(pl.q_load);
+    tg_free(pl.t_set);
     return s;
 }

@@ -75,12 +75,22 @@ cliargs.run(function()
   local pf = grid:dcpf()
   local r = {theta = pf.theta, flow = pf.flow, slack = pf.slack}
   if a.n1 then
-    local lr = grid:n1{method = "lowrank"}
-    local rf = grid:n1{method = "refactor"}
-    local ud = grid:n1{method = "updown"}
+    local lr = grid:n1{method = "lowrank", details = true}
+    local rf = grid:n1{method = "refactor", details = true}
+    local ud = grid:n1{method = "updown", details = true}
+    -- per line, not only the totals: islanding, overload count, and the
+    -- max loading to 1e-6 relative (rounding differs between the paths)
     for _, x in ipairs{rf, ud} do
       if lr.islanding ~= x.islanding or lr.overloading ~= x.overloading or lr.overloaded_lines ~= x.overloaded_lines then
         error("N-1 results differ between the low-rank and " .. x.method .. " paths")
+      end
+      for key, a in pairs(lr.lines) do
+        local b = x.lines[key]
+        local la, lb = a.max_loading, b and b.max_loading
+        if not b or a.islanding ~= b.islanding or a.overloads ~= b.overloads or (la == nil) ~= (lb == nil) or
+           (la and math.abs(la - lb) > 1e-6 * math.max(1, math.abs(la))) then
+          error("N-1 results differ between the low-rank and " .. x.method .. " paths for line " .. key)
+        end
       end
     end
     r.n1 = {contingencies = lr.contingencies, islanding = lr.islanding, overloads = lr.overloading,
