@@ -403,11 +403,13 @@ for nid, a in nodes.items():
         a["t_set"] = a["temperature"]
 nodes["UCB_V_F"]["flow_set"] = F_E
 # LP side of exchangers / cold boxes crossed by both streams: the LP stream
-# leaving exchanger i is at about the HP temperature entering it
+# leaving exchanger i is a little colder than the HP stream entering it
+# (approach 5 K warm, 10 % of the temperature at the cold end, where a fixed
+# 5 K would go below the helium property model's 1.6 K)
 for i in range(1, 11):
     a = nodes[hx[i - 1]]
     a["pressure_lp"] = round(P_LP + 0.15 - 0.01 * (10 - i), 3)
-    a["temperature_lp"] = float(HX_T[i - 2]) - 5.0 if i >= 2 else 295.0
+    a["temperature_lp"] = float(HX_T[i - 2]) - min(5.0, 0.1 * HX_T[i - 2]) if i >= 2 else 295.0
 nodes["UCB"]["pressure_lp"], nodes["UCB"]["temperature_lp"] = P_LP + 0.05, 295.0
 nodes["LCB"]["pressure_lp"], nodes["LCB"]["temperature_lp"] = P_LP + 0.1, 14.0
 for k in range(1, N_CELLS + 1):

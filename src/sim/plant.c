@@ -290,10 +290,13 @@ tg_status tg_sim_plant_new(tg_sim_plant **out, const tg_graph *g, const tg_sim_p
             goto fail;
         }
         /* design temperatures feed the densities and the starting point:
-         * outside the property model they would be clamped silently.
-         * (temperature_lp is not checked: models/lhc_sector.graphml has
-         * 1.5 K and 0.5 K on LCB_HX9/LCB_HX10; the property model clamps
-         * them to its range for the LP-side densities.) */
+         * outside the property model they would be clamped silently. */
+        if (tlp[v] > 0 && (tlp[v] < p->props.t_min || tlp[v] > p->props.t_max)) {
+            s = tg_msg(msg, TG_ERR_ARG,
+                       "sim.plant_new: node '%s': temperature_lp %g K outside the property model's range %g-%g K",
+                       id, tlp[v], p->props.t_min, p->props.t_max);
+            goto fail;
+        }
         if (tdes[v] < p->props.t_min || tdes[v] > p->props.t_max) {
             s = tg_msg(msg, TG_ERR_ARG,
                        "sim.plant_new: node '%s': design temperature %g K outside the property model's range %g-%g K",

@@ -118,6 +118,10 @@ T.test("bad plant models name the element", function()
   local g = tg.graph.load(R .. "/models/lhc_sector.graphml")
   g:set_edge("CS_C1__CS_DISCHARGE", "length", -5)
   T.raises(function() tg.sim.plant(g) end, "CS_C1__CS_DISCHARGE")
+  -- LP-side design temperatures below the helium property model's 1.6 K
+  local h = tg.graph.load(R .. "/models/lhc_sector.graphml")
+  h:set("LCB_HX10", "temperature_lp", 0.5)
+  T.raises(function() tg.sim.plant(h) end, "node 'LCB_HX10': temperature_lp 0.5 K outside")
 end)
 
 T.test("connectome: heat kernel and linear FC against scipy, Kuramoto seeded", function()
