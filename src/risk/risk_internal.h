@@ -176,6 +176,9 @@ uint32_t tg_risk_i_bdd_var(rk_bdd *b, uint32_t level);
 uint32_t tg_risk_i_bdd_and(rk_bdd *b, uint32_t f, uint32_t g);
 uint32_t tg_risk_i_bdd_or(rk_bdd *b, uint32_t f, uint32_t g);
 uint32_t tg_risk_i_bdd_xor(rk_bdd *b, uint32_t f, uint32_t g);
+/* Drop the nodes not reachable from the edges of the nlists lists (the
+ * edges are renumbered in place; UINT32_MAX entries skipped). */
+bool tg_risk_i_bdd_gc(rk_bdd *b, uint32_t *const *lists, const size_t *lens, int nlists);
 
 /* ---- ZBDD --------------------------------------------------------------- */
 
