@@ -138,7 +138,24 @@ typedef struct compiler {
     bool nomem;
 } compiler;
 
-/* Depth-first order of first appearance, iteratively (trees can be deep). */
+/* Give the next levels to the basic events of gate g not placed yet. */
+static void take_events(tg_risk_analysis *a, int g)
+{
+    const rk_gate *gg = &a->m->gates[g];
+    for (int j = 0; j < gg->nargs; j++) {
+        int r = a->m->args[gg->first + j].ref;
+        if (RK_KIND(r) == R_BASIC && a->event_level[RK_INDEX(r)] < 0) {
+            a->event_level[RK_INDEX(r)] = a->nvars;
+            a->var_event[a->nvars++] = RK_INDEX(r);
+        }
+    }
+}
+
+/* Depth-first order of first appearance, iteratively (trees can be deep),
+ * a gate's own events before those of its sub-gates: das9701 (267
+ * events, 992 negations, gates shared up to 729 times) then fits in 2^24
+ * nodes where the plain written order overflows 2^26; elf9601 needs 30x
+ * fewer nodes and none of the other trees gets worse. */
 static tg_status force_order(tg_risk_analysis *a, const uint8_t *seen, int iters);
 static tg_status order_vars(tg_risk_analysis *a, bool force, char *msg)
 {
@@ -154,6 +171,7 @@ static tg_status order_vars(tg_risk_analysis *a, bool force, char *msg)
     int sp = 1;
     stack[0] = a->top, stack[1] = 0;
     seen[a->top] = 1;
+    take_events(a, a->top);
     while (sp > 0) {
         int g = stack[2 * (sp - 1)], *pos = &stack[2 * (sp - 1) + 1];
         const rk_gate *gg = &m->gates[g];
@@ -162,15 +180,11 @@ static tg_status order_vars(tg_risk_analysis *a, bool force, char *msg)
             continue;
         }
         int r = m->args[gg->first + (*pos)++].ref;
-        if (RK_KIND(r) == R_BASIC) {
-            if (a->event_level[RK_INDEX(r)] < 0) {
-                a->event_level[RK_INDEX(r)] = a->nvars;
-                a->var_event[a->nvars++] = RK_INDEX(r);
-            }
-        } else if (RK_KIND(r) == R_GATE && !seen[RK_INDEX(r)]) {
+        if (RK_KIND(r) == R_GATE && !seen[RK_INDEX(r)]) {
             seen[RK_INDEX(r)] = 1;
             stack[2 * sp] = RK_INDEX(r), stack[2 * sp + 1] = 0;
             sp++;
+            take_events(a, RK_INDEX(r));
         }
     }
     if (force && force_order(a, seen, 20) != TG_OK)
