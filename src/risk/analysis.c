@@ -2,10 +2,12 @@
  * cut sets (ZBDD), approximations and Monte Carlo uncertainty.
  *
  * Variable order: depth-first, left-to-right order of first appearance of
- * the basic events below the top gate (Fujita et al. 1988): events that
- * are used together stay close, which keeps the BDD of structured trees
- * small.  Gates are compiled once (memoised), shared subtrees reuse their
- * BDD.
+ * the basic events below the top gate (Fujita et al. 1988), a gate's own
+ * events placed when the walk leaves it: events that are used together
+ * stay close, which keeps the BDD of structured trees small.  Gates are
+ * compiled once (memoised), shared subtrees reuse their BDD; between
+ * operations the BDD is garbage-collected when it has grown, so the node
+ * budget bounds the live nodes.
  *
  * Minimal cut sets: Rauzy's recursive rule on the BDD of f = x F1 + F0,
  *     MCS(f) = x . (MCS(F1) without MCS(F0))  +  MCS(F0),

@@ -5,9 +5,10 @@
  * stored node is always regular, so f and not f share their nodes and
  * negation is free.  One unique table (chained hash over the node array)
  * and one lossy direct-mapped computed table for AND and XOR; OR is
- * not(and(not f, not g)).  Nodes are never freed while an analysis lives:
- * the children of a node always have smaller indices, so sweeps in index
- * order visit children first.
+ * not(and(not f, not g)).  The children of a node always have smaller
+ * indices, so sweeps in index order visit children first; garbage
+ * collection (between operations, on the caller's list of live edges)
+ * compacts the store in index order and keeps that property.
  *
  * ZBDD: zero-suppressed BDD (Minato 1993) over the same variable levels,
  * without complement edges, for families of cut sets; `without` removes
