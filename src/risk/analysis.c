@@ -654,7 +654,7 @@ tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
             }
         }
         if (done_ok) break;
-        if (cap < budget || budget >= ((int64_t)1 << 31) - 2) {
+        if ((o->max_nodes > 0 && cap >= o->max_nodes) || budget >= ((int64_t)1 << 31) - 2) {
             s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_analyze: BDD of '%s' too large (over %lld "
                        "nodes)", m->gates[a->top].name, (long long)cap);
             goto done;
