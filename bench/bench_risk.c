@@ -1,6 +1,6 @@
 /* bench_risk.c: fault-tree analysis of MEF files, timed.
  *
- *   bench_risk [--importance] [--limit-order K] FILES...
+ *   bench_risk [--importance] [--limit-order K] [--max-nodes N] [--verbose] FILES...
  *
  * Prints one line: products, distribution, probability and the wall time
  * of reading + BDD + ZBDD + probability (+ importance).  bench/run.sh runs
@@ -24,10 +24,13 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--verbose") == 0) tg_log_set_level(TG_LOG_DEBUG);
         else if (strcmp(argv[i], "--limit-order") == 0 && i + 1 < argc)
             o.limit_order = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--max-nodes") == 0 && i + 1 < argc)
+            o.max_nodes = atoll(argv[++i]);
         else files[nfiles++] = argv[i];
     }
     if (!nfiles) {
-        fprintf(stderr, "usage: bench_risk [--importance] [--limit-order K] FILES...\n");
+        fprintf(stderr, "usage: bench_risk [--importance] [--limit-order K] [--max-nodes N] "
+                        "[--verbose] FILES...\n");
         free(files);
         return 2;
     }

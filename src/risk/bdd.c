@@ -5,9 +5,10 @@
  * stored node is always regular, so f and not f share their nodes and
  * negation is free.  One unique table (chained hash over the node array)
  * and one lossy direct-mapped computed table for AND and XOR; OR is
- * not(and(not f, not g)).  Nodes are never freed while an analysis lives:
- * the children of a node always have smaller indices, so sweeps in index
- * order visit children first.
+ * not(and(not f, not g)).  The children of a node always have smaller
+ * indices, so sweeps in index order visit children first; garbage
+ * collection (between operations, on the caller's list of live edges)
+ * compacts the store in index order and keeps that property.
  *
  * ZBDD: zero-suppressed BDD (Minato 1993) over the same variable levels,
  * without complement edges, for families of cut sets; `without` removes
@@ -294,4 +295,52 @@ uint32_t tg_risk_i_zbdd_without(rk_zbdd *z, uint32_t f, uint32_t g)
     c = &z->cache[hash3(f, g, 7) & (z->ncache - 1)];
     *c = (rk_cache_entry){f, g, r, 7};
     return r;
+}
+
+/* ---- BDD garbage collection ------------------------------------------------ */
+
+/* Keep only the nodes reachable from the edges in the lists (entries equal
+ * to UINT32_MAX are not edges), renumber them in their old order (children
+ * keep smaller indices), rewrite the lists and empty the computed table.
+ * Called between operations, never inside one: the caller names every
+ * edge it still needs.  Returns false (and changes nothing) when out of
+ * memory: the caller just carries on without collecting. */
+bool tg_risk_i_bdd_gc(rk_bdd *b, uint32_t *const *lists, const size_t *lens, int nlists)
+{
+    uint32_t *map = tg_calloc(b->n, sizeof *map);   /* 0 = dead, else new index + 1 */
+    if (!map) return false;
+    for (int l = 0; l < nlists; l++)
+        for (size_t j = 0; j < lens[l]; j++)
+            if (lists[l][j] != UINT32_MAX) map[lists[l][j] >> 1] = 1;
+    /* Children have smaller indices: one descending pass marks them all. */
+    for (uint32_t i = b->n; i-- > 1;) {
+        if (!map[i]) continue;
+        map[b->nodes[i].hi >> 1] = 1;
+        map[b->nodes[i].lo >> 1] = 1;
+    }
+    uint32_t k = 1;
+    map[0] = 1;
+    for (uint32_t i = 1; i < b->n; i++) {
+        if (!map[i]) continue;
+        rk_bnode q = b->nodes[i];
+        q.hi = ((map[q.hi >> 1] - 1) << 1) | (q.hi & 1u);
+        q.lo = ((map[q.lo >> 1] - 1) << 1) | (q.lo & 1u);
+        b->nodes[k] = q;
+        map[i] = ++k;       /* new index k - 1, stored + 1 */
+    }
+    b->n = k;
+    for (int l = 0; l < nlists; l++)
+        for (size_t j = 0; j < lens[l]; j++) {
+            uint32_t e = lists[l][j];
+            if (e != UINT32_MAX) lists[l][j] = ((map[e >> 1] - 1) << 1) | (e & 1u);
+        }
+    tg_free(map);
+    memset(b->buckets, 0, sizeof *b->buckets * b->nbuckets);
+    for (uint32_t i = 1; i < b->n; i++) {
+        uint32_t h = hash3(b->nodes[i].level, b->nodes[i].hi, b->nodes[i].lo) & (b->nbuckets - 1);
+        b->nodes[i].next = b->buckets[h];
+        b->buckets[h] = i;
+    }
+    for (uint32_t i = 0; i < b->ncache; i++) b->cache[i].op = UINT32_MAX;
+    return true;
 }

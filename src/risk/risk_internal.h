@@ -134,6 +134,9 @@ const char *tg_risk_i_str(tg_risk_model *m, const char *s, char *msg);
  * or one draw (rng given; draws of shared parameters are not correlated). */
 double tg_risk_i_eval(const tg_risk_model *m, int x, tg_rng *rng);
 bool tg_risk_i_is_random(const tg_risk_model *m, int x);
+/* modules.c: is_module[g] for every internal gate g (ngates bytes), below
+ * internal gate top. */
+tg_status tg_risk_i_modules(const tg_risk_model *m, int top, uint8_t *is_module, char *msg);
 extern const char *const tg_risk_i_op_names[TG_RISK_NOP];
 extern const char *const tg_risk_i_xop_names[X_NOP];
 
@@ -173,6 +176,9 @@ uint32_t tg_risk_i_bdd_var(rk_bdd *b, uint32_t level);
 uint32_t tg_risk_i_bdd_and(rk_bdd *b, uint32_t f, uint32_t g);
 uint32_t tg_risk_i_bdd_or(rk_bdd *b, uint32_t f, uint32_t g);
 uint32_t tg_risk_i_bdd_xor(rk_bdd *b, uint32_t f, uint32_t g);
+/* Drop the nodes not reachable from the edges of the nlists lists (the
+ * edges are renumbered in place; UINT32_MAX entries skipped). */
+bool tg_risk_i_bdd_gc(rk_bdd *b, uint32_t *const *lists, const size_t *lens, int nlists);
 
 /* ---- ZBDD --------------------------------------------------------------- */
 

@@ -44,6 +44,14 @@ double tg_risk_model_basic_prob(const tg_risk_model *m, int i);
 /* Top gates: named gates no other gate references.  Returns their count;
  * writes up to cap gate indices into tops. */
 int tg_risk_model_tops(const tg_risk_model *m, int *tops, int cap);
+/* Modules below named gate top (Dutuit and Rauzy 1996): gates G such that
+ * no gate or basic event below G is reachable from top except through G
+ * (top itself is one).  is_module (caller-owned, tg_risk_model_ngates
+ * bytes) gets 1 for every module, 0 otherwise (and for gates not below
+ * top); *count (may be NULL) their number.  Linear in the size of the
+ * tree.  Returns TG_OK, TG_ERR_ARG or TG_ERR_NOMEM. */
+tg_status tg_risk_modules(const tg_risk_model *m, int top, uint8_t *is_module /* OUT */,
+                          int *count /* OUT */, char *msg);
 /* Gate index by name, -1 if none. */
 int tg_risk_model_find_gate(const tg_risk_model *m, const char *name);
 /* Change the mission time (hours, > 0; the default is the model's or

@@ -357,6 +357,130 @@ static void test_brute_force(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* ---- modules ------------------------------------------------------------------ */
+
+/* Nodes below rtree gate g (events bits 0..15, gates 16..), not entering
+ * gate `avoid`; g itself included when it is a gate other than avoid. */
+static unsigned below(const rtree *t, int g, int avoid)
+{
+    if (g == avoid) return 0;
+    unsigned s = 1u << (16 + g);
+    for (int j = 0; j < t->nargs[g]; j++) {
+        int a = t->arg[g][j];
+        s |= a >= 0 ? 1u << a : below(t, -a - 1, avoid);
+    }
+    return s;
+}
+
+/* tg_risk_modules against the definition, by brute force: gate g is a
+ * module iff it is below g0 and nothing strictly below g is reachable from
+ * g0 without passing through g.  Also the Aralia trees with many shared
+ * gates, whose module counts were computed the same brute-force way by
+ * tests/risk/modules_golden.py. */
+static void test_modules(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    tg_rng r;
+    tg_rng_seed(&r, 11);
+    char xml[16384], msg[TG_MSG_LEN];
+    int nontrivial = 0, shared = 0;
+    for (int trial = 0; trial < 400; trial++) {
+        rtree t;
+        make_tree(&t, &r, trial % 2 == 0);
+        size_t len = tree_xml(&t, xml, sizeof xml);
+        tg_risk_model *m = NULL;
+        if (tg_risk_model_parse(xml, len, "rand.xml", &m, msg) != TG_OK) fail_msg("%s", msg);
+        uint8_t mod[16];
+        int count = -1, want_count = 0;
+        assert_int_equal(tg_risk_modules(m, tg_risk_model_find_gate(m, "g0"), mod, &count, msg),
+                         TG_OK);
+        unsigned all = below(&t, 0, -1);
+        for (int g = 0; g < t.ng; g++) {
+            char name[16];
+            snprintf(name, sizeof name, "g%d", g);
+            bool want = false;
+            if (all & (1u << (16 + g))) {
+                unsigned inside = below(&t, g, -1) & ~(1u << (16 + g));
+                unsigned outside = g == 0 ? 0 : below(&t, 0, g);
+                want = (inside & outside) == 0;
+                if (want && g > 0) nontrivial++;
+                if (!want) shared++;
+            }
+            want_count += want;
+            assert_int_equal(mod[tg_risk_model_find_gate(m, name)], want);
+        }
+        assert_int_equal(count, want_count);
+        tg_risk_model_free(&m);
+    }
+    assert_true(nontrivial > 50 && shared > 50);    /* both cases exercised */
+    static const struct { const char *model; int modules; } ARALIA[] = {
+#include "golden/modules.inc"
+    };
+    for (size_t i = 0; i < sizeof ARALIA / sizeof ARALIA[0]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "data/faulttrees/aralia/%s.xml.gz", ARALIA[i].model);
+        const char *files[1] = {path};
+        tg_risk_model *m = NULL;
+        if (tg_risk_model_read(1, files, &m, msg) != TG_OK) fail_msg("%s", msg);
+        int top;
+        assert_true(tg_risk_model_tops(m, &top, 1) >= 1);    /* the first, as the script */
+        uint8_t *mod = malloc((size_t)tg_risk_model_ngates(m));
+        int count = -1;
+        assert_int_equal(tg_risk_modules(m, top, mod, &count, msg), TG_OK);
+        if (count != ARALIA[i].modules)
+            fail_msg("%s: %d modules, want %d", ARALIA[i].model, count, ARALIA[i].modules);
+        free(mod);
+        tg_risk_model_free(&m);
+    }
+    char *nul = NULL;
+    assert_int_equal(tg_risk_modules(NULL, 0, (uint8_t *)&nul, NULL, msg), TG_ERR_ARG);
+    TG_CHECK_NO_LEAK();
+}
+
+/* ---- BDD garbage collection ---------------------------------------------------- */
+
+/* das9601 makes 265,423 BDD nodes in all at the default budget (risk debug
+ * log), but fewer than 60,000 are alive at once: a 200,000-node budget
+ * succeeds only because dead nodes are collected between operations, and
+ * the results must be those of the uncollected run (a reduced ordered BDD
+ * is canonical). */
+static void test_bdd_gc(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    const char *files[1] = {"data/faulttrees/aralia/das9601.xml.gz"};
+    tg_risk_model *m = NULL;
+    tg_risk_analysis *a = NULL, *b = NULL;
+    if (tg_risk_model_read(1, files, &m, msg) != TG_OK) fail_msg("%s", msg);
+    int top;
+    assert_true(tg_risk_model_tops(m, &top, 1) >= 1);
+    assert_int_equal(tg_risk_analyze(m, top, NULL, &a, msg), TG_OK);
+    tg_risk_opts o;
+    tg_risk_opts_default(&o);
+    o.max_nodes = 200000;
+    if (tg_risk_analyze(m, top, &o, &b, msg) != TG_OK) fail_msg("%s", msg);
+    assert_int_equal(tg_risk_products(b), 4259);    /* SCRAM's, as in golden/das9601.txt */
+    assert_int_equal(tg_risk_products(a), tg_risk_products(b));
+    assert_int_equal(tg_risk_bdd_nodes(a), tg_risk_bdd_nodes(b));
+    assert_true(fabs(tg_risk_probability(a) - tg_risk_probability(b)) <=
+                1e-15 * tg_risk_probability(a));
+    uint64_t da[32] = {0}, db[32] = {0};
+    assert_true(tg_risk_limit_order(a) < 32);
+    tg_risk_distribution(a, da);
+    tg_risk_distribution(b, db);
+    assert_memory_equal(da, db, sizeof da);
+    tg_risk_analysis_free(&b);
+    /* Too small even with collection: a clean limit error. */
+    o.max_nodes = 20000;
+    assert_int_equal(tg_risk_analyze(m, top, &o, &b, msg), TG_ERR_LIMIT);
+    assert_null(b);
+    tg_risk_analysis_free(&a);
+    tg_risk_model_free(&m);
+    TG_CHECK_NO_LEAK();
+}
+
 /* ---- order limit, expressions, mission time, uncertainty ------------------------- */
 
 static const char *EXPR_XML =
@@ -843,6 +967,8 @@ int main(void)
         cmocka_unit_test(test_scram_examples),
         cmocka_unit_test(test_aralia),
         cmocka_unit_test(test_brute_force),
+        cmocka_unit_test(test_modules),
+        cmocka_unit_test(test_bdd_gc),
         cmocka_unit_test(test_expressions_and_time),
         cmocka_unit_test(test_ccf),
         cmocka_unit_test(test_errors),
