@@ -136,8 +136,12 @@ int tg_gnn_layer_kind_from_name(const char *name);
 
 typedef struct tg_gnn_model tg_gnn_model;
 
-/* A sequential model of nl layers taking in_features inputs; weights are
- * initialised (Glorot uniform, zero biases) from seed. */
+/* Largest in_features a model accepts (keeps every parameter's rows x cols
+ * far from int64 overflow). */
+#define TG_GNN_MAX_IN_FEATURES ((int64_t)1 << 31)
+
+/* A sequential model of nl layers taking 1..TG_GNN_MAX_IN_FEATURES inputs;
+ * weights are initialised (Glorot uniform, zero biases) from seed. */
 tg_status tg_gnn_model_new(tg_gnn_model **m /* OUT */, int nl, const tg_gnn_layer_spec *layers,
                            int64_t in_features, uint64_t seed, char *msg);
 void tg_gnn_model_free(tg_gnn_model **m);
