@@ -147,3 +147,41 @@ T.test("errors", function()
   local m = g.model{g.gcn(4)}
   T.raises(function() m:fit(g.cora(R .. "/data/cora"), {optimizer = "lbfgs"}) end, "'optimizer' must be")
 end)
+
+T.test("layer options: each kind takes only its own (review finding 8)", function()
+  T.raises(function() g.gcn(16, {dropout = 0.5}) end, "dropout")
+  T.raises(function() g.linear(4, {heads = 2}) end, "heads")
+  T.raises(function() g.sage(4, {eps = 0.1}) end, "eps")
+  T.raises(function() g.gin(4, {aggr = "max"}) end, "aggr")
+  T.raises(function() g.relu{slope = 0.1} end, "slope")
+  -- the options a kind does take are still accepted
+  T.eq(g.gat(8, {heads = 8, dropout = 0.6, concat = true, slope = 0.2}).kind, "gat", "gat options")
+  T.eq(g.sage(8, {aggr = "max", bias = false}).aggr, "max", "sage options")
+  T.eq(g.gin(8, {eps = 0.1, weight_decay = 1e-4}).eps, 0.1, "gin options")
+end)
+
+T.test("integer options are range-checked before narrowing (review findings 9, 1)", function()
+  T.raises(function() g.model{g.gat(4, {heads = 2^32 + 1})} :fit(g.cora(R .. "/data/cora"), {epochs = 1}) end,
+           "'heads' must be in 1..64")
+  T.raises(function() g.model{g.gat(4), in_features = 4} :fit(g.cora(R .. "/data/cora"), {epochs = 2^32 + 1}) end,
+           "'epochs' must be in")
+  local data = g.cora(R .. "/data/cora")
+  for _, k in ipairs{"patience", "window", "lr_step", "threads"} do
+    T.raises(function() g.model{g.gcn(4)}:fit(data, {[k] = 2^32 + 1, progress = false}) end, "'" .. k .. "' must be in")
+    T.raises(function() g.model{g.gcn(4)}:fit(data, {[k] = -1, progress = false}) end, "'" .. k .. "' must be in")
+  end
+  T.raises(function() g.model{g.linear(4), in_features = 2^62 + 1} end, "'in_features' must be in")
+  T.raises(function() g.link(data, {hidden = 2^40}) end, "'hidden' must be in")
+  T.eq(data:class_name(2^32), nil, "class 2^32 is not class 0")
+end)
+
+T.test("gnn.save and fit{log=} are refused in the sandbox (review finding 19)", function()
+  local code, _, err = T.run(P .. " --sandbox -e 'tg.gnn.model{tg.gnn.linear(2), in_features = 2}:save(\"/tmp/tg_gnn_sandbox.safetensors\")'")
+  T.eq(code, 1, "save refused"); T.truthy(err:find("not allowed in the sandbox", 1, true), err)
+  code, _, err = T.run(P .. " --sandbox -e 'local g = tg.gnn; local gr = tg.graph.new{directed = false}; " ..
+                       "gr:add_node(\"a\", {x = 1, y = 0}); gr:add_node(\"b\", {x = 0, y = 1}); gr:add_edge(\"a\", \"b\"); " ..
+                       "local d = g.dataset(gr, {features = {\"x\"}, label = \"y\"}); " ..
+                       "g.model{g.linear(2)}:fit(d, {epochs = 1, progress = false, log = \"/tmp/tg_gnn_sandbox.csv\"})'")
+  T.eq(code, 1, "fit log refused"); T.truthy(err:find("not allowed in the sandbox", 1, true), err)
+  local f = io.open("/tmp/tg_gnn_sandbox.safetensors"); T.eq(f, nil, "no file written"); if f then f:close() end
+end)
