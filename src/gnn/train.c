@@ -192,6 +192,11 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
 {
     tg_msg_clear(msg);
     tg_gnn_fit_opts o = opts ? *opts : tg_gnn_fit_defaults();
+    /* Enums from C callers are plain ints: they index tables below. */
+    if ((unsigned)o.optim > (unsigned)TG_GNN_SGD)
+        return tg_msg(msg, TG_ERR_ARG, "gnn.fit: unknown optimizer %d", (int)o.optim);
+    if ((unsigned)o.loss > (unsigned)TG_GNN_LOSS_MAE)
+        return tg_msg(msg, TG_ERR_ARG, "gnn.fit: unknown loss %d", (int)o.loss);
     bool reg = o.loss != TG_GNN_LOSS_CE;
     tg_status s = check_data(m, d, !reg, "fit", msg);
     if (s != TG_OK) return s;

@@ -826,6 +826,18 @@ static void test_fit_oom_and_errors(void **state)
     assert_int_equal(tg_gnn_fit(m, data, NULL, NULL, NULL, NULL, msg), TG_ERR_ARG);
     assert_msg_has(msg, "the data has 4 features, the model takes 7");
     tg_gnn_model_free(&m);
+    /* Review finding 11: enums out of range are refused, not used as indexes. */
+    assert_int_equal(tg_gnn_model_new(&m, 1, L, 4, 1, msg), TG_OK);
+    tg_gnn_fit_opts bad = tg_gnn_fit_defaults();
+    bad.epochs = 1;
+    bad.optim = (tg_gnn_optim)3;   /* within the enum's value range (UBSan checks enum loads) */
+    assert_int_equal(tg_gnn_fit(m, data, &bad, NULL, NULL, NULL, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "gnn.fit: unknown optimizer 3");
+    bad.optim = TG_GNN_ADAM;
+    bad.loss = (tg_gnn_loss)3;
+    assert_int_equal(tg_gnn_fit(m, data, &bad, NULL, NULL, NULL, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "gnn.fit: unknown loss 3");
+    tg_gnn_model_free(&m);
     tg_gnn_data_free(&data);
     TG_CHECK_NO_LEAK();
 }

@@ -185,3 +185,22 @@ T.test("gnn.save and fit{log=} are refused in the sandbox (review finding 19)", 
   T.eq(code, 1, "fit log refused"); T.truthy(err:find("not allowed in the sandbox", 1, true), err)
   local f = io.open("/tmp/tg_gnn_sandbox.safetensors"); T.eq(f, nil, "no file written"); if f then f:close() end
 end)
+
+T.test("link prediction symmetrises a directed graph (review finding 6)", function()
+  -- 30 nodes, 60 arcs all from a later node to an earlier one (a ring and
+  -- chords), plus one arc that reverses an existing one: 60 undirected
+  -- pairs.  Split 10 % test (6), 5 % val (3), the rest (51) train.  Before
+  -- the fix only arcs src < dst were kept: one pair, "too few edges".
+  local gr = tg.graph.new{directed = true}
+  for i = 1, 30 do gr:add_node("n" .. i, {a = i % 3, b = (i * 7) % 5}) end
+  for i = 1, 30 do
+    local j, k = i % 30 + 1, (i + 6) % 30 + 1
+    gr:add_edge("n" .. math.max(i, j), "n" .. math.min(i, j))
+    gr:add_edge("n" .. math.max(i, k), "n" .. math.min(i, k))
+  end
+  gr:add_edge("n1", "n2")   -- n2 -> n1 is there already
+  local data = g.dataset(gr, {features = {"a", "b"}})
+  local r = g.link(data, {epochs = 5, seed = 1})
+  T.eq(r.test_edges, 6, "test pairs")
+  T.eq(r.train_edges, 51, "train pairs")
+end)
