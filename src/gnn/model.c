@@ -250,9 +250,10 @@ int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const f
     for (int k = 0; k < m->nl; k++)
         if (m->layers[k].kind == TG_GNN_GCN || m->layers[k].kind == TG_GNN_GAT) {
             char msg[TG_MSG_LEN] = "";
-            if (tg_gnn_i_data_looped(d, &gl, msg) != TG_OK) {
+            tg_status ls = tg_gnn_i_data_looped(d, &gl, msg);
+            if (ls != TG_OK) {
                 if (t->err == TG_OK) {
-                    t->err = TG_ERR_NOMEM;
+                    t->err = ls;   /* its own status: not every failure is out of memory */
                     snprintf(t->msg, sizeof t->msg, "%s", msg);
                 }
                 return -1;
