@@ -471,6 +471,63 @@ static void test_cora_gcn(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Train a fresh model of nl layers L on d for 20 epochs with the given
+ * seed and thread count; its parameters are copied into w (n floats). */
+static size_t fit_params(tg_gnn_data *d, int nl, const tg_gnn_layer_spec *L, uint64_t seed, int threads, float *w,
+                         size_t cap)
+{
+    char msg[TG_MSG_LEN];
+    tg_gnn_model *m = NULL;
+    assert_int_equal(tg_gnn_model_new(&m, nl, L, 1433, 7, msg), TG_OK);
+    tg_gnn_fit_opts o = tg_gnn_fit_defaults();
+    o.epochs = 20;
+    o.seed = seed;
+    o.threads = threads;
+    assert_int_equal(tg_gnn_fit(m, d, &o, NULL, NULL, NULL, msg), TG_OK);
+    size_t n = 0;
+    for (int k = 0; k < tg_gnn_model_params(m); k++) {
+        int64_t r, c;
+        float *p = tg_gnn_model_param(m, k, &r, &c);
+        assert_true(n + (size_t)(r * c) <= cap);
+        memcpy(w + n, p, sizeof(float) * (size_t)(r * c));
+        n += (size_t)(r * c);
+    }
+    tg_gnn_model_free(&m);
+    return n;
+}
+
+/* Review finding 14: for a fixed seed and thread count, training is
+ * bit-for-bit reproducible (dropout masks, parallel sparse products and
+ * GAT's scatter all included); a different seed gives other weights. */
+static void test_fit_deterministic(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    tg_gnn_data *d = cora();
+    tg_gnn_layer_spec L[5] = {tg_gnn_layer_default(TG_GNN_DROPOUT), tg_gnn_layer_default(TG_GNN_GAT),
+                              tg_gnn_layer_default(TG_GNN_ELU), tg_gnn_layer_default(TG_GNN_DROPOUT),
+                              tg_gnn_layer_default(TG_GNN_GCN)};
+    L[0].p = L[3].p = 0.5;
+    L[1].out = 8;
+    L[1].heads = 2;
+    L[1].p = 0.3;
+    L[4].out = 7;
+    size_t cap = 1433 * 16 + 1024;
+    float *a = malloc(sizeof(float) * cap), *b = malloc(sizeof(float) * cap);
+    for (int threads = 1; threads <= 2; threads++) {
+        size_t na = fit_params(d, 5, L, 3, threads, a, cap);
+        size_t nb = fit_params(d, 5, L, 3, threads, b, cap);
+        assert_int_equal(na, nb);
+        assert_memory_equal(a, b, sizeof(float) * na);
+        nb = fit_params(d, 5, L, 4, threads, b, cap);
+        assert_memory_not_equal(a, b, sizeof(float) * na);
+    }
+    free(a);
+    free(b);
+    tg_gnn_data_free(&d);
+    TG_CHECK_NO_LEAK();
+}
+
 static void test_cora_gat(void **state)
 {
     (void)state;
@@ -848,7 +905,7 @@ int main(void)
         cmocka_unit_test(test_ops_gradcheck),  cmocka_unit_test(test_layers_gradcheck),
         cmocka_unit_test(test_auc_ap),         cmocka_unit_test(test_cora_reader),
         cmocka_unit_test(test_safetensors),    cmocka_unit_test(test_fit_oom_and_errors),
-        cmocka_unit_test(test_safetensors_hostile),
+        cmocka_unit_test(test_safetensors_hostile), cmocka_unit_test(test_fit_deterministic),
         cmocka_unit_test(test_cora_gcn),       cmocka_unit_test(test_cora_gat),
         cmocka_unit_test(test_cora_gae),       cmocka_unit_test(test_graph_classification),
     };
