@@ -107,6 +107,33 @@ T.test("Cora: example script, save and load", function()
   T.eq(a2, a1, "same accuracy"); T.eq(l2, l1, "same loss")
   local p1, p2 = m:predict(data), m2:predict(data)
   for i = 1, #p1 do if p1[i] ~= p2[i] then error("prediction differs at node " .. i) end end
+  -- Review finding 16: standard Python (json + struct only) reads the file
+  -- and finds exactly the model's weights; skipped when no python3.
+  local pc = T.run("command -v python3")
+  if pc == 0 then
+    local code2, out2, err2 = T.run("python3 " .. R .. "/tests/gnn/check_safetensors.py " .. path)
+    T.eq(code2, 0, "check_safetensors.py: " .. err2)
+    local nl, seen = 0, 0
+    for line in out2:gmatch("[^\n]+") do
+      nl = nl + 1
+      if nl == 1 then
+        T.eq(tg.json.decode(line).dataset, "cora", "metadata read by json.loads")
+      else
+        local vals = {}
+        for tok in line:gmatch("%S+") do vals[#vals + 1] = tok end
+        local w = w1[vals[1]]
+        T.truthy(w, "tensor " .. vals[1])
+        T.eq(#vals - 3, #w.values, vals[1] .. " size")
+        for i = 1, #w.values do
+          if tonumber(vals[i + 3]) ~= w.values[i] then error(vals[1] .. " differs at " .. i .. " in Python") end
+        end
+        seen = seen + 1
+      end
+    end
+    local np = 0
+    for _ in pairs(w1) do np = np + 1 end
+    T.eq(seen, np, "every tensor read by Python")
+  end
   -- A truncated file is refused.
   local f = io.open(path, "rb"); local bytes = f:read("a"); f:close()
   f = io.open(path, "wb"); f:write(bytes:sub(1, #bytes - 10)); f:close()
