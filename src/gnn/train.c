@@ -216,6 +216,13 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
         nval += lab && v.split[i] == TG_GNN_VAL;
     }
     if (ntrain == 0) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: no labelled training nodes");
+    /* Optimiser state starts afresh with each fit (its bias correction counts
+     * from epoch 1), also when the weights continue from an earlier fit. */
+    for (int k = 0; k < m->np; k++) {
+        size_t sz = (size_t)(m->params[k].rows * m->params[k].cols);
+        memset(m->params[k].m1, 0, sz * sizeof(float));
+        memset(m->params[k].m2, 0, sz * sizeof(float));
+    }
     set_threads(o.threads);
     gnn_tape t;
     tg_gnn_i_tape_init(&t, o.seed);

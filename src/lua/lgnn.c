@@ -212,11 +212,11 @@ static int on_epoch(void *ud, const tg_gnn_epoch *e)
 }
 
 /* m:fit(data, {epochs, lr, weight_decay, optimizer, momentum, patience, window,
- *              clip, lr_decay, lr_step, seed, threads, progress, log}) */
+ *              clip, lr_decay, lr_step, seed, threads, progress, log, loss, reset}) */
 static int m_fit(lua_State *L)
 {
     static const char *const opts[] = {"epochs", "lr", "weight_decay", "optimizer", "momentum", "patience", "window",
-                                       "clip", "lr_decay", "lr_step", "seed", "threads", "progress", "log", "loss", NULL};
+                                       "clip", "lr_decay", "lr_step", "seed", "threads", "progress", "log", "loss", "reset", NULL};
     lmodel *u = check_model(L, 1);
     tg_gnn_data *d = check_data(L, 2);
     if (!lua_isnoneornil(L, 3)) {
@@ -251,9 +251,16 @@ static int m_fit(lua_State *L)
     if (o.epochs < 1) luaL_argerror(L, 3, "field 'epochs' must be >= 1");
     if (!(o.lr > 0)) luaL_argerror(L, 3, "field 'lr' must be > 0");
     const char *log = tg_lua_i_opt_string(L, 3, "log", NULL);
-    if (!u->m || tg_gnn_model_in_features(u->m) != tg_gnn_data_features(d))
+    /* reset = false continues from the current weights (fine-tuning a
+     * loaded or trained model); by default each fit starts afresh from seed. */
+    bool reset = tg_lua_i_opt_bool(L, 3, "reset", true);
+    if (!u->m || tg_gnn_model_in_features(u->m) != tg_gnn_data_features(d)) {
+        if (!reset && u->m)
+            return luaL_error(L, "gnn.fit: reset = false, but the model takes %I features and the data has %I",
+                              (lua_Integer)tg_gnn_model_in_features(u->m), (lua_Integer)tg_gnn_data_features(d));
         build(L, u, tg_gnn_data_features(d), o.seed);
-    else tg_gnn_model_reset(u->m, o.seed);
+    } else if (reset)
+        tg_gnn_model_reset(u->m, o.seed);
     fit_ctx c = {0};
     c.progress = tg_lua_i_opt_bool(L, 3, "progress", true);
     if (log) {

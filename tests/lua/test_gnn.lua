@@ -231,3 +231,36 @@ T.test("link prediction symmetrises a directed graph (review finding 6)", functi
   T.eq(r.test_edges, 6, "test pairs")
   T.eq(r.train_edges, 51, "train pairs")
 end)
+
+T.test("fit{reset = false} continues from the current weights (review finding 7)", function()
+  local data = g.dataset(communities(), {features = {"a", "b"}, label = "cls", split = "split"})
+  local m = g.model{g.gcn(4), g.relu(), g.gcn(2)}
+  m:fit(data, {epochs = 30, progress = false, seed = 1})
+  local w = m:weights()
+  -- A tiny learning rate: continuing moves each weight by about 1e-9.
+  m:fit(data, {epochs = 1, lr = 1e-9, progress = false, reset = false})
+  for k, v in pairs(m:weights()) do
+    for i = 1, #v.values do
+      if math.abs(v.values[i] - w[k].values[i]) > 1e-6 then error(k .. " moved at " .. i) end
+    end
+  end
+  -- The default starts again from the seed's initial weights.
+  m:fit(data, {epochs = 1, lr = 1e-9, progress = false, seed = 2})
+  local moved = false
+  for k, v in pairs(m:weights()) do
+    for i = 1, #v.values do moved = moved or math.abs(v.values[i] - w[k].values[i]) > 1e-3 end
+  end
+  T.truthy(moved, "reset by default")
+  -- A loaded model can be fine-tuned.
+  local path = os.tmpname()
+  m:save(path)
+  local m2 = g.load(path)
+  os.remove(path)
+  local before = m2:weights()
+  m2:fit(data, {epochs = 1, lr = 1e-9, progress = false, reset = false})
+  for k, v in pairs(m2:weights()) do
+    for i = 1, #v.values do
+      if math.abs(v.values[i] - before[k].values[i]) > 1e-6 then error(k .. " of the loaded model moved at " .. i) end
+    end
+  end
+end)
