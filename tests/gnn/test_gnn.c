@@ -9,9 +9,14 @@
  *   (bad header, truncated tensor, shape mismatch), reader errors, AUC/AP
  *   on hand-computed cases, OOM injection, leak checks.
  */
+#include <cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "../test_util.h"
 #include "gnn/gnn_internal.h"
@@ -528,6 +533,30 @@ static void test_fit_deterministic(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Review finding 10: fit{threads = T} puts both process-wide pools back. */
+static void test_fit_restores_threads(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    tg_gnn_data *d = cora();
+    tg_gnn_layer_spec L[1] = {tg_gnn_layer_default(TG_GNN_GCN)};
+    L[0].out = 7;
+    float *w = malloc(sizeof(float) * 1433 * 8);
+    int blas = openblas_get_num_threads();
+#ifdef _OPENMP
+    int omp = omp_get_max_threads();
+#endif
+    int other = blas == 1 ? 2 : 1;
+    fit_params(d, 1, L, 1, other, w, 1433 * 8);
+    assert_int_equal(openblas_get_num_threads(), blas);
+#ifdef _OPENMP
+    assert_int_equal(omp_get_max_threads(), omp);
+#endif
+    free(w);
+    tg_gnn_data_free(&d);
+    TG_CHECK_NO_LEAK();
+}
+
 static void test_cora_gat(void **state)
 {
     (void)state;
@@ -906,6 +935,7 @@ int main(void)
         cmocka_unit_test(test_auc_ap),         cmocka_unit_test(test_cora_reader),
         cmocka_unit_test(test_safetensors),    cmocka_unit_test(test_fit_oom_and_errors),
         cmocka_unit_test(test_safetensors_hostile), cmocka_unit_test(test_fit_deterministic),
+        cmocka_unit_test(test_fit_restores_threads),
         cmocka_unit_test(test_cora_gcn),       cmocka_unit_test(test_cora_gat),
         cmocka_unit_test(test_cora_gae),       cmocka_unit_test(test_graph_classification),
     };
