@@ -195,7 +195,9 @@ tg_status tg_gnn_link_train(tg_gnn_data *d, const tg_gnn_link_opts *opts, tg_gnn
         if ((s = tg_gnn_i_tape_reset(&t, msg)) != TG_OK) goto done;
         t.training = true;
         for (int k = 0; k < npar; k++) memset(P[k].g, 0, sizeof(float) * (size_t)(P[k].r * P[k].c));
-        sample_neg(g0, &r, ntr, neg);
+        /* Against the training graph, as PyG and Kipf's code do: the
+         * held-out edges must not leak into training as known non-edges. */
+        sample_neg(gt, &r, ntr, neg);
         int x = tg_gnn_i_leaf(&t, n, f, d->x);
         int h = tg_gnn_i_unary(&t, OP_RELU, gcn_layer(&t, gt, x, &P[0], &P[1]), 0);
         int z = gcn_layer(&t, gt, h, &P[2], &P[3]), kl = -1;
