@@ -439,6 +439,7 @@ tg_status tg_gnn_data_read_cora(const char *dir, bool row_normalise, tg_gnn_data
     tg_gnn_data *d = NULL;
     int64_t n = 0, f = -1, cap = 0, np = 0, ncls = 0;
     tg_status s;
+    char *tokpos = NULL;   /* strtok_r's position: strtok keeps it in hidden global state */
 #define FAIL(st, ...) do { s = tg_msg(msg, st, __VA_ARGS__); goto done; } while (0)
 #define NOMEM() FAIL(TG_ERR_NOMEM, "gnn.read_cora: out of memory")
     if ((s = slurp(dir, "cora.content", false, &content, &pc, msg)) != TG_OK) goto done;
@@ -449,13 +450,13 @@ tg_status tg_gnn_data_read_cora(const char *dir, bool row_normalise, tg_gnn_data
     for (char *p = content, *line; (line = next_line(&p));) {
         if (!*line) continue;
         int64_t lineno = n + 1;
-        char *tok = strtok(line, "\t ");
+        char *tok = strtok_r(line, "\t ", &tokpos);
         int64_t k = 0;
         char *last = NULL, *id = tok;
         while (tok) {
             last = tok;
             k++;
-            tok = strtok(NULL, "\t ");
+            tok = strtok_r(NULL, "\t ", &tokpos);
         }
         if (k < 3) FAIL(TG_ERR_PARSE, "%s:%lld: expected id, features and a label", pc, (long long)lineno);
         if (f < 0) f = k - 2;
@@ -518,9 +519,9 @@ tg_status tg_gnn_data_read_cora(const char *dir, bool row_normalise, tg_gnn_data
     int64_t lineno = 0;
     for (char *p = cites, *line; (line = next_line(&p));) {
         lineno++;
-        char *a = strtok(line, "\t "), *b = strtok(NULL, "\t ");
+        char *a = strtok_r(line, "\t ", &tokpos), *b = strtok_r(NULL, "\t ", &tokpos);
         if (!a) continue;
-        if (!b || strtok(NULL, "\t "))
+        if (!b || strtok_r(NULL, "\t ", &tokpos))
             FAIL(TG_ERR_PARSE, "%s:%lld: expected two paper ids", pe, (long long)lineno);
         int64_t u = tg_strmap_get(map, a), v = tg_strmap_get(map, b);
         if (u < 0 || v < 0)
@@ -550,7 +551,7 @@ tg_status tg_gnn_data_read_cora(const char *dir, bool row_normalise, tg_gnn_data
         for (char *p = splitf, *line; (line = next_line(&p));) {
             lineno++;
             if (!*line || *line == '#') continue;
-            char *a = strtok(line, "\t "), *b = strtok(NULL, "\t "), *c = strtok(NULL, "\t ");
+            char *a = strtok_r(line, "\t ", &tokpos), *b = strtok_r(NULL, "\t ", &tokpos), *c = strtok_r(NULL, "\t ", &tokpos);
             if (!a || !b || !c) FAIL(TG_ERR_PARSE, "%s:%lld: expected index, paper id and split", ps, (long long)lineno);
             int64_t v = tg_strmap_get(map, b);
             if (v < 0) FAIL(TG_ERR_PARSE, "%s:%lld: unknown paper id %s", ps, (long long)lineno, b);

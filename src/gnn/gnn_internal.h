@@ -83,7 +83,7 @@ typedef enum gnn_op {
     OP_GATHER_DST,  /* a[n,f] -> [m,f]: row dst(e) */
     OP_SCATTER_SUM, /* a[m,f] -> [n,f]: sum over in-edges */
     OP_SCATTER_MEAN,
-    OP_SCATTER_MAX, /* argmax edge per (node, column) in iaux; 0 for no in-edge */
+    OP_SCATTER_MAX, /* argmax edge per (node, column) in iaux; -1 (value 0) for no in-edge */
     OP_EDGE_SOFTMAX,/* a[m,h]: softmax over the in-edges of each node, per column */
     OP_HEAD_DOT,    /* a[n,h*f] . b[1,h*f] per head -> [n,h]; i0 = h */
     OP_GAT_AGG,     /* a[m,h] (attention), b[n,h*f] -> [n,h*f] */

@@ -10,6 +10,7 @@
  * divided by the number of nodes.  Test and validation non-edges are drawn
  * once; AUC and AP are computed on them against the held-out edges.
  */
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -27,6 +28,16 @@ tg_gnn_link_opts tg_gnn_link_defaults(void)
     o.lr = 0.01;
     o.seed = 1;
     return o;
+}
+
+/* Is edge e an arc u -> v with u > v whose reverse v -> u is not in g? */
+static bool lone_back_arc(const tg_gnn_graph *g, int64_t e)
+{
+    int32_t u = g->src[e], v = g->dst[e];
+    if (u <= v) return false;
+    for (int64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)   /* in-edges of u */
+        if (g->src[k] == v) return false;
+    return true;
 }
 
 typedef struct lparam { int64_t r, c; float *v, *g, *m1, *m2; } lparam;
@@ -96,7 +107,10 @@ tg_status tg_gnn_link_train(tg_gnn_data *d, const tg_gnn_link_opts *opts, tg_gnn
         return tg_msg(msg, TG_ERR_ARG, "gnn.link: bad options");
     const tg_gnn_graph *g0 = d->g;
     int64_t n = d->n, f = d->f, ne = 0;
-    for (int64_t e = 0; e < g0->m; e++) ne += g0->src[e] < g0->dst[e];
+    /* Link prediction here is on undirected pairs: an arc u -> v with u > v
+     * counts when v -> u is absent, so a directed graph is symmetrised
+     * rather than losing half of its arcs. */
+    for (int64_t e = 0; e < g0->m; e++) ne += g0->src[e] < g0->dst[e] || lone_back_arc(g0, e);
     int64_t nte = (int64_t)floor(o.test_frac * (double)ne), nva = (int64_t)floor(o.val_frac * (double)ne);
     int64_t ntr = ne - nte - nva;
     if (nte < 1 || ntr < 1) return tg_msg(msg, TG_ERR_ARG, "gnn.link: too few edges (%lld) to split", (long long)ne);
@@ -129,6 +143,14 @@ tg_status tg_gnn_link_train(tg_gnn_data *d, const tg_gnn_link_opts *opts, tg_gnn
             und[2 * q + 1] = g0->dst[e];
             q++;
         }
+    /* After the forward arcs, so an undirected graph splits as before. */
+    for (int64_t e = 0; e < g0->m; e++)
+        if (lone_back_arc(g0, e)) {
+            und[2 * q] = g0->dst[e];
+            und[2 * q + 1] = g0->src[e];
+            q++;
+        }
+    assert(q == ne);
     for (int64_t k = ne - 1; k > 0; k--) {   /* Fisher-Yates */
         int64_t j = (int64_t)tg_rng_below(&r, (uint64_t)(k + 1));
         int32_t a = und[2 * k], b = und[2 * k + 1];
@@ -173,7 +195,9 @@ tg_status tg_gnn_link_train(tg_gnn_data *d, const tg_gnn_link_opts *opts, tg_gnn
         if ((s = tg_gnn_i_tape_reset(&t, msg)) != TG_OK) goto done;
         t.training = true;
         for (int k = 0; k < npar; k++) memset(P[k].g, 0, sizeof(float) * (size_t)(P[k].r * P[k].c));
-        sample_neg(g0, &r, ntr, neg);
+        /* Against the training graph, as PyG and Kipf's code do: the
+         * held-out edges must not leak into training as known non-edges. */
+        sample_neg(gt, &r, ntr, neg);
         int x = tg_gnn_i_leaf(&t, n, f, d->x);
         int h = tg_gnn_i_unary(&t, OP_RELU, gcn_layer(&t, gt, x, &P[0], &P[1]), 0);
         int z = gcn_layer(&t, gt, h, &P[2], &P[3]), kl = -1;

@@ -8,6 +8,7 @@
  */
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "gnn_internal.h"
@@ -77,8 +78,12 @@ static tg_status add_param(tg_gnn_model *m, int layer, const char *name, int64_t
     p->cols = cols;
     p->layer = layer;
     p->decay = decay;
-    size_t sz = (size_t)(rows * cols);
     m->np++;
+    /* Bounded by tg_gnn_model_new's limits, but a product that overflowed
+     * would back a huge tensor with a small buffer: check anyway. */
+    if (rows <= 0 || cols <= 0 || rows > INT64_MAX / cols || (uint64_t)(rows * cols) > SIZE_MAX / sizeof(float))
+        return TG_ERR_NOMEM;
+    size_t sz = (size_t)(rows * cols);
     if (!(p->val = tg_calloc(sz, sizeof(float))) || !(p->grad = tg_calloc(sz, sizeof(float))) ||
         !(p->m1 = tg_calloc(sz, sizeof(float))) || !(p->m2 = tg_calloc(sz, sizeof(float))))
         return TG_ERR_NOMEM;
@@ -92,7 +97,8 @@ tg_status tg_gnn_model_new(tg_gnn_model **out, int nl, const tg_gnn_layer_spec *
     if (!out) return tg_msg(msg, TG_ERR_ARG, "gnn.model: out is NULL");
     *out = NULL;
     if (nl <= 0 || !layers) return tg_msg(msg, TG_ERR_ARG, "gnn.model: no layers");
-    if (in_features <= 0) return tg_msg(msg, TG_ERR_ARG, "gnn.model: in_features must be > 0");
+    if (in_features <= 0 || in_features > TG_GNN_MAX_IN_FEATURES)
+        return tg_msg(msg, TG_ERR_ARG, "gnn.model: in_features must be in 1..2^31");
     /* Check the specs: after a pooling layer the rows are graphs, so only
      * dense layers may follow. */
     bool pooled = false;
@@ -244,9 +250,10 @@ int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const f
     for (int k = 0; k < m->nl; k++)
         if (m->layers[k].kind == TG_GNN_GCN || m->layers[k].kind == TG_GNN_GAT) {
             char msg[TG_MSG_LEN] = "";
-            if (tg_gnn_i_data_looped(d, &gl, msg) != TG_OK) {
+            tg_status ls = tg_gnn_i_data_looped(d, &gl, msg);
+            if (ls != TG_OK) {
                 if (t->err == TG_OK) {
-                    t->err = TG_ERR_NOMEM;
+                    t->err = ls;   /* its own status: not every failure is out of memory */
                     snprintf(t->msg, sizeof t->msg, "%s", msg);
                 }
                 return -1;

@@ -48,7 +48,36 @@ static void putf(sbuf *b, const char *fmt, ...)
     if (k > 0) put(b, tmp, (size_t)k < sizeof tmp ? (size_t)k : sizeof tmp - 1);
 }
 
-/* A JSON string literal. */
+/* True if s[0..n) is well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF): JSON readers such as Python's
+ * json.loads refuse anything else. */
+static bool utf8_ok(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t len;
+        uint32_t v;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) len = 2, v = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF) len = 3, v = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4) len = 4, v = c & 0x07;
+        else return false;
+        if (n - i < len) return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return false;
+            v = v << 6 | (s[i + k] & 0x3F);
+        }
+        if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)) || (v >= 0xD800 && v <= 0xDFFF))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+/* A JSON string literal; the caller has checked that s is UTF-8. */
 static void put_json_string(sbuf *b, const char *s)
 {
     puts_(b, "\"");
@@ -101,6 +130,12 @@ tg_status tg_gnn_model_save(const tg_gnn_model *m, const char *path, int n_meta,
             tg_free(h.p);
             tg_free(arch.p);
             return tg_msg(msg, TG_ERR_ARG, "gnn.save: metadata key %d is missing or reserved", k + 1);
+        }
+        if (!utf8_ok((const unsigned char *)keys[k], strlen(keys[k])) ||
+            !utf8_ok((const unsigned char *)values[k], strlen(values[k]))) {
+            tg_free(h.p);
+            tg_free(arch.p);
+            return tg_msg(msg, TG_ERR_ARG, "gnn.save: metadata entry %d is not valid UTF-8", k + 1);
         }
         puts_(&h, ",");
         put_json_string(&h, keys[k]);
@@ -180,6 +215,26 @@ static bool lit(jp *j, char c)
 }
 
 /* A string into a tg_malloc'd buffer (escapes decoded; \u to UTF-8 for the BMP). */
+/* Four hex digits after "\u" (strtol would also take a sign, spaces or 0x). */
+static long hex4(jp *j)
+{
+    long v = 0;
+    if (j->end - j->p < 4) {
+        jfail(j, "bad \\u escape");
+        return -1;
+    }
+    for (int k = 0; k < 4; k++) {
+        char c = *j->p++;
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0) {
+            jfail(j, "bad \\u escape");
+            return -1;
+        }
+        v = v << 4 | d;
+    }
+    return v;
+}
+
 static char *jstring(jp *j)
 {
     if (!lit(j, '"')) {
@@ -203,13 +258,35 @@ static char *jstring(jp *j)
         const char *map = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
         const char *q = strchr(map, c);
         if (c && q) put(&b, &to[q - map], 1);
-        else if (c == 'u' && j->end - j->p >= 4) {
-            char hex[5] = {j->p[0], j->p[1], j->p[2], j->p[3], 0}, *e;
-            long v = strtol(hex, &e, 16);
-            j->p += 4;
-            if (*e) {
-                jfail(j, "bad \\u escape");
+        else if (c == 'u') {
+            long v = hex4(j);
+            if (v < 0) break;
+            if (v == 0) {
+                /* Names are C strings: a NUL would cut them short. */
+                jfail(j, "\\u0000 in a string");
                 break;
+            }
+            if (v >= 0xDC00 && v <= 0xDFFF) {
+                jfail(j, "lone low surrogate in a \\u escape");
+                break;
+            }
+            if (v >= 0xD800 && v <= 0xDBFF) {
+                /* A pair encodes one code point above U+FFFF: 4 bytes of UTF-8. */
+                long lo = -1;
+                if (j->end - j->p >= 2 && j->p[0] == '\\' && j->p[1] == 'u') {
+                    j->p += 2;
+                    lo = hex4(j);
+                    if (lo < 0) break;
+                }
+                if (lo < 0xDC00 || lo > 0xDFFF) {
+                    jfail(j, "unpaired high surrogate in a \\u escape");
+                    break;
+                }
+                long cp = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+                char u4[4] = {(char)(0xF0 | (cp >> 18)), (char)(0x80 | ((cp >> 12) & 0x3F)),
+                              (char)(0x80 | ((cp >> 6) & 0x3F)), (char)(0x80 | (cp & 0x3F))};
+                put(&b, u4, 4);
+                continue;
             }
             char u[3];
             if (v < 0x80) put(&b, (u[0] = (char)v, u), 1);
@@ -229,6 +306,7 @@ static char *jstring(jp *j)
         }
     }
     if (j->err == TG_OK && !lit(j, '"')) jfail(j, "unterminated string");
+    if (j->err == TG_OK && !b.oom && !utf8_ok((const unsigned char *)b.p, b.n)) jfail(j, "a string is not valid UTF-8");
     if (b.oom && j->err == TG_OK) j->err = tg_msg(j->msg, TG_ERR_NOMEM, "%s: out of memory", j->path);
     if (j->err != TG_OK) {
         tg_free(b.p);
@@ -294,6 +372,19 @@ typedef struct st_file {
     unsigned char *data;
     uint64_t data_len;
 } st_file;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const st_tensor *)a)->name, ((const st_tensor *)b)->name);
+}
+
+/* By begin, then end, so an empty tensor comes before one starting at the same byte. */
+static int by_offset(const void *a, const void *b)
+{
+    const st_tensor *x = a, *y = b;
+    if (x->begin != y->begin) return x->begin < y->begin ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
 
 static void st_free(st_file *f)
 {
@@ -440,7 +531,15 @@ static tg_status st_read(const char *path, st_file *f, char *msg)
     for (size_t k = 0; k < f->nt; k++) {
         st_tensor *t = &f->t[k];
         uint64_t cnt = 1;
-        for (int r = 0; r < t->rank; r++) cnt *= t->shape[r];
+        bool wrap = false;
+        for (int r = 0; r < t->rank; r++) {
+            if (t->shape[r] && cnt > UINT64_MAX / 4 / t->shape[r]) wrap = true;
+            cnt *= t->shape[r];
+        }
+        if (wrap) {
+            s = tg_msg(msg, TG_ERR_PARSE, "%s: tensor %s: the shape's size overflows", path, t->name);
+            goto done;
+        }
         if (t->end < t->begin || t->end - t->begin != cnt * 4) {
             s = tg_msg(msg, TG_ERR_PARSE, "%s: tensor %s: data_offsets [%llu, %llu] do not match its shape (%llu floats)",
                        path, t->name, (unsigned long long)t->begin, (unsigned long long)t->end, (unsigned long long)cnt);
@@ -452,6 +551,31 @@ static tg_status st_read(const char *path, st_file *f, char *msg)
                        (unsigned long long)f->data_len);
             goto done;
         }
+    }
+    /* The format wants each name once and the tensors to tile the data
+     * exactly: from byte 0, each starting where the previous one ends, the
+     * last ending at the end of the file. */
+    qsort(f->t, f->nt, sizeof *f->t, by_name);
+    for (size_t k = 1; k < f->nt; k++)
+        if (strcmp(f->t[k - 1].name, f->t[k].name) == 0) {
+            s = tg_msg(msg, TG_ERR_PARSE, "%s: tensor %s appears twice in the header", path, f->t[k].name);
+            goto done;
+        }
+    qsort(f->t, f->nt, sizeof *f->t, by_offset);
+    uint64_t at = 0;
+    for (size_t k = 0; k < f->nt; k++) {
+        if (f->t[k].begin != at) {
+            s = tg_msg(msg, TG_ERR_PARSE, "%s: tensor %s starts at data byte %llu, expected %llu "
+                       "(tensors must be contiguous, without overlaps or gaps)", path, f->t[k].name,
+                       (unsigned long long)f->t[k].begin, (unsigned long long)at);
+            goto done;
+        }
+        at = f->t[k].end;
+    }
+    if (at != f->data_len) {
+        s = tg_msg(msg, TG_ERR_PARSE, "%s: %llu bytes after the last tensor's data", path,
+                   (unsigned long long)(f->data_len - at));
+        goto done;
     }
 done:
     fclose(fp);
@@ -543,6 +667,15 @@ static tg_status parse_arch(const char *arch, const char *path, tg_gnn_layer_spe
                 s = tg_msg(msg, TG_ERR_PARSE, "%s: architecture layer %d: bad number for %s", path, k + 1, kv);
                 break;
             }
+            /* Integer fields: range-check before the cast (a double beyond
+             * the target type is undefined behaviour); tg_gnn_model_new
+             * checks the exact limits. */
+            bool int_key = strcmp(kv, "out") == 0 || strcmp(kv, "heads") == 0;
+            if (int_key && !(v == floor(v) && v >= 0 && v <= 2147483647.0)) {
+                s = tg_msg(msg, TG_ERR_PARSE, "%s: architecture layer %d: %s=%s is not an integer in 0..2^31-1",
+                           path, k + 1, kv, eq + 1);
+                break;
+            }
             if (strcmp(kv, "out") == 0) L[k].out = (int64_t)v;
             else if (strcmp(kv, "bias") == 0) L[k].bias = v != 0;
             else if (strcmp(kv, "wd") == 0) L[k].weight_decay = v;
@@ -586,7 +719,7 @@ tg_status tg_gnn_model_load(const char *path, tg_gnn_model **out, char *msg)
     }
     char *e;
     long long inf = strtoll(f.in_f, &e, 10);
-    if (*e || inf <= 0) {
+    if (*e || inf <= 0 || inf > TG_GNN_MAX_IN_FEATURES) {
         s = tg_msg(msg, TG_ERR_PARSE, "%s: bad twingraph.in_features '%s'", path, f.in_f);
         goto done;
     }

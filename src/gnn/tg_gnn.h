@@ -136,8 +136,12 @@ int tg_gnn_layer_kind_from_name(const char *name);
 
 typedef struct tg_gnn_model tg_gnn_model;
 
-/* A sequential model of nl layers taking in_features inputs; weights are
- * initialised (Glorot uniform, zero biases) from seed. */
+/* Largest in_features a model accepts (keeps every parameter's rows x cols
+ * far from int64 overflow). */
+#define TG_GNN_MAX_IN_FEATURES ((int64_t)1 << 31)
+
+/* A sequential model of nl layers taking 1..TG_GNN_MAX_IN_FEATURES inputs;
+ * weights are initialised (Glorot uniform, zero biases) from seed. */
 tg_status tg_gnn_model_new(tg_gnn_model **m /* OUT */, int nl, const tg_gnn_layer_spec *layers,
                            int64_t in_features, uint64_t seed, char *msg);
 void tg_gnn_model_free(tg_gnn_model **m);
@@ -203,8 +207,9 @@ typedef struct tg_gnn_fit_result {
     double epoch_ms_median; /* median training-step time */
 } tg_gnn_fit_result;
 
-/* Node classification with masked cross-entropy on the train split.  d is
- * not const: derived graphs (self loops, GCN weights) are cached in it. */
+/* Train m on d's train split: node or graph classification (o->loss CE,
+ * masked cross-entropy) or node regression (MSE / MAE against d's targets).
+ * d is not const: derived graphs (self loops, GCN weights) are cached in it. */
 tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *o, tg_gnn_epoch_fn fn,
                      void *ud, tg_gnn_fit_result *res /* OUT, may be NULL */, char *msg);
 /* Logits (n x out, row-major, caller-allocated; graphs x out for a model
@@ -242,7 +247,8 @@ typedef struct tg_gnn_link_result {
 } tg_gnn_link_result;
 
 tg_gnn_link_opts tg_gnn_link_defaults(void);
-/* Split the undirected edges of d's graph, train a (V)GAE with negative
+/* Split the undirected edges of d's graph (a directed graph is symmetrised:
+ * each pair linked in either direction counts once), train a (V)GAE with negative
  * sampling, and score the test edges. */
 tg_status tg_gnn_link_train(tg_gnn_data *d, const tg_gnn_link_opts *o, tg_gnn_link_result *res,
                             char *msg);

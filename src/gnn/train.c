@@ -125,12 +125,33 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void set_threads(int threads)
+/* The thread counts of both pools, to put back after a fit: the pools are
+ * process-wide, and fit{threads = 1} must not slow down the caller's later
+ * work. */
+typedef struct pools_state { int blas, omp; } pools_state;
+
+static pools_state set_threads(int threads)
 {
-    if (threads <= 0) return;
+    pools_state was = {openblas_get_num_threads(), 0};
+#ifdef _OPENMP
+    was.omp = omp_get_max_threads();
+#endif
+    if (threads <= 0) return was;
     openblas_set_num_threads(threads);   /* the BLAS has its own pool */
 #ifdef _OPENMP
     omp_set_num_threads(threads);
+#endif
+    return was;
+}
+
+static void restore_threads(int threads, pools_state was)
+{
+    if (threads <= 0) return;
+    openblas_set_num_threads(was.blas);
+#ifdef _OPENMP
+    omp_set_num_threads(was.omp);
+#else
+    (void)was.omp;
 #endif
 }
 
@@ -192,6 +213,11 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
 {
     tg_msg_clear(msg);
     tg_gnn_fit_opts o = opts ? *opts : tg_gnn_fit_defaults();
+    /* Enums from C callers are plain ints: they index tables below. */
+    if ((unsigned)o.optim > (unsigned)TG_GNN_SGD)
+        return tg_msg(msg, TG_ERR_ARG, "gnn.fit: unknown optimizer %d", (int)o.optim);
+    if ((unsigned)o.loss > (unsigned)TG_GNN_LOSS_MAE)
+        return tg_msg(msg, TG_ERR_ARG, "gnn.fit: unknown loss %d", (int)o.loss);
     bool reg = o.loss != TG_GNN_LOSS_CE;
     tg_status s = check_data(m, d, !reg, "fit", msg);
     if (s != TG_OK) return s;
@@ -211,7 +237,14 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
         nval += lab && v.split[i] == TG_GNN_VAL;
     }
     if (ntrain == 0) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: no labelled training nodes");
-    set_threads(o.threads);
+    /* Optimiser state starts afresh with each fit (its bias correction counts
+     * from epoch 1), also when the weights continue from an earlier fit. */
+    for (int k = 0; k < m->np; k++) {
+        size_t sz = (size_t)(m->params[k].rows * m->params[k].cols);
+        memset(m->params[k].m1, 0, sz * sizeof(float));
+        memset(m->params[k].m2, 0, sz * sizeof(float));
+    }
+    pools_state pools = set_threads(o.threads);
     gnn_tape t;
     tg_gnn_i_tape_init(&t, o.seed);
     double *times = tg_malloc(sizeof *times * (size_t)o.epochs);
@@ -317,6 +350,7 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
             s = tg_gnn_evaluate(m, d, TG_GNN_VAL, &res->val_loss, &res->val_acc, msg);
     }
 done:
+    restore_threads(o.threads, pools);
     tg_gnn_i_tape_free(&t);
     tg_free(times);
     tg_free(vloss);

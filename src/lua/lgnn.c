@@ -12,6 +12,7 @@
  * them and builds its C model (weights) on the first fit, when the input
  * width is known, or at once with {in_features = n}. */
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -47,11 +48,28 @@ static void push_data(lua_State *L, tg_gnn_data **d)
 
 /* ---- layers ------------------------------------------------------------- */
 
-/* A layer table {kind = name, out = n, <options>}. */
-static int make_layer(lua_State *L, const char *kind, bool has_out)
+/* Integer field key of the table at idx, def if absent, checked to lie in
+ * lo..hi before any narrowing cast (heads = 2^32 + 1 must not become 1). */
+static long long opt_int(lua_State *L, int idx, const char *key, long long def, long long lo, long long hi,
+                         const char *fn)
 {
-    static const char *const opts[] = {"weight_decay", "bias", "heads", "concat", "dropout", "slope", "alpha",
-                                       "eps", "aggr", NULL};
+    long long v = tg_lua_i_opt_integer(L, idx, key, def);
+    if (v < lo || v > hi) luaL_error(L, "%s: field '%s' must be in %I..%I (got %I)", fn, key, (lua_Integer)lo, (lua_Integer)hi,
+                                     (lua_Integer)v);
+    return v;
+}
+
+/* The options each layer kind takes: one that does nothing for a kind
+ * (g.gcn(16, {dropout = 0.5})) is an error, not silently ignored. */
+static const char *const OPTS_DENSE[] = {"weight_decay", "bias", NULL};
+static const char *const OPTS_SAGE[] = {"weight_decay", "bias", "aggr", NULL};
+static const char *const OPTS_GIN[] = {"weight_decay", "bias", "eps", NULL};
+static const char *const OPTS_GAT[] = {"weight_decay", "bias", "heads", "concat", "dropout", "slope", NULL};
+static const char *const OPTS_NONE[] = {NULL};
+
+/* A layer table {kind = name, out = n, <options>}. */
+static int make_layer(lua_State *L, const char *kind, bool has_out, const char *const *opts)
+{
     int oi = has_out ? 2 : 1;
     lua_Integer out = 0;
     if (has_out) {
@@ -78,18 +96,18 @@ static int make_layer(lua_State *L, const char *kind, bool has_out)
     return 1;
 }
 
-static int l_linear(lua_State *L) { return make_layer(L, "linear", true); }
-static int l_gcn(lua_State *L) { return make_layer(L, "gcn", true); }
-static int l_sage(lua_State *L) { return make_layer(L, "sage", true); }
-static int l_gin(lua_State *L) { return make_layer(L, "gin", true); }
-static int l_gat(lua_State *L) { return make_layer(L, "gat", true); }
-static int l_relu(lua_State *L) { return make_layer(L, "relu", false); }
-static int l_tanh(lua_State *L) { return make_layer(L, "tanh", false); }
-static int l_sum_pool(lua_State *L) { return make_layer(L, "sum_pool", false); }
-static int l_layer_norm(lua_State *L) { return make_layer(L, "layer_norm", false); }
-static int l_mean_pool(lua_State *L) { return make_layer(L, "mean_pool", false); }
-static int l_max_pool(lua_State *L) { return make_layer(L, "max_pool", false); }
-static int l_sigmoid(lua_State *L) { return make_layer(L, "sigmoid", false); }
+static int l_linear(lua_State *L) { return make_layer(L, "linear", true, OPTS_DENSE); }
+static int l_gcn(lua_State *L) { return make_layer(L, "gcn", true, OPTS_DENSE); }
+static int l_sage(lua_State *L) { return make_layer(L, "sage", true, OPTS_SAGE); }
+static int l_gin(lua_State *L) { return make_layer(L, "gin", true, OPTS_GIN); }
+static int l_gat(lua_State *L) { return make_layer(L, "gat", true, OPTS_GAT); }
+static int l_relu(lua_State *L) { return make_layer(L, "relu", false, OPTS_NONE); }
+static int l_tanh(lua_State *L) { return make_layer(L, "tanh", false, OPTS_NONE); }
+static int l_sum_pool(lua_State *L) { return make_layer(L, "sum_pool", false, OPTS_NONE); }
+static int l_layer_norm(lua_State *L) { return make_layer(L, "layer_norm", false, OPTS_NONE); }
+static int l_mean_pool(lua_State *L) { return make_layer(L, "mean_pool", false, OPTS_NONE); }
+static int l_max_pool(lua_State *L) { return make_layer(L, "max_pool", false, OPTS_NONE); }
+static int l_sigmoid(lua_State *L) { return make_layer(L, "sigmoid", false, OPTS_NONE); }
 
 static int l_param_layer(lua_State *L, const char *kind, const char *field, double def)
 {
@@ -122,10 +140,10 @@ static tg_gnn_layer_spec to_spec(lua_State *L, int idx, int k)
     if (kd < 0) luaL_error(L, "gnn.model: layer %d has an unknown kind '%s'", k, kind ? kind : "nil");
     lua_pop(L, 1);
     tg_gnn_layer_spec s = tg_gnn_layer_default((tg_gnn_layer_kind)kd);
-    s.out = tg_lua_i_opt_integer(L, idx, "out", 0);
+    s.out = opt_int(L, idx, "out", 0, 0, 1 << 24, "gnn.model");
     s.weight_decay = tg_lua_i_opt_number(L, idx, "weight_decay", -1);
     s.bias = tg_lua_i_opt_bool(L, idx, "bias", true);
-    s.heads = (int)tg_lua_i_opt_integer(L, idx, "heads", 1);
+    s.heads = (int)opt_int(L, idx, "heads", 1, 1, 64, "gnn.model");
     s.concat = tg_lua_i_opt_bool(L, idx, "concat", true);
     s.p = tg_lua_i_opt_number(L, idx, kd == TG_GNN_DROPOUT ? "p" : "dropout", 0);
     s.slope = tg_lua_i_opt_number(L, idx, "slope", s.slope);
@@ -175,7 +193,7 @@ static int l_model(lua_State *L)
         lua_pop(L, 1);
     }
     u->nl = n;
-    lua_Integer in_f = tg_lua_i_opt_integer(L, 1, "in_features", 0);
+    lua_Integer in_f = opt_int(L, 1, "in_features", 0, 0, TG_GNN_MAX_IN_FEATURES, "gnn.model");
     if (in_f > 0) build(L, u, in_f, (uint64_t)tg_lua_i_opt_integer(L, 1, "seed", 1));
     return 1;
 }
@@ -194,11 +212,11 @@ static int on_epoch(void *ud, const tg_gnn_epoch *e)
 }
 
 /* m:fit(data, {epochs, lr, weight_decay, optimizer, momentum, patience, window,
- *              clip, lr_decay, lr_step, seed, threads, progress, log}) */
+ *              clip, lr_decay, lr_step, seed, threads, progress, log, loss, reset}) */
 static int m_fit(lua_State *L)
 {
     static const char *const opts[] = {"epochs", "lr", "weight_decay", "optimizer", "momentum", "patience", "window",
-                                       "clip", "lr_decay", "lr_step", "seed", "threads", "progress", "log", "loss", NULL};
+                                       "clip", "lr_decay", "lr_step", "seed", "threads", "progress", "log", "loss", "reset", NULL};
     lmodel *u = check_model(L, 1);
     tg_gnn_data *d = check_data(L, 2);
     if (!lua_isnoneornil(L, 3)) {
@@ -209,17 +227,17 @@ static int m_fit(lua_State *L)
         lua_newtable(L);
     }
     tg_gnn_fit_opts o = tg_gnn_fit_defaults();
-    o.epochs = (int)tg_lua_i_opt_integer(L, 3, "epochs", o.epochs);
+    o.epochs = (int)opt_int(L, 3, "epochs", o.epochs, 1, 1000000000, "gnn.fit");
     o.lr = tg_lua_i_opt_number(L, 3, "lr", o.lr);
     o.weight_decay = tg_lua_i_opt_number(L, 3, "weight_decay", 0);
     o.momentum = tg_lua_i_opt_number(L, 3, "momentum", o.momentum);
-    o.patience = (int)tg_lua_i_opt_integer(L, 3, "patience", 0);
-    o.window = (int)tg_lua_i_opt_integer(L, 3, "window", 0);
+    o.patience = (int)opt_int(L, 3, "patience", 0, 0, INT_MAX, "gnn.fit");
+    o.window = (int)opt_int(L, 3, "window", 0, 0, INT_MAX, "gnn.fit");
     o.clip = tg_lua_i_opt_number(L, 3, "clip", 0);
     o.lr_decay = tg_lua_i_opt_number(L, 3, "lr_decay", 1);
-    o.lr_step = (int)tg_lua_i_opt_integer(L, 3, "lr_step", 0);
+    o.lr_step = (int)opt_int(L, 3, "lr_step", 0, 0, INT_MAX, "gnn.fit");
     o.seed = (uint64_t)tg_lua_i_opt_integer(L, 3, "seed", 1);
-    o.threads = (int)tg_lua_i_opt_integer(L, 3, "threads", 0);
+    o.threads = (int)opt_int(L, 3, "threads", 0, 0, 1024, "gnn.fit");
     const char *opt = tg_lua_i_opt_string(L, 3, "optimizer", "adam");
     if (strcmp(opt, "adam") == 0) o.optim = TG_GNN_ADAM;
     else if (strcmp(opt, "adamw") == 0) o.optim = TG_GNN_ADAMW;
@@ -233,9 +251,16 @@ static int m_fit(lua_State *L)
     if (o.epochs < 1) luaL_argerror(L, 3, "field 'epochs' must be >= 1");
     if (!(o.lr > 0)) luaL_argerror(L, 3, "field 'lr' must be > 0");
     const char *log = tg_lua_i_opt_string(L, 3, "log", NULL);
-    if (!u->m || tg_gnn_model_in_features(u->m) != tg_gnn_data_features(d))
+    /* reset = false continues from the current weights (fine-tuning a
+     * loaded or trained model); by default each fit starts afresh from seed. */
+    bool reset = tg_lua_i_opt_bool(L, 3, "reset", true);
+    if (!u->m || tg_gnn_model_in_features(u->m) != tg_gnn_data_features(d)) {
+        if (!reset && u->m)
+            return luaL_error(L, "gnn.fit: reset = false, but the model takes %I features and the data has %I",
+                              (lua_Integer)tg_gnn_model_in_features(u->m), (lua_Integer)tg_gnn_data_features(d));
         build(L, u, tg_gnn_data_features(d), o.seed);
-    else tg_gnn_model_reset(u->m, o.seed);
+    } else if (reset)
+        tg_gnn_model_reset(u->m, o.seed);
     fit_ctx c = {0};
     c.progress = tg_lua_i_opt_bool(L, 3, "progress", true);
     if (log) {
@@ -595,7 +620,8 @@ static int d_info(lua_State *L)
 static int d_class_name(lua_State *L)
 {
     tg_gnn_data *d = check_data(L, 1);
-    const char *s = tg_gnn_data_class_name(d, (int32_t)luaL_checkinteger(L, 2));
+    lua_Integer c = luaL_checkinteger(L, 2);
+    const char *s = c >= 0 && c <= INT32_MAX ? tg_gnn_data_class_name(d, (int32_t)c) : NULL;
     if (s) lua_pushstring(L, s);
     else lua_pushnil(L);
     return 1;
@@ -616,9 +642,9 @@ static int l_link(lua_State *L)
     tg_lua_i_check_options(L, 2, opts);
     tg_gnn_link_opts o = tg_gnn_link_defaults();
     o.variational = tg_lua_i_opt_bool(L, 2, "variational", false);
-    o.hidden = tg_lua_i_opt_integer(L, 2, "hidden", o.hidden);
-    o.latent = tg_lua_i_opt_integer(L, 2, "latent", o.latent);
-    o.epochs = (int)tg_lua_i_opt_integer(L, 2, "epochs", o.epochs);
+    o.hidden = opt_int(L, 2, "hidden", o.hidden, 1, 1 << 24, "gnn.link");
+    o.latent = opt_int(L, 2, "latent", o.latent, 1, 1 << 24, "gnn.link");
+    o.epochs = (int)opt_int(L, 2, "epochs", o.epochs, 1, 1000000000, "gnn.link");
     o.lr = tg_lua_i_opt_number(L, 2, "lr", o.lr);
     o.seed = (uint64_t)tg_lua_i_opt_integer(L, 2, "seed", 1);
     o.val_frac = tg_lua_i_opt_number(L, 2, "val", o.val_frac);

@@ -9,9 +9,14 @@
  *   (bad header, truncated tensor, shape mismatch), reader errors, AUC/AP
  *   on hand-computed cases, OOM injection, leak checks.
  */
+#include <cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "../test_util.h"
 #include "gnn/gnn_internal.h"
@@ -471,6 +476,87 @@ static void test_cora_gcn(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Train a fresh model of nl layers L on d for 20 epochs with the given
+ * seed and thread count; its parameters are copied into w (n floats). */
+static size_t fit_params(tg_gnn_data *d, int nl, const tg_gnn_layer_spec *L, uint64_t seed, int threads, float *w,
+                         size_t cap)
+{
+    char msg[TG_MSG_LEN];
+    tg_gnn_model *m = NULL;
+    assert_int_equal(tg_gnn_model_new(&m, nl, L, 1433, 7, msg), TG_OK);
+    tg_gnn_fit_opts o = tg_gnn_fit_defaults();
+    o.epochs = 20;
+    o.seed = seed;
+    o.threads = threads;
+    assert_int_equal(tg_gnn_fit(m, d, &o, NULL, NULL, NULL, msg), TG_OK);
+    size_t n = 0;
+    for (int k = 0; k < tg_gnn_model_params(m); k++) {
+        int64_t r, c;
+        float *p = tg_gnn_model_param(m, k, &r, &c);
+        assert_true(n + (size_t)(r * c) <= cap);
+        memcpy(w + n, p, sizeof(float) * (size_t)(r * c));
+        n += (size_t)(r * c);
+    }
+    tg_gnn_model_free(&m);
+    return n;
+}
+
+/* Review finding 14: for a fixed seed and thread count, training is
+ * bit-for-bit reproducible (dropout masks, parallel sparse products and
+ * GAT's scatter all included); a different seed gives other weights. */
+static void test_fit_deterministic(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    tg_gnn_data *d = cora();
+    tg_gnn_layer_spec L[5] = {tg_gnn_layer_default(TG_GNN_DROPOUT), tg_gnn_layer_default(TG_GNN_GAT),
+                              tg_gnn_layer_default(TG_GNN_ELU), tg_gnn_layer_default(TG_GNN_DROPOUT),
+                              tg_gnn_layer_default(TG_GNN_GCN)};
+    L[0].p = L[3].p = 0.5;
+    L[1].out = 8;
+    L[1].heads = 2;
+    L[1].p = 0.3;
+    L[4].out = 7;
+    size_t cap = 1433 * 16 + 1024;
+    float *a = malloc(sizeof(float) * cap), *b = malloc(sizeof(float) * cap);
+    for (int threads = 1; threads <= 2; threads++) {
+        size_t na = fit_params(d, 5, L, 3, threads, a, cap);
+        size_t nb = fit_params(d, 5, L, 3, threads, b, cap);
+        assert_int_equal(na, nb);
+        assert_memory_equal(a, b, sizeof(float) * na);
+        nb = fit_params(d, 5, L, 4, threads, b, cap);
+        assert_memory_not_equal(a, b, sizeof(float) * na);
+    }
+    free(a);
+    free(b);
+    tg_gnn_data_free(&d);
+    TG_CHECK_NO_LEAK();
+}
+
+/* Review finding 10: fit{threads = T} puts both process-wide pools back. */
+static void test_fit_restores_threads(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    tg_gnn_data *d = cora();
+    tg_gnn_layer_spec L[1] = {tg_gnn_layer_default(TG_GNN_GCN)};
+    L[0].out = 7;
+    float *w = malloc(sizeof(float) * 1433 * 8);
+    int blas = openblas_get_num_threads();
+#ifdef _OPENMP
+    int omp = omp_get_max_threads();
+#endif
+    int other = blas == 1 ? 2 : 1;
+    fit_params(d, 1, L, 1, other, w, 1433 * 8);
+    assert_int_equal(openblas_get_num_threads(), blas);
+#ifdef _OPENMP
+    assert_int_equal(omp_get_max_threads(), omp);
+#endif
+    free(w);
+    tg_gnn_data_free(&d);
+    TG_CHECK_NO_LEAK();
+}
+
 static void test_cora_gat(void **state)
 {
     (void)state;
@@ -723,6 +809,73 @@ static void test_safetensors(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Load a crafted file from tests/gnn/files (made by make_files.py there):
+ * expect status st and, when it fails, msg containing want. */
+static void load_crafted(const char *name, tg_status st, const char *want)
+{
+    char path[512], msg[TG_MSG_LEN];
+    snprintf(path, sizeof path, "%s/tests/gnn/files/%s", TG_ROOT, name);
+    tg_gnn_model *m = NULL;
+    tg_status got = tg_gnn_model_load(path, &m, msg);
+    if (got != st) fail_msg("%s: status %d, expected %d (%s)", name, got, st, msg);
+    if (st == TG_OK) {
+        assert_non_null(m);
+        assert_int_equal(tg_gnn_model_params(m), 2);
+    } else {
+        assert_null(m);
+        assert_msg_has(msg, want);
+    }
+    tg_gnn_model_free(&m);
+}
+
+/* Review findings 1, 2, 4, 3, 23: hostile headers are refused with a reason,
+ * without undefined behaviour (SANITIZE=1 aborts on it) or leaks. */
+static void test_safetensors_hostile(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    load_crafted("ok.safetensors", TG_OK, NULL);
+    /* 1: shape product wrapping modulo 2^64; in_features beyond the cap. */
+    load_crafted("wrap.safetensors", TG_ERR_PARSE, "tensor layer0.weight: the shape's size overflows");
+    load_crafted("bigin.safetensors", TG_ERR_PARSE, "bad twingraph.in_features '1099511627776'");
+    /* 2: numbers too large for the integer fields. */
+    load_crafted("bigout.safetensors", TG_ERR_PARSE, "architecture layer 1: out=1e300 is not an integer");
+    load_crafted("bigheads.safetensors", TG_ERR_PARSE, "architecture layer 1: heads=4294967297 is not an integer");
+    /* 4: the tensors must tile the data exactly, each name once. */
+    load_crafted("overlap.safetensors", TG_ERR_PARSE, "starts at data byte 0, expected 8");
+    load_crafted("gap.safetensors", TG_ERR_PARSE, "tensor layer0.bias starts at data byte 12, expected 8");
+    load_crafted("trailing.safetensors", TG_ERR_PARSE, "8 bytes after the last tensor's data");
+    load_crafted("duplicate.safetensors", TG_ERR_PARSE, "tensor layer0.bias appears twice in the header");
+    /* 3: raw bytes that are not UTF-8. */
+    load_crafted("latin1.safetensors", TG_ERR_PARSE, "a string is not valid UTF-8");
+    /* 23: \u0000 would cut a name short; surrogates must come in pairs. */
+    load_crafted("nul.safetensors", TG_ERR_PARSE, "\\u0000 in a string");
+    load_crafted("surrogate.safetensors", TG_ERR_PARSE, "unpaired high surrogate");
+    load_crafted("pair.safetensors", TG_OK, NULL);
+
+    /* 1: in_features above 2^31 refused when building a model. */
+    char msg[TG_MSG_LEN];
+    tg_gnn_layer_spec L = tg_gnn_layer_default(TG_GNN_LINEAR);
+    L.out = 4;
+    tg_gnn_model *m = NULL;
+    assert_int_equal(tg_gnn_model_new(&m, 1, &L, ((int64_t)1 << 62) + 1, 1, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "in_features must be in 1..2^31");
+    assert_null(m);
+    /* 3: saving metadata that is not UTF-8 is refused; 4-byte UTF-8 is kept. */
+    assert_int_equal(tg_gnn_model_new(&m, 1, &L, 2, 1, msg), TG_OK);
+    const char *path = "/tmp/tg_gnn_test_utf8.safetensors";
+    const char *keys[] = {"note"}, *bad[] = {"caf\xe9"}, *good[] = {"caf\xc3\xa9 \xf0\x9f\x98\x80"};
+    assert_int_equal(tg_gnn_model_save(m, path, 1, keys, bad, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "metadata entry 1 is not valid UTF-8");
+    assert_int_equal(tg_gnn_model_save(m, path, 1, keys, good, msg), TG_OK);
+    tg_gnn_model *m2 = NULL;
+    assert_int_equal(tg_gnn_model_load(path, &m2, msg), TG_OK);
+    tg_gnn_model_free(&m2);
+    tg_gnn_model_free(&m);
+    remove(path);
+    TG_CHECK_NO_LEAK();
+}
+
 static void test_fit_oom_and_errors(void **state)
 {
     (void)state;
@@ -759,6 +912,18 @@ static void test_fit_oom_and_errors(void **state)
     assert_int_equal(tg_gnn_fit(m, data, NULL, NULL, NULL, NULL, msg), TG_ERR_ARG);
     assert_msg_has(msg, "the data has 4 features, the model takes 7");
     tg_gnn_model_free(&m);
+    /* Review finding 11: enums out of range are refused, not used as indexes. */
+    assert_int_equal(tg_gnn_model_new(&m, 1, L, 4, 1, msg), TG_OK);
+    tg_gnn_fit_opts bad = tg_gnn_fit_defaults();
+    bad.epochs = 1;
+    bad.optim = (tg_gnn_optim)3;   /* within the enum's value range (UBSan checks enum loads) */
+    assert_int_equal(tg_gnn_fit(m, data, &bad, NULL, NULL, NULL, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "gnn.fit: unknown optimizer 3");
+    bad.optim = TG_GNN_ADAM;
+    bad.loss = (tg_gnn_loss)3;
+    assert_int_equal(tg_gnn_fit(m, data, &bad, NULL, NULL, NULL, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "gnn.fit: unknown loss 3");
+    tg_gnn_model_free(&m);
     tg_gnn_data_free(&data);
     TG_CHECK_NO_LEAK();
 }
@@ -769,6 +934,8 @@ int main(void)
         cmocka_unit_test(test_ops_gradcheck),  cmocka_unit_test(test_layers_gradcheck),
         cmocka_unit_test(test_auc_ap),         cmocka_unit_test(test_cora_reader),
         cmocka_unit_test(test_safetensors),    cmocka_unit_test(test_fit_oom_and_errors),
+        cmocka_unit_test(test_safetensors_hostile), cmocka_unit_test(test_fit_deterministic),
+        cmocka_unit_test(test_fit_restores_threads),
         cmocka_unit_test(test_cora_gcn),       cmocka_unit_test(test_cora_gat),
         cmocka_unit_test(test_cora_gae),       cmocka_unit_test(test_graph_classification),
     };

@@ -107,6 +107,33 @@ T.test("Cora: example script, save and load", function()
   T.eq(a2, a1, "same accuracy"); T.eq(l2, l1, "same loss")
   local p1, p2 = m:predict(data), m2:predict(data)
   for i = 1, #p1 do if p1[i] ~= p2[i] then error("prediction differs at node " .. i) end end
+  -- Review finding 16: standard Python (json + struct only) reads the file
+  -- and finds exactly the model's weights; skipped when no python3.
+  local pc = T.run("command -v python3")
+  if pc == 0 then
+    local code2, out2, err2 = T.run("python3 " .. R .. "/tests/gnn/check_safetensors.py " .. path)
+    T.eq(code2, 0, "check_safetensors.py: " .. err2)
+    local nl, seen = 0, 0
+    for line in out2:gmatch("[^\n]+") do
+      nl = nl + 1
+      if nl == 1 then
+        T.eq(tg.json.decode(line).dataset, "cora", "metadata read by json.loads")
+      else
+        local vals = {}
+        for tok in line:gmatch("%S+") do vals[#vals + 1] = tok end
+        local w = w1[vals[1]]
+        T.truthy(w, "tensor " .. vals[1])
+        T.eq(#vals - 3, #w.values, vals[1] .. " size")
+        for i = 1, #w.values do
+          if tonumber(vals[i + 3]) ~= w.values[i] then error(vals[1] .. " differs at " .. i .. " in Python") end
+        end
+        seen = seen + 1
+      end
+    end
+    local np = 0
+    for _ in pairs(w1) do np = np + 1 end
+    T.eq(seen, np, "every tensor read by Python")
+  end
   -- A truncated file is refused.
   local f = io.open(path, "rb"); local bytes = f:read("a"); f:close()
   f = io.open(path, "wb"); f:write(bytes:sub(1, #bytes - 10)); f:close()
@@ -146,4 +173,94 @@ T.test("errors", function()
   T.raises(function() g.cora("/nonexistent") end, "cannot open")
   local m = g.model{g.gcn(4)}
   T.raises(function() m:fit(g.cora(R .. "/data/cora"), {optimizer = "lbfgs"}) end, "'optimizer' must be")
+end)
+
+T.test("layer options: each kind takes only its own (review finding 8)", function()
+  T.raises(function() g.gcn(16, {dropout = 0.5}) end, "dropout")
+  T.raises(function() g.linear(4, {heads = 2}) end, "heads")
+  T.raises(function() g.sage(4, {eps = 0.1}) end, "eps")
+  T.raises(function() g.gin(4, {aggr = "max"}) end, "aggr")
+  T.raises(function() g.relu{slope = 0.1} end, "slope")
+  -- the options a kind does take are still accepted
+  T.eq(g.gat(8, {heads = 8, dropout = 0.6, concat = true, slope = 0.2}).kind, "gat", "gat options")
+  T.eq(g.sage(8, {aggr = "max", bias = false}).aggr, "max", "sage options")
+  T.eq(g.gin(8, {eps = 0.1, weight_decay = 1e-4}).eps, 0.1, "gin options")
+end)
+
+T.test("integer options are range-checked before narrowing (review findings 9, 1)", function()
+  T.raises(function() g.model{g.gat(4, {heads = 2^32 + 1})} :fit(g.cora(R .. "/data/cora"), {epochs = 1}) end,
+           "'heads' must be in 1..64")
+  T.raises(function() g.model{g.gat(4), in_features = 4} :fit(g.cora(R .. "/data/cora"), {epochs = 2^32 + 1}) end,
+           "'epochs' must be in")
+  local data = g.cora(R .. "/data/cora")
+  for _, k in ipairs{"patience", "window", "lr_step", "threads"} do
+    T.raises(function() g.model{g.gcn(4)}:fit(data, {[k] = 2^32 + 1, progress = false}) end, "'" .. k .. "' must be in")
+    T.raises(function() g.model{g.gcn(4)}:fit(data, {[k] = -1, progress = false}) end, "'" .. k .. "' must be in")
+  end
+  T.raises(function() g.model{g.linear(4), in_features = 2^62 + 1} end, "'in_features' must be in")
+  T.raises(function() g.link(data, {hidden = 2^40}) end, "'hidden' must be in")
+  T.eq(data:class_name(2^32), nil, "class 2^32 is not class 0")
+end)
+
+T.test("gnn.save and fit{log=} are refused in the sandbox (review finding 19)", function()
+  local code, _, err = T.run(P .. " --sandbox -e 'tg.gnn.model{tg.gnn.linear(2), in_features = 2}:save(\"/tmp/tg_gnn_sandbox.safetensors\")'")
+  T.eq(code, 1, "save refused"); T.truthy(err:find("not allowed in the sandbox", 1, true), err)
+  code, _, err = T.run(P .. " --sandbox -e 'local g = tg.gnn; local gr = tg.graph.new{directed = false}; " ..
+                       "gr:add_node(\"a\", {x = 1, y = 0}); gr:add_node(\"b\", {x = 0, y = 1}); gr:add_edge(\"a\", \"b\"); " ..
+                       "local d = g.dataset(gr, {features = {\"x\"}, label = \"y\"}); " ..
+                       "g.model{g.linear(2)}:fit(d, {epochs = 1, progress = false, log = \"/tmp/tg_gnn_sandbox.csv\"})'")
+  T.eq(code, 1, "fit log refused"); T.truthy(err:find("not allowed in the sandbox", 1, true), err)
+  local f = io.open("/tmp/tg_gnn_sandbox.safetensors"); T.eq(f, nil, "no file written"); if f then f:close() end
+end)
+
+T.test("link prediction symmetrises a directed graph (review finding 6)", function()
+  -- 30 nodes, 60 arcs all from a later node to an earlier one (a ring and
+  -- chords), plus one arc that reverses an existing one: 60 undirected
+  -- pairs.  Split 10 % test (6), 5 % val (3), the rest (51) train.  Before
+  -- the fix only arcs src < dst were kept: one pair, "too few edges".
+  local gr = tg.graph.new{directed = true}
+  for i = 1, 30 do gr:add_node("n" .. i, {a = i % 3, b = (i * 7) % 5}) end
+  for i = 1, 30 do
+    local j, k = i % 30 + 1, (i + 6) % 30 + 1
+    gr:add_edge("n" .. math.max(i, j), "n" .. math.min(i, j))
+    gr:add_edge("n" .. math.max(i, k), "n" .. math.min(i, k))
+  end
+  gr:add_edge("n1", "n2")   -- n2 -> n1 is there already
+  local data = g.dataset(gr, {features = {"a", "b"}})
+  local r = g.link(data, {epochs = 5, seed = 1})
+  T.eq(r.test_edges, 6, "test pairs")
+  T.eq(r.train_edges, 51, "train pairs")
+end)
+
+T.test("fit{reset = false} continues from the current weights (review finding 7)", function()
+  local data = g.dataset(communities(), {features = {"a", "b"}, label = "cls", split = "split"})
+  local m = g.model{g.gcn(4), g.relu(), g.gcn(2)}
+  m:fit(data, {epochs = 30, progress = false, seed = 1})
+  local w = m:weights()
+  -- A tiny learning rate: continuing moves each weight by about 1e-9.
+  m:fit(data, {epochs = 1, lr = 1e-9, progress = false, reset = false})
+  for k, v in pairs(m:weights()) do
+    for i = 1, #v.values do
+      if math.abs(v.values[i] - w[k].values[i]) > 1e-6 then error(k .. " moved at " .. i) end
+    end
+  end
+  -- The default starts again from the seed's initial weights.
+  m:fit(data, {epochs = 1, lr = 1e-9, progress = false, seed = 2})
+  local moved = false
+  for k, v in pairs(m:weights()) do
+    for i = 1, #v.values do moved = moved or math.abs(v.values[i] - w[k].values[i]) > 1e-3 end
+  end
+  T.truthy(moved, "reset by default")
+  -- A loaded model can be fine-tuned.
+  local path = os.tmpname()
+  m:save(path)
+  local m2 = g.load(path)
+  os.remove(path)
+  local before = m2:weights()
+  m2:fit(data, {epochs = 1, lr = 1e-9, progress = false, reset = false})
+  for k, v in pairs(m2:weights()) do
+    for i = 1, #v.values do
+      if math.abs(v.values[i] - before[k].values[i]) > 1e-6 then error(k .. " of the loaded model moved at " .. i) end
+    end
+  end
 end)
