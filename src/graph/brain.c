@@ -786,6 +786,11 @@ done:
 static tg_status triangles(const double *W, int64_t n, bool directed, bool weighted, double *cyc,
                            double *den, const char *fn, char *msg)
 {
+    /* The undirected count reads each edge from one side only, so an
+     * asymmetric W would give silently wrong triangles: refuse it. */
+    if (!directed && !tg_graph_brain_is_symmetric(W, n))
+        return tg_msg(msg, TG_ERR_ARG, "%s: undirected, but the matrix is not symmetric "
+                      "(symmetrize it first or pass directed)", fn);
     if (weighted)
         for (int64_t k = 0; k < n * n; k++)
             if (W[k] < 0 || isnan(W[k]))

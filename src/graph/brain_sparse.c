@@ -116,9 +116,13 @@ tg_status tg_graph_brain_assortativity_adj(const tg_brain_adj *a, bool weighted,
     if (!a || !out) return tg_msg(msg, TG_ERR_ARG, "%s: sparse view or output is NULL", fn);
     int64_t n = a->n;
     const tg_brain_csr *c = &a->out;
-    /* Edges: every entry when directed, else the upper triangle (BCT: one
-     * term per undirected edge); x = the source's out-value, y = the
-     * target's in-value (undirected: both are row values). */
+    /* Edges: every positive entry when directed, else the positive upper
+     * triangle (BCT: [i,j] = find(CIJ > 0), triu(CIJ,1) > 0 undirected: one
+     * term per undirected edge, negative weights give no term); x = the
+     * source's out-value, y = the target's in-value (undirected: both are
+     * row values).  The values themselves count every nonzero entry
+     * (degrees_und/_dir: CIJ ~= 0) or sum every weight, signed
+     * (strengths_und/_dir). */
     double sxy = 0, sx = 0, sy = 0, sxx = 0, syy = 0, m = 0;
     if (!weighted) {
         /* Degrees are integers: per source, the sums over its targets are
@@ -131,12 +135,15 @@ tg_status tg_graph_brain_assortativity_adj(const tg_brain_adj *a, bool weighted,
             int64_t x = c->ptr[i + 1] - c->ptr[i];
             int64_t k0 = a->directed ? c->ptr[i] : a->upper[i], k1 = c->ptr[i + 1];
             int64_t s1 = 0, s2 = 0;
+            int64_t e = 0;
             for (int64_t k = k0; k < k1; k++) {
+                if (!(c->val[k] > 0)) continue;
                 int64_t j = c->idx[k], y = ip[j + 1] - ip[j];
                 s1 += y;
                 s2 += y * y;
+                e++;
             }
-            double cnt = (double)(k1 - k0), xd = (double)x;
+            double cnt = (double)e, xd = (double)x;
             sxy += xd * (double)s1;
             sx += cnt * xd;
             sxx += cnt * xd * xd;
@@ -170,6 +177,7 @@ tg_status tg_graph_brain_assortativity_adj(const tg_brain_adj *a, bool weighted,
     }
     for (int64_t i = 0; i < n; i++)
         for (int64_t k = a->directed ? c->ptr[i] : a->upper[i]; k < c->ptr[i + 1]; k++) {
+            if (!(c->val[k] > 0)) continue;
             double x = kout[i], y = kin[c->idx[k]];
             sxy += x * y;
             sx += x;

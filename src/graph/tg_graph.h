@@ -308,7 +308,8 @@ void tg_graph_brain_strength(const double *W, int64_t n, bool directed, double *
 /* Clustering: binary (W != 0) or weighted (Onnela's geometric mean of
  * W^(1/3), BCT clustering_coef_wu; weights should be in [0, 1]);
  * directed: Fagiolo's generalisation (clustering_coef_bd / _wd).  Nodes
- * in no triangle get 0.  Weighted needs W >= 0. */
+ * in no triangle get 0.  Weighted needs W >= 0.  Undirected needs a
+ * symmetric W (else TG_ERR_ARG; transitivity too). */
 tg_status tg_graph_brain_clustering(const double *W, int64_t n, bool directed, bool weighted,
                                     double *out, char *msg);
 /* Transitivity (BCT transitivity_bu/_wu/_bd/_wd). */

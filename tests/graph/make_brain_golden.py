@@ -196,11 +196,14 @@ def assort(W, directed, weighted):
         kout, kin = A.sum(1).astype(float), A.sum(0).astype(float)
     # BCT assortativity_bin/_wei: Newman's symmetric form for every flag
     # (directed: out-value of the source against in-value of the target).
+    # Edges are the positive entries (BCT: find(CIJ > 0), triu(CIJ,1) > 0
+    # undirected) while degrees count every nonzero (degrees_und: CIJ ~= 0)
+    # and strengths sum the signed weights.
     if not directed:
-        i, j = np.nonzero(np.triu(A, 1))
+        i, j = np.nonzero(np.triu(W, 1) > 0)
         x, y = kout[i], kout[j]
     else:
-        i, j = np.nonzero(A)
+        i, j = np.nonzero(W > 0)
         x, y = kout[i], kin[j]
     K = len(i)
     m = (0.5 * (x + y)).sum() / K
@@ -316,6 +319,11 @@ def case(name, W, directed, weighted, ci=None, signed=False):
                 Gn = nxg(W / W.max(), False)
                 cn = nx.clustering(Gn, weight="weight")
                 close(clustering(W / W.max(), False, True)[0], [cn[i] for i in range(n)], name + " clustering")
+    if signed:
+        # BCT on a signed matrix: edges are the positive entries, degrees
+        # count every nonzero, strengths sum the signed weights.
+        put(name + ".assortativity", assort(W, directed, weighted))
+        put(name + ".assortativity_bin", assort(W, directed, False))
     if ci is not None:
         put(name + ".partition", ci)
         put(name + ".participation", participation(W, ci))
@@ -384,6 +392,13 @@ def main():
     np.fill_diagonal(fc, 0)
     assert (fc < 0).sum() > 1000 and (fc > 0).sum() > 1000
     case("fc68", fc, False, True, hemi, signed=True)
+    # Signed assortativity needs varying degrees (fc68 is complete, so its
+    # binary value is NaN): fc68 with |w| < 0.2 set to 0, as in the C test.
+    fct = fc.copy()
+    fct[np.abs(fct) < 0.2] = 0
+    assert (fct < 0).sum() > 100 and (fct > 0).sum() > 100
+    put("fc68t.assortativity", assort(fct, False, True))
+    put("fc68t.assortativity_bin", assort(fct, False, False))
     # The 638-region pair, stored gzipped (twingraph's matrix reader
     # decompresses .gz).
     for tag, f in (("x638rs", "group_average_rsfmri"), ("x638co", "coactivation")):

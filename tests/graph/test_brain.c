@@ -377,12 +377,20 @@ static void test_bct_shipped(void **state)
     for (int64_t i = 0; i < n; i++) assert_true(fabs(v[i] - pc[i]) < 1e-12);
     assert_int_equal(tg_graph_brain_module_zscore(W, n, ci, TG_ALL, v, msg), TG_OK);
     for (int64_t i = 0; i < n; i++) assert_true(fabs(v[i] - zi[i]) < 1e-12);
-    /* bctpy's test figures from MATLAB on thr(0.4): global efficiency
-     * 1.8784 (4 digits), sum of the original local efficiency 315.6225. */
+    /* Published figures: bctpy's test/nodals_tests.py (test_glob_eff,
+     * test_loc_eff) on sample_data thresholded at 0.4 gives BCT's
+     * efficiency_wei global efficiency 1.8784 and the sum of its local
+     * efficiency (the original, local=1) 315.6225, both printed to 4
+     * decimals, so 1e-4 is the resolution of the published values (bctpy
+     * itself asserts atol 1e-4 and 0.1).  The full-precision values are
+     * the goldens s138.efficiency and s138.local_efficiency1
+     * (make_brain_golden.py), checked here at TOL as well. */
     double e;
     assert_int_equal(tg_graph_brain_efficiency(W, n, true, &e, msg), TG_OK);
     assert_true(fabs(e - 1.8784) < 1e-4);
+    check_one("s138.efficiency", e);
     assert_int_equal(tg_graph_brain_local_efficiency(W, n, true, 1, v, msg), TG_OK);
+    check_vec("s138.local_efficiency1", v, n);
     double s = 0;
     for (int64_t i = 0; i < n; i++) s += v[i];
     assert_true(fabs(s - 315.6225) < 1e-4);
@@ -409,12 +417,35 @@ static void test_other_connectomes(void **state)
     check_partition("sc68", W, n, false);
     tg_free(W);
     W = signed_fc(&n);
-    char key[64];
+    char key[64], msg[TG_MSG_LEN];
     double *v = tg_malloc(sizeof *v * (size_t)n);
     tg_graph_brain_degree(W, n, false, v, NULL, NULL);
     check_vec("fc68.degree", v, n);
     tg_graph_brain_strength(W, n, false, v, NULL, NULL);
     check_vec("fc68.strength", v, n);
+    /* Signed assortativity (BCT): edges are the positive entries, while
+     * degrees count every nonzero and strengths sum the signed weights;
+     * golden from make_brain_golden.py's assort.  Dense and sparse agree
+     * bit for bit.  fc68 is complete (binary value NaN: equal degrees);
+     * fc68t, with |w| < 0.2 set to 0, has varying degrees. */
+    for (int t = 0; t < 2; t++) {
+        double x, y;
+        tg_brain_adj *adj = NULL;
+        if (t)
+            for (int64_t k = 0; k < n * n; k++)
+                if (fabs(W[k]) < 0.2) W[k] = 0;
+        assert_int_equal(tg_graph_brain_adj_new(W, n, false, &adj, msg), TG_OK);
+        for (int w = 0; w < 2; w++) {
+            assert_int_equal(tg_graph_brain_assortativity(W, n, false, w, &x, msg), TG_OK);
+            assert_int_equal(tg_graph_brain_assortativity_adj(adj, w, &y, msg), TG_OK);
+            assert_memory_equal(&x, &y, sizeof x);
+            snprintf(key, sizeof key, "%s.assortativity%s", t ? "fc68t" : "fc68", w ? "" : "_bin");
+            check_one(key, x);
+        }
+        tg_graph_brain_adj_free(&adj);
+    }
+    tg_free(W);
+    W = signed_fc(&n);
     snprintf(key, sizeof key, "fc68");
     check_partition(key, W, n, true);
     tg_free(v);
@@ -960,6 +991,20 @@ static void test_errors_oom(void **state)
     assert_int_equal(tg_graph_brain_participation(W, 2, bad, TG_ALL, v, msg), TG_ERR_ARG);
     assert_msg_has(msg, "out of range");
     assert_int_equal(tg_graph_brain_betweenness(W, 2, true, v, msg), TG_ERR_NUMERIC);
+    /* Undirected clustering/transitivity refuse an asymmetric matrix (the
+     * triangle count reads one side of each edge); directed accepts it. */
+    {
+        double As[9] = {0, 1, 1, 1, 0, 0, 1, 1, 0}, c3[3], t3;
+        for (int w = 0; w < 2; w++) {
+            assert_int_equal(tg_graph_brain_clustering(As, 3, false, w, c3, msg), TG_ERR_ARG);
+            assert_msg_has(msg, "brain.clustering");
+            assert_msg_has(msg, "not symmetric");
+            assert_int_equal(tg_graph_brain_transitivity(As, 3, false, w, &t3, msg), TG_ERR_ARG);
+            assert_msg_has(msg, "brain.transitivity");
+            assert_msg_has(msg, "not symmetric");
+            assert_int_equal(tg_graph_brain_clustering(As, 3, true, w, c3, msg), TG_OK);
+        }
+    }
     double Wa[4] = {0, 1, 1, 0};
     assert_int_equal(tg_graph_brain_threshold_backbone((double[4]){0, 1, 2, 0}, 2, 0.5, msg), TG_ERR_ARG);
     assert_msg_has(msg, "not symmetric");
