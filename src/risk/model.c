@@ -347,7 +347,21 @@ static double gamma_draw(tg_rng *r, double k)
     }
 }
 
+static double eval_x(const tg_risk_model *m, int xi, tg_rng *rng, double *pcache);
+
 double tg_risk_i_eval(const tg_risk_model *m, int xi, tg_rng *rng)
+{
+    return eval_x(m, xi, rng, NULL);
+}
+
+double tg_risk_i_draw(const tg_risk_model *m, int xi, tg_rng *rng, double *pcache)
+{
+    return eval_x(m, xi, rng, pcache);
+}
+
+/* pcache (draws only, may be NULL): one value per parameter, NaN until the
+ * parameter is first drawn in this trial; later uses reuse that draw. */
+static double eval_x(const tg_risk_model *m, int xi, tg_rng *rng, double *pcache)
 {
     const rk_expr *x = &m->xs[xi];
     double a[4] = {0, 0, 0, 0};
@@ -355,16 +369,22 @@ double tg_risk_i_eval(const tg_risk_model *m, int xi, tg_rng *rng)
     int n = x->nargs;
     switch (x->op) {
     case X_CONST: return x->value;
-    case X_PARAM: return tg_risk_i_eval(m, m->params[x->param].expr, rng);
+    case X_PARAM:
+        if (rng && pcache) {
+            if (isnan(pcache[x->param]))
+                pcache[x->param] = eval_x(m, m->params[x->param].expr, rng, pcache);
+            return pcache[x->param];
+        }
+        return eval_x(m, m->params[x->param].expr, rng, pcache);
     case X_MISSION: return m->mission_time;
     case X_PI: return M_PI;
     default: break;
     }
     if (x->op == X_ADD || x->op == X_MUL || x->op == X_MIN || x->op == X_MAX ||
         x->op == X_MEAN || x->op == X_SUB || x->op == X_DIV) {
-        double acc = tg_risk_i_eval(m, args[0], rng);
+        double acc = eval_x(m, args[0], rng, pcache);
         for (int i = 1; i < n; i++) {
-            double v = tg_risk_i_eval(m, args[i], rng);
+            double v = eval_x(m, args[i], rng, pcache);
             switch (x->op) {
             case X_ADD: case X_MEAN: acc += v; break;
             case X_SUB: acc -= v; break;
@@ -376,7 +396,7 @@ double tg_risk_i_eval(const tg_risk_model *m, int xi, tg_rng *rng)
         }
         return x->op == X_MEAN ? acc / n : acc;
     }
-    for (int i = 0; i < n && i < 4; i++) a[i] = tg_risk_i_eval(m, args[i], rng);
+    for (int i = 0; i < n && i < 4; i++) a[i] = eval_x(m, args[i], rng, pcache);
     switch (x->op) {
     case X_NEG: return -a[0];
     case X_ABS: return fabs(a[0]);
