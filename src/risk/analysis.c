@@ -958,6 +958,12 @@ tg_status tg_risk_uncertainty_run(tg_risk_analysis *a, int64_t n, uint64_t seed,
         for (int v = 0; v < a->nvars; v++) {
             int e = m->basics[a->var_event[v]].expr;
             double p = tg_risk_i_is_random(m, e) ? tg_risk_i_draw(m, e, &rng, pc) : a->vp[v];
+            if (!isfinite(p)) {
+                tg_free(x), tg_free(vp), tg_free(pn), tg_free(pc);
+                tg_risk_uncertainty_clear(out);
+                return tg_msg(msg, TG_ERR_NUMERIC, "tg_risk_uncertainty_run: basic event '%s': "
+                              "draw %g is not finite", m->basics[a->var_event[v]].name, p);
+            }
             vp[v] = p < 0 ? 0 : p > 1 ? 1 : p;   /* clamp draws to probabilities */
         }
         x[t] = sweep_prob(a, vp, pn);

@@ -555,6 +555,50 @@ static void test_shared_parameter_draw(void **state)
     assert_int_equal(tg_test_live, 0);
 }
 
+/* Finding 5: invalid deviate parameters are rejected with file:line at
+ * finish, and non-finite draws stop the uncertainty run. */
+static void test_bad_deviates(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    tg_risk_model *m = NULL;
+    tg_risk_analysis *a = NULL;
+#define DEV_XML(body) "<opsa-mef><define-fault-tree name=\"F\"><define-gate name=\"t\"><or>" \
+    "<basic-event name=\"x\"/></or></define-gate>\n<define-basic-event name=\"x\">" body \
+    "</define-basic-event></define-fault-tree></opsa-mef>"
+    const char *bad[] = {
+        DEV_XML("<gamma-deviate><float value=\"-1e9\"/><float value=\"-1e-9\"/></gamma-deviate>"),
+        DEV_XML("<gamma-deviate><div><float value=\"0\"/><float value=\"0\"/></div>"
+                "<float value=\"1\"/></gamma-deviate>"),
+        DEV_XML("<beta-deviate><float value=\"0\"/><float value=\"1\"/></beta-deviate>"),
+        DEV_XML("<uniform-deviate><float value=\"0.3\"/><float value=\"0.1\"/></uniform-deviate>"),
+        DEV_XML("<normal-deviate><float value=\"0.3\"/><float value=\"-1\"/></normal-deviate>"),
+        DEV_XML("<lognormal-deviate><float value=\"0.01\"/><float value=\"0.5\"/>"
+                "<float value=\"0.95\"/></lognormal-deviate>"),
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(tg_risk_model_parse(bad[i], strlen(bad[i]), "dev.xml", &m, msg),
+                         TG_ERR_NUMERIC);
+        assert_null(m);
+        assert_non_null(strstr(msg, "dev.xml:2: bad deviate parameters"));
+    }
+    /* Valid at the mean (shape 1) but draws of the shape go negative. */
+    const char *draw = DEV_XML("<gamma-deviate><normal-deviate><float value=\"1\"/>"
+                               "<float value=\"10\"/></normal-deviate><float value=\"0.01\"/>"
+                               "</gamma-deviate>");
+#undef DEV_XML
+    assert_int_equal(tg_risk_model_parse(draw, strlen(draw), "dev.xml", &m, msg), TG_OK);
+    assert_int_equal(tg_risk_analyze(m, 0, NULL, &a, msg), TG_OK);
+    tg_risk_uncertainty u;
+    assert_int_equal(tg_risk_uncertainty_run(a, 1000, 3, 4, 10, &u, msg), TG_ERR_NUMERIC);
+    assert_non_null(strstr(msg, "not finite"));
+    assert_null(u.quantiles);
+    tg_risk_analysis_free(&a);
+    tg_risk_model_free(&m);
+    assert_int_equal(tg_test_live, 0);
+}
+
 static void test_expressions_and_time(void **state)
 {
     (void)state;
@@ -1023,6 +1067,7 @@ int main(void)
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_network),
         cmocka_unit_test(test_shared_parameter_draw),
+        cmocka_unit_test(test_bad_deviates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
