@@ -599,6 +599,30 @@ static void test_bad_deviates(void **state)
     assert_int_equal(tg_test_live, 0);
 }
 
+/* Finding 11: a private definition whose "scope.name" key exceeds the
+ * 1024-byte buffer is an error, not silently public. */
+static void test_long_private_key(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN], ft[1001], ev[101];
+    memset(ft, 'f', 1000), ft[1000] = '\0';
+    memset(ev, 'e', 100), ev[100] = '\0';
+    size_t cap = 4096;
+    char *xml = malloc(cap);
+    assert_non_null(xml);
+    snprintf(xml, cap, "<opsa-mef><define-fault-tree name=\"%s\" role=\"private\">\n"
+             "<define-gate name=\"t\"><or><basic-event name=\"%s\"/></or></define-gate>\n"
+             "<define-basic-event name=\"%s\"><float value=\"0.1\"/></define-basic-event>"
+             "</define-fault-tree></opsa-mef>", ft, ev, ev);
+    tg_risk_model *m = NULL;
+    assert_int_equal(tg_risk_model_parse(xml, strlen(xml), "long.xml", &m, msg), TG_ERR_LIMIT);
+    assert_null(m);
+    assert_non_null(strstr(msg, "long.xml:3: private definition 'eee"));
+    free(xml);
+    assert_int_equal(tg_test_live, 0);
+}
+
 static void test_expressions_and_time(void **state)
 {
     (void)state;
@@ -1068,6 +1092,7 @@ int main(void)
         cmocka_unit_test(test_network),
         cmocka_unit_test(test_shared_parameter_draw),
         cmocka_unit_test(test_bad_deviates),
+        cmocka_unit_test(test_long_private_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
