@@ -874,28 +874,34 @@ tg_status tg_risk_model_finish(tg_risk_model *m, char *msg)
     }
     if ((s = gate_cycles(m, msg)) != TG_OK) return s;
     if ((s = deviate_check(m, msg)) != TG_OK) return s;
+    if ((s = tg_risk_model_set_mission_time(m, m->mission_time, msg)) != TG_OK) return s;
     m->finished = true;
-    return tg_risk_model_set_mission_time(m, m->mission_time, msg);
+    return TG_OK;
 }
 
 tg_status tg_risk_model_set_mission_time(tg_risk_model *m, double hours, char *msg)
 {
+    tg_msg_clear(msg);
     if (!m) return tg_msg(msg, TG_ERR_ARG, "tg_risk_model_set_mission_time: model is NULL");
-    if (!(hours >= 0) || !isfinite(hours))
-        return tg_msg(msg, TG_ERR_ARG, "tg_risk_model_set_mission_time: %g is not a time >= 0",
+    if (!(hours > 0) || !isfinite(hours))
+        return tg_msg(msg, TG_ERR_ARG, "tg_risk_model_set_mission_time: %g is not a time > 0",
                       hours);
+    /* Check every probability at the new time first: on failure nothing changes. */
+    double old = m->mission_time;
     m->mission_time = hours;
     for (int i = 0; i < m->nbasics; i++) {
-        rk_basic *b = &m->basics[i];
-        if (b->expr < 0) {
-            b->p = NAN;
-            continue;
-        }
+        const rk_basic *b = &m->basics[i];
+        if (b->expr < 0) continue;
         double p = tg_risk_i_eval(m, b->expr, NULL);
-        if (!(p >= 0 && p <= 1))
-            return tg_msg(msg, TG_ERR_NUMERIC, "%s:%ld: basic event '%s': probability %g is not "
-                          "in [0, 1]", b->file, b->line, b->name, p);
-        b->p = p;
+        if (!(p >= 0 && p <= 1)) {
+            m->mission_time = old;
+            return tg_msg(msg, TG_ERR_NUMERIC, "%s:%ld: basic event '%s': probability %g is "
+                          "not in [0, 1]", b->file, b->line, b->name, p);
+        }
+    }
+    for (int i = 0; i < m->nbasics; i++) {
+        rk_basic *b = &m->basics[i];
+        b->p = b->expr < 0 ? NAN : tg_risk_i_eval(m, b->expr, NULL);
     }
     return TG_OK;
 }

@@ -623,6 +623,37 @@ static void test_long_private_key(void **state)
     assert_int_equal(tg_test_live, 0);
 }
 
+/* Finding 10: a failed mission-time change leaves the model unchanged, and
+ * the time must be > 0. */
+static void test_mission_time_atomic(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    const char *xml =
+        "<opsa-mef><define-fault-tree name=\"F\"><define-gate name=\"t\"><or>"
+        "<basic-event name=\"a\"/><basic-event name=\"b\"/></or></define-gate>"
+        "<define-basic-event name=\"a\"><exponential><float value=\"1e-4\"/>"
+        "<system-mission-time/></exponential></define-basic-event>"
+        "<define-basic-event name=\"b\"><div><system-mission-time/><float value=\"17520\"/>"
+        "</div></define-basic-event></define-fault-tree></opsa-mef>";
+    tg_risk_model *m = NULL;
+    assert_int_equal(tg_risk_model_parse(xml, strlen(xml), "t.xml", &m, msg), TG_OK);
+    double pa = tg_risk_model_basic_prob(m, 0), pb = tg_risk_model_basic_prob(m, 1);
+    assert_true(fabs(pb - 0.5) < 1e-15);
+    /* b = t / 17520 exceeds 1 at 20000 h: nothing may change (a came first). */
+    assert_int_equal(tg_risk_model_set_mission_time(m, 20000, msg), TG_ERR_NUMERIC);
+    assert_true(tg_risk_model_mission_time(m) == 8760);
+    assert_true(tg_risk_model_basic_prob(m, 0) == pa && tg_risk_model_basic_prob(m, 1) == pb);
+    assert_int_equal(tg_risk_model_set_mission_time(m, 0, msg), TG_ERR_ARG);
+    assert_int_equal(tg_risk_model_set_mission_time(m, -1, msg), TG_ERR_ARG);
+    assert_true(tg_risk_model_mission_time(m) == 8760);
+    assert_int_equal(tg_risk_model_set_mission_time(m, 4380, msg), TG_OK);
+    assert_true(fabs(tg_risk_model_basic_prob(m, 1) - 0.25) < 1e-15);
+    tg_risk_model_free(&m);
+    assert_int_equal(tg_test_live, 0);
+}
+
 static void test_expressions_and_time(void **state)
 {
     (void)state;
@@ -1093,6 +1124,7 @@ int main(void)
         cmocka_unit_test(test_shared_parameter_draw),
         cmocka_unit_test(test_bad_deviates),
         cmocka_unit_test(test_long_private_key),
+        cmocka_unit_test(test_mission_time_atomic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
