@@ -591,6 +591,12 @@ static int l_network(lua_State *L)
     double out, se;
     const char *method = tg_lua_i_opt_string(L, 1, "method", "exact");
     if (strcmp(method, "mc") == 0) {
+        /* Monte Carlo samples edge failures only: refuse what it would ignore. */
+        luaL_argcheck(L, tg_lua_i_rawfield(L, 1, "nodes") == LUA_TNIL, 1,
+                      "field 'nodes' is not supported with method 'mc' (use 'exact')");
+        lua_pop(L, 1);
+        luaL_argcheck(L, !tg_lua_i_opt_bool(L, 1, "criticality", false), 1,
+                      "field 'criticality' is not supported with method 'mc' (use 'exact')");
         long long ns = tg_lua_i_opt_integer(L, 1, "samples", 100000);
         long long seed = tg_lua_i_opt_integer(L, 1, "seed", 1);
         if (tg_risk_network_reliability_mc(n, m, u, v, p, k, t, ns, (uint64_t)seed, &out, &se, msg) !=
