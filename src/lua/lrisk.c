@@ -319,9 +319,29 @@ typedef struct csbuf {
     int *ord;
     double *p;
     int64_t n, cap, evn, evcap;
+    int *idx;       /* sort order */
     int max_order;
     bool nomem;
 } csbuf;
+
+/* Scratch owned by a userdata, so a Lua error while the results are copied
+ * out (a memory error in lua_createtable) cannot leak the C buffers. */
+#define CSBUF_MT "tg.risk.csbuf"
+#define UNC_MT "tg.risk.uncertainty"
+
+static int csbuf_gc(lua_State *L)
+{
+    csbuf *b = luaL_checkudata(L, 1, CSBUF_MT);
+    tg_free(b->ev), tg_free(b->off), tg_free(b->ord), tg_free(b->p), tg_free(b->idx);
+    b->ev = b->off = b->ord = b->idx = NULL, b->p = NULL;
+    return 0;
+}
+
+static int unc_gc(lua_State *L)
+{
+    tg_risk_uncertainty_clear(luaL_checkudata(L, 1, UNC_MT));
+    return 0;
+}
 
 static int keep_set(void *ud, int order, const int *events, double p)
 {
@@ -377,8 +397,10 @@ static int a_cut_sets(lua_State *L)
     tg_lua_i_check_options(L, 2, opts);
     long long max = tg_lua_i_opt_integer(L, 2, "max", 100000);
     int max_order = (int)tg_lua_i_opt_integer(L, 2, "max_order", -1);
-    csbuf b = {0};
-    b.max_order = max_order;
+    csbuf *bp = lua_newuserdatauv(L, sizeof *bp, 0);     /* stack: a, opts, buf */
+    memset(bp, 0, sizeof *bp);
+    luaL_setmetatable(L, CSBUF_MT);
+    bp->max_order = max_order;
     char msg[TG_MSG_LEN] = "";
     int64_t count = 0;
     /* Listing at most max sets: take them from the lowest orders, whose
@@ -401,23 +423,19 @@ static int a_cut_sets(lua_State *L)
             tg_free(d);
         }
     }
-    tg_status s = tg_risk_cut_sets(u->a, walk_order, walk_max, keep_set, &b, &count, msg);
-    if (s == TG_OK && b.nomem) s = TG_ERR_NOMEM, snprintf(msg, sizeof msg, "out of memory");
-    int *idx = s == TG_OK ? tg_malloc(sizeof *idx * (size_t)(b.n + 1)) : NULL;
-    if (s == TG_OK && !idx) s = TG_ERR_NOMEM, snprintf(msg, sizeof msg, "out of memory");
-    if (s != TG_OK) {
-        tg_free(b.ev), tg_free(b.off), tg_free(b.ord), tg_free(b.p), tg_free(idx);
-        return luaL_error(L, "risk.cut_sets: %s", msg);
-    }
+    tg_status s = tg_risk_cut_sets(u->a, walk_order, walk_max, keep_set, bp, &count, msg);
+    if (s == TG_OK && bp->nomem) s = TG_ERR_NOMEM, snprintf(msg, sizeof msg, "out of memory");
+    if (s == TG_OK && !(bp->idx = tg_malloc(sizeof *bp->idx * (size_t)(bp->n + 1))))
+        s = TG_ERR_NOMEM, snprintf(msg, sizeof msg, "out of memory");
+    if (s != TG_OK) return luaL_error(L, "risk.cut_sets: %s", msg);  /* buf's __gc frees */
+    csbuf b = *bp;      /* a view: bp keeps ownership */
+    int *idx = b.idx;
     for (int64_t i = 0; i < b.n; i++) idx[i] = (int)i;
     sort_base = &b;
     qsort(idx, (size_t)b.n, sizeof *idx, cmp_sets);
     if (max >= 0 && b.n > max) b.n = max;
-    /* Copy into Lua; a memory error here would leak b, so reserve first. */
-    if (!lua_checkstack(L, 8)) {
-        tg_free(b.ev), tg_free(b.off), tg_free(b.ord), tg_free(b.p), tg_free(idx);
-        return luaL_error(L, "risk.cut_sets: stack overflow");
-    }
+    /* Copy into Lua; on a memory error the buffer's __gc frees it. */
+    if (!lua_checkstack(L, 8)) return luaL_error(L, "risk.cut_sets: stack overflow");
     lua_createtable(L, (int)b.n, 0);
     for (int64_t k = 0; k < b.n; k++) {
         int i = idx[k];
@@ -434,7 +452,9 @@ static int a_cut_sets(lua_State *L)
         lua_setfield(L, -2, "order");
         lua_rawseti(L, -2, k + 1);
     }
-    tg_free(b.ev), tg_free(b.off), tg_free(b.ord), tg_free(b.p), tg_free(idx);
+    lua_pushcfunction(L, csbuf_gc);     /* free now rather than at collection */
+    lua_pushvalue(L, -3);
+    lua_call(L, 1, 0);
     return 1;
 }
 
@@ -502,14 +522,16 @@ static int a_uncertainty(lua_State *L)
     long long seed = tg_lua_i_opt_integer(L, 2, "seed", 1);
     int nq = (int)tg_lua_i_opt_integer(L, 2, "quantiles", 10);
     int nb = (int)tg_lua_i_opt_integer(L, 2, "bins", 20);
-    tg_risk_uncertainty r;
+    /* The result lives in a userdata whose __gc frees it: a memory error
+     * while building the tables below cannot leak it. */
+    tg_risk_uncertainty *rp = lua_newuserdatauv(L, sizeof *rp, 0);
+    memset(rp, 0, sizeof *rp);
+    luaL_setmetatable(L, UNC_MT);
     char msg[TG_MSG_LEN] = "";
-    if (tg_risk_uncertainty_run(u->a, n, (uint64_t)seed, nq, nb, &r, msg) != TG_OK)
+    if (tg_risk_uncertainty_run(u->a, n, (uint64_t)seed, nq, nb, rp, msg) != TG_OK)
         return luaL_error(L, "risk.uncertainty: %s", msg);
-    if (!lua_checkstack(L, 6)) {
-        tg_risk_uncertainty_clear(&r);
-        return luaL_error(L, "risk.uncertainty: stack overflow");
-    }
+    if (!lua_checkstack(L, 6)) return luaL_error(L, "risk.uncertainty: stack overflow");
+    const tg_risk_uncertainty r = *rp;
     lua_createtable(L, 0, 8);
     set_num(L, "mean", r.mean);
     set_num(L, "sd", r.sd);
@@ -528,7 +550,7 @@ static int a_uncertainty(lua_State *L)
         lua_rawseti(L, -2, i + 1);
     }
     lua_setfield(L, -2, "bins");
-    tg_risk_uncertainty_clear(&r);
+    tg_risk_uncertainty_clear(rp);
     return 1;
 }
 
@@ -569,6 +591,12 @@ static int l_network(lua_State *L)
     double out, se;
     const char *method = tg_lua_i_opt_string(L, 1, "method", "exact");
     if (strcmp(method, "mc") == 0) {
+        /* Monte Carlo samples edge failures only: refuse what it would ignore. */
+        luaL_argcheck(L, tg_lua_i_rawfield(L, 1, "nodes") == LUA_TNIL, 1,
+                      "field 'nodes' is not supported with method 'mc' (use 'exact')");
+        lua_pop(L, 1);
+        luaL_argcheck(L, !tg_lua_i_opt_bool(L, 1, "criticality", false), 1,
+                      "field 'criticality' is not supported with method 'mc' (use 'exact')");
         long long ns = tg_lua_i_opt_integer(L, 1, "samples", 100000);
         long long seed = tg_lua_i_opt_integer(L, 1, "seed", 1);
         if (tg_risk_network_reliability_mc(n, m, u, v, p, k, t, ns, (uint64_t)seed, &out, &se, msg) !=
@@ -672,6 +700,14 @@ int tg_lua_i_open_risk(lua_State *L)
     luaL_setfuncs(L, ameta, 0);
     luaL_newlib(L, amethods);
     lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, CSBUF_MT);
+    lua_pushcfunction(L, csbuf_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, UNC_MT);
+    lua_pushcfunction(L, unc_gc);
+    lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
     luaL_newlib(L, funcs);
     return 1;

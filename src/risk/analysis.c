@@ -940,10 +940,11 @@ tg_status tg_risk_uncertainty_run(tg_risk_analysis *a, int64_t n, uint64_t seed,
     double *x = tg_malloc(sizeof *x * (size_t)n);
     double *vp = tg_malloc(sizeof *vp * ((size_t)a->nvars + 1));
     double *pn = tg_malloc(sizeof *pn * a->b.n);
+    double *pc = tg_malloc(sizeof *pc * ((size_t)a->m->nparams + 1));
     out->quantiles = tg_malloc(sizeof *out->quantiles * (size_t)nq);
     out->bins = tg_calloc((size_t)nbins, sizeof *out->bins);
-    if (!x || !vp || !pn || !out->quantiles || !out->bins) {
-        tg_free(x), tg_free(vp), tg_free(pn);
+    if (!x || !vp || !pn || !pc || !out->quantiles || !out->bins) {
+        tg_free(x), tg_free(vp), tg_free(pn), tg_free(pc);
         tg_risk_uncertainty_clear(out);
         return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_uncertainty_run: out of memory");
     }
@@ -952,9 +953,17 @@ tg_status tg_risk_uncertainty_run(tg_risk_analysis *a, int64_t n, uint64_t seed,
     const tg_risk_model *m = a->m;
     double sum = 0, sum2 = 0;
     for (int64_t t = 0; t < n; t++) {
+        /* A shared parameter is drawn once per trial (as SCRAM and the MEF do). */
+        for (int i = 0; i < m->nparams; i++) pc[i] = NAN;
         for (int v = 0; v < a->nvars; v++) {
             int e = m->basics[a->var_event[v]].expr;
-            double p = tg_risk_i_is_random(m, e) ? tg_risk_i_eval(m, e, &rng) : a->vp[v];
+            double p = tg_risk_i_is_random(m, e) ? tg_risk_i_draw(m, e, &rng, pc) : a->vp[v];
+            if (!isfinite(p)) {
+                tg_free(x), tg_free(vp), tg_free(pn), tg_free(pc);
+                tg_risk_uncertainty_clear(out);
+                return tg_msg(msg, TG_ERR_NUMERIC, "tg_risk_uncertainty_run: basic event '%s': "
+                              "draw %g is not finite", m->basics[a->var_event[v]].name, p);
+            }
             vp[v] = p < 0 ? 0 : p > 1 ? 1 : p;   /* clamp draws to probabilities */
         }
         x[t] = sweep_prob(a, vp, pn);
@@ -983,6 +992,6 @@ tg_status tg_risk_uncertainty_run(tg_risk_analysis *a, int64_t n, uint64_t seed,
         if (bi >= nbins) bi = nbins - 1;
         out->bins[bi]++;
     }
-    tg_free(x), tg_free(vp), tg_free(pn);
+    tg_free(x), tg_free(vp), tg_free(pn), tg_free(pc);
     return TG_OK;
 }

@@ -41,13 +41,20 @@ typedef struct mef_state {
     char key[1024];             /* scratch: the namespace key of a private definition */
 } mef_state;
 
-/* The namespace key of a definition named name here: NULL (= the name)
- * when public, "scope.name" when private. */
-static const char *def_key(mef_state *st, const char *name)
+/* The namespace key of a definition named name at line: *key = NULL (= the
+ * name) when public, "scope.name" when private; an error if that is too long
+ * (it must not silently become public). */
+static tg_status def_key(mef_state *st, const char *name, long line, const char **key,
+                         char *msg)
 {
-    if (!st->priv || !st->scope) return NULL;
+    *key = NULL;
+    if (!st->priv || !st->scope) return TG_OK;
     int n = snprintf(st->key, sizeof st->key, "%s.%s", st->scope, name);
-    return n > 0 && (size_t)n < sizeof st->key ? st->key : NULL;
+    if (n < 0 || (size_t)n >= sizeof st->key)
+        return tg_msg(msg, TG_ERR_LIMIT, "%s:%ld: private definition '%s': scoped name "
+                      "longer than %zu bytes", st->path, line, name, sizeof st->key - 1);
+    *key = st->key;
+    return TG_OK;
 }
 
 static void refuse(mef_state *st, xmlParserCtxtPtr ctxt)
@@ -408,7 +415,9 @@ static tg_status read_gate(mef_state *st, xmlNodePtr n, char *msg)
     tg_status s;
     if ((s = need_name(st, n, &name, msg)) != TG_OK) return s;
     int g;
-    if ((s = tg_risk_i_add_gate(st->m, def_key(st, name), name, st->path, line_of(n), &g,
+    const char *key;
+    if ((s = def_key(st, name, line_of(n), &key, msg)) != TG_OK) return s;
+    if ((s = tg_risk_i_add_gate(st->m, key, name, st->path, line_of(n), &g,
                                   msg)) != TG_OK) return s;
     xmlNodePtr f = NULL;
     for (xmlNodePtr c = n->children; c; c = c->next) {
@@ -429,8 +438,10 @@ static tg_status read_basic(mef_state *st, xmlNodePtr n, char *msg)
     const char *name;
     tg_status s;
     int b, x;
+    const char *key;
     if ((s = need_name(st, n, &name, msg)) != TG_OK) return s;
-    if ((s = tg_risk_i_basic(st->m, def_key(st, name), name, st->path, line_of(n), true, &b,
+    if ((s = def_key(st, name, line_of(n), &key, msg)) != TG_OK) return s;
+    if ((s = tg_risk_i_basic(st->m, key, name, st->path, line_of(n), true, &b,
                                msg)) != TG_OK)
         return s;
     if ((s = one_expr(st, n, true, &x, msg)) != TG_OK) return s;
@@ -443,8 +454,10 @@ static tg_status read_house(mef_state *st, xmlNodePtr n, char *msg)
     const char *name;
     tg_status s;
     int h;
+    const char *key;
     if ((s = need_name(st, n, &name, msg)) != TG_OK) return s;
-    if ((s = tg_risk_i_house(st->m, def_key(st, name), name, st->path, line_of(n), true, &h,
+    if ((s = def_key(st, name, line_of(n), &key, msg)) != TG_OK) return s;
+    if ((s = tg_risk_i_house(st->m, key, name, st->path, line_of(n), true, &h,
                                msg)) != TG_OK)
         return s;
     st->m->houses[h].value = false;
@@ -511,8 +524,10 @@ static tg_status read_ccf(mef_state *st, xmlNodePtr n, char *msg)
                 if (!is_el(e, "basic-event"))
                     return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: CCF group '%s': members must be "
                                   "<basic-event>", st->path, line_of(e), name);
+                const char *key;
                 if ((s = need_name(st, e, &ename, msg)) != TG_OK ||
-                    (s = tg_risk_i_basic(m, def_key(st, ename), ename, st->path, line_of(e), true,
+                    (s = def_key(st, ename, line_of(e), &key, msg)) != TG_OK ||
+                    (s = tg_risk_i_basic(m, key, ename, st->path, line_of(e), true,
                                                    &b, msg)) != TG_OK)
                     return s;
                 cap = (size_t)m->cmcap;

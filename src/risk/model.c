@@ -332,6 +332,7 @@ tg_status tg_risk_model_add_gate(tg_risk_model *m, const char *name, tg_risk_op 
 static double gamma_draw(tg_rng *r, double k)
 {
     /* Marsaglia and Tsang (2000); k < 1 boosted by U^(1/k). */
+    if (!(k > 0) || !isfinite(k)) return NAN;     /* rejected in finish too */
     if (k < 1) {
         double u = tg_rng_uniform(r);
         return gamma_draw(r, k + 1) * pow(u > 0 ? u : 1e-300, 1.0 / k);
@@ -347,7 +348,57 @@ static double gamma_draw(tg_rng *r, double k)
     }
 }
 
+static double eval_x(const tg_risk_model *m, int xi, tg_rng *rng, double *pcache);
+
+/* Why deviate op with arguments a[0..n) is invalid, or NULL. */
+static const char *deviate_bad(rk_xop op, int n, const double *a)
+{
+    for (int i = 0; i < n && i < 4; i++)
+        if (!isfinite(a[i])) return "a parameter is not finite";
+    switch (op) {
+    case X_UNIFORM: return a[0] <= a[1] ? NULL : "min > max";
+    case X_NORMAL: return a[1] >= 0 ? NULL : "sigma < 0";
+    case X_LOGNORMAL:
+        if (n == 2) return a[1] >= 0 ? NULL : "sigma < 0";
+        if (!(a[0] > 0)) return "mean <= 0";
+        if (!(a[1] >= 1)) return "error factor < 1";
+        return a[2] > 0 && a[2] < 1 ? NULL : "level not in (0, 1)";
+    case X_GAMMA: return a[0] > 0 && a[1] > 0 ? NULL : "shape and scale must be > 0";
+    case X_BETA: return a[0] > 0 && a[1] > 0 ? NULL : "alpha and beta must be > 0";
+    default: return NULL;
+    }
+}
+
+/* Check every deviate's arguments at their point values. */
+static tg_status deviate_check(const tg_risk_model *m, char *msg)
+{
+    for (int i = 0; i < m->nxs; i++) {
+        const rk_expr *x = &m->xs[i];
+        if (x->op < X_UNIFORM || x->op >= X_NOP) continue;
+        double a[4] = {0, 0, 0, 0};
+        for (int j = 0; j < x->nargs && j < 4; j++)
+            a[j] = eval_x(m, m->xargs[x->first + j], NULL, NULL);
+        const char *why = deviate_bad(x->op, x->nargs, a);
+        if (why)
+            return tg_msg(msg, TG_ERR_NUMERIC, "%s:%ld: bad deviate parameters: %s", x->file,
+                          x->line, why);
+    }
+    return TG_OK;
+}
+
 double tg_risk_i_eval(const tg_risk_model *m, int xi, tg_rng *rng)
+{
+    return eval_x(m, xi, rng, NULL);
+}
+
+double tg_risk_i_draw(const tg_risk_model *m, int xi, tg_rng *rng, double *pcache)
+{
+    return eval_x(m, xi, rng, pcache);
+}
+
+/* pcache (draws only, may be NULL): one value per parameter, NaN until the
+ * parameter is first drawn in this trial; later uses reuse that draw. */
+static double eval_x(const tg_risk_model *m, int xi, tg_rng *rng, double *pcache)
 {
     const rk_expr *x = &m->xs[xi];
     double a[4] = {0, 0, 0, 0};
@@ -355,16 +406,22 @@ double tg_risk_i_eval(const tg_risk_model *m, int xi, tg_rng *rng)
     int n = x->nargs;
     switch (x->op) {
     case X_CONST: return x->value;
-    case X_PARAM: return tg_risk_i_eval(m, m->params[x->param].expr, rng);
+    case X_PARAM:
+        if (rng && pcache) {
+            if (isnan(pcache[x->param]))
+                pcache[x->param] = eval_x(m, m->params[x->param].expr, rng, pcache);
+            return pcache[x->param];
+        }
+        return eval_x(m, m->params[x->param].expr, rng, pcache);
     case X_MISSION: return m->mission_time;
     case X_PI: return M_PI;
     default: break;
     }
     if (x->op == X_ADD || x->op == X_MUL || x->op == X_MIN || x->op == X_MAX ||
         x->op == X_MEAN || x->op == X_SUB || x->op == X_DIV) {
-        double acc = tg_risk_i_eval(m, args[0], rng);
+        double acc = eval_x(m, args[0], rng, pcache);
         for (int i = 1; i < n; i++) {
-            double v = tg_risk_i_eval(m, args[i], rng);
+            double v = eval_x(m, args[i], rng, pcache);
             switch (x->op) {
             case X_ADD: case X_MEAN: acc += v; break;
             case X_SUB: acc -= v; break;
@@ -376,7 +433,7 @@ double tg_risk_i_eval(const tg_risk_model *m, int xi, tg_rng *rng)
         }
         return x->op == X_MEAN ? acc / n : acc;
     }
-    for (int i = 0; i < n && i < 4; i++) a[i] = tg_risk_i_eval(m, args[i], rng);
+    for (int i = 0; i < n && i < 4; i++) a[i] = eval_x(m, args[i], rng, pcache);
     switch (x->op) {
     case X_NEG: return -a[0];
     case X_ABS: return fabs(a[0]);
@@ -413,6 +470,16 @@ double tg_risk_i_eval(const tg_risk_model *m, int xi, tg_rng *rng)
         if (t <= th) return -expm1(-l * t);
         return -expm1(-l * fmod(t - th, tau));
     }
+    case X_UNIFORM:
+    case X_NORMAL:
+    case X_LOGNORMAL:
+    case X_GAMMA:
+    case X_BETA:
+        if (deviate_bad(x->op, n, a)) return NAN;
+        break;
+    default: break;
+    }
+    switch (x->op) {
     case X_UNIFORM:
         return rng ? a[0] + (a[1] - a[0]) * tg_rng_uniform(rng) : 0.5 * (a[0] + a[1]);
     case X_NORMAL: return rng ? a[0] + a[1] * tg_rng_normal(rng) : a[0];
@@ -806,28 +873,35 @@ tg_status tg_risk_model_finish(tg_risk_model *m, char *msg)
         m->ccf_expanded = true;
     }
     if ((s = gate_cycles(m, msg)) != TG_OK) return s;
+    if ((s = deviate_check(m, msg)) != TG_OK) return s;
+    if ((s = tg_risk_model_set_mission_time(m, m->mission_time, msg)) != TG_OK) return s;
     m->finished = true;
-    return tg_risk_model_set_mission_time(m, m->mission_time, msg);
+    return TG_OK;
 }
 
 tg_status tg_risk_model_set_mission_time(tg_risk_model *m, double hours, char *msg)
 {
+    tg_msg_clear(msg);
     if (!m) return tg_msg(msg, TG_ERR_ARG, "tg_risk_model_set_mission_time: model is NULL");
-    if (!(hours >= 0) || !isfinite(hours))
-        return tg_msg(msg, TG_ERR_ARG, "tg_risk_model_set_mission_time: %g is not a time >= 0",
+    if (!(hours > 0) || !isfinite(hours))
+        return tg_msg(msg, TG_ERR_ARG, "tg_risk_model_set_mission_time: %g is not a time > 0",
                       hours);
+    /* Check every probability at the new time first: on failure nothing changes. */
+    double old = m->mission_time;
     m->mission_time = hours;
     for (int i = 0; i < m->nbasics; i++) {
-        rk_basic *b = &m->basics[i];
-        if (b->expr < 0) {
-            b->p = NAN;
-            continue;
-        }
+        const rk_basic *b = &m->basics[i];
+        if (b->expr < 0) continue;
         double p = tg_risk_i_eval(m, b->expr, NULL);
-        if (!(p >= 0 && p <= 1))
-            return tg_msg(msg, TG_ERR_NUMERIC, "%s:%ld: basic event '%s': probability %g is not "
-                          "in [0, 1]", b->file, b->line, b->name, p);
-        b->p = p;
+        if (!(p >= 0 && p <= 1)) {
+            m->mission_time = old;
+            return tg_msg(msg, TG_ERR_NUMERIC, "%s:%ld: basic event '%s': probability %g is "
+                          "not in [0, 1]", b->file, b->line, b->name, p);
+        }
+    }
+    for (int i = 0; i < m->nbasics; i++) {
+        rk_basic *b = &m->basics[i];
+        b->p = b->expr < 0 ? NAN : tg_risk_i_eval(m, b->expr, NULL);
     }
     return TG_OK;
 }

@@ -131,8 +131,11 @@ tg_status tg_risk_i_expr(tg_risk_model *m, rk_xop op, double value, const char *
 tg_status tg_risk_i_expr_args(tg_risk_model *m, int x, int nargs, const int *args, char *msg);
 const char *tg_risk_i_str(tg_risk_model *m, const char *s, char *msg);
 /* Evaluate expression x: point value (rng NULL: deviates give their mean)
- * or one draw (rng given; draws of shared parameters are not correlated). */
+ * or one draw (rng given; each parameter use draws anew). */
 double tg_risk_i_eval(const tg_risk_model *m, int x, tg_rng *rng);
+/* One draw of x within a trial: pcache has m->nparams entries, all NaN at
+ * the start of the trial; each parameter is drawn once and reused. */
+double tg_risk_i_draw(const tg_risk_model *m, int x, tg_rng *rng, double *pcache);
 bool tg_risk_i_is_random(const tg_risk_model *m, int x);
 /* modules.c: is_module[g] for every internal gate g (ngates bytes), below
  * internal gate top. */

@@ -194,3 +194,64 @@ T.test("names must be strings (numbers were converted into freed strings)", func
   local m = tg.risk.model()
   T.raises(function() m:gate("top", "or", {1, 2}) end, "argument names must be strings")
 end)
+
+-- Finding 6: a Lua memory error while cut_sets/uncertainty copy their C
+-- results into tables must not leak the C buffers.  Under --max-memory the C
+-- library shares the script's byte budget, so each leaked buffer (~7 MB of
+-- cut sets, 24 MB of quantiles) stays charged: after a dozen failed calls a
+-- small call that needs the same C buffer runs out of memory only if they leaked.
+T.test("memory errors in cut_sets and uncertainty do not leak C buffers", function()
+  local xml = os.tmpname()
+  local f = assert(io.open(xml, "w"))
+  f:write('<opsa-mef><define-fault-tree name="F"><define-gate name="t"><or>' ..
+    '<basic-event name="x"/></or></define-gate><define-basic-event name="x">' ..
+    '<uniform-deviate><float value="0"/><float value="1"/></uniform-deviate>' ..
+    '</define-basic-event></define-fault-tree></opsa-mef>')
+  f:close()
+  local script = os.tmpname()
+  f = assert(io.open(script, "w"))
+  f:write([[
+local m = tg.risk.model()
+local A, B = {}, {}
+for i = 1, 500 do
+  m:basic("a" .. i, 0.01); m:basic("b" .. i, 0.01)
+  A[i], B[i] = "a" .. i, "b" .. i
+end
+m:gate("ga", "or", A); m:gate("gb", "or", B); m:gate("top", "and", {"ga", "gb"})
+m:finish()
+local a = m:analyze{top = "top"}
+local fails = 0
+for _ = 1, 12 do   -- 250000 sets: the Lua tables exceed 48 MB
+  if not pcall(a.cut_sets, a, {max = -1}) then fails = fails + 1 end
+  collectgarbage()
+end
+local ok, e = pcall(a.cut_sets, a, {max = 10})
+print(fails, ok and #e or e)
+local u = tg.risk.read(...):analyze()
+fails = 0
+for _ = 1, 6 do    -- 3e6 quantiles: 24 MB in C, 48 MB as a Lua table
+  if not pcall(u.uncertainty, u, {n = 2, quantiles = 3000000, bins = 1}) then fails = fails + 1 end
+  collectgarbage()
+end
+ok, e = pcall(u.uncertainty, u, {n = 2, quantiles = 1000000, bins = 1})
+print(fails, ok and #e.quantiles or e)
+]])
+  f:close()
+  local code, out, err = T.run(P .. " --max-memory 48M " .. script .. " " .. xml)
+  os.remove(script); os.remove(xml)
+  T.eq(code, 0, "exit " .. err)
+  T.eq(out, "12\t10\n6\t1000000\n", "every big call failed, the small ones still fit")
+end)
+
+-- Finding 8: Monte Carlo reliability samples edges only; nodes= and
+-- criticality= used to be ignored silently, now they are refused.
+T.test("network_reliability mc refuses nodes and criticality", function()
+  local e = {{1, 2, 0.9}, {2, 3, 0.8}}
+  T.raises(function() tg.risk.network_reliability{n = 3, edges = e, terminals = {1, 3},
+    method = "mc", nodes = {1, 0.5, 1}} end, "'nodes' is not supported with method 'mc'")
+  T.raises(function() tg.risk.network_reliability{n = 3, edges = e, terminals = {1, 3},
+    method = "mc", criticality = true} end, "'criticality' is not supported with method 'mc'")
+  local r = tg.risk.network_reliability{n = 3, edges = e, terminals = {1, 3}, method = "mc",
+    samples = 20000, seed = 1}
+  T.truthy(math.abs(r - 0.72) < 0.02, "mc without nodes still runs (exact 0.72)")
+end)

@@ -508,6 +508,152 @@ static const char *EXPR_XML =
     "</model-data>\n"
     "</opsa-mef>\n";
 
+/* Finding 4: a parameter shared by two events (or used twice in one
+ * expression) is drawn once per trial.  L ~ lognormal(mu = ln 0.01,
+ * sigma = 0.5): E[L^2] = exp(2 mu + 2 sigma^2) = 1e-4 e^0.5 = 1.6487e-4,
+ * while independent draws give E[L]^2 = 1e-4 e^0.25 = 1.2840e-4 (22% less).
+ * L^2 is lognormal with sigma 1 (CV 1.31), so 20000 trials give a relative
+ * standard error of 0.93%; the tolerance 2 err95 (about 4 standard errors,
+ * 3.7%) is far below the 22% gap. */
+static void run_shared(const char *xml, double expect, double wrong)
+{
+    char msg[TG_MSG_LEN];
+    tg_risk_model *m = NULL;
+    tg_risk_analysis *a = NULL;
+    tg_risk_uncertainty u;
+    assert_int_equal(tg_risk_model_parse(xml, strlen(xml), "shared.xml", &m, msg), TG_OK);
+    assert_int_equal(tg_risk_analyze(m, 0, NULL, &a, msg), TG_OK);
+    assert_int_equal(tg_risk_uncertainty_run(a, 20000, 7, 4, 10, &u, msg), TG_OK);
+    assert_true(fabs(u.mean - expect) < 2 * u.err95);
+    assert_true(fabs(u.mean - wrong) > 4 * u.err95);
+    tg_risk_uncertainty_clear(&u);
+    tg_risk_analysis_free(&a);
+    tg_risk_model_free(&m);
+}
+
+static void test_shared_parameter_draw(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+#define LN_PARAM "<model-data><define-parameter name=\"L\"><lognormal-deviate>" \
+    "<float value=\"-4.605170185988091\"/><float value=\"0.5\"/></lognormal-deviate>" \
+    "</define-parameter></model-data>"
+    const char *two =
+        "<opsa-mef><define-fault-tree name=\"F\"><define-gate name=\"t\"><and>"
+        "<basic-event name=\"x\"/><basic-event name=\"y\"/></and></define-gate>"
+        "<define-basic-event name=\"x\"><parameter name=\"L\"/></define-basic-event>"
+        "<define-basic-event name=\"y\"><parameter name=\"L\"/></define-basic-event>"
+        "</define-fault-tree>" LN_PARAM "</opsa-mef>";
+    const char *twice =
+        "<opsa-mef><define-fault-tree name=\"F\"><define-gate name=\"t\"><or>"
+        "<basic-event name=\"x\"/></or></define-gate>"
+        "<define-basic-event name=\"x\"><mul><parameter name=\"L\"/><parameter name=\"L\"/>"
+        "</mul></define-basic-event></define-fault-tree>" LN_PARAM "</opsa-mef>";
+#undef LN_PARAM
+    run_shared(two, 1e-4 * exp(0.5), 1e-4 * exp(0.25));
+    run_shared(twice, 1e-4 * exp(0.5), 1e-4 * exp(0.25));
+    assert_int_equal(tg_test_live, 0);
+}
+
+/* Finding 5: invalid deviate parameters are rejected with file:line at
+ * finish, and non-finite draws stop the uncertainty run. */
+static void test_bad_deviates(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    tg_risk_model *m = NULL;
+    tg_risk_analysis *a = NULL;
+#define DEV_XML(body) "<opsa-mef><define-fault-tree name=\"F\"><define-gate name=\"t\"><or>" \
+    "<basic-event name=\"x\"/></or></define-gate>\n<define-basic-event name=\"x\">" body \
+    "</define-basic-event></define-fault-tree></opsa-mef>"
+    const char *bad[] = {
+        DEV_XML("<gamma-deviate><float value=\"-1e9\"/><float value=\"-1e-9\"/></gamma-deviate>"),
+        DEV_XML("<gamma-deviate><div><float value=\"0\"/><float value=\"0\"/></div>"
+                "<float value=\"1\"/></gamma-deviate>"),
+        DEV_XML("<beta-deviate><float value=\"0\"/><float value=\"1\"/></beta-deviate>"),
+        DEV_XML("<uniform-deviate><float value=\"0.3\"/><float value=\"0.1\"/></uniform-deviate>"),
+        DEV_XML("<normal-deviate><float value=\"0.3\"/><float value=\"-1\"/></normal-deviate>"),
+        DEV_XML("<lognormal-deviate><float value=\"0.01\"/><float value=\"0.5\"/>"
+                "<float value=\"0.95\"/></lognormal-deviate>"),
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(tg_risk_model_parse(bad[i], strlen(bad[i]), "dev.xml", &m, msg),
+                         TG_ERR_NUMERIC);
+        assert_null(m);
+        assert_non_null(strstr(msg, "dev.xml:2: bad deviate parameters"));
+    }
+    /* Valid at the mean (shape 1) but draws of the shape go negative. */
+    const char *draw = DEV_XML("<gamma-deviate><normal-deviate><float value=\"1\"/>"
+                               "<float value=\"10\"/></normal-deviate><float value=\"0.01\"/>"
+                               "</gamma-deviate>");
+#undef DEV_XML
+    assert_int_equal(tg_risk_model_parse(draw, strlen(draw), "dev.xml", &m, msg), TG_OK);
+    assert_int_equal(tg_risk_analyze(m, 0, NULL, &a, msg), TG_OK);
+    tg_risk_uncertainty u;
+    assert_int_equal(tg_risk_uncertainty_run(a, 1000, 3, 4, 10, &u, msg), TG_ERR_NUMERIC);
+    assert_non_null(strstr(msg, "not finite"));
+    assert_null(u.quantiles);
+    tg_risk_analysis_free(&a);
+    tg_risk_model_free(&m);
+    assert_int_equal(tg_test_live, 0);
+}
+
+/* Finding 11: a private definition whose "scope.name" key exceeds the
+ * 1024-byte buffer is an error, not silently public. */
+static void test_long_private_key(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN], ft[1001], ev[101];
+    memset(ft, 'f', 1000), ft[1000] = '\0';
+    memset(ev, 'e', 100), ev[100] = '\0';
+    size_t cap = 4096;
+    char *xml = malloc(cap);
+    assert_non_null(xml);
+    snprintf(xml, cap, "<opsa-mef><define-fault-tree name=\"%s\" role=\"private\">\n"
+             "<define-gate name=\"t\"><or><basic-event name=\"%s\"/></or></define-gate>\n"
+             "<define-basic-event name=\"%s\"><float value=\"0.1\"/></define-basic-event>"
+             "</define-fault-tree></opsa-mef>", ft, ev, ev);
+    tg_risk_model *m = NULL;
+    assert_int_equal(tg_risk_model_parse(xml, strlen(xml), "long.xml", &m, msg), TG_ERR_LIMIT);
+    assert_null(m);
+    assert_non_null(strstr(msg, "long.xml:3: private definition 'eee"));
+    free(xml);
+    assert_int_equal(tg_test_live, 0);
+}
+
+/* Finding 10: a failed mission-time change leaves the model unchanged, and
+ * the time must be > 0. */
+static void test_mission_time_atomic(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    const char *xml =
+        "<opsa-mef><define-fault-tree name=\"F\"><define-gate name=\"t\"><or>"
+        "<basic-event name=\"a\"/><basic-event name=\"b\"/></or></define-gate>"
+        "<define-basic-event name=\"a\"><exponential><float value=\"1e-4\"/>"
+        "<system-mission-time/></exponential></define-basic-event>"
+        "<define-basic-event name=\"b\"><div><system-mission-time/><float value=\"17520\"/>"
+        "</div></define-basic-event></define-fault-tree></opsa-mef>";
+    tg_risk_model *m = NULL;
+    assert_int_equal(tg_risk_model_parse(xml, strlen(xml), "t.xml", &m, msg), TG_OK);
+    double pa = tg_risk_model_basic_prob(m, 0), pb = tg_risk_model_basic_prob(m, 1);
+    assert_true(fabs(pb - 0.5) < 1e-15);
+    /* b = t / 17520 exceeds 1 at 20000 h: nothing may change (a came first). */
+    assert_int_equal(tg_risk_model_set_mission_time(m, 20000, msg), TG_ERR_NUMERIC);
+    assert_true(tg_risk_model_mission_time(m) == 8760);
+    assert_true(tg_risk_model_basic_prob(m, 0) == pa && tg_risk_model_basic_prob(m, 1) == pb);
+    assert_int_equal(tg_risk_model_set_mission_time(m, 0, msg), TG_ERR_ARG);
+    assert_int_equal(tg_risk_model_set_mission_time(m, -1, msg), TG_ERR_ARG);
+    assert_true(tg_risk_model_mission_time(m) == 8760);
+    assert_int_equal(tg_risk_model_set_mission_time(m, 4380, msg), TG_OK);
+    assert_true(fabs(tg_risk_model_basic_prob(m, 1) - 0.25) < 1e-15);
+    tg_risk_model_free(&m);
+    assert_int_equal(tg_test_live, 0);
+}
+
 static void test_expressions_and_time(void **state)
 {
     (void)state;
@@ -975,6 +1121,10 @@ int main(void)
         cmocka_unit_test(test_oom),
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_network),
+        cmocka_unit_test(test_shared_parameter_draw),
+        cmocka_unit_test(test_bad_deviates),
+        cmocka_unit_test(test_long_private_key),
+        cmocka_unit_test(test_mission_time_atomic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
