@@ -131,4 +131,18 @@ tg_status tg_pool_new(tg_pool **p);
 void tg_pool_free(tg_pool **p);
 const char *tg_pool_add(tg_pool *p, const char *s, size_t len);  /* NULL on OOM */
 
+/* ---- untrusted XML (libxml2) -------------------------------------------- */
+
+/* Read an XML document from path, or from buf/len (path then only names
+ * it in messages), with the rules every twingraph reader of XML keeps: no
+ * network, no DTD internal subset, no entity declaration or reference
+ * (billion-laughs and XXE documents are refused during parsing, with their
+ * line), elements nested at most max_depth deep, attribute values and
+ * texts at most max_value bytes.  *doc (OUT) is an xmlDoc to free with
+ * xmlFreeDoc.  Errors name path and line: TG_ERR_PARSE, TG_ERR_LIMIT,
+ * TG_ERR_NOMEM.  GraphML and Open-PSA MEF read through it. */
+struct _xmlDoc;
+tg_status tg_xml_read(const char *path, const char *buf, size_t len, int max_depth, size_t max_value,
+                      struct _xmlDoc **doc, char *msg);
+
 #endif

@@ -1,17 +1,13 @@
 /* io_graphml.c: GraphML in and out (libxml2).
  *
- * Reading is defensive: the network is never used (XML_PARSE_NONET),
- * entities are never substituted and no DTD is loaded, and the parse stops
- * at the first sign of a DOCTYPE internal subset or entity declaration, so
- * billion-laughs and external-entity (XXE) documents are refused before any
- * expansion.  The tree is then checked for entity references, nesting
- * deeper than TG_IO_MAX_DEPTH and values longer than TG_IO_MAX_VALUE before
- * any of it is used.  Keys (<key attr.name attr.type for> with <default>)
+ * Reading is defensive (tg_xml_read, src/core/xml.c): no network, no DTD
+ * internal subset or entity declaration (billion laughs, XXE are refused
+ * while parsing), nesting at most TG_IO_MAX_DEPTH and values at most
+ * TG_IO_MAX_VALUE bytes, all checked before the tree is used.  Keys (<key attr.name attr.type for> with <default>)
  * become typed columns; a node key named "type" becomes the node type. */
 #include "io_internal.h"
 
 #include <libxml/parser.h>
-#include <libxml/SAX2.h>
 #include <libxml/tree.h>
 #include <errno.h>
 #include <math.h>
@@ -35,54 +31,12 @@ typedef struct gml_key {
 
 typedef struct gml_state {
     const char *path;
-    xmlParserCtxtPtr ctxt;
     xmlDocPtr doc;
     gml_key *keys;
     int nkeys, kcap;
     tg_strmap *kmap;
-    bool refused;           /* parse stopped by us: entity or internal subset */
-    long refused_line;
     tg_graph *g;
 } gml_state;
-
-/* ---- parse-time guards ------------------------------------------------- */
-
-static void refuse(gml_state *st, xmlParserCtxtPtr ctxt)
-{
-    if (!st->refused) {
-        st->refused = true;
-        st->refused_line = ctxt->input ? ctxt->input->line : 0;
-    }
-    xmlStopParser(ctxt);
-}
-
-/* Called at every DOCTYPE before its internal subset ("[...]") is parsed. */
-static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ext,
-                               const xmlChar *sys)
-{
-    xmlParserCtxtPtr ctxt = ctx;
-    if (ctxt->input && ctxt->input->cur && *ctxt->input->cur == '[') {
-        refuse(ctxt->_private, ctxt);
-        return;
-    }
-    xmlSAX2InternalSubset(ctx, name, ext, sys);
-}
-
-static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
-                           const xmlChar *sys, xmlChar *content)
-{
-    (void)name, (void)type, (void)pub, (void)sys, (void)content;
-    xmlParserCtxtPtr ctxt = ctx;
-    refuse(ctxt->_private, ctxt);
-}
-
-static void on_unparsed_entity_decl(void *ctx, const xmlChar *name, const xmlChar *pub,
-                                    const xmlChar *sys, const xmlChar *notation)
-{
-    (void)name, (void)pub, (void)sys, (void)notation;
-    xmlParserCtxtPtr ctxt = ctx;
-    refuse(ctxt->_private, ctxt);
-}
 
 /* ---- tree helpers ------------------------------------------------------ */
 
@@ -113,46 +67,6 @@ static const char *text_of(xmlNodePtr n, xmlChar **owned)
         return (const char *)c->content;
     *owned = xmlNodeGetContent(n);
     return *owned ? (const char *)*owned : "";
-}
-
-/* Entities, depth and size, over the whole tree before anything is used. */
-static tg_status check_tree(gml_state *st, xmlNodePtr n, int depth, char *msg)
-{
-    for (; n; n = n->next) {
-        long line = xmlGetLineNo(n);
-        if (n->type == XML_ENTITY_REF_NODE || n->type == XML_ENTITY_NODE ||
-            n->type == XML_ENTITY_DECL)
-            return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: entity reference '&%s;': entity "
-                          "declarations are not allowed", st->path, line, (const char *)n->name);
-        if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content &&
-            strlen((const char *)n->content) > TG_IO_MAX_VALUE)
-            return tg_msg(msg, TG_ERR_LIMIT, "%s:%ld: text longer than %d bytes", st->path, line,
-                          TG_IO_MAX_VALUE);
-        if (n->type != XML_ELEMENT_NODE) continue;
-        if (depth > TG_IO_MAX_DEPTH)
-            return tg_msg(msg, TG_ERR_LIMIT, "%s:%ld: <%s>: elements nested deeper than %d "
-                          "levels", st->path, line, (const char *)n->name, TG_IO_MAX_DEPTH);
-        for (xmlAttrPtr a = n->properties; a; a = a->next) {
-            for (xmlNodePtr c = a->children; c; c = c->next) {
-                if (c->type == XML_ENTITY_REF_NODE)
-                    return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: <%s %s=...>: entity reference "
-                                  "'&%s;': entity declarations are not allowed", st->path, line,
-                                  (const char *)n->name, (const char *)a->name,
-                                  (const char *)c->name);
-            }
-            if (a->children && (a->children->next || !a->children->content))
-                return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: <%s %s=...>: unexpected attribute "
-                              "content", st->path, line, (const char *)n->name,
-                              (const char *)a->name);
-            if (a->children && strlen((const char *)a->children->content) > TG_IO_MAX_VALUE)
-                return tg_msg(msg, TG_ERR_LIMIT, "%s:%ld: <%s %s=...>: attribute value longer "
-                              "than %d bytes", st->path, line, (const char *)n->name,
-                              (const char *)a->name, TG_IO_MAX_VALUE);
-        }
-        tg_status s = check_tree(st, n->children, depth + 1, msg);
-        if (s != TG_OK) return s;
-    }
-    return TG_OK;
 }
 
 /* ---- values ------------------------------------------------------------ */
@@ -440,36 +354,9 @@ tg_status tg_io_i_read_graphml(const char *path, const tg_read_opts *o, tg_graph
 
     if ((s = tg_io_i_probe(path, msg)) != TG_OK) return s;
 
-    st.ctxt = xmlNewParserCtxt();
-    if (!st.ctxt) FAIL(tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory (libxml2)", path));
-    st.ctxt->_private = &st;
-    st.ctxt->sax->internalSubset = on_internal_subset;
-    st.ctxt->sax->entityDecl = on_entity_decl;
-    st.ctxt->sax->unparsedEntityDecl = on_unparsed_entity_decl;
-    st.doc = xmlCtxtReadFile(st.ctxt, path, NULL,
-                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                             XML_PARSE_BIG_LINES);
-    if (st.refused)
-        FAIL(tg_msg(msg, TG_ERR_PARSE, "%s:%ld: <!DOCTYPE> with an internal subset: entity "
-                    "declarations are not allowed", path, st.refused_line));
-    if (!st.doc) {
-        const xmlError *err = xmlCtxtGetLastError(st.ctxt);
-        char reason[200] = "not well-formed XML";
-        long line = 0;
-        if (err && err->message) {
-            snprintf(reason, sizeof reason, "%s", err->message);
-            size_t n = strlen(reason);
-            while (n && (reason[n - 1] == '\n' || reason[n - 1] == ' ')) reason[--n] = '\0';
-            line = err->line;
-        }
-        FAIL(tg_msg(msg, TG_ERR_PARSE, "%s:%ld: XML error: %s", path, line, reason));
-    }
-    if (st.doc->intSubset && (st.doc->intSubset->children || st.doc->intSubset->entities))
-        FAIL(tg_msg(msg, TG_ERR_PARSE, "%s: <!DOCTYPE> with an internal subset: entity "
-                    "declarations are not allowed", path));
+    if ((s = tg_xml_read(path, NULL, 0, TG_IO_MAX_DEPTH, TG_IO_MAX_VALUE, &st.doc, msg)) != TG_OK) goto done;
     xmlNodePtr root = xmlDocGetRootElement(st.doc);
     if (!root) FAIL(tg_msg(msg, TG_ERR_PARSE, "%s: no root element", path));
-    if ((s = check_tree(&st, st.doc->children, 1, msg)) != TG_OK) goto done;
     if (!is_el(root, "graphml"))
         FAIL(tg_msg(msg, TG_ERR_PARSE, "%s:%ld: root element is <%s>, not <graphml>", path,
                     (long)xmlGetLineNo(root), (const char *)root->name));
@@ -512,7 +399,6 @@ done:
     tg_strmap_free(&st.kmap);
     tg_free(st.keys);
     if (st.doc) xmlFreeDoc(st.doc);
-    if (st.ctxt) xmlFreeParserCtxt(st.ctxt);
     return s;
 #undef FAIL
 }

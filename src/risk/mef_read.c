@@ -1,10 +1,9 @@
 /* mef_read.c: Open-PSA Model Exchange Format (MEF) reader (libxml2).
  *
- * The same defensive rules as the GraphML reader (src/graph/io_graphml.c):
- * no network, no entity substitution, no DTD loading, the parse stops at a
- * DOCTYPE internal subset or an entity declaration (billion laughs, XXE),
- * then the tree is checked for entity references, nesting and value sizes
- * before it is used.  libxml2 reads .gz files transparently.
+ * Documents are parsed by tg_xml_read (src/core/xml.c), with the same
+ * defensive rules as GraphML: no network, no DTD internal subset or entity
+ * declaration (billion laughs, XXE), bounded nesting and value sizes.
+ * libxml2 reads .gz files transparently.
  *
  * What is read: <define-fault-tree> (also nested <define-component>) and
  * <model-data> holding <define-gate>, <define-basic-event>,
@@ -19,7 +18,6 @@
 #include "risk_internal.h"
 
 #include <libxml/parser.h>
-#include <libxml/SAX2.h>
 #include <libxml/tree.h>
 #include <errno.h>
 #include <math.h>
@@ -32,9 +30,6 @@
 typedef struct mef_state {
     tg_risk_model *m;
     const char *path;           /* pooled copy */
-    xmlParserCtxtPtr ctxt;
-    bool refused;
-    long refused_line;
     int true_house, false_house;
     const char *scope;          /* path of the current container ("ft.comp"), NULL outside */
     bool priv;                  /* definitions here are private to the container */
@@ -57,42 +52,6 @@ static tg_status def_key(mef_state *st, const char *name, long line, const char 
     return TG_OK;
 }
 
-static void refuse(mef_state *st, xmlParserCtxtPtr ctxt)
-{
-    if (!st->refused) {
-        st->refused = true;
-        st->refused_line = ctxt->input ? ctxt->input->line : 0;
-    }
-    xmlStopParser(ctxt);
-}
-
-static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ext,
-                               const xmlChar *sys)
-{
-    xmlParserCtxtPtr ctxt = ctx;
-    if (ctxt->input && ctxt->input->cur && *ctxt->input->cur == '[') {
-        refuse(ctxt->_private, ctxt);
-        return;
-    }
-    xmlSAX2InternalSubset(ctx, name, ext, sys);
-}
-
-static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
-                           const xmlChar *sys, xmlChar *content)
-{
-    (void)name, (void)type, (void)pub, (void)sys, (void)content;
-    xmlParserCtxtPtr ctxt = ctx;
-    refuse(ctxt->_private, ctxt);
-}
-
-static void on_unparsed_entity_decl(void *ctx, const xmlChar *name, const xmlChar *pub,
-                                    const xmlChar *sys, const xmlChar *notation)
-{
-    (void)name, (void)pub, (void)sys, (void)notation;
-    xmlParserCtxtPtr ctxt = ctx;
-    refuse(ctxt->_private, ctxt);
-}
-
 static bool is_el(xmlNodePtr n, const char *name)
 {
     return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
@@ -109,44 +68,6 @@ static const char *attr(xmlNodePtr n, const char *name)
 }
 
 static long line_of(xmlNodePtr n) { return (long)xmlGetLineNo(n); }
-
-static tg_status check_tree(mef_state *st, xmlNodePtr n, int depth, char *msg)
-{
-    for (; n; n = n->next) {
-        long line = line_of(n);
-        if (n->type == XML_ENTITY_REF_NODE || n->type == XML_ENTITY_NODE ||
-            n->type == XML_ENTITY_DECL)
-            return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: entity reference '&%s;': entity "
-                          "declarations are not allowed", st->path, line, (const char *)n->name);
-        if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content &&
-            strlen((const char *)n->content) > RK_MAX_VALUE)
-            return tg_msg(msg, TG_ERR_LIMIT, "%s:%ld: text longer than %d bytes", st->path, line,
-                          RK_MAX_VALUE);
-        if (n->type != XML_ELEMENT_NODE) continue;
-        if (depth > RK_MAX_DEPTH)
-            return tg_msg(msg, TG_ERR_LIMIT, "%s:%ld: <%s>: elements nested deeper than %d "
-                          "levels", st->path, line, (const char *)n->name, RK_MAX_DEPTH);
-        for (xmlAttrPtr a = n->properties; a; a = a->next) {
-            for (xmlNodePtr c = a->children; c; c = c->next)
-                if (c->type == XML_ENTITY_REF_NODE)
-                    return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: <%s %s=...>: entity reference "
-                                  "'&%s;': entity declarations are not allowed", st->path, line,
-                                  (const char *)n->name, (const char *)a->name,
-                                  (const char *)c->name);
-            if (a->children && (a->children->next || !a->children->content))
-                return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: <%s %s=...>: unexpected attribute "
-                              "content", st->path, line, (const char *)n->name,
-                              (const char *)a->name);
-            if (a->children && strlen((const char *)a->children->content) > RK_MAX_VALUE)
-                return tg_msg(msg, TG_ERR_LIMIT, "%s:%ld: <%s %s=...>: attribute value longer "
-                              "than %d bytes", st->path, line, (const char *)n->name,
-                              (const char *)a->name, RK_MAX_VALUE);
-        }
-        tg_status s = check_tree(st, n->children, depth + 1, msg);
-        if (s != TG_OK) return s;
-    }
-    return TG_OK;
-}
 
 /* Skipped anywhere: documentation and metadata. */
 static bool is_meta(xmlNodePtr n)
@@ -647,8 +568,7 @@ static tg_status read_doc(mef_state *st, xmlDocPtr doc, char *msg)
 {
     xmlNodePtr root = xmlDocGetRootElement(doc);
     if (!root) return tg_msg(msg, TG_ERR_PARSE, "%s: no root element", st->path);
-    tg_status s = check_tree(st, doc->children, 1, msg);
-    if (s != TG_OK) return s;
+    tg_status s = TG_OK;
     if (!is_el(root, "opsa-mef"))
         return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: root element is <%s>, not <opsa-mef>",
                       st->path, line_of(root), (const char *)root->name);
@@ -671,48 +591,11 @@ static tg_status read_doc(mef_state *st, xmlDocPtr doc, char *msg)
 /* Parse one file (path) or buffer (buf != NULL) into st->m. */
 static tg_status read_one(mef_state *st, const char *buf, size_t len, char *msg)
 {
-    tg_status s = TG_OK;
     xmlDocPtr doc = NULL;
-    st->refused = false;
-    st->ctxt = xmlNewParserCtxt();
-    if (!st->ctxt) return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory (libxml2)", st->path);
-    st->ctxt->_private = st;
-    st->ctxt->sax->internalSubset = on_internal_subset;
-    st->ctxt->sax->entityDecl = on_entity_decl;
-    st->ctxt->sax->unparsedEntityDecl = on_unparsed_entity_decl;
-    int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
-    if (buf) {
-        if (len > (size_t)INT32_MAX) {
-            xmlFreeParserCtxt(st->ctxt);
-            return tg_msg(msg, TG_ERR_LIMIT, "%s: document too large", st->path);
-        }
-        doc = xmlCtxtReadMemory(st->ctxt, buf, (int)len, st->path, NULL, opts);
-    } else {
-        doc = xmlCtxtReadFile(st->ctxt, st->path, NULL, opts);
-    }
-    if (st->refused) {
-        s = tg_msg(msg, TG_ERR_PARSE, "%s:%ld: <!DOCTYPE> with an internal subset: entity "
-                   "declarations are not allowed", st->path, st->refused_line);
-    } else if (!doc) {
-        const xmlError *err = xmlCtxtGetLastError(st->ctxt);
-        char reason[200] = "not well-formed XML";
-        long line = 0;
-        if (err && err->message) {
-            snprintf(reason, sizeof reason, "%s", err->message);
-            size_t n = strlen(reason);
-            while (n && (reason[n - 1] == '\n' || reason[n - 1] == ' ')) reason[--n] = '\0';
-            line = err->line;
-        }
-        s = tg_msg(msg, TG_ERR_PARSE, "%s:%ld: XML error: %s", st->path, line, reason);
-    } else if (doc->intSubset && (doc->intSubset->children || doc->intSubset->entities)) {
-        s = tg_msg(msg, TG_ERR_PARSE, "%s: <!DOCTYPE> with an internal subset: entity "
-                   "declarations are not allowed", st->path);
-    } else {
-        s = read_doc(st, doc, msg);
-    }
-    if (doc) xmlFreeDoc(doc);
-    xmlFreeParserCtxt(st->ctxt);
-    st->ctxt = NULL;
+    tg_status s = tg_xml_read(st->path, buf, len, RK_MAX_DEPTH, RK_MAX_VALUE, &doc, msg);
+    if (s != TG_OK) return s;
+    s = read_doc(st, doc, msg);
+    xmlFreeDoc(doc);
     return s;
 }
 
