@@ -26,18 +26,16 @@ local spec = {
   positional = {"OUTDIR"},
   options = {
     {"--model", "M", "plant graph (default models/lhc_sector.graphml)"},
-    {"--count", "N", "number of scenarios (default 20)", number = true},
-    {"--seed", "S", "random seed (default 1)", number = true},
+    {"--count", "N", "number of scenarios (default 20)", integer = true, min = 1, default = 20},
+    {"--seed", "S", "random seed (default 1)", integer = true, default = 1},
   },
 }
 local a = cliargs.parse(arg, spec)
 local root = (arg[0]:match("^(.*)/scripts/lua/sim_scenarios%.lua$") or ".")
 local model = a.model or (root .. "/models/lhc_sector.graphml")
-local count, seed = math.tointeger(a.count or 20), math.tointeger(a.seed or 1)
+local count, seed = a.count, a.seed
 
 cliargs.run(function()
-  if not count or count < 1 then error("--count must be a positive integer") end
-  if not seed then error("--seed must be an integer") end
   math.randomseed(seed)
   -- the directory name goes to the shell single-quoted (a quote inside
   -- becomes '\''), so it cannot inject commands; failure is an error

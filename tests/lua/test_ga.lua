@@ -219,6 +219,18 @@ T.test("study scripts: sensor placement and feature selection", function()
   T.truthy(j.forward.features >= 1 and j.forward.cv > j.cv_all, "forward selection improves on all features")
 end)
 
+T.test("study scripts refuse bad integer options before running", function()
+  local ex = T.prog .. " " .. T.root .. "/scripts/lua/examples/feature_selection.lua"
+  for _, c in ipairs{{"--population 2.5", "option %-%-population needs an integer, got '2.5'"},
+                     {"--k x", "option %-%-k needs an integer, got 'x'"},
+                     {"--folds 1", "option %-%-folds must be at least 2, got 1"}} do
+    local code, out, err = T.run(ex .. " " .. c[1])
+    T.eq(code, 2, c[1] .. ": usage error")
+    T.eq(out, "", c[1] .. ": nothing on stdout")
+    T.truthy(err:find(c[2]), c[1] .. ": " .. err)
+  end
+end)
+
 T.test("memory and instruction caps inside the fitness function", function()
   -- Out of memory inside fitness: caught by the binding's pcall, the engine
   -- frees its memory, the error is raised again (LSan checks the leak in

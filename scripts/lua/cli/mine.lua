@@ -38,7 +38,7 @@ three give the same itemsets and supports.]],
     {"--min-lift", "L", "rules: minimum lift (default 0)", number = true},
     {"--min-leverage", "V", "rules: minimum leverage (default: no filter)", number = true},
     {"--min-conviction", "V", "rules: minimum conviction (default 0)", number = true},
-    {"--max-head", "K", "rules: most items in a head (default 1)", number = true},
+    {"--max-head", "K", "rules: most items in a head (default 1)", integer = true, min = 1},
     {"--json", nil, "print one JSON object (with --count, or a summary after --output)"},
     {"--algorithm", "A", "eclat (default), apriori or fpgrowth"},
   },
@@ -118,7 +118,7 @@ cliargs.run(function()
     local rules = db:rules{min_support = a.min_support, max_len = a.max_len,
                            min_confidence = a.min_confidence or 0.5, min_lift = a.min_lift,
                            min_leverage = a.min_leverage, min_conviction = a.min_conviction,
-                           max_head = a.max_head and math.tointeger(a.max_head) or 1,
+                           max_head = a.max_head or 1,
                            algorithm = a.algorithm}
     table.sort(rules, function(x, y)
       if x.confidence ~= y.confidence then return x.confidence > y.confidence end

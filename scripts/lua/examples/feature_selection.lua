@@ -23,22 +23,17 @@ local spec = {
   about = "GA feature selection for a k-NN classifier; accuracy with and without selection.",
   rest = true,
   options = {
-    {"--k", "K", "neighbours (default 5)", number = true},
-    {"--folds", "F", "cross-validation folds on the training rows (default 5)", number = true},
-    {"--seed", "S", "GA seed (default 1)", number = true},
-    {"--population", "P", "GA population (default 40)", number = true},
-    {"--generations", "G", "GA generations (default 40)", number = true},
+    {"--k", "K", "neighbours (default 5)", integer = true, min = 1, default = 5},
+    {"--folds", "F", "cross-validation folds on the training rows (default 5)", integer = true, min = 2, default = 5},
+    {"--seed", "S", "GA seed (default 1)", integer = true, default = 1},
+    {"--population", "P", "GA population (default 40)", integer = true, min = 2, default = 40},
+    {"--generations", "G", "GA generations (default 40)", integer = true, min = 1, default = 40},
     {"--json", nil, "print one JSON object"},
   },
 }
 local a = cliargs.parse(arg, spec)
 local path = a.rest[1] or (root .. "/data/tep/tep_subset.csv")
-local k = math.tointeger(a.k or 5)
-local folds = math.tointeger(a.folds or 5)
-local seed = math.tointeger(a.seed or 1)
-local pop = math.tointeger(a.population or 40)
-local gens = math.tointeger(a.generations or 40)
-if not (k and folds and seed and pop and gens) then cliargs.fail(spec, "options take integers") end
+local k, folds, seed, pop, gens = a.k, a.folds, a.seed, a.population, a.generations
 
 -- TEP variable names (Downs & Vogel 1993): XMEAS(1..41), XMV(1..11).
 local function tep_name(j) return j <= 41 and ("XMEAS(%d)"):format(j) or ("XMV(%d)"):format(j - 41) end

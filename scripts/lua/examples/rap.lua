@@ -10,20 +10,20 @@ local spec = {
   about = "Best series-parallel design under the file's cost limit and weight limit W.",
   positional = {"DATA_FILE"},
   options = {
-    {"--weight", "W", "weight limit", number = true},
-    {"--seed", "S", "GA seed (default 1)", number = true},
-    {"--evaluations", "N", "GA budget of fitness evaluations (default 100000)", number = true},
+    {"--weight", "W", "weight limit", integer = true, min = 0},
+    {"--seed", "S", "GA seed (default 1)", integer = true, default = 1},
+    {"--evaluations", "N", "GA budget of fitness evaluations (default 100000)", integer = true, min = 1, default = 100000},
     {"--exact", nil, "the optimum by dynamic programming instead of the GA"},
     {"--json", nil, "print one JSON object"},
   },
 }
 local a = cliargs.parse(arg, spec)
-if not a.weight or math.type(a.weight) ~= "integer" then cliargs.fail(spec, "--weight W (an integer) is required") end
+if not a.weight then cliargs.fail(spec, "--weight W is required") end
 cliargs.run(function()
   local p = tg.mine.rap(a.data_file)
   local d, at
   if a.exact then d = p:exact(a.weight)
-  else d, at = p:ga(a.weight, {seed = math.tointeger(a.seed or 1), evaluations = math.tointeger(a.evaluations or 100000)}) end
+  else d, at = p:ga(a.weight, {seed = a.seed, evaluations = a.evaluations}) end
   d.weight = a.weight
   d.method = a.exact and "exact" or "ga"
   d.evaluations_at_best = at

@@ -20,20 +20,16 @@ local spec = {
   about = "GA sensor placement for fault detection and isolation, against greedy and exhaustive search.",
   rest = true,
   options = {
-    {"--sensors", "K", "sensors on the whole plant (default 20)", number = true},
-    {"--hops", "H", "propagation range in edges (default 3)", number = true},
-    {"--seed", "S", "GA seed (default 1)", number = true},
-    {"--generations", "G", "GA generations (default 300, population 100)", number = true},
+    {"--sensors", "K", "sensors on the whole plant (default 20)", integer = true, min = 1, default = 20},
+    {"--hops", "H", "propagation range in edges (default 3)", integer = true, min = 0, default = 3},
+    {"--seed", "S", "GA seed (default 1)", integer = true, default = 1},
+    {"--generations", "G", "GA generations (default 300, population 100)", integer = true, min = 1, default = 300},
     {"--json", nil, "print one JSON object"},
   },
 }
 local a = cliargs.parse(arg, spec)
 local path = a.rest[1] or (root .. "/models/lhc_sector.graphml")
-local k = math.tointeger(a.sensors or 20)
-local hops = math.tointeger(a.hops or 3)
-local seed = math.tointeger(a.seed or 1)
-local gens = math.tointeger(a.generations or 300)
-if not k or k < 1 or not hops or hops < 0 or not seed or not gens then cliargs.fail(spec, "bad number") end
+local k, hops, seed, gens = a.sensors, a.hops, a.seed, a.generations
 
 cliargs.run(function()
   local g = tg.graph.load(path)

@@ -6,12 +6,15 @@
 --     positional = {"FILE"},
 --     options = {
 --       {"--weight", "ATTR", "edge attribute used as weight"},
+--       {"--seed", "S", "random seed", integer = true, min = 0, default = 1},
 --       {"--json", nil, "print one JSON object"},
 --     },
 --   })
 --
 -- Flags (no value) become true; options with a value take the next word or
--- --opt=value.  --help prints the usage and exits 0; a bad command line
+-- --opt=value.  `number = true` converts the value to a number, `integer =
+-- true` to an integer (with an optional lower bound `min`); `default` is the
+-- value when the option is absent.  --help prints the usage and exits 0; a bad command line
 -- prints the reason and exits 2.
 local cliargs = {}
 
@@ -57,9 +60,13 @@ function cliargs.parse(argv, spec)
           value = argv[i]
           if value == nil then cliargs.fail(spec, "option %s needs a value (%s)", name, o[2]) end
         end
-        if o.number then
+        if o.number or o.integer then
           local v = tonumber(value)
-          if not v then cliargs.fail(spec, "option %s needs a number, got '%s'", name, value) end
+          if o.integer then v = v and math.tointeger(v) end
+          if not v then
+            cliargs.fail(spec, "option %s needs %s, got '%s'", name, o.integer and "an integer" or "a number", value)
+          end
+          if o.min and v < o.min then cliargs.fail(spec, "option %s must be at least %s, got %s", name, o.min, v) end
           value = v
         end
         out[key] = value
@@ -76,6 +83,10 @@ function cliargs.parse(argv, spec)
   if #pos < #want then cliargs.fail(spec, "missing %s", want[#pos + 1]) end
   if #pos > #want and not spec.rest then cliargs.fail(spec, "unexpected argument '%s'", pos[#want + 1]) end
   for k, name in ipairs(want) do out[name:lower()] = pos[k] end
+  for _, o in ipairs(spec.options or {}) do
+    local key = o[1]:sub(3):gsub("%-", "_")
+    if out[key] == nil then out[key] = o.default end
+  end
   out.rest = {table.unpack(pos, #want + 1)}
   return out
 end
