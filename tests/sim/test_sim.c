@@ -648,14 +648,12 @@ static void test_ring(void **state)
     TG_CHECK_NO_LEAK();
 }
 
-/* A flow controller feeds a cold mass held at 20 K with a 100 W load; it
- * trips at t = 10 s.  With no flow the mass heats at Q / (M cp + C)
- * (cp constant above 10 K, hold-up M = half of each incident pipe), which
- * backward Euler reproduces exactly; the 25 K crossing follows. */
-static void test_transient_trip(void **state)
+/* The cold-mass loop of the trip tests: header A (2 bar, 20 K) -> flow
+ * controller V (10 g/s) -> magnet string X (20 K, 100 W) -> header Z
+ * (1 bar).  heat_capacity < 0 leaves X without one; sections NULL leaves
+ * the pipes without a section.  Gives the ids of V and X. */
+static tg_graph *cold_mass_loop(double heat_capacity, bool sections, int64_t *valve, int64_t *mass)
 {
-    (void)state;
-    tg_test_install_allocator();
     char msg[TG_MSG_LEN];
     tg_graph *g = NULL;
     assert_int_equal(tg_graph_new(&g, true, msg), TG_OK);
@@ -667,10 +665,27 @@ static void test_transient_trip(void **state)
     set_d(g, TG_NODES, "flow_set", v, 0.01);
     set_d(g, TG_NODES, "t_set", x, 20);
     set_d(g, TG_NODES, "heat_load", x, 100);
-    set_d(g, TG_NODES, "heat_capacity", x, 1000);
-    ppipe(g, a, v, 5, 0.02, NULL);
-    ppipe(g, v, x, 5, 0.02, NULL);
-    ppipe(g, x, z, 5, 0.02, NULL);
+    if (heat_capacity >= 0)
+        set_d(g, TG_NODES, "heat_capacity", x, heat_capacity);
+    ppipe(g, a, v, 5, 0.02, sections ? "supply" : NULL);
+    ppipe(g, v, x, 5, 0.02, sections ? "supply" : NULL);
+    ppipe(g, x, z, 5, 0.02, sections ? "return" : NULL);
+    *valve = v;
+    *mass = x;
+    return g;
+}
+
+/* A flow controller feeds a cold mass held at 20 K with a 100 W load; it
+ * trips at t = 10 s.  With no flow the mass heats at Q / (M cp + C)
+ * (cp constant above 10 K, hold-up M = half of each incident pipe), which
+ * backward Euler reproduces exactly; the 25 K crossing follows. */
+static void test_transient_trip(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    int64_t v, x;
+    tg_graph *g = cold_mass_loop(1000, false, &v, &x);
     tg_sim_plant *p = NULL;
     tg_sim_state *s = NULL;
     tg_sim_series *ser = NULL;
@@ -882,19 +897,8 @@ static void test_plant_oom(void **state)
     (void)state;
     tg_test_install_allocator();
     char msg[TG_MSG_LEN];
-    tg_graph *g = NULL;
-    assert_int_equal(tg_graph_new(&g, true, msg), TG_OK);
-    int64_t a = pnode(g, "A", "header", 2, 20), v = pnode(g, "V", "valve_fc", 2, 20);
-    int64_t x = pnode(g, "X", "magnet_string", 1.5, 20), z = pnode(g, "Z", "header", 1, 20);
-    set_d(g, TG_NODES, "p_fixed", a, 2);
-    set_d(g, TG_NODES, "p_fixed", z, 1);
-    set_d(g, TG_NODES, "t_set", a, 20);
-    set_d(g, TG_NODES, "flow_set", v, 0.01);
-    set_d(g, TG_NODES, "t_set", x, 20);
-    set_d(g, TG_NODES, "heat_load", x, 100);
-    ppipe(g, a, v, 5, 0.02, "supply");
-    ppipe(g, v, x, 5, 0.02, "supply");
-    ppipe(g, x, z, 5, 0.02, "return");
+    int64_t v, x;
+    tg_graph *g = cold_mass_loop(-1, true, &v, &x);
     const char *tmp = "/tmp/tg_test_sim_plant.graphml";
     assert_int_equal(tg_graph_write(g, tmp, "graphml", msg), TG_OK);
     tg_graph_free(&g);
