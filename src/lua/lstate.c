@@ -370,25 +370,20 @@ int luaopen_tg(lua_State *L)
     luaL_newlib(L, funcs);
     lua_pushstring(L, TG_VERSION);
     lua_setfield(L, -2, "version");
-    tg_lua_i_open_vector(L);
-    lua_setfield(L, -2, "vector");
-    tg_lua_i_open_graph(L);
-    lua_setfield(L, -2, "graph");
-    tg_lua_i_open_json(L);
-    lua_setfield(L, -2, "json");
-    tg_lua_i_open_mining(L);
-    lua_setfield(L, -2, "mine");
-    tg_lua_i_open_ga(L);
-    lua_setfield(L, -2, "ga");
-    tg_lua_i_open_sim(L);
-    lua_setfield(L, -2, "sim");
-    tg_lua_i_open_brain(L);
-    lua_setfield(L, -2, "brain");
-    tg_lua_i_open_resilience(L);
-    lua_setfield(L, -2, "resilience");
-    tg_lua_i_open_risk(L);
-    lua_setfield(L, -2, "risk");
-    tg_lua_i_open_gnn(L);
-    lua_setfield(L, -2, "gnn");
+    /* Each module's opener pushes its table; it becomes tg.<name>. */
+    static const struct {
+        const char *name;
+        int (*open)(lua_State *L);
+    } modules[] = {
+        {"vector", tg_lua_i_open_vector}, {"graph", tg_lua_i_open_graph},
+        {"json", tg_lua_i_open_json},     {"mine", tg_lua_i_open_mining},
+        {"ga", tg_lua_i_open_ga},         {"sim", tg_lua_i_open_sim},
+        {"brain", tg_lua_i_open_brain},   {"resilience", tg_lua_i_open_resilience},
+        {"risk", tg_lua_i_open_risk},     {"gnn", tg_lua_i_open_gnn},
+    };
+    for (size_t i = 0; i < sizeof modules / sizeof modules[0]; i++) {
+        modules[i].open(L);
+        lua_setfield(L, -2, modules[i].name);
+    }
     return 1;
 }
