@@ -7,6 +7,15 @@
 local outdir = arg[1] or "out"
 local root = (arg[0]:match("^(.*)/scripts/lua/demo%.lua$")) or "."
 local function path(p) return root .. "/" .. p end
+package.path = path("scripts/lua/lib/?.lua;") .. package.path
+-- Everything the study prints also goes into out/report.html, one page
+-- with the text of each section and its SVG pictures drawn inline.
+local rep = require("report").new("twingraph: the main study of an LHC-like sector's cryogenic plant")
+local rawprint = print
+local function print(...)
+  rawprint(...)
+  rep:line(...)
+end
 -- Sections number themselves in the order they run ("Files" comes last).
 local nsection = 0
 local function section(title)
@@ -14,7 +23,8 @@ local function section(title)
     nsection = nsection + 1
     title = nsection .. ". " .. title
   end
-  print(("\n== %s %s"):format(title, ("="):rep(math.max(0, 70 - #title))))
+  rawprint(("\n== %s %s"):format(title, ("="):rep(math.max(0, 70 - #title))))
+  rep:section(title)
 end
 local function writefile(name, text)
   local f = assert(io.open(outdir .. "/" .. name, "w"))
@@ -375,7 +385,6 @@ summary.redundancy = {weight = 191, optimum = opt.reliability, ga = ga.reliabili
 -- scripts/lua/examples/sensor_placement.lua.
 section("Sensor placement by GA: which faults can be told apart?")
 do
-  package.path = path("scripts/lua/lib/?.lua;") .. package.path
   local sensors = require("sensors")
   local t0 = tg.clock()
   local m = sensors.model(plant, 3)
@@ -501,4 +510,6 @@ plant:save(outdir .. "/lhc_sector.db")
 print("  wrote " .. outdir .. "/lhc_sector.db (SQLite: tables nodes, edges, graph)")
 summary.seconds = tg.clock() - t_start
 writefile("summary.json", tg.json.encode(summary, {indent = true}) .. "\n")
+print("  wrote " .. outdir .. "/report.html (this study as one page, pictures inline)")
 print(("\nDone in %.2f s."):format(summary.seconds))
+rep:write(outdir .. "/report.html")
