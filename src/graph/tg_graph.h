@@ -528,6 +528,15 @@ tg_status tg_graph_brain_to_graph(const double *W, int64_t n, bool directed,
  * directions (both ways when undirected), through live nodes and edges.
  * Efficiency is unweighted, follows directions, and is divided by the
  * original N(N-1) so a curve shows the loss (Latora & Marchiori 2001).
+ * Every function returns TG_OK, TG_ERR_ARG (message names the argument),
+ * TG_ERR_NOMEM or (nk) TG_ERR_LIMIT.  On failure no output array is
+ * written; the curve of attack and the pointers of nk are reset (zeroed,
+ * NULL) on entry, so they are safe to free.
+ * Cost (K candidates, P points, R runs): attack O(R P (N + M)) plus
+ * O(N (N + M)) a point for efficiency, O(N M) for the initial betweenness
+ * and O(K N M) when it is recomputed; Motter-Lai O(N M) a round, rounds
+ * <= N, per alpha; criticality O(K (N + M)); nk O(C(K, k) (N + M));
+ * dependency O(rounds (M + N + M x nrequired)).
  * ====================================================================== */
 
 typedef enum tg_attack {

@@ -109,13 +109,8 @@ static void test_lhc(void **state)
     assert_int_equal(c.norder, n);
     for (int64_t i = 1; i < n; i++) assert_true(b->v[c.order[i]] <= b->v[c.order[i - 1]] * (1 + 1e-9) + 1e-9);
     tg_graph_attack_free(&c);
-    /* Adaptive betweenness hits harder than the initial ranking early on. */
-    o.strategy = TG_ATTACK_BETWEENNESS_ADAPTIVE;
-    o.efficiency = false;
-    tg_attack_curve ca;
-    assert_int_equal(tg_graph_attack(g, &o, &ca, msg), TG_OK);
-    assert_true(ca.largest[1] <= 0.54);
-    tg_graph_attack_free(&ca);
+    /* (Adaptive betweenness is held to networkx in test_ba; a bound tuned
+     * to this run used to stand here.) */
     /* Criticality. */
     double *d = tg_malloc(sizeof *d * (size_t)n);
     assert_int_equal(tg_graph_criticality(g, src, ns, snk, nk, NULL, 0, d, msg), TG_OK);
@@ -134,6 +129,26 @@ static void test_lhc(void **state)
     assert_int_equal(cnt, (int64_t)gold("lhc.n2_minimal_count")->v[0]);
     tg_free(sets);
     tg_free(dm);
+    /* Non-minimal N-2 over the compressors and turbines, min_damage 0 so
+     * every pair is listed: count, damage sum and pairs with damage >= 1
+     * against the networkx brute force. */
+    int64_t nct = 0, *ct = tg_malloc(sizeof *ct * (size_t)n);
+    for (int64_t v = 0; v < n; v++) {
+        const char *ty = tg_graph_node_type(g, v);
+        if (strcmp(ty, "compressor") == 0 || strcmp(ty, "turbine") == 0) ct[nct++] = v;
+    }
+    assert_int_equal(tg_graph_nk(g, 2, src, ns, snk, nk, ct, nct, 0, false, &sets, &dm, &cnt, msg), TG_OK);
+    assert_int_equal(cnt, nct * (nct - 1) / 2);
+    double dsum = 0, ge1 = 0;
+    for (int64_t i = 0; i < cnt; i++) {
+        dsum += dm[i];
+        ge1 += dm[i] >= 1;
+    }
+    check_vec("lhc.n2_ct_damage_sum", &dsum, 1, 0);
+    check_vec("lhc.n2_ct_count_ge1", &ge1, 1, 0);
+    tg_free(sets);
+    tg_free(dm);
+    tg_free(ct);
     /* Motter-Lai. */
     double alpha[3] = {0, 0.2, 1}, Gm[3];
     int64_t failed[3];
