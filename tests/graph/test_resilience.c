@@ -336,7 +336,11 @@ static tg_status oom_run(int which)
         case 0:
             if ((s = tg_graph_attack(g, &o, &c, msg)) == TG_OK) tg_graph_attack_free(&c);
             break;
-        case 1: s = tg_graph_criticality(g, src, 2, snk, 2, NULL, 0, crit, msg); break;
+        case 1: {
+            int64_t all[7] = {0, 1, 2, 3, 4, 5, 6};   /* candidates: the distinctness check allocates */
+            s = tg_graph_criticality(g, src, 2, snk, 2, all, 7, crit, msg);
+            break;
+        }
         case 2:
             if ((s = tg_graph_nk(g, 3, src, 2, snk, 2, NULL, 0, 1, false, &sets, &dm, &cnt, msg)) == TG_OK) {
                 tg_free(sets);
