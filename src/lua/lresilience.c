@@ -59,9 +59,15 @@ static int64_t *get_set(lua_State *L, int opt, const char *key, tg_graph *g, boo
     int idx = lua_gettop(L);
     if (t != LUA_TTABLE) luaL_argerror(L, opt, lua_pushfstring(L, "field '%s' must be a table", key));
     int64_t N = edges ? tg_graph_edge_count(g) : tg_graph_node_count(g);
-    int tt0 = edges ? LUA_TNIL : tg_lua_i_rawfield(L, idx, "type");
+    /* {type = "T"} selects nodes; with array entries as well, or for an
+     * edge set, one of the two would be ignored silently: refuse. */
+    int tt0 = tg_lua_i_rawfield(L, idx, "type");
+    if (tt0 != LUA_TNIL && edges)
+        luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': edge sets are ids or indices, not {type=}", key));
     if (tt0 != LUA_TNIL && tt0 != LUA_TSTRING)
         luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': 'type' must be a string", key));
+    if (tt0 != LUA_TNIL && lua_rawlen(L, idx) > 0)
+        luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': give {type = T} or a list, not both", key));
     if (tt0 == LUA_TSTRING) {
         const char *ty = lua_tostring(L, -1);
         int64_t *out = NULL, cnt = 0;
@@ -77,7 +83,7 @@ static int64_t *get_set(lua_State *L, int opt, const char *key, tg_graph *g, boo
         *n = cnt;
         return v;
     }
-    if (!edges) lua_pop(L, 1);
+    lua_pop(L, 1);   /* the 'type' probe (nil here) */
     int64_t k = (int64_t)lua_rawlen(L, idx);
     int64_t *v = scratch(L, sizeof *v * (size_t)k);
     for (int64_t i = 0; i < k; i++) {

@@ -41,6 +41,11 @@ T.test("indices are range-checked without overflow", function()
   T.raises(function() tg.resilience.criticality(g, {candidates = {0}}) end, "index 0 out of range", "zero")
   T.raises(function() tg.resilience.criticality(g, {candidates = {type = 3}}) end, "'type' must be a string",
            "type not a string")
+  -- Fixed: {type=} for edges read as an empty list; {type=, ...} dropped the list.
+  T.raises(function() tg.resilience.attack(g, {edges = true, candidates = {type = "pump"}}) end,
+           "edge sets are ids or indices", "edge type")
+  T.raises(function() tg.resilience.criticality(g, {candidates = {"A", type = "pump"}}) end,
+           "not both", "type and list")
 end)
 
 T.test("dependency options are checked", function()
