@@ -354,7 +354,15 @@ static tg_status oom_run(int which)
             if (s != TG_OK && (Gm[0] != -7 || Gm[1] != -7 || mlf[0] != -7 || mlf[1] != -7))
                 fail_msg("motter_lai changed its outputs on failure (%s)", msg);
             break;
-        default: s = tg_graph_dependency(g, NULL, NULL, 1, rp, f, &nf, msg); break;
+        case 4: s = tg_graph_dependency(g, NULL, NULL, 1, rp, f, &nf, msg); break;
+        default:
+            /* Edge attack by betweenness (another scoring path), then a
+             * random one with two runs. */
+            o.strategy = which == 5 ? TG_ATTACK_BETWEENNESS : TG_ATTACK_RANDOM;
+            o.edges = which == 5;
+            o.runs = 2;
+            if ((s = tg_graph_attack(g, &o, &c, msg)) == TG_OK) tg_graph_attack_free(&c);
+            break;
         }
     }
     tg_graph_free(&g);
@@ -481,7 +489,7 @@ static void test_oom(void **state)
 {
     (void)state;
     tg_test_install_allocator();
-    for (int w = 0; w < 5; w++) {
+    for (int w = 0; w < 7; w++) {
         tg_status s = TG_ERR_NOMEM;
         TG_OOM_LOOP(s = oom_run(w), s == TG_OK);
         assert_int_equal(s, TG_OK);
