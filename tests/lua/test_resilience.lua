@@ -62,6 +62,16 @@ T.test("dependency options are checked", function()
            "needs both 'attr' and 'value'", "supply half")
   T.raises(function() tg.resilience.dependency(g, {failed = {"P"}, supply = {atr = "k", value = "v"}}) end,
            "atr", "supply unknown key")
+  -- Supply filter (hand-worked): S -supply-> A, X -signal-> A.  Failing S
+  -- kills A only when signal edges are not supply edges.
+  local h = tg.graph.new{directed = true}
+  for _, id in ipairs{"S", "X", "A"} do h:add_node(id) end
+  h:add_edge("S", "A", {kind = "supply"}); h:add_edge("X", "A", {kind = "signal"})
+  T.eq(tg.resilience.dependency(h, {failed = {"S"}}).count, 1, "X still supplies A")
+  local ds = tg.resilience.dependency(h, {failed = {"S"}, supply = {attr = "kind", value = "supply"}})
+  T.eq(ds.count, 2, "only supply edges count"); T.eq(ds.failed[2].id, "A", "A fails"); T.eq(ds.failed[2].round, 2, "round 2")
+  T.raises(function() tg.resilience.dependency(h, {failed = {"S"}, supply = {attr = "nope", value = "x"}}) end,
+           "no string edge attribute 'nope'", "unknown attr")
   local d = tg.resilience.dependency(g, {failed = {"P"}, required = {"pump"}})
   T.eq(d.count, 3, "P, then B (needs a pump), then C")
   T.eq(d.failed[3].id, "C", "C last"); T.eq(d.failed[3].round, 3, "round 3")
