@@ -13,6 +13,8 @@
 -- resilience_plant.svg and resilience_power.svg.
 local root = (arg[0]:match("^(.*)/scripts/lua/network_resilience%.lua$")) or "."
 local outdir = (arg[1] ~= nil and arg[1] ~= "") and arg[1] or "out"
+-- The name goes into a shell command: refuse characters the quotes do not neutralise.
+if outdir:find('["`$\\]') then error("network_resilience.lua: OUTDIR must not contain \", `, $ or \\", 0) end
 os.execute('mkdir -p "' .. outdir .. '"')
 local plots = require("plots")
 local t0 = tg.clock()

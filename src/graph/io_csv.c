@@ -748,6 +748,11 @@ tg_status tg_io_i_read_matrix(const char *path, const tg_read_opts *o, tg_graph 
             if (k == TG_NUM_RANGE)
                 FAIL(tg_msg(msg, TG_ERR_NUMERIC, "%s:%lld: column %zu: '%s' overflows the "
                             "double range", path, (long long)line, c + 1, t));
+            /* "inf" would become an edge weight that every matrix measure
+             * refuses later, without naming the file: refuse it here. */
+            if (k == TG_NUM_DOUBLE && isinf(dv))
+                FAIL(tg_msg(msg, TG_ERR_NUMERIC, "%s:%lld: column %zu: '%s' is infinite (matrix "
+                            "entries must be finite)", path, (long long)line, c + 1, t));
             st.a[rows * n + (int64_t)c] = dv;
         }
         rows++;

@@ -228,6 +228,26 @@ static tg_status check_list(const int64_t *l, int64_t k, int64_t lim, const char
     return TG_OK;
 }
 
+/* Candidates must be distinct: a repeated one would be "removed" twice,
+ * so removed fractions would overstate the damage and N-k would screen
+ * degenerate sets such as {v, v}. */
+static tg_status check_distinct(const int64_t *l, int64_t k, int64_t lim, const char *what, const char *fn,
+                                char *msg)
+{
+    if (!l || k < 2) return TG_OK;
+    bool *seen = tg_calloc((size_t)(lim ? lim : 1), sizeof *seen);
+    if (!seen) return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
+    tg_status s = TG_OK;
+    for (int64_t i = 0; i < k && s == TG_OK; i++) {
+        if (seen[l[i]])
+            s = tg_msg(msg, TG_ERR_ARG, "%s: %s %lld: index %lld is listed twice", fn, what, (long long)i + 1,
+                       (long long)l[i]);
+        seen[l[i]] = true;
+    }
+    tg_free(seen);
+    return s;
+}
+
 /* ---- attack curves --------------------------------------------------------- */
 
 void tg_graph_attack_free(tg_attack_curve *c)
@@ -268,8 +288,11 @@ tg_status tg_graph_attack(const tg_graph *g, const tg_attack_opts *o, tg_attack_
     tg_status s;
     if ((s = check_list(o->sources, o->nsources, N, "source", fn, msg)) != TG_OK ||
         (s = check_list(o->sinks, o->nsinks, N, "sink", fn, msg)) != TG_OK ||
-        (s = check_list(o->candidates, o->ncandidates, lim, "candidate", fn, msg)) != TG_OK)
+        (s = check_list(o->candidates, o->ncandidates, lim, "candidate", fn, msg)) != TG_OK ||
+        (s = check_distinct(o->candidates, o->ncandidates, lim, "candidate", fn, msg)) != TG_OK)
         return s;
+    if ((o->sources == NULL) != (o->sinks == NULL) || (o->sources && o->nsinks < 1))
+        return tg_msg(msg, TG_ERR_ARG, "%s: give sources and (at least one) sink together, or neither", fn);
     net t;
     if (net_build(g, &t) != TG_OK) return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
     int64_t K = o->candidates ? o->ncandidates : lim, P = o->points;
@@ -322,14 +345,16 @@ tg_status tg_graph_attack(const tg_graph *g, const tg_attack_opts *o, tg_attack_
     bool adaptive = o->strategy == TG_ATTACK_DEGREE_ADAPTIVE || o->strategy == TG_ATTACK_BETWEENNESS_ADAPTIVE;
     tg_progress pr;
     tg_progress_start(&pr, "attack", (int64_t)runs * K);
+    /* One stream for all runs: seeding run r with seed + r made seed s + 1
+     * repeat runs 1.. of seed s, so curves of nearby seeds shared runs. */
+    tg_rng rng;
+    tg_rng_seed(&rng, o->seed);
     for (int r = 0; r < runs; r++) {
         memset(dn, 0, sizeof *dn * (size_t)N);
         memset(de, 0, sizeof *de * (size_t)(M ? M : 1));
         memset(gone, 0, sizeof *gone * (size_t)(K ? K : 1));
         memcpy(ord, cand, sizeof *ord * (size_t)K);
         if (o->strategy == TG_ATTACK_RANDOM) {
-            tg_rng rng;
-            tg_rng_seed(&rng, o->seed + (uint64_t)r);
             for (int64_t i = K - 1; i > 0; i--) {
                 int64_t j = (int64_t)tg_rng_below(&rng, (uint64_t)i + 1), x = ord[i];
                 ord[i] = ord[j];
@@ -378,7 +403,7 @@ tg_status tg_graph_attack(const tg_graph *g, const tg_attack_opts *o, tg_attack_
             c.largest[i] += (double)big / (double)(N ? N : 1) / runs;
             c.small[i] += small / runs;
             c.efficiency[i] = o->efficiency ? c.efficiency[i] + efficiency(&t, dn, de) / runs : NAN;
-            c.fed[i] = o->sources && o->nsinks > 0
+            c.fed[i] = o->sources
                            ? c.fed[i] + (double)fed(&t, dn, de, o->sources, o->nsources, o->sinks, o->nsinks) /
                                             (double)o->nsinks / runs
                            : NAN;
@@ -425,12 +450,17 @@ tg_status tg_graph_motter_lai(const tg_graph *g, int64_t nalpha, const double *a
     int64_t N = tg_graph_node_count(g);
     tg_status s = check_list(trig, trig ? ntrig : 0, N, "trigger", fn, msg);
     if (s != TG_OK) return s;
+    if (trig && ntrig < 1)
+        return tg_msg(msg, TG_ERR_ARG, "%s: the trigger list is empty (NULL: the node of highest load)", fn);
     if (N == 0) return tg_msg(msg, TG_ERR_ARG, "%s: the graph has no nodes", fn);
     net t;
     if (net_build(g, &t) != TG_OK) return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
+    /* Results go to Gt/ft first: G and failed are untouched on failure. */
     double *l0 = tg_malloc(sizeof *l0 * (size_t)N), *l = tg_malloc(sizeof *l * (size_t)N);
+    double *Gt = tg_malloc(sizeof *Gt * (size_t)nalpha);
+    int64_t *ft = tg_malloc(sizeof *ft * (size_t)nalpha);
     bool *dn = tg_malloc(sizeof *dn * (size_t)N);
-    if (!l0 || !l || !dn || betweenness(&t, NULL, l0) != TG_OK) {
+    if (!l0 || !l || !Gt || !ft || !dn || betweenness(&t, NULL, l0) != TG_OK) {
         s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
         goto done;
     }
@@ -470,11 +500,15 @@ tg_status tg_graph_motter_lai(const tg_graph *g, int64_t nalpha, const double *a
         }
         int64_t big;
         components(&t, dn, NULL, &big, NULL);
-        G[a] = big0 ? (double)big / (double)big0 : 0;
-        if (failed) failed[a] = nf;
+        Gt[a] = big0 ? (double)big / (double)big0 : 0;
+        ft[a] = nf;
     }
+    memcpy(G, Gt, sizeof *G * (size_t)nalpha);
+    if (failed) memcpy(failed, ft, sizeof *failed * (size_t)nalpha);
 done:
     net_free(&t);
+    tg_free(Gt);
+    tg_free(ft);
     tg_free(l0);
     tg_free(l);
     tg_free(dn);
@@ -494,6 +528,8 @@ tg_status tg_graph_dependency(const tg_graph *g, const char *supply_attr, const 
     if (!tg_graph_is_directed(g)) return tg_msg(msg, TG_ERR_ARG, "%s: supply dependencies need a directed graph", fn);
     if ((supply_attr == NULL) != (supply_value == NULL))
         return tg_msg(msg, TG_ERR_ARG, "%s: give both supply_attr and supply_value, or neither", fn);
+    for (int64_t r = 0; r < nrequired; r++)
+        if (!required[r]) return tg_msg(msg, TG_ERR_ARG, "%s: required type %lld is NULL", fn, (long long)r + 1);
     const char *const *col = NULL;
     if (supply_attr) {
         int ci = tg_graph_attr_find(g, TG_EDGES, supply_attr);
@@ -571,9 +607,13 @@ static tg_status dmg_init(const tg_graph *g, const int64_t *sources, int64_t ns,
     tg_status s;
     if ((s = check_list(sources, sources ? ns : 0, N, "source", fn, msg)) != TG_OK ||
         (s = check_list(sinks, sources ? nk : 0, N, "sink", fn, msg)) != TG_OK ||
-        (s = check_list(cand, cand ? nc : 0, N, "candidate", fn, msg)) != TG_OK)
+        (s = check_list(cand, cand ? nc : 0, N, "candidate", fn, msg)) != TG_OK ||
+        (s = check_distinct(cand, cand ? nc : 0, N, "candidate", fn, msg)) != TG_OK)
         return s;
     if (sources && (!sinks || nk < 1)) return tg_msg(msg, TG_ERR_ARG, "%s: sources given without sinks", fn);
+    if (!sources && sinks)
+        return tg_msg(msg, TG_ERR_ARG, "%s: sinks given without sources (damage would silently be the drop "
+                      "of the largest component)", fn);
     if (net_build(g, t) != TG_OK) return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
     d->t = t;
     d->dn = tg_calloc((size_t)(N ? N : 1), sizeof *d->dn);

@@ -528,6 +528,15 @@ tg_status tg_graph_brain_to_graph(const double *W, int64_t n, bool directed,
  * directions (both ways when undirected), through live nodes and edges.
  * Efficiency is unweighted, follows directions, and is divided by the
  * original N(N-1) so a curve shows the loss (Latora & Marchiori 2001).
+ * Every function returns TG_OK, TG_ERR_ARG (message names the argument),
+ * TG_ERR_NOMEM or (nk) TG_ERR_LIMIT.  On failure no output array is
+ * written; the curve of attack and the pointers of nk are reset (zeroed,
+ * NULL) on entry, so they are safe to free.
+ * Cost (K candidates, P points, R runs): attack O(R P (N + M)) plus
+ * O(N (N + M)) a point for efficiency, O(N M) for the initial betweenness
+ * and O(K N M) when it is recomputed; Motter-Lai O(N M) a round, rounds
+ * <= N, per alpha; criticality O(K (N + M)); nk O(C(K, k) (N + M));
+ * dependency O(rounds (M + N + M x nrequired)).
  * ====================================================================== */
 
 typedef enum tg_attack {
@@ -541,15 +550,15 @@ typedef enum tg_attack {
 typedef struct tg_attack_opts {
     tg_attack strategy;
     bool edges;                 /* remove edges (random or betweenness only) instead of nodes */
-    int runs;                   /* random: runs averaged (>= 1) */
-    uint64_t seed;
+    int runs;                   /* random: runs averaged (>= 1), drawn in turn from one stream */
+    uint64_t seed;              /* seeds that stream: the same seed, the same curve */
     int points;                 /* curve points after the start (>= 1); removals spread evenly */
     bool efficiency;            /* record global efficiency (costs O(N (N + M)) a point) */
-    const int64_t *sources;     /* may be NULL: no "fed" curve */
+    const int64_t *sources;     /* NULL with sinks NULL: no "fed" curve; else both, nsinks >= 1 */
     int64_t nsources;
     const int64_t *sinks;
     int64_t nsinks;
-    const int64_t *candidates;  /* what may be removed (node or edge indices); NULL = all */
+    const int64_t *candidates;  /* what may be removed (distinct node or edge indices); NULL = all */
     int64_t ncandidates;
 } tg_attack_opts;
 
@@ -577,7 +586,9 @@ void tg_graph_attack_free(tg_attack_curve *c);
  * alpha: remove the trigger nodes, recompute loads on the survivors, fail
  * every node above capacity, repeat until none.  G[a] = largest component
  * after / before (Motter & Lai's G); failed[a] = nodes failed including
- * the triggers (may be NULL).  trigger NULL: the node of highest load. */
+ * the triggers (may be NULL).  trigger NULL: the node of highest load
+ * (lowest index on ties); else ntrig >= 1 nodes.  On failure G and failed
+ * are unchanged. */
 tg_status tg_graph_motter_lai(const tg_graph *g, int64_t nalpha, const double *alpha, int64_t ntrig,
                               const int64_t *trig, double *G, int64_t *failed, char *msg);
 
@@ -594,14 +605,16 @@ tg_status tg_graph_dependency(const tg_graph *g, const char *supply_attr, const 
 
 /* Criticality: the damage of losing each candidate node alone.  Damage is
  * fed sinks lost when sources are given, else the drop of the largest
- * component (nodes).  damage has N entries (0 for non-candidates). */
+ * component (nodes); sinks without sources are an error.  Candidates
+ * must be distinct.  damage has N entries (0 for non-candidates). */
 tg_status tg_graph_criticality(const tg_graph *g, const int64_t *sources, int64_t nsources,
                                const int64_t *sinks, int64_t nsinks, const int64_t *candidates,
                                int64_t ncandidates, double *damage, char *msg);
 
-/* N-k screening (k = 1..3): every set of k candidates; keeps the sets
- * whose damage >= min_damage and, when minimal, where no proper subset
- * already does that damage (k-th order cut sets).  *sets (k per set) and
+/* N-k screening (k = 1..3): every set of k distinct candidates (damage
+ * as in tg_graph_criticality); keeps the sets whose damage >= min_damage
+ * and, when minimal, where no proper subset already reaches min_damage
+ * (k-th order cut sets).  *sets (k per set) and
  * *damage are tg_malloc'd (caller frees), sorted by damage descending
  * then lexicographically; *count the number of sets.  TG_ERR_LIMIT if
  * more than 10^8 sets would be examined. */

@@ -21,6 +21,30 @@
 
 static void *scratch(lua_State *L, size_t bytes) { return lua_newuserdatauv(L, bytes ? bytes : 1, 0); }
 
+/* A box for C results (tg_malloc'd) between the C call and their copy
+ * into Lua memory: it is pushed before the call, so a Lua memory error
+ * while copying lets __gc free them instead of leaking them. */
+#define BOX "tg.resilience.box"
+typedef struct box { void *p[2]; } box;
+
+static int box_gc(lua_State *L)
+{
+    box *b = luaL_checkudata(L, 1, BOX);
+    for (int i = 0; i < 2; i++) {
+        tg_free(b->p[i]);
+        b->p[i] = NULL;
+    }
+    return 0;
+}
+
+static box *new_box(lua_State *L)
+{
+    box *b = lua_newuserdatauv(L, sizeof *b, 0);
+    b->p[0] = b->p[1] = NULL;
+    luaL_setmetatable(L, BOX);
+    return b;
+}
+
 /* The node (or edge) set in field `key` of the options at opt; NULL and
  * *n = 0 when absent.  The array stays on the Lua stack. */
 static int64_t *get_set(lua_State *L, int opt, const char *key, tg_graph *g, bool edges, int64_t *n)
@@ -35,19 +59,31 @@ static int64_t *get_set(lua_State *L, int opt, const char *key, tg_graph *g, boo
     int idx = lua_gettop(L);
     if (t != LUA_TTABLE) luaL_argerror(L, opt, lua_pushfstring(L, "field '%s' must be a table", key));
     int64_t N = edges ? tg_graph_edge_count(g) : tg_graph_node_count(g);
-    if (!edges && tg_lua_i_rawfield(L, idx, "type") == LUA_TSTRING) {
+    /* {type = "T"} selects nodes; with array entries as well, or for an
+     * edge set, one of the two would be ignored silently: refuse. */
+    int tt0 = tg_lua_i_rawfield(L, idx, "type");
+    if (tt0 != LUA_TNIL && edges)
+        luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': edge sets are ids or indices, not {type=}", key));
+    if (tt0 != LUA_TNIL && tt0 != LUA_TSTRING)
+        luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': 'type' must be a string", key));
+    if (tt0 != LUA_TNIL && lua_rawlen(L, idx) > 0)
+        luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': give {type = T} or a list, not both", key));
+    if (tt0 == LUA_TSTRING) {
         const char *ty = lua_tostring(L, -1);
         int64_t *out = NULL, cnt = 0;
         char msg[TG_MSG_LEN] = "";
+        box *b = new_box(L);
         if (tg_graph_select_nodes(g, "type", "==", 0, ty, &out, &cnt, msg) != TG_OK) luaL_error(L, "resilience: %s", msg);
+        b->p[0] = out;
         int64_t *v = scratch(L, sizeof *v * (size_t)cnt);
         memcpy(v, out, sizeof *v * (size_t)cnt);
         tg_free(out);
+        b->p[0] = NULL;
         if (cnt == 0) luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': no node of type '%s'", key, ty));
         *n = cnt;
         return v;
     }
-    lua_pop(L, 1);
+    lua_pop(L, 1);   /* the 'type' probe (nil here) */
     int64_t k = (int64_t)lua_rawlen(L, idx);
     int64_t *v = scratch(L, sizeof *v * (size_t)k);
     for (int64_t i = 0; i < k; i++) {
@@ -58,8 +94,11 @@ static int64_t *get_set(lua_State *L, int opt, const char *key, tg_graph *g, boo
             x = edges ? tg_graph_edge_index(g, id) : tg_graph_node_index(g, id);
             if (x < 0) luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': unknown %s id '%s'", key, edges ? "edge" : "node", id));
         } else if (lua_isinteger(L, -1)) {
-            x = (int64_t)lua_tointeger(L, -1) - 1;
-            if (x < 0 || x >= N) luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': index %d out of range", key, (int)x + 1));
+            /* Range-check before subtracting: math.mininteger - 1 overflows. */
+            lua_Integer xi = lua_tointeger(L, -1);
+            if (xi < 1 || xi > N)
+                luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': index %I out of range 1..%I", key, xi, (lua_Integer)N));
+            x = (int64_t)xi - 1;
         } else {
             luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': entry %d is not an id or index", key, (int)i + 1));
         }
@@ -117,14 +156,21 @@ static int l_attack(lua_State *L)
     o.sinks = get_set(L, 2, "sinks", g, false, &o.nsinks);
     o.candidates = get_set(L, 2, "candidates", g, o.edges, &o.ncandidates);
     if (o.sources && !o.sinks) luaL_argerror(L, 2, "sources given without sinks");
+    if (o.sinks && !o.sources) luaL_argerror(L, 2, "sinks given without sources");
+    /* Lua memory for the curve is taken before the C call (its size is
+     * known): between the call and the copy nothing can raise, so a memory
+     * error leaks nothing. */
+    int64_t np = (int64_t)o.points + 1,
+            no = o.candidates ? o.ncandidates : o.edges ? tg_graph_edge_count(g) : tg_graph_node_count(g);
+    double *buf = lua_newuserdatauv(L, sizeof *buf * (size_t)(5 * np + 2), 0);
+    int64_t *ordb = lua_newuserdatauv(L, sizeof *ordb * (size_t)(no + 1), 0);
     tg_attack_curve c;
     char msg[TG_MSG_LEN] = "";
     if (tg_graph_attack(g, &o, &c, msg) != TG_OK) return luaL_error(L, "%s", msg);
-    /* Move the curve into Lua-owned memory first so that a memory error
-     * while building the tables leaks nothing. */
-    int64_t np = c.npoints, no = c.norder;
-    double *buf = lua_newuserdatauv(L, sizeof *buf * (size_t)(5 * np + 2), 0);
-    int64_t *ordb = lua_newuserdatauv(L, sizeof *ordb * (size_t)(no + 1), 0);
+    if (c.npoints != np || c.norder != no) {
+        tg_graph_attack_free(&c);
+        return luaL_error(L, "resilience.attack: internal error: curve size");
+    }
     const double *cols[5] = {c.removed, c.largest, c.efficiency, c.fed, c.small};
     for (int k = 0; k < 5; k++) memcpy(buf + k * np, cols[k], sizeof *buf * (size_t)np);
     memcpy(ordb, c.order, sizeof *ordb * (size_t)no);
@@ -204,21 +250,30 @@ static int l_dependency(lua_State *L)
     memset(failed, 0, sizeof *failed * (size_t)N);
     for (int64_t i = 0; i < nf; i++) failed[init[i]] = 1;
     const char *sattr = NULL, *sval = NULL;
-    if (tg_lua_i_rawfield(L, 2, "supply") == LUA_TTABLE) {
+    int st = tg_lua_i_rawfield(L, 2, "supply");
+    if (st != LUA_TNIL) {
+        static const char *const sopts[] = {"attr", "value", NULL};
+        if (st != LUA_TTABLE) luaL_argerror(L, 2, "field 'supply' must be a table {attr=, value=}");
+        tg_lua_i_check_options(L, lua_gettop(L), sopts);
         sattr = tg_lua_i_opt_string(L, lua_gettop(L), "attr", NULL);
         sval = tg_lua_i_opt_string(L, lua_gettop(L), "value", NULL);
+        if (!sattr || !sval) luaL_argerror(L, 2, "field 'supply' needs both 'attr' and 'value'");
     }
     int64_t nreq = 0;
     const char **req = NULL;
-    if (tg_lua_i_rawfield(L, 2, "required") == LUA_TTABLE) {
+    int rt = tg_lua_i_rawfield(L, 2, "required");
+    if (rt != LUA_TNIL) {
+        if (rt != LUA_TTABLE) luaL_argerror(L, 2, "field 'required' must be an array of node types");
         int ri = lua_gettop(L);
         nreq = (int64_t)lua_rawlen(L, ri);
         req = scratch(L, sizeof *req * (size_t)nreq);
         for (int64_t i = 0; i < nreq; i++) {
-            lua_rawgeti(L, ri, i + 1);
+            /* Strings only: lua_tostring would convert a number on the
+             * stack into a string that nothing holds after the pop. */
+            if (lua_rawgeti(L, ri, i + 1) != LUA_TSTRING)
+                luaL_argerror(L, 2, "field 'required' must be an array of node types (strings)");
             req[i] = lua_tostring(L, -1);
-            lua_pop(L, 1);   /* still held by the table */
-            if (!req[i]) luaL_argerror(L, 2, "field 'required' must be an array of node types");
+            lua_pop(L, 1);   /* the string is still held by the table */
         }
     }
     char msg[TG_MSG_LEN] = "";
@@ -276,16 +331,20 @@ static int l_nk(lua_State *L)
     int64_t *sets = NULL, count = 0;
     double *dmg = NULL;
     char msg[TG_MSG_LEN] = "";
+    box *b = new_box(L);
     if (tg_graph_nk(g, (int)k, src, ns, snk, nk, cand, nc, mind, minimal, &sets, &dmg, &count, msg) != TG_OK)
         return luaL_error(L, "%s", msg);
-    /* Move the results into Lua-owned memory first so a memory error while
-     * building the tables leaks nothing. */
+    /* Move the results into Lua-owned memory first; until then the box
+     * owns them, so a memory error while copying leaks nothing. */
+    b->p[0] = sets;
+    b->p[1] = dmg;
     int64_t *s2 = lua_newuserdatauv(L, sizeof *s2 * (size_t)(count * k + 1), 0);
     double *d2 = lua_newuserdatauv(L, sizeof *d2 * (size_t)(count + 1), 0);
     memcpy(s2, sets, sizeof *s2 * (size_t)(count * k));
     memcpy(d2, dmg, sizeof *d2 * (size_t)count);
     tg_free(sets);
     tg_free(dmg);
+    b->p[0] = b->p[1] = NULL;
     lua_createtable(L, (int)count, 0);
     for (int64_t r = 0; r < count; r++) {
         lua_createtable(L, 0, 2);
@@ -308,6 +367,11 @@ int tg_lua_i_open_resilience(lua_State *L)
         {"attack", l_attack}, {"motter_lai", l_motter_lai}, {"dependency", l_dependency},
         {"criticality", l_criticality}, {"nk", l_nk}, {NULL, NULL},
     };
+    if (luaL_newmetatable(L, BOX)) {
+        lua_pushcfunction(L, box_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
     luaL_newlib(L, funcs);
     return 1;
 }

@@ -42,8 +42,10 @@ cliargs.run(function()
   local seed = number_opt("--seed", a.seed) or 1
   if p and t then cliargs.fail(spec, "--proportional and --absolute exclude each other") end
   if p and (p < 0 or p > 1) then cliargs.fail(spec, "--proportional wants P in [0, 1], not %s", a.proportional) end
-  if math.type(seed) ~= "integer" and seed ~= math.floor(seed) then cliargs.fail(spec, "--seed wants an integer") end
+  -- math.tointeger gives nil for floats beyond the integers (1e30): that nil
+  -- used to fall through to Louvain's default seed silently.
   seed = math.tointeger(seed)
+  if not seed then cliargs.fail(spec, "--seed wants an integer in the 64-bit range, not '%s'", a.seed) end
 
   local c = tg.brain.load(a.matrix, {labels = a.labels, directed = a.directed or nil})
   c:zero_diagonal()
@@ -51,7 +53,11 @@ cliargs.run(function()
   local n = c:n()
   for i = 1, n do
     for j = 1, n do
-      if c:get(i, j) < 0 then
+      local w = c:get(i, j)
+      if w ~= w or w == math.huge or w == -math.huge then
+        error(string.format("%s: entry (%d,%d) = %g is not finite: brain wants finite weights", a.matrix, i, j, w), 0)
+      end
+      if w < 0 then
         error(string.format("%s: entry (%d,%d) = %g is negative: brain wants weights >= 0 " ..
                             "(split signs with tg.brain in a script)", a.matrix, i, j, c:get(i, j)), 0)
       end
