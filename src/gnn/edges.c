@@ -148,11 +148,20 @@ tg_status tg_gnn_data_edge_attrs(tg_gnn_data *d, int64_t ng, const tg_graph *con
     double *col = NULL;
     int8_t *sign = NULL;
     tg_status s = TG_ERR_NOMEM;
-    int64_t maxm = 0;
+    int64_t maxm = 0, total = 0;
     for (int64_t k = 0; k < ng; k++) {
         if (!gs[k]) return tg_msg(msg, TG_ERR_ARG, "gnn.edge_attrs: graph %lld is missing", (long long)k + 1);
         if (tg_graph_edge_count(gs[k]) > maxm) maxm = tg_graph_edge_count(gs[k]);
+        bool und = !tg_graph_is_directed(gs[k]);
+        for (int64_t e = 0; e < tg_graph_edge_count(gs[k]); e++) {
+            int64_t a, b;
+            tg_graph_edge_ends(gs[k], e, &a, &b);
+            total += und && a != b ? 2 : 1;
+        }
     }
+    if (total != M)
+        return tg_msg(msg, TG_ERR_ARG, "gnn.edge_attrs: the graphs have %lld directed edges, the data %lld",
+                      (long long)total, (long long)M);
     if (!(dst = tg_malloc(sizeof *dst * (size_t)(M + 1))) || !(pos = tg_malloc(sizeof *pos * (size_t)(M + 1))) ||
         !(orig = tg_malloc(sizeof *orig * (size_t)(M + 1))) || !(sign = tg_malloc((size_t)(M + 1))) ||
         !(col = tg_malloc(sizeof *col * (size_t)(maxm + 1))) ||
@@ -175,19 +184,12 @@ tg_status tg_gnn_data_edge_attrs(tg_gnn_data *d, int64_t ng, const tg_graph *con
         for (int64_t e = 0; e < tg_graph_edge_count(gs[k]); e++) {
             int64_t a, b;
             tg_graph_edge_ends(gs[k], e, &a, &b);
-            if (k_in >= M) break;
             dst[k_in] = base + b, orig[k_in] = e, sign[k_in++] = 1;
-            if (und && a != b && k_in < M) dst[k_in] = base + a, orig[k_in] = e, sign[k_in++] = -1;
+            if (und && a != b) dst[k_in] = base + a, orig[k_in] = e, sign[k_in++] = -1;
         }
         base += tg_graph_node_count(gs[k]);
     }
     ofs[ng] = k_in;
-    if (k_in != M) {
-        tg_free(ofs);
-        s = tg_msg(msg, TG_ERR_ARG, "gnn.edge_attrs: the graphs have %lld directed edges, the data %lld",
-                   (long long)k_in, (long long)M);
-        goto done;
-    }
     if ((s = tg_gnn_graph_input_positions(g, M, dst, pos, msg)) != TG_OK) {
         tg_free(ofs);
         goto done;

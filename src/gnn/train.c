@@ -121,6 +121,8 @@ static tg_status check_data(const tg_gnn_model *m, const tg_gnn_data *d, bool la
     if (d->f != m->in_f)
         return tg_msg(msg, TG_ERR_ARG, "gnn.%s: the data has %lld features, the model takes %lld", fn,
                       (long long)d->f, (long long)m->in_f);
+    if (labels && tg_gnn_model_is_edge_level(m))
+        return tg_msg(msg, TG_ERR_ARG, "gnn.%s: an edge-level model is for regression (loss mse or mae)", fn);
     if (labels) {
         view v = task(m, d);
         if (!v.y) return tg_msg(msg, TG_ERR_ARG, "gnn.%s: the data has no labels", fn);
@@ -237,8 +239,6 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
     if (reg && (!rv.y || rv.tdim != m->out_f))
         return tg_msg(msg, TG_ERR_ARG, "gnn.fit: %s regression needs %s targets as wide as the model's %lld outputs",
                       rv.level, rv.level, (long long)m->out_f);
-    if (!reg && tg_gnn_model_is_edge_level(m))
-        return tg_msg(msg, TG_ERR_ARG, "gnn.fit: an edge-level model trains with loss mse or mae");
     view v = task(m, d);
     if (reg) {
         v.y = NULL;
@@ -450,6 +450,8 @@ tg_status tg_gnn_saliency(const tg_gnn_model *m, tg_gnn_data *d, int64_t node, i
     if (s != TG_OK) return s;
     if (tg_gnn_model_is_graph_level(m))
         return tg_msg(msg, TG_ERR_ARG, "gnn.saliency: only node-level models (this one pools into graphs)");
+    if (tg_gnn_model_is_edge_level(m))
+        return tg_msg(msg, TG_ERR_ARG, "gnn.saliency: only node-level models (this one ends on edges: edge_saliency)");
     if (node < 0 || node >= d->n || cls < 0 || cls >= m->out_f)
         return tg_msg(msg, TG_ERR_ARG, "gnn.saliency: node %lld or class %d out of range", (long long)node, cls);
     gnn_tape t;

@@ -411,6 +411,16 @@ static void test_edge_data(void **state)
     L[1].out = 1;
     assert_int_equal(tg_gnn_model_new(&m, 2, L, 1, 1, msg), TG_ERR_ARG);
     assert_msg_has(msg, "follows an edge readout");
+    /* Edge-level models regress; classification and node saliency refuse them. */
+    L[1] = tg_gnn_layer_default(TG_GNN_LINEAR);
+    L[1].out = 1;
+    assert_int_equal(tg_gnn_model_new(&m, 2, L, 1, 1, msg), TG_OK);
+    double loss, acc, ns[4];
+    assert_int_equal(tg_gnn_evaluate(m, d, TG_GNN_TEST, &loss, &acc, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "an edge-level model is for regression");
+    assert_int_equal(tg_gnn_saliency(m, d, 0, 0, ns, NULL, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "edge_saliency");
+    tg_gnn_model_free(&m);
     tg_gnn_data_free(&d);
     tg_graph_free(&g);
     TG_CHECK_NO_LEAK();
