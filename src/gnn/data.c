@@ -148,6 +148,7 @@ void tg_gnn_data_free(tg_gnn_data **d)
     tg_free(x->xrp);
     tg_free(x->xcol);
     tg_free(x->xval);
+    tg_gnn_i_data_free_extra(x);
     tg_free(x);
     *d = NULL;
 }

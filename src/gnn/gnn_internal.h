@@ -54,7 +54,20 @@ struct tg_gnn_data {
     int64_t *xrp;           /* n + 1 or NULL */
     int32_t *xcol;
     float *xval;
+    /* Edge data (edges.c), all in the CSR order of g: edge features
+     * (m x fe), edge regression targets (m x etdim) and their split. */
+    int64_t fe;
+    float *ef;
+    float *eyt;
+    int64_t etdim;
+    uint8_t *esplit;
+    /* Graph-level regression targets (ngraphs x gtdim). */
+    float *gyt;
+    int64_t gtdim;
 };
+
+/* Free the edge and graph-target fields of d (edges.c). */
+void tg_gnn_i_data_free_extra(tg_gnn_data *d);
 
 /* d's graph with self loops (built on first use). */
 tg_status tg_gnn_i_data_looped(tg_gnn_data *d, const tg_gnn_graph **g, char *msg);
@@ -100,6 +113,10 @@ typedef enum gnn_op {
                        ranges rowptr[k] .. rowptr[k+1]-1 of each graph; max argmax in iaux */
     OP_LAYER_NORM,  /* (a - mean) / sqrt(var + 1e-5) per row, times b[1,f]; normalised rows
                        and 1/std in aux */
+    OP_BATCH_NORM,  /* (a - mean) / sqrt(var + 1e-5) per column, times b[1,f]: batch statistics
+                       (biased var) in training, fixed running statistics (i0 = 1) in evaluation;
+                       normalised values, 1/std, mean and var in aux */
+    OP_EDGE_SCALE,  /* a[m,c] * b[m,1]: every row scaled by its edge's weight */
     OP_COUNT
 } gnn_op;
 
@@ -135,6 +152,11 @@ typedef struct gnn_tape {
     tg_rng rng;             /* dropout stream */
     tg_status err;
     char msg[TG_MSG_LEN];
+    /* Edge saliency: when set, message passing scales every message by an
+     * edge weight leaf (emask[0] over the data's graph, emask[1] over its
+     * self-loop graph) so that backward yields d out / d weight. */
+    bool use_emask;
+    int emask[2];
 } gnn_tape;
 
 void tg_gnn_i_tape_init(gnn_tape *t, uint64_t seed);
@@ -170,6 +192,12 @@ int tg_gnn_i_kl_normal(gnn_tape *t, int mu, int logstd);
 int tg_gnn_i_pair_dot(gnn_tape *t, int z, int64_t p, const int32_t *pairs);
 int tg_gnn_i_pool(gnn_tape *t, int a, int64_t ng, const int64_t *gptr, int kind);
 int tg_gnn_i_layer_norm(gnn_tape *t, int a, int gamma);
+/* Batch norm over the rows of a (scale gamma, no shift): batch statistics
+ * when run_mean is NULL, else the given running mean and variance. */
+int tg_gnn_i_batch_norm(gnn_tape *t, int a, int gamma, const float *run_mean, const float *run_var);
+/* Mean and biased variance of the last training-mode batch norm node id. */
+const float *tg_gnn_i_batch_norm_stats(const gnn_tape *t, int id);
+int tg_gnn_i_edge_scale(gnn_tape *t, int a, int w);
 /* dropout(X, p) W for X given as CSR (n rows; rowptr, col, val), W = node w. */
 int tg_gnn_i_sparse_matmul(gnn_tape *t, int64_t n, const int64_t *rowptr, const int32_t *col, const float *val,
                            float p, int w);
@@ -191,6 +219,7 @@ typedef struct gnn_param {
     float *val, *grad, *m1, *m2;    /* value, gradient, Adam moments / momentum */
     int layer;
     bool decay;             /* a weight (biases and attention vectors are not decayed) */
+    bool buffer;            /* not trained: batch-norm running statistics */
 } gnn_param;
 
 struct tg_gnn_model {

@@ -19,7 +19,8 @@ static const char *const NAMES[] = {
     [TG_GNN_RELU] = "relu",     [TG_GNN_LEAKY_RELU] = "leaky_relu", [TG_GNN_ELU] = "elu",
     [TG_GNN_TANH] = "tanh",     [TG_GNN_SIGMOID] = "sigmoid", [TG_GNN_DROPOUT] = "dropout",
     [TG_GNN_SUM_POOL] = "sum_pool", [TG_GNN_MEAN_POOL] = "mean_pool", [TG_GNN_MAX_POOL] = "max_pool",
-    [TG_GNN_LAYER_NORM] = "layer_norm",
+    [TG_GNN_LAYER_NORM] = "layer_norm", [TG_GNN_BATCH_NORM] = "batch_norm", [TG_GNN_GINE] = "gine",
+    [TG_GNN_MPNN] = "mpnn",     [TG_GNN_EDGE_READOUT] = "edge_readout",
 };
 _Static_assert(sizeof NAMES / sizeof NAMES[0] == TG_GNN_LAYER_KIND_COUNT, "a name for every layer kind");
 
@@ -49,7 +50,13 @@ tg_gnn_layer_spec tg_gnn_layer_default(tg_gnn_layer_kind kind)
     return s;
 }
 
-static bool has_weights(tg_gnn_layer_kind k) { return k <= TG_GNN_GAT; }
+static bool has_weights(tg_gnn_layer_kind k) { return k <= TG_GNN_GAT || k == TG_GNN_GINE || k == TG_GNN_MPNN; }
+
+/* Layers that pass messages over the graph (and so need node rows). */
+static bool is_graph_layer(tg_gnn_layer_kind k)
+{
+    return (k >= TG_GNN_GCN && k <= TG_GNN_GAT) || k == TG_GNN_GINE || k == TG_GNN_MPNN || k == TG_GNN_EDGE_READOUT;
+}
 
 void tg_gnn_model_free(tg_gnn_model **m)
 {
@@ -101,7 +108,8 @@ tg_status tg_gnn_model_new(tg_gnn_model **out, int nl, const tg_gnn_layer_spec *
         return tg_msg(msg, TG_ERR_ARG, "gnn.model: in_features must be in 1..2^31");
     /* Check the specs: after a pooling layer the rows are graphs, so only
      * dense layers may follow. */
-    bool pooled = false;
+    bool pooled = false, edges = false;
+    int64_t ew = 0;   /* width of the edge state (0: none yet) */
     for (int k = 0; k < nl; k++) {
         const tg_gnn_layer_spec *s = &layers[k];
         if (s->kind < 0 || s->kind >= TG_GNN_LAYER_KIND_COUNT)
@@ -113,9 +121,23 @@ tg_status tg_gnn_model_new(tg_gnn_model **out, int nl, const tg_gnn_layer_spec *
             if (s->kind == TG_GNN_GAT && (s->heads < 1 || s->heads > 64))
                 return tg_msg(msg, TG_ERR_ARG, "gnn.model: layer %d (gat) needs 1..64 heads", k + 1);
         }
-        if (pooled && s->kind >= TG_GNN_GCN && s->kind <= TG_GNN_GAT)
+        if (pooled && is_graph_layer(s->kind))
             return tg_msg(msg, TG_ERR_ARG, "gnn.model: layer %d (%s) follows a pooling layer: only linear "
                           "layers and activations can", k + 1, NAMES[s->kind]);
+        if (edges && (is_graph_layer(s->kind) || (s->kind >= TG_GNN_SUM_POOL && s->kind <= TG_GNN_MAX_POOL)))
+            return tg_msg(msg, TG_ERR_ARG, "gnn.model: layer %d (%s) follows an edge readout: only linear "
+                          "layers, norms and activations can", k + 1, NAMES[s->kind]);
+        if (s->kind == TG_GNN_GINE || s->kind == TG_GNN_MPNN || s->kind == TG_GNN_EDGE_READOUT) {
+            if (s->edge_dim < 0 || s->edge_dim > (1 << 24) || (ew && s->edge_dim && s->edge_dim != ew))
+                return tg_msg(msg, TG_ERR_ARG, "gnn.model: layer %d (%s) has edge_dim %lld, the edges there are "
+                              "%lld wide", k + 1, NAMES[s->kind], (long long)s->edge_dim, (long long)ew);
+            if (!ew) ew = s->edge_dim;
+            if (!ew)
+                return tg_msg(msg, TG_ERR_ARG, "gnn.model: layer %d (%s) needs edge features: set its edge_dim "
+                              "to the data's edge feature count", k + 1, NAMES[s->kind]);
+            if (s->kind == TG_GNN_MPNN) ew = s->out;
+            if (s->kind == TG_GNN_EDGE_READOUT) edges = true;
+        }
         if (s->kind >= TG_GNN_SUM_POOL && s->kind <= TG_GNN_MAX_POOL) {
             if (pooled) return tg_msg(msg, TG_ERR_ARG, "gnn.model: layer %d pools twice", k + 1);
             pooled = true;
@@ -131,12 +153,17 @@ tg_status tg_gnn_model_new(tg_gnn_model **out, int nl, const tg_gnn_layer_spec *
     if (!(m->layers = tg_malloc(sizeof *m->layers * (size_t)nl)) ||
         !(m->dims = tg_malloc(sizeof *m->dims * (size_t)(nl + 1))) ||
         !(m->first_param = tg_malloc(sizeof *m->first_param * (size_t)(nl + 1))) ||
-        !(m->params = tg_calloc((size_t)nl * 4, sizeof *m->params)))
+        !(m->params = tg_calloc((size_t)nl * 12, sizeof *m->params)))
         goto nomem;
     memcpy(m->layers, layers, sizeof *m->layers * (size_t)nl);
     m->dims[0] = in_features;
+    ew = 0;
     for (int k = 0; k < nl; k++) {
-        const tg_gnn_layer_spec *s = &layers[k];
+        tg_gnn_layer_spec *s = &m->layers[k];
+        if (s->kind == TG_GNN_GINE || s->kind == TG_GNN_MPNN || s->kind == TG_GNN_EDGE_READOUT) {
+            if (!ew) ew = s->edge_dim;
+            s->edge_dim = ew;   /* every edge layer records its edge width (saved in the architecture) */
+        }
         int64_t in = m->dims[k], o = s->out;
         m->first_param[k] = m->np;
         tg_status st = TG_OK;
@@ -163,6 +190,32 @@ tg_status tg_gnn_model_new(tg_gnn_model **out, int nl, const tg_gnn_layer_spec *
         case TG_GNN_LAYER_NORM:
             if ((st = add_param(m, k, "gamma", 1, in, false)) == TG_OK) st = add_param(m, k, "beta", 1, in, false);
             break;
+        case TG_GNN_BATCH_NORM:
+            if ((st = add_param(m, k, "gamma", 1, in, false)) == TG_OK &&
+                (st = add_param(m, k, "beta", 1, in, false)) == TG_OK &&
+                (st = add_param(m, k, "running_mean", 1, in, false)) == TG_OK)
+                st = add_param(m, k, "running_var", 1, in, false);
+            if (st == TG_OK) m->params[m->np - 1].buffer = m->params[m->np - 2].buffer = true;
+            break;
+        case TG_GNN_GINE:   /* edge features projected to the node width, then GIN's MLP */
+            if ((st = add_param(m, k, "weight_edge", ew, in, true)) == TG_OK &&
+                (st = add_param(m, k, "bias_edge", 1, in, false)) == TG_OK &&
+                (st = add_param(m, k, "weight1", in, o, true)) == TG_OK &&
+                (st = add_param(m, k, "bias1", 1, o, false)) == TG_OK)
+                st = add_param(m, k, "weight2", o, o, true);
+            break;
+        case TG_GNN_MPNN:   /* [x_j, x_i, e] W = x_j W_src + x_i W_dst + e W_edge; [x_i, agg] likewise */
+            if ((st = add_param(m, k, "weight_e_src", in, o, true)) == TG_OK &&
+                (st = add_param(m, k, "weight_e_dst", in, o, true)) == TG_OK &&
+                (st = add_param(m, k, "weight_e_edge", ew, o, true)) == TG_OK &&
+                (st = add_param(m, k, "bias_e1", 1, o, false)) == TG_OK &&
+                (st = add_param(m, k, "weight_e2", o, o, true)) == TG_OK &&
+                (st = add_param(m, k, "bias_e2", 1, o, false)) == TG_OK &&
+                (st = add_param(m, k, "weight_n_self", in, o, true)) == TG_OK &&
+                (st = add_param(m, k, "weight_n_agg", o, o, true)) == TG_OK &&
+                (st = add_param(m, k, "bias_n1", 1, o, false)) == TG_OK)
+                st = add_param(m, k, "weight_n2", o, o, true);
+            break;
         default:
             break;
         }
@@ -170,6 +223,8 @@ tg_status tg_gnn_model_new(tg_gnn_model **out, int nl, const tg_gnn_layer_spec *
             st = add_param(m, k, "bias", 1, s->kind == TG_GNN_GAT && s->concat ? o * s->heads : o, false);
         if (st != TG_OK) goto nomem;
         m->dims[k + 1] = has_weights(s->kind) ? (s->kind == TG_GNN_GAT && s->concat ? o * s->heads : o) : in;
+        if (s->kind == TG_GNN_EDGE_READOUT) m->dims[k + 1] = ew;
+        if (s->kind == TG_GNN_MPNN) ew = o;
     }
     m->first_param[nl] = m->np;
     m->out_f = m->dims[nl];
@@ -196,7 +251,11 @@ void tg_gnn_model_reset(tg_gnn_model *m, uint64_t seed)
             memset(p->val, 0, sz * sizeof(float));
             continue;
         }
-        if (strstr(p->name, ".gamma")) {   /* layer norm starts as the identity scale */
+        if (strstr(p->name, ".running_mean")) {   /* batch norm: mean 0, variance 1 */
+            memset(p->val, 0, sz * sizeof(float));
+            continue;
+        }
+        if (strstr(p->name, ".gamma") || strstr(p->name, ".running_var")) {   /* norms start as the identity scale */
             for (size_t i = 0; i < sz; i++) p->val[i] = 1.0f;
             continue;
         }
@@ -244,8 +303,69 @@ static int P(const tg_gnn_model *m, gnn_tape *t, int k)
     return tg_gnn_i_param(t, p->rows, p->cols, p->val, t->training ? p->grad : NULL);
 }
 
+static int forward_fail(gnn_tape *t, tg_status st, const char *what)
+{
+    if (t->err == TG_OK) {
+        t->err = st;
+        snprintf(t->msg, sizeof t->msg, "%s", what);
+    }
+    return -1;
+}
+
+/* Edge saliency: the weight leaf (m x 1, all ones) of graph g (the data's
+ * graph or its self-loop graph), created on first use; -1 when off. */
+static int emask(gnn_tape *t, const tg_gnn_data *d, const tg_gnn_graph *g)
+{
+    if (!t->use_emask) return -1;
+    int w = g == d->g ? 0 : 1;
+    if (t->emask[w] >= 0) return t->emask[w];
+    float *one = tg_gnn_i_tape_floats_raw(t, (size_t)(g->m ? g->m : 1));
+    if (!one) return -1;
+    for (int64_t e = 0; e < g->m; e++) one[e] = 1.0f;
+    int id = tg_gnn_i_leaf(t, g->m, 1, one);
+    if (id >= 0) t->nodes[id].req = true;
+    t->emask[w] = id;
+    return id;
+}
+
+/* Messages (m x c, one row per edge of g) summed into their destinations,
+ * scaled first by the edge weights in saliency mode. */
+static int aggregate(gnn_tape *t, const tg_gnn_data *d, const tg_gnn_graph *g, gnn_op op, int msgs)
+{
+    if (t->use_emask) msgs = tg_gnn_i_edge_scale(t, msgs, emask(t, d, g));
+    return tg_gnn_i_edge(t, op, g, msgs);
+}
+
+/* The sparse product of kind (0 sum, 1 mean, 2 GCN weights); in saliency
+ * mode the same as gather, scale by (edge weight x kind's weight), scatter. */
+static int spmm(gnn_tape *t, const tg_gnn_data *d, const tg_gnn_graph *g, int kind, int h)
+{
+    if (!t->use_emask) return tg_gnn_i_spmm(t, g, kind, h);
+    int w = emask(t, d, g);
+    if (kind) {
+        float *kw = tg_gnn_i_tape_floats_raw(t, (size_t)(g->m ? g->m : 1));
+        if (!kw) return -1;
+        for (int64_t e = 0; e < g->m; e++)
+            kw[e] = kind == 2 ? g->gcn_w[e] : 1.0f / (float)(g->rowptr[g->dst[e] + 1] - g->rowptr[g->dst[e]]);
+        w = tg_gnn_i_mul(t, w, tg_gnn_i_leaf(t, g->m, 1, kw));
+    }
+    return tg_gnn_i_edge(t, OP_SCATTER_SUM, g, tg_gnn_i_edge_scale(t, tg_gnn_i_edge(t, OP_GATHER_SRC, g, h), w));
+}
+
 int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const float *x)
 {
+    /* Edge layers read the data's edge features (as wide as the first edge layer's edge_dim). */
+    for (int k = 0; k < m->nl; k++) {
+        const tg_gnn_layer_spec *s = &m->layers[k];
+        if (s->kind != TG_GNN_GINE && s->kind != TG_GNN_MPNN && s->kind != TG_GNN_EDGE_READOUT) continue;
+        if (!d->ef || d->fe != s->edge_dim) {
+            char what[TG_MSG_LEN];
+            snprintf(what, sizeof what, "gnn: layer %d (%s) takes %lld edge features, the data has %lld", k + 1,
+                     NAMES[s->kind], (long long)s->edge_dim, (long long)(d->ef ? d->fe : 0));
+            return forward_fail(t, TG_ERR_ARG, what);
+        }
+        break;
+    }
     const tg_gnn_graph *gl = NULL;
     for (int k = 0; k < m->nl; k++)
         if (m->layers[k].kind == TG_GNN_GCN || m->layers[k].kind == TG_GNN_GAT) {
@@ -262,6 +382,7 @@ int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const f
         }
     const tg_gnn_graph *g = d->g;
     int h = tg_gnn_i_leaf(t, d->n, m->in_f, x);
+    int he = d->ef ? tg_gnn_i_leaf(t, g->m, d->fe, d->ef) : -1;   /* the edge state */
     /* Sparse input (bag-of-words features): leading dropout layers are held
      * back and folded into the first product, which then runs over the
      * nonzeros of X only.  Any other first layer gets the dense input. */
@@ -286,18 +407,18 @@ int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const f
             break;
         case TG_GNN_GCN:
             /* Transform first: the sparse product then runs on the narrower width. */
-            h = tg_gnn_i_spmm(t, gl, 2, XW(P(m, t, q)));
+            h = spmm(t, d, gl, 2, XW(P(m, t, q)));
             break;
         case TG_GNN_SAGE_MEAN:
         case TG_GNN_SAGE_MAX: {
             int nb = tg_gnn_i_matmul(t, h, P(m, t, q));
-            nb = s->kind == TG_GNN_SAGE_MEAN ? tg_gnn_i_spmm(t, g, 1, nb)
-                                             : tg_gnn_i_edge(t, OP_SCATTER_MAX, g, tg_gnn_i_edge(t, OP_GATHER_SRC, g, nb));
+            nb = s->kind == TG_GNN_SAGE_MEAN ? spmm(t, d, g, 1, nb)
+                                             : aggregate(t, d, g, OP_SCATTER_MAX, tg_gnn_i_edge(t, OP_GATHER_SRC, g, nb));
             h = tg_gnn_i_add(t, nb, tg_gnn_i_matmul(t, h, P(m, t, q + 1)));
             break;
         }
         case TG_GNN_GIN: {
-            int agg = tg_gnn_i_spmm(t, g, 0, h);
+            int agg = spmm(t, d, g, 0, h);
             agg = tg_gnn_i_add(t, agg, s->eps != 0 ? tg_gnn_i_scale(t, h, (float)(1 + s->eps)) : h);
             h = tg_gnn_i_bias(t, tg_gnn_i_matmul(t, agg, P(m, t, q)), P(m, t, q + 1));
             h = tg_gnn_i_unary(t, OP_RELU, h, 0);
@@ -311,6 +432,7 @@ int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const f
             int e = tg_gnn_i_add(t, tg_gnn_i_edge(t, OP_GATHER_SRC, gl, as), tg_gnn_i_edge(t, OP_GATHER_DST, gl, ad));
             e = tg_gnn_i_unary(t, OP_LEAKY_RELU, e, (float)s->slope);
             int al = tg_gnn_i_dropout(t, tg_gnn_i_edge(t, OP_EDGE_SOFTMAX, gl, e), (float)s->p);
+            if (t->use_emask) al = tg_gnn_i_edge_scale(t, al, emask(t, d, gl));
             h = tg_gnn_i_gat_agg(t, gl, al, xw);
             if (!s->concat && s->heads > 1) h = tg_gnn_i_head_mean(t, h, s->heads);
             break;
@@ -323,6 +445,55 @@ int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const f
         case TG_GNN_DROPOUT: h = tg_gnn_i_dropout(t, h, (float)s->p); break;
         case TG_GNN_LAYER_NORM:
             h = tg_gnn_i_bias(t, tg_gnn_i_layer_norm(t, h, P(m, t, q)), P(m, t, q + 1));
+            break;
+        case TG_GNN_BATCH_NORM: {
+            /* Training: batch statistics, and the running ones move towards
+             * them (momentum 0.1, unbiased variance: torch.nn.BatchNorm1d). */
+            gnn_param *rm = &m->params[q + 2], *rv = &m->params[q + 3];
+            int bn = tg_gnn_i_batch_norm(t, h, P(m, t, q), t->training ? NULL : rm->val, t->training ? NULL : rv->val);
+            if (bn >= 0 && t->training) {
+                const float *st = tg_gnn_i_batch_norm_stats(t, bn);
+                int64_t r = t->nodes[bn].rows, c = t->nodes[bn].cols;
+                double unb = r > 1 ? (double)r / (double)(r - 1) : 1.0;
+                for (int64_t j = 0; j < c; j++) {
+                    rm->val[j] = (float)(0.9 * rm->val[j] + 0.1 * st[j]);
+                    rv->val[j] = (float)(0.9 * rv->val[j] + 0.1 * st[c + j] * unb);
+                }
+            }
+            h = tg_gnn_i_bias(t, bn, P(m, t, q + 1));
+            break;
+        }
+        case TG_GNN_GINE: {
+            /* messages ReLU(x_j + e_ji W_e + b_e), summed; then GIN's MLP */
+            int ee = tg_gnn_i_bias(t, tg_gnn_i_matmul(t, he, P(m, t, q)), P(m, t, q + 1));
+            int msgs = tg_gnn_i_unary(t, OP_RELU, tg_gnn_i_add(t, tg_gnn_i_edge(t, OP_GATHER_SRC, g, h), ee), 0);
+            int agg = aggregate(t, d, g, OP_SCATTER_SUM, msgs);
+            agg = tg_gnn_i_add(t, agg, s->eps != 0 ? tg_gnn_i_scale(t, h, (float)(1 + s->eps)) : h);
+            h = tg_gnn_i_bias(t, tg_gnn_i_matmul(t, agg, P(m, t, q + 2)), P(m, t, q + 3));
+            h = tg_gnn_i_unary(t, OP_RELU, h, 0);
+            h = tg_gnn_i_matmul(t, h, P(m, t, q + 4));
+            break;
+        }
+        case TG_GNN_MPNN: {
+            /* Edge update from sender x_j, receiver x_i and e_ji. */
+            int e1 = tg_gnn_i_add(t, tg_gnn_i_edge(t, OP_GATHER_SRC, g, tg_gnn_i_matmul(t, h, P(m, t, q))),
+                                  tg_gnn_i_edge(t, OP_GATHER_DST, g, tg_gnn_i_matmul(t, h, P(m, t, q + 1))));
+            e1 = tg_gnn_i_bias(t, tg_gnn_i_add(t, e1, tg_gnn_i_matmul(t, he, P(m, t, q + 2))), P(m, t, q + 3));
+            int e2 = tg_gnn_i_bias(t, tg_gnn_i_matmul(t, tg_gnn_i_unary(t, OP_RELU, e1, 0), P(m, t, q + 4)),
+                                   P(m, t, q + 5));
+            int ew = he >= 0 ? (int)t->nodes[he].cols : 0;
+            int enew = ew == s->out ? tg_gnn_i_add(t, he, e2) : e2;
+            /* Node update from x_i and the sum of its new incoming edges. */
+            int agg = aggregate(t, d, g, OP_SCATTER_SUM, enew);
+            int n1 = tg_gnn_i_add(t, tg_gnn_i_matmul(t, h, P(m, t, q + 6)), tg_gnn_i_matmul(t, agg, P(m, t, q + 7)));
+            n1 = tg_gnn_i_unary(t, OP_RELU, tg_gnn_i_bias(t, n1, P(m, t, q + 8)), 0);
+            int n2 = tg_gnn_i_matmul(t, n1, P(m, t, q + 9));
+            h = m->dims[k] == s->out ? tg_gnn_i_add(t, h, n2) : n2;
+            he = enew;
+            break;
+        }
+        case TG_GNN_EDGE_READOUT:
+            h = he;
             break;
         case TG_GNN_SUM_POOL:
         case TG_GNN_MEAN_POOL:

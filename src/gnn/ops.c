@@ -1088,6 +1088,122 @@ static void layer_norm_bwd(gnn_tape *t, gnn_node *n)
     }
 }
 
+/* ---- batch norm ----------------------------------------------------------- */
+
+/* aux: normalised values (rows x f), then 1/std, mean and variance (f each). */
+int tg_gnn_i_batch_norm(gnn_tape *t, int a, int gamma, const float *run_mean, const float *run_var)
+{
+    if (a < 0 || gamma < 0) return -1;
+    assert(t->nodes[gamma].rows == 1 && t->nodes[gamma].cols == t->nodes[a].cols && !run_mean == !run_var);
+    int id = push(t, OP_BATCH_NORM, a, gamma, t->nodes[a].rows, t->nodes[a].cols, RAW);
+    if (id < 0) return -1;
+    int64_t f = t->nodes[id].cols;
+    float *aux = tg_gnn_i_tape_floats(t, SIZE(&t->nodes[id]) + 3 * (size_t)f);
+    if (!aux) return -1;
+    gnn_node *n = &t->nodes[id];
+    n->aux = aux;
+    if (run_mean) {
+        n->i0 = 1;
+        memcpy(aux + n->rows * f + f, run_mean, sizeof(float) * (size_t)f);
+        memcpy(aux + n->rows * f + 2 * f, run_var, sizeof(float) * (size_t)f);
+    }
+    return run(t, id);
+}
+
+const float *tg_gnn_i_batch_norm_stats(const gnn_tape *t, int id)
+{
+    const gnn_node *n = &t->nodes[id];
+    assert(n->op == OP_BATCH_NORM);
+    return n->aux + n->rows * n->cols + n->cols;
+}
+
+static void batch_norm_fwd(gnn_tape *t, gnn_node *n)
+{
+    const float *x = IN_A(t, n)->val, *gm = IN_B(t, n)->val;
+    int64_t r = n->rows, c = n->cols;
+    float *xh = n->aux, *rstd = xh + r * c, *mean = rstd + c, *var = mean + c;
+    for (int64_t j = 0; j < c; j++) {
+        if (n->i0 == 0) {   /* batch statistics, biased variance (as torch in training) */
+            double mu = 0, v = 0;
+            for (int64_t i = 0; i < r; i++) mu += x[i * c + j];
+            mu = r ? mu / (double)r : 0;
+            for (int64_t i = 0; i < r; i++) v += (x[i * c + j] - mu) * (x[i * c + j] - mu);
+            mean[j] = (float)mu;
+            var[j] = r ? (float)(v / (double)r) : 0.0f;
+        }
+        rstd[j] = (float)(1.0 / sqrt((double)var[j] + 1e-5));
+    }
+    OMP_ROWS(r)
+    for (int64_t i = 0; i < r; i++)
+        for (int64_t j = 0; j < c; j++) {
+            xh[i * c + j] = (x[i * c + j] - mean[j]) * rstd[j];
+            n->val[i * c + j] = xh[i * c + j] * gm[j];
+        }
+}
+
+static void batch_norm_bwd(gnn_tape *t, gnn_node *n)
+{
+    gnn_node *X = IN_A(t, n), *G = IN_B(t, n);
+    int64_t r = n->rows, c = n->cols;
+    const float *xh = n->aux, *rstd = xh + r * c;
+    if (G->grad)
+        for (int64_t i = 0; i < r; i++)
+            for (int64_t j = 0; j < c; j++) G->grad[j] += n->grad[i * c + j] * xh[i * c + j];
+    if (!X->grad || !r) return;
+    for (int64_t j = 0; j < c; j++) {
+        /* Training: dx = rstd (dxh - mean(dxh) - xh mean(dxh xh)), dxh = g gamma,
+         * the means over the rows (the statistics depend on every row);
+         * evaluation: the statistics are constants, dx = rstd dxh. */
+        double s1 = 0, s2 = 0;
+        if (n->i0 == 0) {
+            for (int64_t i = 0; i < r; i++) {
+                double dxh = (double)n->grad[i * c + j] * G->val[j];
+                s1 += dxh;
+                s2 += dxh * xh[i * c + j];
+            }
+            s1 /= (double)r;
+            s2 /= (double)r;
+        }
+        for (int64_t i = 0; i < r; i++) {
+            double dxh = (double)n->grad[i * c + j] * G->val[j];
+            X->grad[i * c + j] += (float)(rstd[j] * (dxh - s1 - xh[i * c + j] * s2));
+        }
+    }
+}
+
+/* ---- per-edge weights -------------------------------------------------------- */
+
+int tg_gnn_i_edge_scale(gnn_tape *t, int a, int w)
+{
+    if (a < 0 || w < 0) return -1;
+    assert(t->nodes[w].rows == t->nodes[a].rows && t->nodes[w].cols == 1);
+    return run(t, push(t, OP_EDGE_SCALE, a, w, t->nodes[a].rows, t->nodes[a].cols, RAW));
+}
+
+static void edge_scale_fwd(gnn_tape *t, gnn_node *n)
+{
+    const float *x = IN_A(t, n)->val, *w = IN_B(t, n)->val;
+    int64_t c = n->cols;
+    OMP_ROWS(n->rows)
+    for (int64_t i = 0; i < n->rows; i++)
+        for (int64_t j = 0; j < c; j++) n->val[i * c + j] = x[i * c + j] * w[i];
+}
+
+static void edge_scale_bwd(gnn_tape *t, gnn_node *n)
+{
+    gnn_node *X = IN_A(t, n), *W = IN_B(t, n);
+    int64_t c = n->cols;
+    OMP_ROWS(n->rows)
+    for (int64_t i = 0; i < n->rows; i++) {
+        float s = 0;
+        for (int64_t j = 0; j < c; j++) {
+            if (X->grad) X->grad[i * c + j] += n->grad[i * c + j] * W->val[i];
+            s += n->grad[i * c + j] * X->val[i * c + j];
+        }
+        if (W->grad) W->grad[i] += s;
+    }
+}
+
 /* ---- the table -------------------------------------------------------- */
 
 static void none(gnn_tape *t, gnn_node *n)
@@ -1130,6 +1246,8 @@ static const op_row OPS[] = {
     [OP_SPARSE_MATMUL] = {"sparse_matmul", sparse_matmul_fwd, sparse_matmul_bwd},
     [OP_POOL] = {"pool", pool_fwd, pool_bwd},
     [OP_LAYER_NORM] = {"layer_norm", layer_norm_fwd, layer_norm_bwd},
+    [OP_BATCH_NORM] = {"batch_norm", batch_norm_fwd, batch_norm_bwd},
+    [OP_EDGE_SCALE] = {"edge_scale", edge_scale_fwd, edge_scale_bwd},
 };
 /* Every op has its row: the table is exactly as long as the enum, and the
  * unit test checks that no row in between was left empty. */

@@ -99,14 +99,16 @@ static void put_arch(sbuf *b, const tg_gnn_model *m)
         const tg_gnn_layer_spec *s = &m->layers[k];
         if (k) puts_(b, ";");
         puts_(b, tg_gnn_layer_name(s->kind));
-        if (s->kind <= TG_GNN_GAT)
+        if (s->kind <= TG_GNN_GAT || s->kind == TG_GNN_GINE || s->kind == TG_GNN_MPNN)
             putf(b, " out=%lld bias=%d wd=%.17g", (long long)s->out, s->bias ? 1 : 0, s->weight_decay);
         if (s->kind == TG_GNN_GAT)
             putf(b, " heads=%d concat=%d p=%.17g slope=%.17g", s->heads, s->concat ? 1 : 0, s->p, s->slope);
         if (s->kind == TG_GNN_DROPOUT) putf(b, " p=%.17g", s->p);
         if (s->kind == TG_GNN_LEAKY_RELU) putf(b, " slope=%.17g", s->slope);
         if (s->kind == TG_GNN_ELU) putf(b, " alpha=%.17g", s->alpha);
-        if (s->kind == TG_GNN_GIN) putf(b, " eps=%.17g", s->eps);
+        if (s->kind == TG_GNN_GIN || s->kind == TG_GNN_GINE) putf(b, " eps=%.17g", s->eps);
+        if (s->kind == TG_GNN_GINE || s->kind == TG_GNN_MPNN || s->kind == TG_GNN_EDGE_READOUT)
+            putf(b, " edge_dim=%lld", (long long)s->edge_dim);
     }
 }
 
@@ -670,7 +672,7 @@ static tg_status parse_arch(const char *arch, const char *path, tg_gnn_layer_spe
             /* Integer fields: range-check before the cast (a double beyond
              * the target type is undefined behaviour); tg_gnn_model_new
              * checks the exact limits. */
-            bool int_key = strcmp(kv, "out") == 0 || strcmp(kv, "heads") == 0;
+            bool int_key = strcmp(kv, "out") == 0 || strcmp(kv, "heads") == 0 || strcmp(kv, "edge_dim") == 0;
             if (int_key && !(v == floor(v) && v >= 0 && v <= 2147483647.0)) {
                 s = tg_msg(msg, TG_ERR_PARSE, "%s: architecture layer %d: %s=%s is not an integer in 0..2^31-1",
                            path, k + 1, kv, eq + 1);
@@ -685,6 +687,7 @@ static tg_status parse_arch(const char *arch, const char *path, tg_gnn_layer_spe
             else if (strcmp(kv, "slope") == 0) L[k].slope = v;
             else if (strcmp(kv, "alpha") == 0) L[k].alpha = v;
             else if (strcmp(kv, "eps") == 0) L[k].eps = v;
+            else if (strcmp(kv, "edge_dim") == 0) L[k].edge_dim = (int64_t)v;
             else {
                 s = tg_msg(msg, TG_ERR_PARSE, "%s: architecture layer %d: unknown key '%s'", path, k + 1, kv);
                 break;

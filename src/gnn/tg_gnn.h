@@ -79,6 +79,37 @@ int64_t tg_gnn_data_graphs(const tg_gnn_data *d);   /* 0 for node-level data */
 tg_status tg_gnn_data_batch_graphs(int64_t ng, const struct tg_graph *const *gs, int nf, const char *const *features,
                                    const int32_t *labels, const uint8_t *split, tg_gnn_data **d /* OUT */, char *msg);
 
+/* Edge features: m x fe floats (row-major), one row per edge of d's graph in
+ * its edge order (tg_gnn_graph_edge); copied, all finite. */
+tg_status tg_gnn_data_set_edge_features(tg_gnn_data *d, int64_t fe, const float *ef, char *msg);
+int64_t tg_gnn_data_edge_features(const tg_gnn_data *d);   /* 0 if none */
+/* Borrowed views of the edge data (NULL if none): features (m x fe),
+ * targets (m x *t) and their split (m bytes). */
+const float *tg_gnn_data_edge_feature_values(const tg_gnn_data *d);
+const float *tg_gnn_data_edge_target_values(const tg_gnn_data *d, int64_t *t /* OUT */);
+const uint8_t *tg_gnn_data_edge_split(const tg_gnn_data *d);
+/* Edge regression targets: m x t floats in the same order, and a split per
+ * edge (m bytes, as tg_gnn_data_new; NULL: batched data take the split of
+ * their graph, otherwise every edge is in the training split). */
+tg_status tg_gnn_data_set_edge_targets(tg_gnn_data *d, int64_t t, const float *y, const uint8_t *split,
+                                       char *msg);
+/* Graph-level regression targets for batched data: ngraphs x t floats. */
+tg_status tg_gnn_data_set_graph_targets(tg_gnn_data *d, int64_t t, const float *y, char *msg);
+/* Where each input edge went: for a graph built by tg_gnn_graph_new from m
+ * edges whose destinations were dst[0..m-1], pos[k] receives the edge
+ * number (tg_gnn_graph_edge order) of input edge k.  O(n + m). */
+tg_status tg_gnn_graph_input_positions(const tg_gnn_graph *g, int64_t m, const int64_t *dst, int64_t *pos,
+                                       char *msg);
+/* Edge features (and, when nt > 0, edge regression targets) from numeric
+ * edge attributes of the tg_graph(s) the data was made from:
+ * tg_gnn_data_from_graph (ng = 1) or tg_gnn_data_batch_graphs (the same
+ * ng graphs in the same order).  An undirected edge gives both directions
+ * the same features; its reverse direction's targets are negated when
+ * antisym is true (flows).  split: as tg_gnn_data_set_edge_targets. */
+tg_status tg_gnn_data_edge_attrs(tg_gnn_data *d, int64_t ng, const struct tg_graph *const *gs, int nf,
+                                 const char *const *features, int nt, const char *const *targets, bool antisym,
+                                 char *msg);
+
 /* Regression targets for node regression: n x t floats (row-major), copied. */
 tg_status tg_gnn_data_set_targets(tg_gnn_data *d, int64_t t, const float *targets, char *msg);
 int64_t tg_gnn_data_nodes(const tg_gnn_data *d);
@@ -111,6 +142,13 @@ typedef enum tg_gnn_layer_kind {
     TG_GNN_MEAN_POOL,
     TG_GNN_MAX_POOL,
     TG_GNN_LAYER_NORM,  /* per-row normalisation with a learnt scale and shift (Ba et al. 2016) */
+    TG_GNN_BATCH_NORM,  /* per-column normalisation over the rows (Ioffe & Szegedy 2015): batch
+                           statistics in training, running statistics (momentum 0.1) in evaluation */
+    TG_GNN_GINE,        /* MLP((1 + eps) x_i + sum_{j->i} ReLU(x_j + e_ji W_e + b_e)) (Hu et al. 2020) */
+    TG_GNN_MPNN,        /* edge-feature block: e'_ji = e_ji + MLP_e([x_j, x_i, e_ji]),
+                           x'_i = x_i + MLP_n([x_i, sum_j e'_ji]) (MeshGraphNets); the residuals
+                           only where the widths agree */
+    TG_GNN_EDGE_READOUT,/* the rows become the edges: the current edge state (m x width) */
     TG_GNN_LAYER_KIND_COUNT
 } tg_gnn_layer_kind;
 
@@ -125,6 +163,9 @@ typedef struct tg_gnn_layer_spec {
     double eps;             /* GIN epsilon (fixed) */
     double weight_decay;    /* L2 on this layer's weights; < 0: the optimiser's default */
     bool bias;              /* add a bias (default true) */
+    int64_t edge_dim;       /* GINE, MPNN, EDGE_READOUT: width of the edge features the layer
+                               receives; 0 = from the layer before (the first edge layer needs the
+                               data's edge feature count; tg_gnn_model_new fills in the rest) */
 } tg_gnn_layer_spec;
 
 /* Defaults for a kind (out = 0, heads 1, concat true, bias true,
@@ -228,6 +269,18 @@ tg_status tg_gnn_evaluate_regression(const tg_gnn_model *m, tg_gnn_data *d, tg_g
  * and per feature (f values); either output may be NULL. */
 tg_status tg_gnn_saliency(const tg_gnn_model *m, tg_gnn_data *d, int64_t node, int32_t cls,
                           double *node_sal, double *feat_sal, char *msg);
+
+/* Edge saliency: gradient of output element (row, col) (a node, or a graph
+ * or an edge for pooling / edge-readout models) with respect to the weight
+ * of every edge of d's graph, all weights 1 (an edge mask, as in GNNExplainer's
+ * gradient baseline): m signed values in tg_gnn_graph_edge order.  Self loops
+ * that GCN / GAT add are not masked. */
+tg_status tg_gnn_edge_saliency(const tg_gnn_model *m, tg_gnn_data *d, int64_t row, int64_t col, double *edge_grad,
+                               char *msg);
+/* Rows of the model's output on d: nodes, graphs (pooling) or edges (edge readout). */
+int64_t tg_gnn_output_rows(const tg_gnn_model *m, const tg_gnn_data *d);
+/* True if the model ends on edges (an EDGE_READOUT layer). */
+bool tg_gnn_model_is_edge_level(const tg_gnn_model *m);
 
 /* ---- graph autoencoders (Kipf & Welling 2016) ------------------------- */
 

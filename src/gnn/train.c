@@ -103,12 +103,26 @@ static view task(const tg_gnn_model *m, const tg_gnn_data *d)
     return v;
 }
 
+/* What a regression task reads: node targets, graph targets (a pooling
+ * model on batched graphs) or edge targets (an edge-readout model). */
+typedef struct rview { const float *y; int64_t tdim; const uint8_t *split; int64_t rows; const char *level; } rview;
+
+static rview rtask(const tg_gnn_model *m, const tg_gnn_data *d)
+{
+    rview v = {d->yt, d->tdim, d->split, d->n, "node"};
+    if (tg_gnn_model_is_edge_level(m)) v = (rview){d->eyt, d->etdim, d->esplit, d->g->m, "edge"};
+    else if (d->gptr && pools(m)) v = (rview){d->gyt, d->gtdim, d->gsplit, d->ngraphs, "graph"};
+    return v;
+}
+
 static tg_status check_data(const tg_gnn_model *m, const tg_gnn_data *d, bool labels, const char *fn, char *msg)
 {
     if (!m || !d) return tg_msg(msg, TG_ERR_ARG, "gnn.%s: missing model or data", fn);
     if (d->f != m->in_f)
         return tg_msg(msg, TG_ERR_ARG, "gnn.%s: the data has %lld features, the model takes %lld", fn,
                       (long long)d->f, (long long)m->in_f);
+    if (labels && tg_gnn_model_is_edge_level(m))
+        return tg_msg(msg, TG_ERR_ARG, "gnn.%s: an edge-level model is for regression (loss mse or mae)", fn);
     if (labels) {
         view v = task(m, d);
         if (!v.y) return tg_msg(msg, TG_ERR_ARG, "gnn.%s: the data has no labels", fn);
@@ -221,11 +235,16 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
     bool reg = o.loss != TG_GNN_LOSS_CE;
     tg_status s = check_data(m, d, !reg, "fit", msg);
     if (s != TG_OK) return s;
-    if (reg && (!d->yt || d->tdim != m->out_f))
-        return tg_msg(msg, TG_ERR_ARG, "gnn.fit: regression needs targets as wide as the model's %lld outputs",
-                      (long long)m->out_f);
-    if (reg && pools(m)) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: graph-level regression is not supported");
+    rview rv = rtask(m, d);
+    if (reg && (!rv.y || rv.tdim != m->out_f))
+        return tg_msg(msg, TG_ERR_ARG, "gnn.fit: %s regression needs %s targets as wide as the model's %lld outputs",
+                      rv.level, rv.level, (long long)m->out_f);
     view v = task(m, d);
+    if (reg) {
+        v.y = NULL;
+        v.split = rv.split;
+        v.rows = rv.rows;
+    }
     if (!v.split) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: the data has no train/val/test split");
     if (o.epochs < 1 || !(o.lr > 0) || o.weight_decay < 0 || o.patience < 0 || o.window < 0 || o.clip < 0)
         return tg_msg(msg, TG_ERR_ARG, "gnn.fit: bad options (epochs >= 1, lr > 0, weight_decay >= 0, "
@@ -264,7 +283,7 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
         t.training = true;
         zero_grads(m);
         int out = tg_gnn_i_forward(m, &t, d, d->x);
-        int loss = reg ? tg_gnn_i_regress_masked(&t, o.loss == TG_GNN_LOSS_MSE ? OP_MSE : OP_MAE, out, d->yt, d->split,
+        int loss = reg ? tg_gnn_i_regress_masked(&t, o.loss == TG_GNN_LOSS_MSE ? OP_MSE : OP_MAE, out, rv.y, rv.split,
                                                  TG_GNN_TRAIN)
                        : tg_gnn_i_ce(&t, out, v.y, v.split, TG_GNN_TRAIN);
         if ((s = tg_gnn_i_backward(&t, loss, msg)) != TG_OK) goto done;
@@ -273,7 +292,7 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
         rec.epoch = ep;
         rec.seconds = times[ep - 1];
         if (reg) {
-            score_reg(t.nodes[out].val, d->n, d->tdim, d->yt, d->split, TG_GNN_TRAIN, &rec.train_loss, NULL);
+            score_reg(t.nodes[out].val, rv.rows, rv.tdim, rv.y, rv.split, TG_GNN_TRAIN, &rec.train_loss, NULL);
             rec.train_acc = -sqrt(rec.train_loss);
             if (o.loss == TG_GNN_LOSS_MAE) rec.train_loss = t.nodes[loss].val[0];
         } else
@@ -292,7 +311,7 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
         }
         if (reg) {
             double mae;
-            score_reg(t.nodes[out].val, d->n, d->tdim, d->yt, d->split, TG_GNN_VAL, &rec.val_loss, &mae);
+            score_reg(t.nodes[out].val, rv.rows, rv.tdim, rv.y, rv.split, TG_GNN_VAL, &rec.val_loss, &mae);
             rec.val_acc = -sqrt(rec.val_loss);
             if (o.loss == TG_GNN_LOSS_MAE) rec.val_loss = mae;
         } else
@@ -331,7 +350,11 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
         snprintf(m->fit, sizeof m->fit,
                  "task=%s optimizer=%s lr=%.9g weight_decay=%.9g momentum=%.9g epochs=%d "
                  "epochs_run=%d best_epoch=%d patience=%d window=%d clip=%.9g lr_decay=%.9g lr_step=%d seed=%llu",
-                 reg ? (o.loss == TG_GNN_LOSS_MSE ? "node_regression_mse" : "node_regression_mae") : "node_classification",
+                 reg ? (o.loss == TG_GNN_LOSS_MSE ? (rv.level[0] == 'n' ? "node_regression_mse" : rv.level[0] == 'g'
+                                                     ? "graph_regression_mse" : "edge_regression_mse")
+                                                  : (rv.level[0] == 'n' ? "node_regression_mae" : rv.level[0] == 'g'
+                                                     ? "graph_regression_mae" : "edge_regression_mae"))
+                     : "node_classification",
                  optim[o.optim], o.lr, o.weight_decay, o.momentum, o.epochs, ep, saved ? best_ep : ep, o.patience,
                  o.window, o.clip, o.lr_decay, o.lr_step, (unsigned long long)o.seed);
     }
@@ -404,13 +427,15 @@ tg_status tg_gnn_evaluate_regression(const tg_gnn_model *m, tg_gnn_data *d, tg_g
     tg_msg_clear(msg);
     tg_status s = check_data(m, d, false, "evaluate_regression", msg);
     if (s != TG_OK) return s;
-    if (!d->yt || d->tdim != m->out_f)
-        return tg_msg(msg, TG_ERR_ARG, "gnn.evaluate_regression: no targets as wide as the model's outputs");
+    rview rv = rtask(m, d);
+    if (!rv.y || rv.tdim != m->out_f)
+        return tg_msg(msg, TG_ERR_ARG, "gnn.evaluate_regression: no %s targets as wide as the model's outputs",
+                      rv.level);
     gnn_tape t;
     int out;
     if ((s = eval_forward(m, d, &t, &out, msg)) == TG_OK) {
         double mse;
-        score_reg(t.nodes[out].val, d->n, d->tdim, d->yt, d->split, (int)sp, &mse, mae);
+        score_reg(t.nodes[out].val, rv.rows, rv.tdim, rv.y, rv.split, (int)sp, &mse, mae);
         if (rmse) *rmse = sqrt(mse);
     }
     tg_gnn_i_tape_free(&t);
@@ -425,6 +450,8 @@ tg_status tg_gnn_saliency(const tg_gnn_model *m, tg_gnn_data *d, int64_t node, i
     if (s != TG_OK) return s;
     if (tg_gnn_model_is_graph_level(m))
         return tg_msg(msg, TG_ERR_ARG, "gnn.saliency: only node-level models (this one pools into graphs)");
+    if (tg_gnn_model_is_edge_level(m))
+        return tg_msg(msg, TG_ERR_ARG, "gnn.saliency: only node-level models (this one ends on edges: edge_saliency)");
     if (node < 0 || node >= d->n || cls < 0 || cls >= m->out_f)
         return tg_msg(msg, TG_ERR_ARG, "gnn.saliency: node %lld or class %d out of range", (long long)node, cls);
     gnn_tape t;

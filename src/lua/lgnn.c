@@ -66,6 +66,8 @@ static const char *const OPTS_SAGE[] = {"weight_decay", "bias", "aggr", NULL};
 static const char *const OPTS_GIN[] = {"weight_decay", "bias", "eps", NULL};
 static const char *const OPTS_GAT[] = {"weight_decay", "bias", "heads", "concat", "dropout", "slope", NULL};
 static const char *const OPTS_NONE[] = {NULL};
+static const char *const OPTS_GINE[] = {"weight_decay", "bias", "eps", "edge_dim", NULL};
+static const char *const OPTS_MPNN[] = {"weight_decay", "bias", "edge_dim", NULL};
 
 /* A layer table {kind = name, out = n, <options>}. */
 static int make_layer(lua_State *L, const char *kind, bool has_out, const char *const *opts)
@@ -108,6 +110,10 @@ static int l_layer_norm(lua_State *L) { return make_layer(L, "layer_norm", false
 static int l_mean_pool(lua_State *L) { return make_layer(L, "mean_pool", false, OPTS_NONE); }
 static int l_max_pool(lua_State *L) { return make_layer(L, "max_pool", false, OPTS_NONE); }
 static int l_sigmoid(lua_State *L) { return make_layer(L, "sigmoid", false, OPTS_NONE); }
+static int l_batch_norm(lua_State *L) { return make_layer(L, "batch_norm", false, OPTS_NONE); }
+static int l_gine(lua_State *L) { return make_layer(L, "gine", true, OPTS_GINE); }
+static int l_mpnn(lua_State *L) { return make_layer(L, "mpnn", true, OPTS_MPNN); }
+static int l_edge_readout(lua_State *L) { return make_layer(L, "edge_readout", false, OPTS_NONE); }
 
 static int l_param_layer(lua_State *L, const char *kind, const char *field, double def)
 {
@@ -149,6 +155,7 @@ static tg_gnn_layer_spec to_spec(lua_State *L, int idx, int k)
     s.slope = tg_lua_i_opt_number(L, idx, "slope", s.slope);
     s.alpha = tg_lua_i_opt_number(L, idx, "alpha", 1);
     s.eps = tg_lua_i_opt_number(L, idx, "eps", 0);
+    s.edge_dim = opt_int(L, idx, "edge_dim", 0, 0, 1 << 24, "gnn.model");
     if (kd == TG_GNN_SAGE_MEAN) {
         const char *aggr = tg_lua_i_opt_string(L, idx, "aggr", "mean");
         if (strcmp(aggr, "max") == 0) s.kind = TG_GNN_SAGE_MAX;
@@ -254,6 +261,13 @@ static int m_fit(lua_State *L)
     /* reset = false continues from the current weights (fine-tuning a
      * loaded or trained model); by default each fit starts afresh from seed. */
     bool reset = tg_lua_i_opt_bool(L, 3, "reset", true);
+    /* The first edge layer takes the data's edge features unless told otherwise. */
+    for (int k = 0; k < u->nl && !u->m; k++) {
+        tg_gnn_layer_kind kd = u->layers[k].kind;
+        if (kd != TG_GNN_GINE && kd != TG_GNN_MPNN && kd != TG_GNN_EDGE_READOUT) continue;
+        if (!u->layers[k].edge_dim) u->layers[k].edge_dim = tg_gnn_data_edge_features(d);
+        break;
+    }
     if (!u->m || tg_gnn_model_in_features(u->m) != tg_gnn_data_features(d)) {
         if (!reset && u->m)
             return luaL_error(L, "gnn.fit: reset = false, but the model takes %I features and the data has %I",
@@ -335,11 +349,10 @@ static int m_predict(lua_State *L)
 {
     tg_gnn_model *m = built(L, check_model(L, 1), "predict");
     tg_gnn_data *d = check_data(L, 2);
-    int64_t n = tg_gnn_data_nodes(d), c = tg_gnn_model_out_features(m);
+    int64_t n = tg_gnn_output_rows(m, d), c = tg_gnn_model_out_features(m);
     float *z = lua_newuserdatauv(L, sizeof *z * (size_t)(n * c + 1), 0);
     char msg[TG_MSG_LEN] = "";
     if (tg_gnn_predict(m, d, z, msg) != TG_OK) return luaL_error(L, "%s", msg);
-    if (tg_gnn_model_is_graph_level(m) && tg_gnn_data_graphs(d) > 0) n = tg_gnn_data_graphs(d);
     lua_createtable(L, (int)n, 0);
     for (int64_t i = 0; i < n; i++) {
         int64_t arg = 0;
@@ -348,6 +361,48 @@ static int m_predict(lua_State *L)
         lua_pushinteger(L, arg);
         lua_rawseti(L, -2, i + 1);
     }
+    return 1;
+}
+
+/* m:outputs(data) -> {row 1, ...}: the raw outputs (regression), one number per
+ * row for a one-output model, else a table per row; rows are nodes, graphs
+ * (pooling) or edges (edge readout, in data:edges() order) */
+static int m_outputs(lua_State *L)
+{
+    tg_gnn_model *m = built(L, check_model(L, 1), "outputs");
+    tg_gnn_data *d = check_data(L, 2);
+    int64_t n = tg_gnn_output_rows(m, d), c = tg_gnn_model_out_features(m);
+    float *z = lua_newuserdatauv(L, sizeof *z * (size_t)(n * c + 1), 0);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_predict(m, d, z, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    lua_createtable(L, (int)n, 0);
+    for (int64_t i = 0; i < n; i++) {
+        if (c == 1) lua_pushnumber(L, z[i]);
+        else {
+            lua_createtable(L, (int)c, 0);
+            for (int64_t j = 0; j < c; j++) {
+                lua_pushnumber(L, z[i * c + j]);
+                lua_rawseti(L, -2, j + 1);
+            }
+        }
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+/* m:edge_saliency(data, row (1-based), output column (0-based)) -> vector of
+ * d output / d edge weight, one per edge in data:edges() order */
+static int m_edge_saliency(lua_State *L)
+{
+    tg_gnn_model *m = built(L, check_model(L, 1), "edge_saliency");
+    tg_gnn_data *d = check_data(L, 2);
+    lua_Integer row = luaL_checkinteger(L, 3), col = luaL_optinteger(L, 4, 0);
+    luaL_argcheck(L, row >= 1 && row <= tg_gnn_output_rows(m, d), 3, "row out of range");
+    luaL_argcheck(L, col >= 0 && col < tg_gnn_model_out_features(m), 4, "output column out of range");
+    int64_t ne = tg_gnn_graph_edges(tg_gnn_data_graph(d));
+    double *v = tg_lua_i_new_vector(L, ne, 0);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_edge_saliency(m, d, row - 1, col, v, msg) != TG_OK) return luaL_error(L, "%s", msg);
     return 1;
 }
 
@@ -490,10 +545,53 @@ static int l_cora(lua_State *L)
     return 1;
 }
 
+/* The strings of list field key of the options table at idx (NULL, 0 if
+ * absent), in a userdata left on the stack. */
+static const char **name_list(lua_State *L, int idx, const char *key, int *n)
+{
+    *n = 0;
+    int ty = tg_lua_i_rawfield(L, idx, key);
+    if (ty == LUA_TNIL) {
+        lua_pop(L, 1);
+        lua_pushnil(L);
+        return NULL;
+    }
+    if (ty != LUA_TTABLE) luaL_error(L, "gnn: field '%s' must be a list of attribute names", key);
+    int k = (int)lua_rawlen(L, -1);
+    if (k < 1 || k > 4096) luaL_error(L, "gnn: field '%s' needs 1..4096 names", key);
+    const char **names = lua_newuserdatauv(L, sizeof *names * (size_t)k, 1);
+    lua_insert(L, -2);
+    lua_setiuservalue(L, -2, 1);   /* the userdata keeps the list (and its strings) alive */
+    lua_getiuservalue(L, -1, 1);
+    for (int q = 0; q < k; q++) {
+        lua_rawgeti(L, -1, q + 1);
+        names[q] = lua_tostring(L, -1);
+        if (!names[q]) luaL_error(L, "gnn: field '%s': names must be strings", key);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    *n = k;
+    return names;
+}
+
+/* edge_features / edge_targets / antisymmetric of the options at idx into d. */
+static void edge_attrs(lua_State *L, int idx, tg_gnn_data *d, int64_t ng, const tg_graph *const *gs)
+{
+    int top = lua_gettop(L), nf, nt;
+    const char **fe = name_list(L, idx, "edge_features", &nf);
+    const char **te = name_list(L, idx, "edge_targets", &nt);
+    bool anti = tg_lua_i_opt_bool(L, idx, "antisymmetric", false);
+    char msg[TG_MSG_LEN] = "";
+    if (nf + nt > 0 && tg_gnn_data_edge_attrs(d, ng, gs, nf, fe, nt, te, anti, msg) != TG_OK)
+        luaL_error(L, "%s", msg);
+    lua_settop(L, top);
+}
+
 /* tg.gnn.dataset(graph, {features = {"a", "b"}, label = "cls", split = "split"}) */
 static int l_dataset(lua_State *L)
 {
-    static const char *const opts[] = {"features", "label", "split", "targets", NULL};
+    static const char *const opts[] = {"features", "label", "split", "targets", "edge_features", "edge_targets",
+                                       "antisymmetric", NULL};
     tg_graph *g = tg_lua_i_graph(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     tg_lua_i_check_options(L, 2, opts);
@@ -532,6 +630,8 @@ static int l_dataset(lua_State *L)
         lua_pop(L, 2);
     } else if (!lua_isnil(L, -1)) luaL_argerror(L, 2, "field 'targets' must be a list of attribute names");
     lua_pop(L, 1);
+    const tg_graph *gs[1] = {g};
+    edge_attrs(L, 2, dd, 1, gs);
     return 1;
 }
 
@@ -539,7 +639,8 @@ static int l_dataset(lua_State *L)
  *               split = {"train", "test", ...}}) -> graph-level dataset */
 static int l_batch(lua_State *L)
 {
-    static const char *const opts[] = {"features", "labels", "split", NULL};
+    static const char *const opts[] = {"features", "labels", "split", "targets", "edge_features", "edge_targets",
+                                       "antisymmetric", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, 2, LUA_TTABLE);
     tg_lua_i_check_options(L, 2, opts);
@@ -554,7 +655,17 @@ static int l_batch(lua_State *L)
         gs[k - 1] = tg_lua_i_graph(L, -1);   /* the list keeps the graph alive */
         lua_pop(L, 1);
     }
-    if (tg_lua_i_rawfield(L, 2, "labels") != LUA_TTABLE || (lua_Integer)lua_rawlen(L, -1) != ng)
+    int lt = tg_lua_i_rawfield(L, 2, "labels");
+    bool has_targets = tg_lua_i_rawfield(L, 2, "targets") != LUA_TNIL;
+    lua_pop(L, 1);
+    if (lt == LUA_TNIL) {   /* regression (graph or edge targets): no classes */
+        lua_pop(L, 1);
+        lua_createtable(L, (int)ng, 0);
+        for (lua_Integer k = 1; k <= ng; k++) {
+            lua_pushinteger(L, 0);
+            lua_rawseti(L, -2, k);
+        }
+    } else if (lt != LUA_TTABLE || (lua_Integer)lua_rawlen(L, -1) != ng)
         luaL_argerror(L, 2, "field 'labels' must list one class number per graph");
     for (lua_Integer k = 1; k <= ng; k++) {
         lua_rawgeti(L, -1, k);
@@ -591,6 +702,35 @@ static int l_batch(lua_State *L)
     if (tg_gnn_data_batch_graphs(ng, (const tg_graph *const *)gs, nf, names, lab, has_split ? sp : NULL, &d, msg) != TG_OK)
         return luaL_error(L, "%s", msg);
     push_data(L, &d);
+    tg_gnn_data *dd = check_data(L, -1);
+    if (has_targets) {
+        /* Graph-level regression targets: one number, or one list of t numbers, per graph. */
+        lua_getfield(L, 2, "targets");
+        if (!lua_istable(L, -1) || (lua_Integer)lua_rawlen(L, -1) != ng)
+            luaL_argerror(L, 2, "field 'targets' must list one target (a number or a list) per graph");
+        lua_rawgeti(L, -1, 1);
+        lua_Integer t = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 1;
+        lua_pop(L, 1);
+        if (t < 1 || t > 4096) luaL_argerror(L, 2, "field 'targets': 1..4096 values per graph");
+        float *y = lua_newuserdatauv(L, sizeof *y * (size_t)(ng * t), 0);
+        for (lua_Integer k = 1; k <= ng; k++) {
+            lua_rawgeti(L, -2, k);
+            for (lua_Integer j = 1; j <= t; j++) {
+                int ok;
+                if (lua_istable(L, -1)) lua_rawgeti(L, -1, j);
+                else lua_pushvalue(L, -1);
+                lua_Number v = lua_tonumberx(L, -1, &ok);
+                if (!ok || (lua_istable(L, -2) && (lua_Integer)lua_rawlen(L, -2) != t) || (!lua_istable(L, -2) && t != 1))
+                    luaL_argerror(L, 2, "field 'targets': every graph needs the same number of numeric targets");
+                y[(k - 1) * t + j - 1] = (float)v;
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);
+        }
+        if (tg_gnn_data_set_graph_targets(dd, t, y, msg) != TG_OK) return luaL_error(L, "gnn.batch: %s", msg);
+        lua_pop(L, 2);
+    }
+    edge_attrs(L, 2, dd, ng, (const tg_graph *const *)gs);
     return 1;
 }
 
@@ -614,6 +754,54 @@ static int d_info(lua_State *L)
     lua_setfield(L, -2, "test");
     lua_pushinteger(L, tg_gnn_data_graphs(d));
     lua_setfield(L, -2, "graphs");
+    lua_pushinteger(L, tg_gnn_data_edge_features(d));
+    lua_setfield(L, -2, "edge_features");
+    return 1;
+}
+
+static void push_floats(lua_State *L, const float *v, int64_t n)
+{
+    lua_createtable(L, (int)n, 0);
+    for (int64_t j = 0; j < n; j++) {
+        lua_pushnumber(L, v[j]);
+        lua_rawseti(L, -2, j + 1);
+    }
+}
+
+/* data:edges() -> {{src, dst, x = {edge features}, y = {edge targets},
+ * split = "train"|"val"|"test"}, ...}: the directed edges (1-based nodes) in
+ * the order of edge outputs and edge saliency; x, y, split when present */
+static int d_edges(lua_State *L)
+{
+    static const char *const SPLITS[] = {"train", "val", "test"};
+    tg_gnn_data *d = check_data(L, 1);
+    const tg_gnn_graph *g = tg_gnn_data_graph(d);
+    int64_t m = tg_gnn_graph_edges(g), fe = tg_gnn_data_edge_features(d), te;
+    const float *x = tg_gnn_data_edge_feature_values(d), *y = tg_gnn_data_edge_target_values(d, &te);
+    const uint8_t *sp = tg_gnn_data_edge_split(d);
+    lua_createtable(L, (int)m, 0);
+    for (int64_t e = 0; e < m; e++) {
+        int64_t s, t;
+        tg_gnn_graph_edge(g, e, &s, &t);
+        lua_createtable(L, 2, 3);
+        lua_pushinteger(L, s + 1);
+        lua_rawseti(L, -2, 1);
+        lua_pushinteger(L, t + 1);
+        lua_rawseti(L, -2, 2);
+        if (x) {
+            push_floats(L, x + e * fe, fe);
+            lua_setfield(L, -2, "x");
+        }
+        if (y) {
+            push_floats(L, y + e * te, te);
+            lua_setfield(L, -2, "y");
+            if (sp[e] <= 2) {
+                lua_pushstring(L, SPLITS[sp[e]]);
+                lua_setfield(L, -2, "split");
+            }
+        }
+        lua_rawseti(L, -2, e + 1);
+    }
     return 1;
 }
 
@@ -671,12 +859,12 @@ static int l_link(lua_State *L)
 int tg_lua_i_open_gnn(lua_State *L)
 {
     static const luaL_Reg model_methods[] = {
-        {"fit", m_fit},         {"evaluate", m_evaluate},       {"evaluate_regression", m_evaluate_regression},       {"predict", m_predict}, {"saliency", m_saliency},
+        {"fit", m_fit},         {"evaluate", m_evaluate},  {"outputs", m_outputs}, {"edge_saliency", m_edge_saliency},       {"evaluate_regression", m_evaluate_regression},       {"predict", m_predict}, {"saliency", m_saliency},
         {"save", m_save},       {"weights", m_weights},         {"param_count", m_param_count},
         {"describe", m_describe}, {"fit_config", m_fit_config}, {"close", m_gc},   {NULL, NULL},
     };
     static const luaL_Reg model_meta[] = {{"__gc", m_gc}, {"__close", m_gc}, {"__tostring", m_describe}, {NULL, NULL}};
-    static const luaL_Reg data_methods[] = {{"info", d_info}, {"class_name", d_class_name}, {"close", d_gc}, {NULL, NULL}};
+    static const luaL_Reg data_methods[] = {{"info", d_info}, {"edges", d_edges}, {"class_name", d_class_name}, {"close", d_gc}, {NULL, NULL}};
     static const luaL_Reg data_meta[] = {{"__gc", d_gc}, {"__close", d_gc}, {NULL, NULL}};
     static const luaL_Reg funcs[] = {
         {"model", l_model},     {"load", l_load},       {"cora", l_cora},       {"dataset", l_dataset},
@@ -684,7 +872,8 @@ int tg_lua_i_open_gnn(lua_State *L)
         {"gin", l_gin},         {"gat", l_gat},         {"relu", l_relu},       {"leaky_relu", l_leaky_relu},
         {"elu", l_elu},         {"tanh", l_tanh},       {"sigmoid", l_sigmoid}, {"dropout", l_dropout},
         {"sum_pool", l_sum_pool}, {"mean_pool", l_mean_pool}, {"max_pool", l_max_pool}, {"batch", l_batch},
-        {"layer_norm", l_layer_norm},
+        {"layer_norm", l_layer_norm}, {"batch_norm", l_batch_norm}, {"gine", l_gine}, {"mpnn", l_mpnn},
+        {"edge_readout", l_edge_readout},
         {NULL, NULL},
     };
     luaL_newmetatable(L, MODEL_MT);

@@ -97,6 +97,14 @@ static int b_pool0(gnn_tape *t, const int *in, const void *c) { (void)c; return 
 static int b_pool1(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_pool(t, in[0], 3, gptr_test, 1); }
 static int b_pool2(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_pool(t, in[0], 3, gptr_test, 2); }
 static int b_lnorm(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_layer_norm(t, in[0], in[1]); }
+static int b_bnorm(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_batch_norm(t, in[0], in[1], NULL, NULL); }
+static int b_bnorm_eval(gnn_tape *t, const int *in, const void *c)
+{
+    (void)c;
+    static const float rm[3] = {0.25f, -0.5f, 0.1f}, rv[3] = {0.5f, 2.0f, 1.0f};
+    return tg_gnn_i_batch_norm(t, in[0], in[1], rm, rv);
+}
+static int b_escale(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_edge_scale(t, in[0], in[1]); }
 /* A 5 x 4 sparse X (row 3 empty) times W (in[0], 4 x 3), with dropout 0.5 on
  * the nonzeros (the same mask in every run: the tape seed is fixed). */
 static int b_sparse(gnn_tape *t, const int *in, const void *c)
@@ -244,6 +252,9 @@ static void test_ops_gradcheck(void **state)
         {"mean_pool", 1, {5, 0}, {3, 0}, b_pool1, 0},
         {"max_pool", 1, {5, 0}, {3, 0}, b_pool2, 2},
         {"layer_norm", 2, {4, 1}, {5, 5}, b_lnorm, 0},
+        {"batch_norm", 2, {5, 1}, {3, 3}, b_bnorm, 0},
+        {"batch_norm (running statistics)", 2, {5, 1}, {3, 3}, b_bnorm_eval, 0},
+        {"edge_scale", 2, {6, 6}, {3, 1}, b_escale, 0},
     };
     bool covered[OP_COUNT] = {false};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) gradcheck(&cases[k], &ctx, covered);
