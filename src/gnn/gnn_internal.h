@@ -201,8 +201,23 @@ struct tg_gnn_model {
     int np;
     gnn_param *params;
     int *first_param;       /* nl + 1: params of layer k are first_param[k] .. first_param[k+1]-1 */
-    char fit[320];          /* the last training configuration ("" if none), saved as metadata */
+    char fit[512];          /* the last training configuration ("" if none), saved as metadata */
 };
+
+/* Training steps shared by tg_gnn_fit and the other tasks (train.c). */
+void tg_gnn_i_optim_step(tg_gnn_model *m, const tg_gnn_fit_opts *o, double lr, int step);
+void tg_gnn_i_zero_grads(tg_gnn_model *m);
+void tg_gnn_i_copy_params(tg_gnn_model *m, float *buf, bool save);   /* save: params -> buf */
+typedef struct tg_gnn_i_pools { int blas, omp; } tg_gnn_i_pools;
+tg_gnn_i_pools tg_gnn_i_set_threads(int threads);
+void tg_gnn_i_restore_threads(int threads, tg_gnn_i_pools was);
+
+/* The schedule of fit options o (kind STEP takes lr_decay / lr_step),
+ * checked and started (schedule.c). */
+tg_status tg_gnn_i_fit_schedule(const tg_gnn_fit_opts *o, tg_gnn_sched_state *st, char *msg);
+/* Append " schedule=..." to a training-configuration string (nothing for
+ * plain step decay, which the string already records). */
+void tg_gnn_i_schedule_describe(const tg_gnn_schedule *s, char *buf, size_t cap);
 
 /* Record the forward pass of m on d (x is the n x f input) in t; returns
  * the output node id or -1. */

@@ -916,6 +916,10 @@ int tg_gnn_i_sparse_matmul(gnn_tape *t, int64_t n, const int64_t *rowptr, const 
     /* Dropout of a sparse input only touches its nonzeros (the zeros stay
      * zero): Kipf & Welling's sparse dropout.  Same stream as OP_DROPOUT. */
     const uint32_t thr = (uint32_t)lround((double)nd->f0 * 65536.0);
+    if (nd->f0 <= 0) {   /* evaluation or p = 0: keep all, draw nothing from the stream */
+        memset(mask, 1, nnz);
+        return run(t, id);
+    }
     tg_rng r = t->rng;
     for (size_t i = 0; i < nnz; i += 4) {
         uint64_t u = tg_rng_u64(&r);

@@ -171,6 +171,46 @@ typedef enum tg_gnn_optim { TG_GNN_ADAM, TG_GNN_ADAMW, TG_GNN_SGD } tg_gnn_optim
  * (masked MSE or MAE on the targets of tg_gnn_data_set_targets). */
 typedef enum tg_gnn_loss { TG_GNN_LOSS_CE, TG_GNN_LOSS_MSE, TG_GNN_LOSS_MAE } tg_gnn_loss;
 
+/* Learning-rate schedules (schedule.c).  Every kind may start with a linear
+ * warm-up of `warmup` epochs from warmup_start x lr to lr. */
+typedef enum tg_gnn_sched_kind {
+    TG_GNN_SCHED_STEP = 0,  /* lr x gamma every `step` epochs (fit's lr_decay / lr_step); step 0: constant */
+    TG_GNN_SCHED_COSINE,    /* cosine from lr to lr_min over t_max epochs (0: the rest of the fit), then lr_min */
+    TG_GNN_SCHED_EXP,       /* lr x gamma^epoch */
+    TG_GNN_SCHED_PLATEAU    /* lr x gamma when the validation loss stalls for more than `patience` epochs */
+} tg_gnn_sched_kind;
+
+typedef struct tg_gnn_schedule {
+    tg_gnn_sched_kind kind;
+    int warmup;             /* linear warm-up epochs (0) */
+    double warmup_start;    /* the warm-up's first factor (1/3, as torch's LinearLR) */
+    int step;               /* STEP: epochs per decay */
+    int t_max;              /* COSINE: length of the half cosine after the warm-up */
+    double lr_min;          /* COSINE: final rate; PLATEAU: lowest rate (0) */
+    double gamma;           /* STEP, EXP: factor (EXP 0.95); PLATEAU: factor (0.1) */
+    int patience;           /* PLATEAU: epochs without improvement tolerated (10) */
+    double threshold;       /* PLATEAU: relative improvement that counts (1e-4) */
+    int cooldown;           /* PLATEAU: epochs after a cut during which stalls are not counted (0) */
+} tg_gnn_schedule;
+
+/* The running state of a schedule (plain data, no allocation). */
+typedef struct tg_gnn_sched_state {
+    tg_gnn_schedule s;
+    double lr0, lr, best;
+    int epoch, bad, cool;
+} tg_gnn_sched_state;
+
+tg_gnn_schedule tg_gnn_schedule_default(tg_gnn_sched_kind kind);
+const char *tg_gnn_schedule_name(tg_gnn_sched_kind kind);
+tg_status tg_gnn_schedule_check(const tg_gnn_schedule *s, char *msg);
+/* Start at epoch 0 with base rate lr0; epochs (the fit's) sets a cosine's
+ * default t_max. */
+void tg_gnn_schedule_start(tg_gnn_sched_state *st, const tg_gnn_schedule *s, double lr0, int epochs);
+/* The rate of the current epoch. */
+double tg_gnn_schedule_lr(const tg_gnn_sched_state *st);
+/* End the current epoch; metric is the watched loss (PLATEAU; NaN: none). */
+void tg_gnn_schedule_step(tg_gnn_sched_state *st, double metric);
+
 typedef struct tg_gnn_fit_opts {
     int epochs;             /* maximum epochs (200) */
     double lr;              /* learning rate (0.01) */
@@ -188,6 +228,10 @@ typedef struct tg_gnn_fit_opts {
     int lr_step;
     uint64_t seed;          /* dropout stream */
     int threads;            /* OpenMP threads; 0 = default */
+    /* Learning-rate schedule; kind STEP (the default) takes its factor and
+     * period from lr_decay and lr_step above.  PLATEAU watches the
+     * validation loss (the training loss without a validation split). */
+    tg_gnn_schedule schedule;
 } tg_gnn_fit_opts;
 
 tg_gnn_fit_opts tg_gnn_fit_defaults(void);

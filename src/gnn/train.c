@@ -30,6 +30,7 @@ tg_gnn_fit_opts tg_gnn_fit_defaults(void)
     o.adam_eps = 1e-8;
     o.lr_decay = 1;
     o.seed = 1;
+    o.schedule = tg_gnn_schedule_default(TG_GNN_SCHED_STEP);
     return o;
 }
 
@@ -237,6 +238,8 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
         nval += lab && v.split[i] == TG_GNN_VAL;
     }
     if (ntrain == 0) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: no labelled training nodes");
+    tg_gnn_sched_state sched;
+    if ((s = tg_gnn_i_fit_schedule(&o, &sched, msg)) != TG_OK) return s;
     /* Optimiser state starts afresh with each fit (its bias correction counts
      * from epoch 1), also when the weights continue from an earlier fit. */
     for (int k = 0; k < m->np; k++) {
@@ -251,7 +254,7 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
     double *vloss = tg_malloc(sizeof *vloss * (size_t)o.epochs);
     float *best = tg_malloc(sizeof *best * (size_t)(tg_gnn_model_param_count(m) + 1));
     bool has_val = nval > 0, saved = false;
-    double best_acc = -1, best_loss = INFINITY, lr = o.lr;
+    double best_acc = -1, best_loss = INFINITY, lr = tg_gnn_schedule_lr(&sched);
     int bad = 0, ep = 0, best_ep = 0;
     tg_gnn_epoch rec = {0};
     if (!times || !vloss || !best) {
@@ -298,7 +301,8 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
         } else
             score(t.nodes[out].val, v.rows, t.nodes[out].cols, v.y, v.split, TG_GNN_VAL, &rec.val_loss, &rec.val_acc);
         vloss[ep - 1] = rec.val_loss;
-        if (o.lr_step > 0 && ep % o.lr_step == 0) lr *= o.lr_decay;
+        tg_gnn_schedule_step(&sched, has_val ? rec.val_loss : rec.train_loss);
+        lr = tg_gnn_schedule_lr(&sched);
         if (fn && fn(ud, &rec)) break;
         if (!has_val) continue;
         if (o.patience > 0) {
@@ -334,6 +338,7 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
                  reg ? (o.loss == TG_GNN_LOSS_MSE ? "node_regression_mse" : "node_regression_mae") : "node_classification",
                  optim[o.optim], o.lr, o.weight_decay, o.momentum, o.epochs, ep, saved ? best_ep : ep, o.patience,
                  o.window, o.clip, o.lr_decay, o.lr_step, (unsigned long long)o.seed);
+        tg_gnn_i_schedule_describe(&o.schedule, m->fit, sizeof m->fit);
     }
     if (res) {
         memset(res, 0, sizeof *res);
@@ -515,4 +520,21 @@ tg_status tg_gnn_auc_ap(int64_t n, const double *score_, const uint8_t *label, d
     if (auc) *auc = pairs / ((double)pos * (double)neg);
     if (ap) *ap = apsum;
     return TG_OK;
+}
+
+/* ---- shared with the other tasks (link.c, autoencoder.c) ---------------- */
+
+void tg_gnn_i_optim_step(tg_gnn_model *m, const tg_gnn_fit_opts *o, double lr, int step) { optim_step(m, o, lr, step); }
+void tg_gnn_i_zero_grads(tg_gnn_model *m) { zero_grads(m); }
+void tg_gnn_i_copy_params(tg_gnn_model *m, float *buf, bool save) { copy_params(m, buf, save); }
+tg_gnn_i_pools tg_gnn_i_set_threads(int threads)
+{
+    pools_state p = set_threads(threads);
+    tg_gnn_i_pools q = {p.blas, p.omp};
+    return q;
+}
+void tg_gnn_i_restore_threads(int threads, tg_gnn_i_pools was)
+{
+    pools_state p = {was.blas, was.omp};
+    restore_threads(threads, p);
 }

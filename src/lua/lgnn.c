@@ -211,12 +211,64 @@ static int on_epoch(void *ud, const tg_gnn_epoch *e)
     return 0;
 }
 
+/* fit's schedule = {kind = "cosine" | "exponential" | "plateau" | "step", warmup, warmup_start,
+ * t_max, lr_min, gamma (factor), step, patience, threshold, cooldown} (or just the kind's name)
+ * into o->schedule; kind "step" sets o->lr_decay / o->lr_step. */
+static void parse_schedule(lua_State *L, int idx, tg_gnn_fit_opts *o)
+{
+    static const char *const keys[] = {"kind", "warmup", "warmup_start", "t_max", "lr_min", "gamma", "factor",
+                                       "step", "patience", "threshold", "cooldown", NULL};
+    static const char *const kinds[] = {"step", "cosine", "exponential", "plateau", NULL};
+    idx = lua_absindex(L, idx);
+    lua_getfield(L, idx, "schedule");
+    int top = lua_gettop(L);
+    if (lua_isnil(L, top)) {
+        lua_pop(L, 1);
+        return;
+    }
+    const char *kind;
+    if (lua_type(L, top) == LUA_TSTRING) {
+        kind = lua_tostring(L, top);
+        lua_newtable(L);   /* all defaults */
+        lua_replace(L, top);
+    } else {
+        if (!lua_istable(L, top)) luaL_error(L, "gnn.fit: field 'schedule' must be a table or a kind name");
+        tg_lua_i_check_options(L, top, keys);
+        lua_getfield(L, top, "kind");
+        kind = lua_tostring(L, -1);
+        lua_pop(L, 1);
+        if (!kind) luaL_error(L, "gnn.fit: schedule needs a kind ('cosine', 'exponential', 'plateau' or 'step')");
+    }
+    int k = 0;
+    while (kinds[k] && strcmp(kinds[k], kind) != 0) k++;
+    if (!kinds[k]) luaL_error(L, "gnn.fit: unknown schedule kind '%s' (cosine, exponential, plateau, step)", kind);
+    tg_gnn_schedule sc = tg_gnn_schedule_default((tg_gnn_sched_kind)k);
+    sc.warmup = (int)opt_int(L, top, "warmup", 0, 0, INT_MAX, "gnn.fit schedule");
+    sc.warmup_start = tg_lua_i_opt_number(L, top, "warmup_start", sc.warmup_start);
+    sc.t_max = (int)opt_int(L, top, "t_max", 0, 0, INT_MAX, "gnn.fit schedule");
+    sc.lr_min = tg_lua_i_opt_number(L, top, "lr_min", 0);
+    sc.gamma = tg_lua_i_opt_number(L, top, "factor", tg_lua_i_opt_number(L, top, "gamma", sc.gamma));
+    sc.step = (int)opt_int(L, top, "step", 0, 0, INT_MAX, "gnn.fit schedule");
+    sc.patience = (int)opt_int(L, top, "patience", sc.patience, 0, INT_MAX, "gnn.fit schedule");
+    sc.threshold = tg_lua_i_opt_number(L, top, "threshold", sc.threshold);
+    sc.cooldown = (int)opt_int(L, top, "cooldown", 0, 0, INT_MAX, "gnn.fit schedule");
+    if (sc.kind == TG_GNN_SCHED_STEP) {
+        o->lr_decay = sc.gamma;
+        o->lr_step = sc.step;
+    }
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_schedule_check(&sc, msg) != TG_OK) luaL_error(L, "gnn.fit: %s", msg);
+    o->schedule = sc;
+    lua_pop(L, 1);
+}
+
 /* m:fit(data, {epochs, lr, weight_decay, optimizer, momentum, patience, window,
- *              clip, lr_decay, lr_step, seed, threads, progress, log, loss, reset}) */
+ *              clip, lr_decay, lr_step, schedule, seed, threads, progress, log, loss, reset}) */
 static int m_fit(lua_State *L)
 {
     static const char *const opts[] = {"epochs", "lr", "weight_decay", "optimizer", "momentum", "patience", "window",
-                                       "clip", "lr_decay", "lr_step", "seed", "threads", "progress", "log", "loss", "reset", NULL};
+                                       "clip", "lr_decay", "lr_step", "seed", "threads", "progress", "log", "loss", "reset",
+                                       "schedule", NULL};
     lmodel *u = check_model(L, 1);
     tg_gnn_data *d = check_data(L, 2);
     if (!lua_isnoneornil(L, 3)) {
@@ -236,6 +288,7 @@ static int m_fit(lua_State *L)
     o.clip = tg_lua_i_opt_number(L, 3, "clip", 0);
     o.lr_decay = tg_lua_i_opt_number(L, 3, "lr_decay", 1);
     o.lr_step = (int)opt_int(L, 3, "lr_step", 0, 0, INT_MAX, "gnn.fit");
+    parse_schedule(L, 3, &o);
     o.seed = (uint64_t)tg_lua_i_opt_integer(L, 3, "seed", 1);
     o.threads = (int)opt_int(L, 3, "threads", 0, 0, 1024, "gnn.fit");
     const char *opt = tg_lua_i_opt_string(L, 3, "optimizer", "adam");
