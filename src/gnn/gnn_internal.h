@@ -100,6 +100,9 @@ typedef enum gnn_op {
                        ranges rowptr[k] .. rowptr[k+1]-1 of each graph; max argmax in iaux */
     OP_LAYER_NORM,  /* (a - mean) / sqrt(var + 1e-5) per row, times b[1,f]; normalised rows
                        and 1/std in aux */
+    OP_SLICE_COLS,  /* a[n,c] -> [n,cols]: columns i0 .. i0+cols-1 */
+    OP_GRAM_BCE,    /* mean weighted BCE of the logits a a^T against g's adjacency
+                       (positives x f0); dLoss/dlogits (n x n) in aux */
     OP_COUNT
 } gnn_op;
 
@@ -170,6 +173,8 @@ int tg_gnn_i_kl_normal(gnn_tape *t, int mu, int logstd);
 int tg_gnn_i_pair_dot(gnn_tape *t, int z, int64_t p, const int32_t *pairs);
 int tg_gnn_i_pool(gnn_tape *t, int a, int64_t ng, const int64_t *gptr, int kind);
 int tg_gnn_i_layer_norm(gnn_tape *t, int a, int gamma);
+int tg_gnn_i_slice_cols(gnn_tape *t, int a, int64_t c0, int64_t c);
+int tg_gnn_i_gram_bce(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_weight);
 /* dropout(X, p) W for X given as CSR (n rows; rowptr, col, val), W = node w. */
 int tg_gnn_i_sparse_matmul(gnn_tape *t, int64_t n, const int64_t *rowptr, const int32_t *col, const float *val,
                            float p, int w);

@@ -273,29 +273,69 @@ tg_status tg_gnn_evaluate_regression(const tg_gnn_model *m, tg_gnn_data *d, tg_g
 tg_status tg_gnn_saliency(const tg_gnn_model *m, tg_gnn_data *d, int64_t node, int32_t cls,
                           double *node_sal, double *feat_sal, char *msg);
 
-/* ---- graph autoencoders (Kipf & Welling 2016) ------------------------- */
+/* ---- link prediction (link.c) ------------------------------------------ */
 
+/* Link prediction is a task of the ordinary model / fit path: any encoder
+ * model maps the nodes to embeddings z (its output rows), a pair (i, j) is
+ * scored by the inner product z_i . z_j (the logit of an edge).  The
+ * undirected edges of the data's graph are split into train / validation /
+ * test (a directed graph is symmetrised: a pair linked in either direction
+ * counts once); the encoder sees the training edges only.  Each epoch
+ * trains on every training edge against as many non-edges sampled afresh
+ * from the training graph (binary cross-entropy on the logits: mean over
+ * the positives plus mean over the negatives).  A variational encoder
+ * (VGAE) outputs [mu | log sigma] (2 x latent columns): z = mu + sigma eps
+ * in training, plus the KL term divided by the number of nodes; z = mu in
+ * evaluation.  Validation and test non-edges are drawn once, from the
+ * non-edges of the whole graph; AUC and AP are reported on them. */
+typedef struct tg_gnn_link_task {
+    double val_frac, test_frac; /* 0.05, 0.10 of the undirected edges */
+    bool variational;           /* the model's output is [mu | log sigma] */
+    /* Kipf & Welling's loss instead of sampled non-edges: the weighted BCE
+     * over all n^2 pairs against the training adjacency with self loops,
+     * positives weighted pos_weight = (n^2 - 2E) / 2E, times norm =
+     * n^2 / (2 (n^2 - 2E)) (E training edges).  Needs n^2 floats twice:
+     * refused above 32768 nodes. */
+    bool full_loss;
+    uint64_t split_seed;        /* edge split and evaluation non-edges (1) */
+} tg_gnn_link_task;
+
+typedef struct tg_gnn_link_result {
+    double auc, ap;         /* on the held-out test edges vs as many non-edges */
+    double val_auc, val_ap; /* the same on the validation edges (0 without) */
+    int64_t train_edges, val_edges, test_edges;
+    int epochs, best_epoch;
+    double epoch_ms_median;
+} tg_gnn_link_result;
+
+tg_gnn_link_task tg_gnn_link_task_defaults(void);
+/* Train m (from its current weights) for link prediction on d with the
+ * fit options o: epochs, lr, optimiser, weight decay, clipping, schedule
+ * (PLATEAU watches 1 - validation AUC), seed (negative samples, dropout,
+ * VGAE noise), threads; patience > 0 stops after that many epochs without a
+ * better validation AUC and keeps the best weights.  The epoch callback gets
+ * train_loss, val_loss = 1 - val AUC and val_acc = val AUC (fn NULL and
+ * patience 0 and no PLATEAU: no per-epoch evaluation, and after the first
+ * epoch nothing is allocated).  m's output width is the embedding width
+ * (twice it when variational). */
+tg_status tg_gnn_link_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *o, const tg_gnn_link_task *task,
+                          tg_gnn_epoch_fn fn, void *ud, tg_gnn_link_result *res, char *msg);
+
+/* Graph autoencoders (Kipf & Welling 2016) on top of tg_gnn_link_fit: the
+ * encoder GCN(hidden) - ReLU - GCN(latent) (VGAE: GCN(2 latent) read as
+ * [mu | log sigma]), no biases, Glorot weights, Adam. */
 typedef struct tg_gnn_link_opts {
     int64_t hidden, latent; /* 32, 16 */
     bool variational;       /* VGAE */
     double val_frac, test_frac;  /* 0.05, 0.10 of the undirected edges */
     int epochs;             /* 200 */
     double lr;              /* 0.01 */
-    uint64_t seed;
+    uint64_t seed;          /* weights, split, sampling */
+    bool sampled;           /* sampled non-edges (as PyG's GAE) instead of the paper's full loss */
 } tg_gnn_link_opts;
 
-typedef struct tg_gnn_link_result {
-    double auc, ap;         /* on the held-out test edges vs as many non-edges */
-    double val_auc, val_ap;
-    int64_t train_edges, test_edges;
-} tg_gnn_link_result;
-
 tg_gnn_link_opts tg_gnn_link_defaults(void);
-/* Split the undirected edges of d's graph (a directed graph is symmetrised:
- * each pair linked in either direction counts once), train a (V)GAE with negative
- * sampling, and score the test edges. */
-tg_status tg_gnn_link_train(tg_gnn_data *d, const tg_gnn_link_opts *o, tg_gnn_link_result *res,
-                            char *msg);
+tg_status tg_gnn_link_train(tg_gnn_data *d, const tg_gnn_link_opts *o, tg_gnn_link_result *res, char *msg);
 
 /* ---- metrics ---------------------------------------------------------- */
 

@@ -97,6 +97,10 @@ static int b_pool0(gnn_tape *t, const int *in, const void *c) { (void)c; return 
 static int b_pool1(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_pool(t, in[0], 3, gptr_test, 1); }
 static int b_pool2(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_pool(t, in[0], 3, gptr_test, 2); }
 static int b_lnorm(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_layer_norm(t, in[0], in[1]); }
+static int b_slice(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_slice_cols(t, in[0], 1, 2); }
+/* Kipf & Welling's weighted reconstruction over all 5 x 5 pairs of the
+ * looped small graph (positives weighted 2.5). */
+static int b_gram(gnn_tape *t, const int *in, const void *c) { return tg_gnn_i_gram_bce(t, in[0], ((const gc_ctx *)c)->gl, 2.5f); }
 /* A 5 x 4 sparse X (row 3 empty) times W (in[0], 4 x 3), with dropout 0.5 on
  * the nonzeros (the same mask in every run: the tape seed is fixed). */
 static int b_sparse(gnn_tape *t, const int *in, const void *c)
@@ -244,6 +248,8 @@ static void test_ops_gradcheck(void **state)
         {"mean_pool", 1, {5, 0}, {3, 0}, b_pool1, 0},
         {"max_pool", 1, {5, 0}, {3, 0}, b_pool2, 2},
         {"layer_norm", 2, {4, 1}, {5, 5}, b_lnorm, 0},
+        {"slice_cols", 1, {4, 0}, {5, 0}, b_slice, 0},
+        {"gram_bce", 1, {5, 0}, {3, 0}, b_gram, 0},
     };
     bool covered[OP_COUNT] = {false};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) gradcheck(&cases[k], &ctx, covered);
