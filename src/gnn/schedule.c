@@ -40,6 +40,7 @@ const char *tg_gnn_schedule_name(tg_gnn_sched_kind kind)
 
 tg_status tg_gnn_schedule_check(const tg_gnn_schedule *s, char *msg)
 {
+    tg_msg_clear(msg);
     if ((unsigned)s->kind > (unsigned)TG_GNN_SCHED_PLATEAU)
         return tg_msg(msg, TG_ERR_ARG, "gnn.schedule: unknown kind %d", (int)s->kind);
     if (s->warmup < 0 || s->t_max < 0 || s->step < 0 || s->patience < 0 || s->cooldown < 0)

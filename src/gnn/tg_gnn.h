@@ -337,6 +337,42 @@ typedef struct tg_gnn_link_opts {
 tg_gnn_link_opts tg_gnn_link_defaults(void);
 tg_status tg_gnn_link_train(tg_gnn_data *d, const tg_gnn_link_opts *o, tg_gnn_link_result *res, char *msg);
 
+/* ---- dense autoencoder for sensor vectors (autoencoder.c) -------------- */
+
+/* An MLP autoencoder over a samples x sensors matrix (no graph): the data
+ * are standardised with the training mean and standard deviation, the
+ * encoder is Linear(h1) act ... Linear(hk) act, the decoder mirrors it and
+ * ends with a Linear back to the sensor count; it is an ordinary
+ * tg_gnn_model trained by tg_gnn_fit with the MSE loss on its own input.
+ * Anomaly score of a sample: the mean squared standardised reconstruction
+ * error over its sensors; per sensor: the squared error.  The threshold is
+ * the `quantile` of the training scores. */
+typedef struct tg_gnn_ae tg_gnn_ae;
+
+typedef struct tg_gnn_ae_opts {
+    int nhidden;            /* encoder widths hidden[0..nhidden-1], the last is the code (2: {16, 4}) */
+    int64_t hidden[8];
+    tg_gnn_layer_kind act;  /* TG_GNN_TANH (or RELU, ELU, SIGMOID, LEAKY_RELU) */
+    double val_frac;        /* every round(1/val_frac)-th training row validates (0.1; 0: none) */
+    double quantile;        /* threshold quantile of the training scores (0.99) */
+    uint64_t seed;          /* weights */
+} tg_gnn_ae_opts;
+
+tg_gnn_ae_opts tg_gnn_ae_defaults(void);
+tg_status tg_gnn_ae_new(tg_gnn_ae **ae /* OUT */, int64_t sensors, const tg_gnn_ae_opts *o, char *msg);
+void tg_gnn_ae_free(tg_gnn_ae **ae);
+/* Standardise and train on n normal samples x (n x sensors, row-major;
+ * finite values) with fit options fo (loss is forced to MSE; patience
+ * watches the validation rows); sets the threshold. */
+tg_status tg_gnn_ae_fit(tg_gnn_ae *ae, int64_t n, const float *x, const tg_gnn_fit_opts *fo, tg_gnn_fit_result *res,
+                        char *msg);
+/* Scores of n samples: per sample (n, may be NULL) and per sample and
+ * sensor (n x sensors, may be NULL). */
+tg_status tg_gnn_ae_score(const tg_gnn_ae *ae, int64_t n, const float *x, double *sample, double *sensor, char *msg);
+double tg_gnn_ae_threshold(const tg_gnn_ae *ae);   /* NaN before fit */
+int64_t tg_gnn_ae_sensors(const tg_gnn_ae *ae);
+const tg_gnn_model *tg_gnn_ae_model(const tg_gnn_ae *ae);
+
 /* ---- metrics ---------------------------------------------------------- */
 
 /* Area under the ROC curve and average precision of scores for n items
