@@ -282,11 +282,369 @@ static void test_tep_autoencoder(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* ---- link prediction with any encoder ------------------------------------- */
+
+static int count_epochs(void *ud, const tg_gnn_epoch *e)
+{
+    int *c = ud;
+    *c = e->epoch;
+    assert_true(e->val_acc >= 0 && e->val_acc <= 1 && fabs(e->val_loss - (1 - e->val_acc)) < 1e-12);
+    return 0;
+}
+
+static void test_link_any_encoder(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    tg_gnn_data *d = NULL;
+    char msg[TG_MSG_LEN];
+    assert_int_equal(tg_gnn_data_read_cora(CORA, false, &d, msg), TG_OK);
+    /* GraphSAGE-mean encoder with biases, sampled non-edges, AdamW, a cosine
+     * schedule with warm-up and early stopping on the validation AUC. */
+    tg_gnn_layer_spec L[3] = {tg_gnn_layer_default(TG_GNN_SAGE_MEAN), tg_gnn_layer_default(TG_GNN_RELU),
+                              tg_gnn_layer_default(TG_GNN_SAGE_MEAN)};
+    L[0].out = 32;
+    L[2].out = 16;
+    tg_gnn_model *m = NULL;
+    assert_int_equal(tg_gnn_model_new(&m, 3, L, tg_gnn_data_features(d), 1, msg), TG_OK);
+    tg_gnn_fit_opts o = tg_gnn_fit_defaults();
+    o.epochs = 150;
+    o.optim = TG_GNN_ADAMW;
+    o.weight_decay = 1e-4;
+    o.patience = 30;
+    o.schedule = tg_gnn_schedule_default(TG_GNN_SCHED_COSINE);
+    o.schedule.warmup = 10;
+    tg_gnn_link_task k = tg_gnn_link_task_defaults();
+    tg_gnn_link_result r;
+    int epochs = 0;
+    assert_int_equal(tg_gnn_link_fit(m, d, &o, &k, count_epochs, &epochs, &r, msg), TG_OK);
+    printf("link prediction, SAGE encoder (sampled non-edges): AUC %.4f AP %.4f, val AUC %.4f, %d epochs (best %d)\n",
+           r.auc, r.ap, r.val_auc, r.epochs, r.best_epoch);
+    assert_int_equal(epochs, r.epochs);
+    assert_int_equal(r.test_edges, 527);   /* floor(10 % of 5278) */
+    assert_int_equal(r.val_edges, 263);
+    assert_int_equal(r.train_edges, 5278 - 527 - 263);
+    assert_true(r.auc >= 0.85 && r.ap >= 0.85);
+    assert_non_null(strstr(tg_gnn_model_fit_config(m), "task=link_prediction"));
+    assert_non_null(strstr(tg_gnn_model_fit_config(m), "schedule=cosine"));
+    /* A variational encoder needs an even output width; a pooling model and
+     * graph-level data are refused. */
+    k.variational = true;
+    L[2].out = 15;
+    tg_gnn_model *m2 = NULL;
+    assert_int_equal(tg_gnn_model_new(&m2, 3, L, tg_gnn_data_features(d), 1, msg), TG_OK);
+    assert_int_equal(tg_gnn_link_fit(m2, d, &o, &k, NULL, NULL, &r, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "even width");
+    tg_gnn_model_free(&m2);
+    tg_gnn_layer_spec P[2] = {tg_gnn_layer_default(TG_GNN_LINEAR), tg_gnn_layer_default(TG_GNN_MEAN_POOL)};
+    P[0].out = 4;
+    assert_int_equal(tg_gnn_model_new(&m2, 2, P, tg_gnn_data_features(d), 1, msg), TG_OK);
+    k.variational = false;
+    assert_int_equal(tg_gnn_link_fit(m2, d, &o, &k, NULL, NULL, &r, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "pool");
+    tg_gnn_model_free(&m2);
+    tg_gnn_model_free(&m);
+    tg_gnn_data_free(&d);
+    TG_CHECK_NO_LEAK();
+}
+
+/* ---- no allocation in the epoch loop after the first epoch ---------------- */
+
+/* After epoch 1 the allocator is armed to fail after 10^9 more allocations;
+ * every later epoch must leave that count untouched. */
+static int arm(void *ud, const tg_gnn_epoch *e)
+{
+    long *left = ud;
+    if (e->epoch == 1) tg_test_fail_after = 1000000000L;
+    else if (tg_test_fail_after != 1000000000L) *left = tg_test_fail_after;
+    return 0;
+}
+
+static void test_no_alloc_in_epochs(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    tg_gnn_data *d = NULL;
+    char msg[TG_MSG_LEN];
+    assert_int_equal(tg_gnn_data_read_cora(CORA, true, &d, msg), TG_OK);
+    /* Kipf & Welling's GCN: sparse input dropout, dropout, two GCN layers. */
+    tg_gnn_layer_spec L[5] = {tg_gnn_layer_default(TG_GNN_DROPOUT), tg_gnn_layer_default(TG_GNN_GCN),
+                              tg_gnn_layer_default(TG_GNN_RELU), tg_gnn_layer_default(TG_GNN_DROPOUT),
+                              tg_gnn_layer_default(TG_GNN_GCN)};
+    L[0].p = L[3].p = 0.5;
+    L[1].out = 16;
+    L[4].out = 7;
+    tg_gnn_model *m = NULL;
+    assert_int_equal(tg_gnn_model_new(&m, 5, L, tg_gnn_data_features(d), 1, msg), TG_OK);
+    tg_gnn_fit_opts o = tg_gnn_fit_defaults();
+    o.epochs = 12;
+    o.schedule = tg_gnn_schedule_default(TG_GNN_SCHED_PLATEAU);
+    long left = 0;
+    assert_int_equal(tg_gnn_fit(m, d, &o, arm, &left, NULL, msg), TG_OK);
+    tg_test_fail_after = -1;
+    if (left) fail_msg("an epoch after the first allocated %ld blocks", 1000000000L - left);
+    /* The same for the dense autoencoder (linear layers, tanh, MSE). */
+    enum { N = 64, P = 6 };
+    float x[N * P];
+    tg_rng r;
+    tg_rng_seed(&r, 3);
+    for (int i = 0; i < N * P; i++) x[i] = (float)tg_rng_normal(&r);
+    tg_gnn_ae *ae = NULL;
+    tg_gnn_ae_opts ao = tg_gnn_ae_defaults();
+    assert_int_equal(tg_gnn_ae_new(&ae, P, &ao, msg), TG_OK);
+    /* tg_gnn_ae_fit has no callback: train its model through tg_gnn_fit on
+     * a standardised copy, as it does. */
+    tg_gnn_graph *g = NULL;
+    assert_int_equal(tg_gnn_graph_new(&g, N, 0, NULL, NULL, false, msg), TG_OK);
+    uint8_t split[N];
+    for (int i = 0; i < N; i++) split[i] = i % 8 == 7 ? TG_GNN_VAL : TG_GNN_TRAIN;
+    tg_gnn_data *dd = NULL;
+    assert_int_equal(tg_gnn_data_new(&dd, &g, P, x, NULL, split, msg), TG_OK);
+    assert_int_equal(tg_gnn_data_set_targets(dd, P, x, msg), TG_OK);
+    o = tg_gnn_fit_defaults();
+    o.epochs = 8;
+    o.loss = TG_GNN_LOSS_MSE;
+    left = 0;
+    assert_int_equal(tg_gnn_fit((tg_gnn_model *)tg_gnn_ae_model(ae), dd, &o, arm, &left, NULL, msg), TG_OK);
+    tg_test_fail_after = -1;
+    if (left) fail_msg("an autoencoder epoch after the first allocated %ld blocks", 1000000000L - left);
+    tg_gnn_data_free(&dd);
+    tg_gnn_ae_free(&ae);
+    tg_gnn_model_free(&m);
+    tg_gnn_data_free(&d);
+    TG_CHECK_NO_LEAK();
+}
+
+/* ---- the Cora reader: malformed input and out-of-memory ------------------- */
+
+static char tmpdir_[64];
+
+static void write_file(const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", tmpdir_, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void remove_files(void)
+{
+    static const char *const names[] = {"cora.content", "cora.cites", "planetoid_split.txt"};
+    for (int k = 0; k < 3; k++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/%s", tmpdir_, names[k]);
+        remove(path);
+    }
+}
+
+/* A 6-paper Cora in the LINQS format: id, 4 binary features, label. */
+static const char *CONTENT = "11\t1\t0\t0\t1\tA\n12\t0\t1\t0\t0\tB\n13\t1\t1\t0\t0\tA\n"
+                             "14\t0\t0\t1\t1\tC\n15\t0\t1\t1\t0\tB\n16\t1\t0\t0\t0\tC\n";
+static const char *CITES = "11\t12\n12\t13\n13\t14\n14\t15\n15\t16\n16\t11\n11\t14\n";
+static const char *SPLIT = "# index paper split\n0 11 train\n1 12 train\n2 13 val\n3 14 test\n4 15 test\n";
+
+static void expect_bad(const char *content, const char *cites, const char *split, const char *want)
+{
+    remove_files();
+    write_file("cora.content", content);
+    write_file("cora.cites", cites);
+    if (split) write_file("planetoid_split.txt", split);
+    tg_gnn_data *d = NULL;
+    char msg[TG_MSG_LEN];
+    tg_status s = tg_gnn_data_read_cora(tmpdir_, true, &d, msg);
+    if (s == TG_OK) fail_msg("accepted; wanted \"%s\"", want);
+    assert_null(d);
+    assert_msg_has(msg, want);
+    TG_CHECK_NO_LEAK();
+}
+
+static void test_cora_reader_bad_and_oom(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    snprintf(tmpdir_, sizeof tmpdir_, "/tmp/tg_gnn_tasksXXXXXX");
+    assert_non_null(mkdtemp(tmpdir_));
+    remove_files();
+    write_file("cora.content", CONTENT);
+    write_file("cora.cites", CITES);
+    write_file("planetoid_split.txt", SPLIT);
+    char msg[TG_MSG_LEN];
+    tg_gnn_data *d = NULL;
+    assert_int_equal(tg_gnn_data_read_cora(tmpdir_, true, &d, msg), TG_OK);
+    assert_int_equal(tg_gnn_data_nodes(d), 6);
+    assert_int_equal(tg_gnn_data_features(d), 4);
+    assert_int_equal(tg_gnn_data_classes(d), 3);
+    assert_int_equal(tg_gnn_graph_edges(tg_gnn_data_graph(d)), 14);   /* 7 citations, both ways */
+    assert_int_equal(tg_gnn_data_split_count(d, TG_GNN_TEST), 2);
+    tg_gnn_data_free(&d);
+    /* Every allocation failing in turn: a clean error, no leak. */
+    tg_status s = TG_OK;
+    TG_OOM_LOOP(
+        {
+            s = tg_gnn_data_read_cora(tmpdir_, true, &d, msg);
+            if (s == TG_OK) tg_gnn_data_free(&d);
+            else assert_null(d);
+        },
+        s == TG_OK);
+    assert_int_equal(s, TG_OK);
+    /* Malformed files: named with file and line. */
+    expect_bad("11\t1\t0\tA\n12\t0\t1\t0\tB\n", CITES, NULL, "cora.content:2: 3 features, the first line had 2");
+    expect_bad("11\tA\n", "", NULL, "cora.content:1: expected id, features and a label");
+    expect_bad("11\t1\t0\tA\n11\t0\t1\tB\n", "", NULL, "duplicate paper id 11");
+    expect_bad("11\t1\tx\tA\n12\t0\t1\tB\n", "", NULL, "cora.content:1: feature 2 is not a number");
+    expect_bad(CONTENT, "11\t12\n12\t99\n", NULL, "cora.cites:2: unknown paper id 99");
+    expect_bad(CONTENT, "11\n", NULL, "cora.cites:1: expected two paper ids");
+    expect_bad(CONTENT, CITES, "0 11 train\n1 77 test\n", "planetoid_split.txt:2: unknown paper id 77");
+    expect_bad(CONTENT, CITES, "0 11 train\n1 12 later\n", "planetoid_split.txt:2: split 'later'");
+    expect_bad(CONTENT, CITES, "0 11\n", "planetoid_split.txt:1: expected index, paper id and split");
+    expect_bad("", "", NULL, "no papers");
+    remove_files();
+    rmdir(tmpdir_);
+    TG_CHECK_NO_LEAK();
+}
+
+/* ---- out-of-memory injection: link training, saliency, autoencoder -------- */
+
+/* 40 nodes on a ring with chords, 3 random features, labels and a split. */
+static tg_gnn_data *ring_data(void)
+{
+    int64_t s[120], t[120], m = 0;
+    for (int i = 0; i < 40; i++) {
+        s[m] = i, t[m++] = (i + 1) % 40;
+        s[m] = (i + 1) % 40, t[m++] = i;
+        if (i % 3 == 0) s[m] = i, t[m++] = (i + 7) % 40, s[m] = (i + 7) % 40, t[m++] = i;
+    }
+    float x[40 * 3];
+    int32_t y[40];
+    uint8_t sp[40];
+    tg_rng r;
+    tg_rng_seed(&r, 9);
+    for (int i = 0; i < 120; i++) x[i] = (float)tg_rng_uniform(&r);
+    for (int i = 0; i < 40; i++) y[i] = i % 2, sp[i] = (uint8_t)(i % 3);
+    tg_gnn_graph *g = NULL;
+    tg_gnn_data *d = NULL;
+    char msg[TG_MSG_LEN];
+    assert_int_equal(tg_gnn_graph_new(&g, 40, m, s, t, false, msg), TG_OK);
+    assert_int_equal(tg_gnn_data_new(&d, &g, 3, x, y, sp, msg), TG_OK);
+    return d;
+}
+
+/* TG_OOM_LOOP for calls on objects that stay alive across the loop: the
+ * live block count must come back to what it was before each call. */
+#define OOM_LOOP_KEEP(body, ok)                                            \
+    do {                                                                   \
+        long base_ = tg_test_live;                                         \
+        for (long k_ = 0; k_ < 100000; k_++) {                             \
+            tg_test_fail_after = k_;                                       \
+            body;                                                          \
+            tg_test_fail_after = -1;                                       \
+            if (tg_test_live != base_)                                     \
+                fail_msg("allocation %ld failing leaks %ld blocks: %s", k_, tg_test_live - base_, msg); \
+            if (ok) break;                                                 \
+        }                                                                  \
+    } while (0)
+
+static void test_oom_link_saliency_ae(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    tg_gnn_data *d = ring_data();
+    tg_status s = TG_OK;
+    tg_gnn_link_result r;
+    for (int variant = 0; variant < 3; variant++) {
+        tg_gnn_link_opts o = tg_gnn_link_defaults();
+        o.hidden = 8;
+        o.latent = 4;
+        o.epochs = 3;
+        o.variational = variant == 1;
+        o.sampled = variant == 2;
+        OOM_LOOP_KEEP(s = tg_gnn_link_train(d, &o, &r, msg), s == TG_OK);
+        if (s != TG_OK) fail_msg("variant %d: %s", variant, msg);
+    }
+    /* tg_gnn_link_fit with a callback, patience and a plateau schedule. */
+    tg_gnn_layer_spec L[2] = {tg_gnn_layer_default(TG_GNN_GCN), tg_gnn_layer_default(TG_GNN_TANH)};
+    L[0].out = 4;
+    tg_gnn_model *m = NULL;
+    assert_int_equal(tg_gnn_model_new(&m, 2, L, 3, 1, msg), TG_OK);
+    tg_gnn_fit_opts fo = tg_gnn_fit_defaults();
+    fo.epochs = 4;
+    fo.patience = 2;
+    fo.schedule = tg_gnn_schedule_default(TG_GNN_SCHED_PLATEAU);
+    tg_gnn_link_task k = tg_gnn_link_task_defaults();
+    k.val_frac = 0.2;
+    int ep = 0;
+    OOM_LOOP_KEEP(s = tg_gnn_link_fit(m, d, &fo, &k, count_epochs, &ep, &r, msg), s == TG_OK);
+    assert_int_equal(s, TG_OK);
+    /* Saliency through a GCN model.  The data caches its self-loop graph on
+     * first use (kept, freed with the data, also when a later allocation
+     * fails): a first failing run builds the cache, then every allocation
+     * of saliency itself fails in turn. */
+    double ns[40], fs[3];
+    tg_test_fail_after = 12;
+    s = tg_gnn_saliency(m, d, 5, 1, ns, fs, msg);
+    tg_test_fail_after = -1;
+    assert_int_equal(s, TG_ERR_NOMEM);
+    OOM_LOOP_KEEP(s = tg_gnn_saliency(m, d, 5, 1, ns, fs, msg), s == TG_OK);
+    assert_int_equal(s, TG_OK);
+    assert_true(ns[5] > 0);
+    tg_gnn_model_free(&m);
+    /* Malformed link input: too few edges, bad fractions. */
+    tg_gnn_link_opts o = tg_gnn_link_defaults();
+    o.test_frac = 0.5;
+    o.val_frac = 0.45;
+    assert_int_equal(tg_gnn_link_train(d, &o, &r, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "bad options");
+    tg_gnn_data_free(&d);
+    /* The autoencoder: new, fit, score. */
+    enum { N = 30, P = 4 };
+    float x[N * P];
+    tg_rng rg;
+    tg_rng_seed(&rg, 4);
+    for (int i = 0; i < N * P; i++) x[i] = (float)tg_rng_normal(&rg);
+    tg_gnn_ae_opts ao = tg_gnn_ae_defaults();
+    ao.hidden[0] = 3;
+    ao.hidden[1] = 2;
+    fo = tg_gnn_fit_defaults();
+    fo.epochs = 3;
+    double sc[N];
+    tg_gnn_ae *ae = NULL;
+    TG_OOM_LOOP(
+        {
+            s = tg_gnn_ae_new(&ae, P, &ao, msg);
+            if (s == TG_OK) s = tg_gnn_ae_fit(ae, N, x, &fo, NULL, msg);
+            if (s == TG_OK) s = tg_gnn_ae_score(ae, N, x, sc, NULL, msg);
+            tg_gnn_ae_free(&ae);
+        },
+        s == TG_OK);
+    assert_int_equal(s, TG_OK);
+    /* Bad input: a NaN, scoring before fit, a constant sensor is fine. */
+    assert_int_equal(tg_gnn_ae_new(&ae, P, &ao, msg), TG_OK);
+    assert_int_equal(tg_gnn_ae_score(ae, N, x, sc, NULL, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "fit the autoencoder first");
+    x[7] = NAN;
+    assert_int_equal(tg_gnn_ae_fit(ae, N, x, &fo, NULL, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "sample 2, sensor 4 is not finite");
+    for (int i = 0; i < N; i++) x[i * P + 3] = 5.0f;
+    assert_int_equal(tg_gnn_ae_fit(ae, N, x, &fo, NULL, msg), TG_OK);
+    assert_true(isfinite(tg_gnn_ae_threshold(ae)));
+    tg_gnn_ae_free(&ae);
+    ao.nhidden = 0;
+    assert_int_equal(tg_gnn_ae_new(&ae, P, &ao, msg), TG_ERR_ARG);
+    TG_CHECK_NO_LEAK();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schedules),
         cmocka_unit_test(test_tep_autoencoder),
+        cmocka_unit_test(test_cora_reader_bad_and_oom),
+        cmocka_unit_test(test_oom_link_saliency_ae),
+        cmocka_unit_test(test_no_alloc_in_epochs),
+        cmocka_unit_test(test_link_any_encoder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
