@@ -217,6 +217,12 @@ typedef struct tg_gnn_i_pools { int blas, omp; } tg_gnn_i_pools;
 tg_gnn_i_pools tg_gnn_i_set_threads(int threads);
 void tg_gnn_i_restore_threads(int threads, tg_gnn_i_pools was);
 
+/* tg_gnn_auc_ap with a caller's scratch of tg_gnn_i_auc_scratch(n) bytes
+ * (no allocation: per-epoch validation metrics). */
+size_t tg_gnn_i_auc_scratch(int64_t n);
+tg_status tg_gnn_i_auc_ap(int64_t n, const double *score, const uint8_t *label, void *scratch, double *auc, double *ap,
+                          char *msg);
+
 /* The schedule of fit options o (kind STEP takes lr_decay / lr_step),
  * checked and started (schedule.c). */
 tg_status tg_gnn_i_fit_schedule(const tg_gnn_fit_opts *o, tg_gnn_sched_state *st, char *msg);

@@ -79,7 +79,7 @@ static void sample_neg(const tg_gnn_graph *g, tg_rng *r, int64_t k, int32_t *pai
 /* AUC / AP of np positive and np negative pairs under embeddings z (rows of
  * width `stride`, the first f columns used); s and y hold 2 np items. */
 static tg_status score_pairs(const float *z, int64_t stride, int64_t f, int64_t np, const int32_t *pos,
-                             const int32_t *neg, double *s, uint8_t *y, double *auc, double *ap, char *msg)
+                             const int32_t *neg, double *s, uint8_t *y, void *scratch, double *auc, double *ap, char *msg)
 {
     for (int64_t k = 0; k < 2 * np; k++) {
         const int32_t *p = k < np ? pos + 2 * k : neg + 2 * (k - np);
@@ -88,7 +88,7 @@ static tg_status score_pairs(const float *z, int64_t stride, int64_t f, int64_t 
         s[k] = d;
         y[k] = k < np;
     }
-    return tg_gnn_auc_ap(2 * np, s, y, auc, ap, msg);
+    return tg_gnn_i_auc_ap(2 * np, s, y, scratch, auc, ap, msg);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -107,6 +107,7 @@ typedef struct link_run {
     float *noise;           /* n x latent (VGAE) */
     double *sc;             /* 2 max(nte, nva) scores */
     uint8_t *lab;
+    void *scratch;          /* AUC sort buffer: evaluating allocates nothing */
     double *times;          /* per-epoch seconds */
     float *best;            /* saved weights (patience) */
     tg_gnn_graph *gt;       /* training graph with self loops */
@@ -122,6 +123,7 @@ static void run_free(link_run *r)
     tg_free(r->noise);
     tg_free(r->sc);
     tg_free(r->lab);
+    tg_free(r->scratch);
     tg_free(r->times);
     tg_free(r->best);
     tg_gnn_graph_free(&r->gt);
@@ -158,6 +160,7 @@ static tg_status run_split(link_run *r, const tg_gnn_data *d, const tg_gnn_link_
         !(r->target = tg_malloc(sizeof *r->target * (size_t)(2 * ntr))) ||
         !(r->noise = tg_malloc(sizeof *r->noise * (size_t)(n * latent))) ||
         !(r->sc = tg_malloc(sizeof *r->sc * (size_t)(2 * nev))) || !(r->lab = tg_malloc((size_t)(2 * nev))) ||
+        !(r->scratch = tg_malloc(tg_gnn_i_auc_scratch(2 * nev))) ||
         !(r->times = tg_malloc(sizeof *r->times * (size_t)epochs)) ||
         !(r->best = tg_malloc(sizeof *r->best * (size_t)(nparam + 1))) ||
         !(s2 = tg_malloc(sizeof *s2 * (size_t)(2 * ntr))) || !(d2 = tg_malloc(sizeof *d2 * (size_t)(2 * ntr)))) {
@@ -233,10 +236,10 @@ static tg_status evaluate(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *view,
     int kl, z = encode(m, t, view, k->variational, r->noise, &kl);
     if (z < 0) return tg_msg(msg, t->err ? t->err : TG_ERR_NOMEM, "%s", t->msg);
     const gnn_node *Z = &t->nodes[z];
-    if (test && (s = score_pairs(Z->val, Z->cols, Z->cols, r->nte, r->und, r->teneg, r->sc, r->lab, auc, ap, msg)) != TG_OK)
+    if (test && (s = score_pairs(Z->val, Z->cols, Z->cols, r->nte, r->und, r->teneg, r->sc, r->lab, r->scratch, auc, ap, msg)) != TG_OK)
         return s;
     if (r->nva > 0)
-        return score_pairs(Z->val, Z->cols, Z->cols, r->nva, r->und + 2 * r->nte, r->vaneg, r->sc, r->lab, vauc, vap, msg);
+        return score_pairs(Z->val, Z->cols, Z->cols, r->nva, r->und + 2 * r->nte, r->vaneg, r->sc, r->lab, r->scratch, vauc, vap, msg);
     *vauc = *vap = 0;
     return TG_OK;
 }

@@ -49,8 +49,12 @@ tg_status tg_gnn_schedule_check(const tg_gnn_schedule *s, char *msg)
         return tg_msg(msg, TG_ERR_ARG, "gnn.schedule: lr_min and threshold must be >= 0");
     if (s->warmup > 0 && !(s->warmup_start > 0 && s->warmup_start <= 1))
         return tg_msg(msg, TG_ERR_ARG, "gnn.schedule: warmup_start must be in (0, 1]");
-    if (!(s->gamma > 0 && s->gamma <= 1))
-        return tg_msg(msg, TG_ERR_ARG, "gnn.schedule: the %s factor must be in (0, 1]", tg_gnn_schedule_name(s->kind));
+    /* A step factor may exceed 1 (fit's lr_decay always could); only a
+     * step schedule that never steps ignores it. */
+    if (s->kind == TG_GNN_SCHED_STEP ? s->step > 0 && !(s->gamma > 0 && isfinite(s->gamma))
+                                     : !(s->gamma > 0 && s->gamma <= 1))
+        return tg_msg(msg, TG_ERR_ARG, "gnn.schedule: the %s factor must be in (0, 1]%s", tg_gnn_schedule_name(s->kind),
+                      s->kind == TG_GNN_SCHED_STEP ? " (or above 1)" : "");
     return TG_OK;
 }
 

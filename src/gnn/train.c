@@ -481,10 +481,20 @@ tg_status tg_gnn_auc_ap(int64_t n, const double *score_, const uint8_t *label, d
     if (n <= 0 || !score_ || !label) return tg_msg(msg, TG_ERR_ARG, "gnn.auc_ap: no scores");
     scored *v = tg_malloc(sizeof *v * (size_t)n);
     if (!v) return tg_msg(msg, TG_ERR_NOMEM, "gnn.auc_ap: out of memory");
+    tg_status s = tg_gnn_i_auc_ap(n, score_, label, v, auc, ap, msg);
+    tg_free(v);
+    return s;
+}
+
+size_t tg_gnn_i_auc_scratch(int64_t n) { return sizeof(scored) * (size_t)(n > 0 ? n : 1); }
+
+tg_status tg_gnn_i_auc_ap(int64_t n, const double *score_, const uint8_t *label, void *scratch, double *auc, double *ap,
+                          char *msg)
+{
+    scored *v = scratch;
     int64_t pos = 0;
     for (int64_t i = 0; i < n; i++) {
         if (isnan(score_[i])) {
-            tg_free(v);
             return tg_msg(msg, TG_ERR_NUMERIC, "gnn.auc_ap: score %lld is NaN", (long long)i);
         }
         v[i].s = score_[i];
@@ -493,7 +503,6 @@ tg_status tg_gnn_auc_ap(int64_t n, const double *score_, const uint8_t *label, d
     }
     int64_t neg = n - pos;
     if (!pos || !neg) {
-        tg_free(v);
         return tg_msg(msg, TG_ERR_ARG, "gnn.auc_ap: need both positive and negative items");
     }
     qsort(v, (size_t)n, sizeof *v, cmp_scored_desc);
@@ -516,7 +525,6 @@ tg_status tg_gnn_auc_ap(int64_t n, const double *score_, const uint8_t *label, d
         if (gp) apsum += (double)gp / (double)pos * ((double)tp / (double)(tp + fp));
         i = j;
     }
-    tg_free(v);
     if (auc) *auc = pairs / ((double)pos * (double)neg);
     if (ap) *ap = apsum;
     return TG_OK;

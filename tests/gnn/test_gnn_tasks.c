@@ -410,6 +410,27 @@ static void test_no_alloc_in_epochs(void **state)
     if (left) fail_msg("an autoencoder epoch after the first allocated %ld blocks", 1000000000L - left);
     tg_gnn_data_free(&dd);
     tg_gnn_ae_free(&ae);
+    /* Link prediction with per-epoch validation AUC (the callback asks for
+     * it) and a plateau schedule: sampled non-edges, then the full loss. */
+    tg_gnn_layer_spec E[3] = {tg_gnn_layer_default(TG_GNN_GCN), tg_gnn_layer_default(TG_GNN_RELU),
+                              tg_gnn_layer_default(TG_GNN_GCN)};
+    E[0].out = 16;
+    E[2].out = 8;
+    tg_gnn_model *enc = NULL;
+    assert_int_equal(tg_gnn_model_new(&enc, 3, E, tg_gnn_data_features(d), 1, msg), TG_OK);
+    tg_gnn_link_task k = tg_gnn_link_task_defaults();
+    tg_gnn_link_result lr;
+    o = tg_gnn_fit_defaults();
+    o.epochs = 6;
+    o.schedule = tg_gnn_schedule_default(TG_GNN_SCHED_PLATEAU);
+    for (int full = 0; full < 2; full++) {
+        k.full_loss = full;
+        left = 0;
+        assert_int_equal(tg_gnn_link_fit(enc, d, &o, &k, arm, &left, &lr, msg), TG_OK);
+        tg_test_fail_after = -1;
+        if (left) fail_msg("a link epoch (full %d) after the first allocated %ld blocks", full, 1000000000L - left);
+    }
+    tg_gnn_model_free(&enc);
     tg_gnn_model_free(&m);
     tg_gnn_data_free(&d);
     TG_CHECK_NO_LEAK();
