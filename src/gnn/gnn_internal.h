@@ -175,6 +175,8 @@ int tg_gnn_i_pool(gnn_tape *t, int a, int64_t ng, const int64_t *gptr, int kind)
 int tg_gnn_i_layer_norm(gnn_tape *t, int a, int gamma);
 int tg_gnn_i_slice_cols(gnn_tape *t, int a, int64_t c0, int64_t c);
 int tg_gnn_i_gram_bce(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_weight);
+/* The same for a symmetric g (not checked): half the work. */
+int tg_gnn_i_gram_bce_sym(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_weight);
 /* dropout(X, p) W for X given as CSR (n rows; rowptr, col, val), W = node w. */
 int tg_gnn_i_sparse_matmul(gnn_tape *t, int64_t n, const int64_t *rowptr, const int32_t *col, const float *val,
                            float p, int w);

@@ -301,7 +301,7 @@ tg_status tg_gnn_link_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts
         if (!k.full_loss) sample_neg(r.gt, &t.rng, r.ntr, neg);
         int kl, z = encode(m, &t, &view, k.variational, r.noise, &kl), loss;
         if (k.full_loss)
-            loss = tg_gnn_i_scale(&t, tg_gnn_i_gram_bce(&t, z, r.gt, pos_weight), norm);
+            loss = tg_gnn_i_scale(&t, tg_gnn_i_gram_bce_sym(&t, z, r.gt, pos_weight), norm);   /* gt: both ways */
         else   /* mean over positives plus mean over negatives = 2 x the joint mean */
             loss = tg_gnn_i_scale(&t, tg_gnn_i_regress(&t, OP_BCE_LOGITS, tg_gnn_i_pair_dot(&t, z, 2 * r.ntr, r.pairs),
                                                        r.target), 2.0f);

@@ -1124,8 +1124,10 @@ static void slice_cols_bwd(gnn_tape *t, gnn_node *n)
 /* The mean over all n^2 pairs (i, j) of the weighted binary
  * cross-entropy of the logit z_i . z_j against A_ij (1 iff j -> i is an edge
  * of g, self loops included), positives weighted by pos_weight.  aux holds
- * dLoss/dlogit (n x n, symmetric for a symmetric g) for backward. */
-int tg_gnn_i_gram_bce(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_weight)
+ * dLoss/dlogit (n x n) for backward.  i0 = 1: g is symmetric (the caller
+ * knows), so are the logits and their gradient, and only the upper
+ * triangle is computed (half the work: ssyrk, ssymm). */
+static int gram_bce(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_weight, int sym)
 {
     if (z < 0) return -1;
     assert(g->n == t->nodes[z].rows);
@@ -1138,40 +1140,59 @@ int tg_gnn_i_gram_bce(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_weigh
     nd->aux = aux;
     nd->g = g;
     nd->f0 = pos_weight;
+    nd->i0 = sym;
     return run(t, id);
 }
+
+int tg_gnn_i_gram_bce(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_weight)
+{
+    return gram_bce(t, z, g, pos_weight, 0);
+}
+
+int tg_gnn_i_gram_bce_sym(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_weight)
+{
+    return gram_bce(t, z, g, pos_weight, 1);
+}
+
+static inline float softplus_e(float x, float e) { return (x > 0 ? x : 0.0f) + logf(1.0f + e); }
 
 static void gram_bce_fwd(gnn_tape *t, gnn_node *nd)
 {
     const gnn_node *Z = IN_A(t, nd);
     const tg_gnn_graph *g = nd->g;
-    int64_t n = Z->rows, f = Z->cols;
+    const int64_t n = Z->rows, f = Z->cols;
+    const bool sym = nd->i0 == 1;
     float *G = nd->aux, *rowsum = nd->aux + n * n;
     const float pw = nd->f0, c = 1.0f / ((float)n * (float)n);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)f, 1.0f, Z->val, (int)f, Z->val, (int)f,
-                0.0f, G, (int)n);
+    if (sym)
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)n, (int)f, 1.0f, Z->val, (int)f, 0.0f, G, (int)n);
+    else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)f, 1.0f, Z->val, (int)f, Z->val,
+                    (int)f, 0.0f, G, (int)n);
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (n * n >= (1 << 20))
+#pragma omp parallel for schedule(dynamic, 16) if (n * n >= (1 << 20))
 #endif
     for (int64_t i = 0; i < n; i++) {
         float *row = G + i * n;
         double l = 0;
-        /* every pair as a non-edge: loss softplus(x), gradient sigmoid(x) */
-        for (int64_t j = 0; j < n; j++) {
+        const int64_t j0 = sym ? i : 0;
+        /* every pair as a non-edge: loss softplus(x), gradient sigmoid(x);
+         * symmetric: an off-diagonal pair stands for (i, j) and (j, i).
+         * logf(1 + e), not log1pf: e in (0, 1], so the absolute error is
+         * below 1e-7, and log1pf cost half of the epoch. */
+        for (int64_t j = j0; j < n; j++) {
             float x = row[j], e = expf(-fabsf(x));
-            /* logf(1 + e), not log1pf: e in (0, 1], so the absolute error is
-             * below 1e-7, and log1pf cost half of the epoch */
-            l += (double)((x > 0 ? x : 0.0f) + logf(1.0f + e));
+            l += (sym && j > i ? 2.0 : 1.0) * (double)softplus_e(x, e);
             row[j] = c * (x >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e));
         }
         /* then the edges: pw softplus(-x) instead, gradient pw (sigmoid(x) - 1) */
         for (int64_t q = g->rowptr[i]; q < g->rowptr[i + 1]; q++) {
             int64_t j = g->src[q];
-            double xd = 0;   /* the logit again: row[j] already holds the non-edge gradient */
+            if (j < j0) continue;
+            double w = sym && j > i ? 2.0 : 1.0, xd = 0;   /* the logit again: row[j] holds a gradient */
             for (int64_t k = 0; k < f; k++) xd += (double)Z->val[i * f + k] * Z->val[j * f + k];
             float x = (float)xd, e = expf(-fabsf(x)), sg = x >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e);
-            l -= (double)(fmaxf(x, 0.0f) + log1pf(e));
-            l += (double)pw * (double)(fmaxf(-x, 0.0f) + log1pf(e));
+            l += w * ((double)pw * (double)softplus_e(-x, e) - (double)softplus_e(x, e));
             row[j] = c * pw * (sg - 1.0f);
         }
         rowsum[i] = (float)l;
@@ -1186,8 +1207,12 @@ static void gram_bce_bwd(gnn_tape *t, gnn_node *nd)
     gnn_node *Z = IN_A(t, nd);
     if (!Z->grad) return;
     int64_t n = Z->rows, f = Z->cols;
-    /* dZ = (G + G^T) Z g; G is symmetric for a symmetric graph, but the
-     * two products keep it right for any g. */
+    /* dZ = (G + G^T) Z g: 2 G Z g from G's upper triangle when symmetric. */
+    if (nd->i0 == 1) {
+        cblas_ssymm(CblasRowMajor, CblasLeft, CblasUpper, (int)n, (int)f, 2.0f * nd->grad[0], nd->aux, (int)n, Z->val,
+                    (int)f, 1.0f, Z->grad, (int)f);
+        return;
+    }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)f, (int)n, nd->grad[0], nd->aux, (int)n, Z->val,
                 (int)f, 1.0f, Z->grad, (int)f);
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)n, (int)f, (int)n, nd->grad[0], nd->aux, (int)n, Z->val,

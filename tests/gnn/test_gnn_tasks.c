@@ -282,6 +282,48 @@ static void test_tep_autoencoder(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* ---- the symmetric reconstruction loss equals the general one ------------- */
+
+/* gram_bce (gradient-checked in test_gnn.c on a non-symmetric graph) and its
+ * upper-triangle variant for symmetric graphs give the same loss and the
+ * same gradient on a symmetric graph (a 7-ring both ways, a chord, loops). */
+static void test_gram_bce_symmetric(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    int64_t s[16], d[16], m = 0;
+    for (int i = 0; i < 7; i++) s[m] = i, d[m++] = (i + 1) % 7, s[m] = (i + 1) % 7, d[m++] = i;
+    s[m] = 0, d[m++] = 3, s[m] = 3, d[m++] = 0;
+    tg_gnn_graph *g = NULL;
+    char msg[TG_MSG_LEN];
+    assert_int_equal(tg_gnn_graph_new(&g, 7, m, s, d, true, msg), TG_OK);
+    float z[7 * 3];
+    tg_rng r;
+    tg_rng_seed(&r, 11);
+    for (int i = 0; i < 21; i++) z[i] = (float)(2 * tg_rng_uniform(&r) - 1);
+    double loss[2];
+    float grad[2][21];
+    for (int v = 0; v < 2; v++) {
+        gnn_tape t;
+        tg_gnn_i_tape_init(&t, 1);
+        t.training = true;
+        int x = tg_gnn_i_leaf(&t, 7, 3, z);
+        t.nodes[x].req = true;
+        int l = v ? tg_gnn_i_gram_bce_sym(&t, x, g, 3.0f) : tg_gnn_i_gram_bce(&t, x, g, 3.0f);
+        assert_true(l >= 0);
+        assert_int_equal(tg_gnn_i_backward(&t, l, msg), TG_OK);
+        loss[v] = t.nodes[l].val[0];
+        memcpy(grad[v], t.nodes[x].grad, sizeof grad[v]);
+        tg_gnn_i_tape_free(&t);
+    }
+    assert_true(fabs(loss[0] - loss[1]) <= 1e-6 * fabs(loss[0]));
+    for (int i = 0; i < 21; i++)
+        if (fabsf(grad[0][i] - grad[1][i]) > 1e-6f * (fabsf(grad[0][i]) + 1e-3f))
+            fail_msg("element %d: gradient %.8g (general) vs %.8g (symmetric)", i, grad[0][i], grad[1][i]);
+    tg_gnn_graph_free(&g);
+    TG_CHECK_NO_LEAK();
+}
+
 /* ---- link prediction with any encoder ------------------------------------- */
 
 static int count_epochs(void *ud, const tg_gnn_epoch *e)
@@ -661,6 +703,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schedules),
+        cmocka_unit_test(test_gram_bce_symmetric),
         cmocka_unit_test(test_tep_autoencoder),
         cmocka_unit_test(test_cora_reader_bad_and_oom),
         cmocka_unit_test(test_oom_link_saliency_ae),
