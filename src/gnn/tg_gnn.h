@@ -4,9 +4,10 @@
  * operators (CSR sparse x dense, edge gather / scatter-add / mean / max,
  * edge softmax), reverse-mode automatic differentiation over a fixed set of
  * operations recorded on a tape, message-passing layers (Linear, GCN, SAGE,
- * GIN, GAT), losses, optimisers (SGD with momentum, Adam, AdamW), training
- * with early stopping, graph autoencoders (GAE/VGAE) and saving / loading
- * weights as safetensors.
+ * GIN, GAT), losses, optimisers (SGD with momentum, Adam, AdamW),
+ * learning-rate schedules, training with early stopping, link prediction
+ * with any encoder (GAE/VGAE on top), a dense autoencoder for sensor
+ * vectors, and saving / loading weights as safetensors.
  *
  * Determinism: for a given seed and thread count every result is the same
  * on every run (reductions run in a fixed order; the random stream is

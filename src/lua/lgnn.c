@@ -7,6 +7,8 @@
  *   print(m:evaluate(data, "test"))                        -- accuracy, loss
  *   m:save("cora_gcn.safetensors"); local m2 = tg.gnn.load("cora_gcn.safetensors")
  *   tg.gnn.link(data, {variational = true})                -- {auc, ap, val_auc, val_ap, ...}
+ *   m:fit_link(data, {loss = "sampled", schedule = "cosine"}) -- any encoder
+ *   local ae = tg.gnn.autoencoder{sensors = 52}; ae:fit(rows); local s, per = ae:score(rows)
  *
  * Layers are plain tables ({kind = "gcn", out = 16, ...}); a model holds
  * them and builds its C model (weights) on the first fit, when the input
