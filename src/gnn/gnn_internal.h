@@ -117,6 +117,9 @@ typedef enum gnn_op {
                        (biased var) in training, fixed running statistics (i0 = 1) in evaluation;
                        normalised values, 1/std, mean and var in aux */
     OP_EDGE_SCALE,  /* a[m,c] * b[m,1]: every row scaled by its edge's weight */
+    OP_SLICE_COLS,  /* a[n,c] -> [n,cols]: columns i0 .. i0+cols-1 */
+    OP_GRAM_BCE,    /* mean weighted BCE of the logits a a^T against g's adjacency
+                       (positives x f0); dLoss/dlogits (n x n) in aux */
     OP_COUNT
 } gnn_op;
 
@@ -198,6 +201,10 @@ int tg_gnn_i_batch_norm(gnn_tape *t, int a, int gamma, const float *run_mean, co
 /* Mean and biased variance of the last training-mode batch norm node id. */
 const float *tg_gnn_i_batch_norm_stats(const gnn_tape *t, int id);
 int tg_gnn_i_edge_scale(gnn_tape *t, int a, int w);
+int tg_gnn_i_slice_cols(gnn_tape *t, int a, int64_t c0, int64_t c);
+int tg_gnn_i_gram_bce(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_weight);
+/* The same for a symmetric g (not checked): half the work. */
+int tg_gnn_i_gram_bce_sym(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_weight);
 /* dropout(X, p) W for X given as CSR (n rows; rowptr, col, val), W = node w. */
 int tg_gnn_i_sparse_matmul(gnn_tape *t, int64_t n, const int64_t *rowptr, const int32_t *col, const float *val,
                            float p, int w);
@@ -230,8 +237,29 @@ struct tg_gnn_model {
     int np;
     gnn_param *params;
     int *first_param;       /* nl + 1: params of layer k are first_param[k] .. first_param[k+1]-1 */
-    char fit[320];          /* the last training configuration ("" if none), saved as metadata */
+    char fit[512];          /* the last training configuration ("" if none), saved as metadata */
 };
+
+/* Training steps shared by tg_gnn_fit and the other tasks (train.c). */
+void tg_gnn_i_optim_step(tg_gnn_model *m, const tg_gnn_fit_opts *o, double lr, int step);
+void tg_gnn_i_zero_grads(tg_gnn_model *m);
+void tg_gnn_i_copy_params(tg_gnn_model *m, float *buf, bool save);   /* save: params -> buf */
+typedef struct tg_gnn_i_pools { int blas, omp; } tg_gnn_i_pools;
+tg_gnn_i_pools tg_gnn_i_set_threads(int threads);
+void tg_gnn_i_restore_threads(int threads, tg_gnn_i_pools was);
+
+/* tg_gnn_auc_ap with a caller's scratch of tg_gnn_i_auc_scratch(n) bytes
+ * (no allocation: per-epoch validation metrics). */
+size_t tg_gnn_i_auc_scratch(int64_t n);
+tg_status tg_gnn_i_auc_ap(int64_t n, const double *score, const uint8_t *label, void *scratch, double *auc, double *ap,
+                          char *msg);
+
+/* The schedule of fit options o (kind STEP takes lr_decay / lr_step),
+ * checked and started (schedule.c). */
+tg_status tg_gnn_i_fit_schedule(const tg_gnn_fit_opts *o, tg_gnn_sched_state *st, char *msg);
+/* Append " schedule=..." to a training-configuration string (nothing for
+ * plain step decay, which the string already records). */
+void tg_gnn_i_schedule_describe(const tg_gnn_schedule *s, char *buf, size_t cap);
 
 /* Record the forward pass of m on d (x is the n x f input) in t; returns
  * the output node id or -1. */

@@ -916,6 +916,10 @@ int tg_gnn_i_sparse_matmul(gnn_tape *t, int64_t n, const int64_t *rowptr, const 
     /* Dropout of a sparse input only touches its nonzeros (the zeros stay
      * zero): Kipf & Welling's sparse dropout.  Same stream as OP_DROPOUT. */
     const uint32_t thr = (uint32_t)lround((double)nd->f0 * 65536.0);
+    if (nd->f0 <= 0) {   /* evaluation or p = 0: keep all, draw nothing from the stream */
+        memset(mask, 1, nnz);
+        return run(t, id);
+    }
     tg_rng r = t->rng;
     for (size_t i = 0; i < nnz; i += 4) {
         uint64_t u = tg_rng_u64(&r);
@@ -1204,6 +1208,133 @@ static void edge_scale_bwd(gnn_tape *t, gnn_node *n)
     }
 }
 
+/* ---- column slice (VGAE: [mu | log sigma] from one encoder output) ------ */
+
+int tg_gnn_i_slice_cols(gnn_tape *t, int a, int64_t c0, int64_t c)
+{
+    if (a < 0) return -1;
+    assert(c0 >= 0 && c >= 1 && c0 + c <= t->nodes[a].cols);
+    int id = push(t, OP_SLICE_COLS, a, -1, t->nodes[a].rows, c, RAW);
+    if (id < 0) return -1;
+    t->nodes[id].i0 = c0;
+    return run(t, id);
+}
+
+static void slice_cols_fwd(gnn_tape *t, gnn_node *n)
+{
+    const gnn_node *A = IN_A(t, n);
+    for (int64_t i = 0; i < n->rows; i++)
+        memcpy(n->val + i * n->cols, A->val + i * A->cols + n->i0, sizeof(float) * (size_t)n->cols);
+}
+
+static void slice_cols_bwd(gnn_tape *t, gnn_node *n)
+{
+    gnn_node *A = IN_A(t, n);
+    if (!A->grad) return;
+    for (int64_t i = 0; i < n->rows; i++)
+        for (int64_t j = 0; j < n->cols; j++) A->grad[i * A->cols + n->i0 + j] += n->grad[i * n->cols + j];
+}
+
+/* ---- dense reconstruction loss (Kipf & Welling's GAE) ------------------ */
+
+/* The mean over all n^2 pairs (i, j) of the weighted binary
+ * cross-entropy of the logit z_i . z_j against A_ij (1 iff j -> i is an edge
+ * of g, self loops included), positives weighted by pos_weight.  aux holds
+ * dLoss/dlogit (n x n) for backward.  i0 = 1: g is symmetric (the caller
+ * knows), so are the logits and their gradient, and only the upper
+ * triangle is computed (half the work: ssyrk, ssymm). */
+static int gram_bce(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_weight, int sym)
+{
+    if (z < 0) return -1;
+    assert(g->n == t->nodes[z].rows);
+    int id = push(t, OP_GRAM_BCE, z, -1, 1, 1, RAW);
+    if (id < 0) return -1;
+    size_t n = (size_t)g->n;
+    float *aux = tg_gnn_i_tape_floats_raw(t, n * n + n);
+    if (!aux) return -1;
+    gnn_node *nd = &t->nodes[id];
+    nd->aux = aux;
+    nd->g = g;
+    nd->f0 = pos_weight;
+    nd->i0 = sym;
+    return run(t, id);
+}
+
+int tg_gnn_i_gram_bce(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_weight)
+{
+    return gram_bce(t, z, g, pos_weight, 0);
+}
+
+int tg_gnn_i_gram_bce_sym(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_weight)
+{
+    return gram_bce(t, z, g, pos_weight, 1);
+}
+
+static inline float softplus_e(float x, float e) { return (x > 0 ? x : 0.0f) + logf(1.0f + e); }
+
+static void gram_bce_fwd(gnn_tape *t, gnn_node *nd)
+{
+    const gnn_node *Z = IN_A(t, nd);
+    const tg_gnn_graph *g = nd->g;
+    const int64_t n = Z->rows, f = Z->cols;
+    const bool sym = nd->i0 == 1;
+    float *G = nd->aux, *rowsum = nd->aux + n * n;
+    const float pw = nd->f0, c = 1.0f / ((float)n * (float)n);
+    if (sym)
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)n, (int)f, 1.0f, Z->val, (int)f, 0.0f, G, (int)n);
+    else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)f, 1.0f, Z->val, (int)f, Z->val,
+                    (int)f, 0.0f, G, (int)n);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 16) if (n * n >= (1 << 20))
+#endif
+    for (int64_t i = 0; i < n; i++) {
+        float *row = G + i * n;
+        double l = 0;
+        const int64_t j0 = sym ? i : 0;
+        /* every pair as a non-edge: loss softplus(x), gradient sigmoid(x);
+         * symmetric: an off-diagonal pair stands for (i, j) and (j, i).
+         * logf(1 + e), not log1pf: e in (0, 1], so the absolute error is
+         * below 1e-7, and log1pf cost half of the epoch. */
+        for (int64_t j = j0; j < n; j++) {
+            float x = row[j], e = expf(-fabsf(x));
+            l += (sym && j > i ? 2.0 : 1.0) * (double)softplus_e(x, e);
+            row[j] = c * (x >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e));
+        }
+        /* then the edges: pw softplus(-x) instead, gradient pw (sigmoid(x) - 1) */
+        for (int64_t q = g->rowptr[i]; q < g->rowptr[i + 1]; q++) {
+            int64_t j = g->src[q];
+            if (j < j0) continue;
+            double w = sym && j > i ? 2.0 : 1.0, xd = 0;   /* the logit again: row[j] holds a gradient */
+            for (int64_t k = 0; k < f; k++) xd += (double)Z->val[i * f + k] * Z->val[j * f + k];
+            float x = (float)xd, e = expf(-fabsf(x)), sg = x >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e);
+            l += w * ((double)pw * (double)softplus_e(-x, e) - (double)softplus_e(x, e));
+            row[j] = c * pw * (sg - 1.0f);
+        }
+        rowsum[i] = (float)l;
+    }
+    double l = 0;
+    for (int64_t i = 0; i < n; i++) l += rowsum[i];
+    nd->val[0] = (float)((double)c * l);
+}
+
+static void gram_bce_bwd(gnn_tape *t, gnn_node *nd)
+{
+    gnn_node *Z = IN_A(t, nd);
+    if (!Z->grad) return;
+    int64_t n = Z->rows, f = Z->cols;
+    /* dZ = (G + G^T) Z g: 2 G Z g from G's upper triangle when symmetric. */
+    if (nd->i0 == 1) {
+        cblas_ssymm(CblasRowMajor, CblasLeft, CblasUpper, (int)n, (int)f, 2.0f * nd->grad[0], nd->aux, (int)n, Z->val,
+                    (int)f, 1.0f, Z->grad, (int)f);
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)f, (int)n, nd->grad[0], nd->aux, (int)n, Z->val,
+                (int)f, 1.0f, Z->grad, (int)f);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)n, (int)f, (int)n, nd->grad[0], nd->aux, (int)n, Z->val,
+                (int)f, 1.0f, Z->grad, (int)f);
+}
+
 /* ---- the table -------------------------------------------------------- */
 
 static void none(gnn_tape *t, gnn_node *n)
@@ -1248,6 +1379,8 @@ static const op_row OPS[] = {
     [OP_LAYER_NORM] = {"layer_norm", layer_norm_fwd, layer_norm_bwd},
     [OP_BATCH_NORM] = {"batch_norm", batch_norm_fwd, batch_norm_bwd},
     [OP_EDGE_SCALE] = {"edge_scale", edge_scale_fwd, edge_scale_bwd},
+    [OP_SLICE_COLS] = {"slice_cols", slice_cols_fwd, slice_cols_bwd},
+    [OP_GRAM_BCE] = {"gram_bce", gram_bce_fwd, gram_bce_bwd},
 };
 /* Every op has its row: the table is exactly as long as the enum, and the
  * unit test checks that no row in between was left empty. */

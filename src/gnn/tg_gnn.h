@@ -4,9 +4,10 @@
  * operators (CSR sparse x dense, edge gather / scatter-add / mean / max,
  * edge softmax), reverse-mode automatic differentiation over a fixed set of
  * operations recorded on a tape, message-passing layers (Linear, GCN, SAGE,
- * GIN, GAT), losses, optimisers (SGD with momentum, Adam, AdamW), training
- * with early stopping, graph autoencoders (GAE/VGAE) and saving / loading
- * weights as safetensors.
+ * GIN, GAT), losses, optimisers (SGD with momentum, Adam, AdamW),
+ * learning-rate schedules, training with early stopping, link prediction
+ * with any encoder (GAE/VGAE on top), a dense autoencoder for sensor
+ * vectors, and saving / loading weights as safetensors.
  *
  * Determinism: for a given seed and thread count every result is the same
  * on every run (reductions run in a fixed order; the random stream is
@@ -212,6 +213,46 @@ typedef enum tg_gnn_optim { TG_GNN_ADAM, TG_GNN_ADAMW, TG_GNN_SGD } tg_gnn_optim
  * (masked MSE or MAE on the targets of tg_gnn_data_set_targets). */
 typedef enum tg_gnn_loss { TG_GNN_LOSS_CE, TG_GNN_LOSS_MSE, TG_GNN_LOSS_MAE } tg_gnn_loss;
 
+/* Learning-rate schedules (schedule.c).  Every kind may start with a linear
+ * warm-up of `warmup` epochs from warmup_start x lr to lr. */
+typedef enum tg_gnn_sched_kind {
+    TG_GNN_SCHED_STEP = 0,  /* lr x gamma every `step` epochs (fit's lr_decay / lr_step); step 0: constant */
+    TG_GNN_SCHED_COSINE,    /* cosine from lr to lr_min over t_max epochs (0: the rest of the fit), then lr_min */
+    TG_GNN_SCHED_EXP,       /* lr x gamma^epoch */
+    TG_GNN_SCHED_PLATEAU    /* lr x gamma when the validation loss stalls for more than `patience` epochs */
+} tg_gnn_sched_kind;
+
+typedef struct tg_gnn_schedule {
+    tg_gnn_sched_kind kind;
+    int warmup;             /* linear warm-up epochs (0) */
+    double warmup_start;    /* the warm-up's first factor (1/3, as torch's LinearLR) */
+    int step;               /* STEP: epochs per decay */
+    int t_max;              /* COSINE: length of the half cosine after the warm-up */
+    double lr_min;          /* COSINE: final rate; PLATEAU: lowest rate (0) */
+    double gamma;           /* STEP, EXP: factor (EXP 0.95); PLATEAU: factor (0.1) */
+    int patience;           /* PLATEAU: epochs without improvement tolerated (10) */
+    double threshold;       /* PLATEAU: relative improvement that counts (1e-4) */
+    int cooldown;           /* PLATEAU: epochs after a cut during which stalls are not counted (0) */
+} tg_gnn_schedule;
+
+/* The running state of a schedule (plain data, no allocation). */
+typedef struct tg_gnn_sched_state {
+    tg_gnn_schedule s;
+    double lr0, lr, best;
+    int epoch, bad, cool;
+} tg_gnn_sched_state;
+
+tg_gnn_schedule tg_gnn_schedule_default(tg_gnn_sched_kind kind);
+const char *tg_gnn_schedule_name(tg_gnn_sched_kind kind);
+tg_status tg_gnn_schedule_check(const tg_gnn_schedule *s, char *msg);
+/* Start at epoch 0 with base rate lr0; epochs (the fit's) sets a cosine's
+ * default t_max. */
+void tg_gnn_schedule_start(tg_gnn_sched_state *st, const tg_gnn_schedule *s, double lr0, int epochs);
+/* The rate of the current epoch. */
+double tg_gnn_schedule_lr(const tg_gnn_sched_state *st);
+/* End the current epoch; metric is the watched loss (PLATEAU; NaN: none). */
+void tg_gnn_schedule_step(tg_gnn_sched_state *st, double metric);
+
 typedef struct tg_gnn_fit_opts {
     int epochs;             /* maximum epochs (200) */
     double lr;              /* learning rate (0.01) */
@@ -229,6 +270,10 @@ typedef struct tg_gnn_fit_opts {
     int lr_step;
     uint64_t seed;          /* dropout stream */
     int threads;            /* OpenMP threads; 0 = default */
+    /* Learning-rate schedule; kind STEP (the default) takes its factor and
+     * period from lr_decay and lr_step above.  PLATEAU watches the
+     * validation loss (the training loss without a validation split). */
+    tg_gnn_schedule schedule;
 } tg_gnn_fit_opts;
 
 tg_gnn_fit_opts tg_gnn_fit_defaults(void);
@@ -282,29 +327,105 @@ int64_t tg_gnn_output_rows(const tg_gnn_model *m, const tg_gnn_data *d);
 /* True if the model ends on edges (an EDGE_READOUT layer). */
 bool tg_gnn_model_is_edge_level(const tg_gnn_model *m);
 
-/* ---- graph autoencoders (Kipf & Welling 2016) ------------------------- */
+/* ---- link prediction (link.c) ------------------------------------------ */
 
+/* Link prediction is a task of the ordinary model / fit path: any encoder
+ * model maps the nodes to embeddings z (its output rows), a pair (i, j) is
+ * scored by the inner product z_i . z_j (the logit of an edge).  The
+ * undirected edges of the data's graph are split into train / validation /
+ * test (a directed graph is symmetrised: a pair linked in either direction
+ * counts once); the encoder sees the training edges only.  Each epoch
+ * trains on every training edge against as many non-edges sampled afresh
+ * from the training graph (binary cross-entropy on the logits: mean over
+ * the positives plus mean over the negatives).  A variational encoder
+ * (VGAE) outputs [mu | log sigma] (2 x latent columns): z = mu + sigma eps
+ * in training, plus the KL term divided by the number of nodes; z = mu in
+ * evaluation.  Validation and test non-edges are drawn once, from the
+ * non-edges of the whole graph; AUC and AP are reported on them. */
+typedef struct tg_gnn_link_task {
+    double val_frac, test_frac; /* 0.05, 0.10 of the undirected edges */
+    bool variational;           /* the model's output is [mu | log sigma] */
+    /* Kipf & Welling's loss instead of sampled non-edges: the weighted BCE
+     * over all n^2 pairs against the training adjacency with self loops,
+     * positives weighted pos_weight = (n^2 - 2E) / 2E, times norm =
+     * n^2 / (2 (n^2 - 2E)) (E training edges).  Needs n^2 floats twice:
+     * refused above 32768 nodes. */
+    bool full_loss;
+    uint64_t split_seed;        /* edge split and evaluation non-edges (1) */
+} tg_gnn_link_task;
+
+typedef struct tg_gnn_link_result {
+    double auc, ap;         /* on the held-out test edges vs as many non-edges */
+    double val_auc, val_ap; /* the same on the validation edges (0 without) */
+    int64_t train_edges, val_edges, test_edges;
+    int epochs, best_epoch;
+    double epoch_ms_median;
+} tg_gnn_link_result;
+
+tg_gnn_link_task tg_gnn_link_task_defaults(void);
+/* Train m (from its current weights) for link prediction on d with the
+ * fit options o: epochs, lr, optimiser, weight decay, clipping, schedule
+ * (PLATEAU watches 1 - validation AUC), seed (negative samples, dropout,
+ * VGAE noise), threads; patience > 0 stops after that many epochs without a
+ * better validation AUC and keeps the best weights.  The epoch callback gets
+ * train_loss, val_loss = 1 - val AUC and val_acc = val AUC (fn NULL and
+ * patience 0 and no PLATEAU: no per-epoch evaluation, and after the first
+ * epoch nothing is allocated).  m's output width is the embedding width
+ * (twice it when variational). */
+tg_status tg_gnn_link_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *o, const tg_gnn_link_task *task,
+                          tg_gnn_epoch_fn fn, void *ud, tg_gnn_link_result *res, char *msg);
+
+/* Graph autoencoders (Kipf & Welling 2016) on top of tg_gnn_link_fit: the
+ * encoder GCN(hidden) - ReLU - GCN(latent) (VGAE: GCN(2 latent) read as
+ * [mu | log sigma]), no biases, Glorot weights, Adam. */
 typedef struct tg_gnn_link_opts {
     int64_t hidden, latent; /* 32, 16 */
     bool variational;       /* VGAE */
     double val_frac, test_frac;  /* 0.05, 0.10 of the undirected edges */
     int epochs;             /* 200 */
     double lr;              /* 0.01 */
-    uint64_t seed;
+    uint64_t seed;          /* weights, split, sampling */
+    bool sampled;           /* sampled non-edges (as PyG's GAE) instead of the paper's full loss */
 } tg_gnn_link_opts;
 
-typedef struct tg_gnn_link_result {
-    double auc, ap;         /* on the held-out test edges vs as many non-edges */
-    double val_auc, val_ap;
-    int64_t train_edges, test_edges;
-} tg_gnn_link_result;
-
 tg_gnn_link_opts tg_gnn_link_defaults(void);
-/* Split the undirected edges of d's graph (a directed graph is symmetrised:
- * each pair linked in either direction counts once), train a (V)GAE with negative
- * sampling, and score the test edges. */
-tg_status tg_gnn_link_train(tg_gnn_data *d, const tg_gnn_link_opts *o, tg_gnn_link_result *res,
-                            char *msg);
+tg_status tg_gnn_link_train(tg_gnn_data *d, const tg_gnn_link_opts *o, tg_gnn_link_result *res, char *msg);
+
+/* ---- dense autoencoder for sensor vectors (autoencoder.c) -------------- */
+
+/* An MLP autoencoder over a samples x sensors matrix (no graph): the data
+ * are standardised with the training mean and standard deviation, the
+ * encoder is Linear(h1) act ... Linear(hk) act, the decoder mirrors it and
+ * ends with a Linear back to the sensor count; it is an ordinary
+ * tg_gnn_model trained by tg_gnn_fit with the MSE loss on its own input.
+ * Anomaly score of a sample: the mean squared standardised reconstruction
+ * error over its sensors; per sensor: the squared error.  The threshold is
+ * the `quantile` of the training scores. */
+typedef struct tg_gnn_ae tg_gnn_ae;
+
+typedef struct tg_gnn_ae_opts {
+    int nhidden;            /* encoder widths hidden[0..nhidden-1], the last is the code (2: {16, 4}) */
+    int64_t hidden[8];
+    tg_gnn_layer_kind act;  /* TG_GNN_TANH (or RELU, ELU, SIGMOID, LEAKY_RELU) */
+    double val_frac;        /* every round(1/val_frac)-th training row validates (0.1; 0: none) */
+    double quantile;        /* threshold quantile of the training scores (0.99) */
+    uint64_t seed;          /* weights */
+} tg_gnn_ae_opts;
+
+tg_gnn_ae_opts tg_gnn_ae_defaults(void);
+tg_status tg_gnn_ae_new(tg_gnn_ae **ae /* OUT */, int64_t sensors, const tg_gnn_ae_opts *o, char *msg);
+void tg_gnn_ae_free(tg_gnn_ae **ae);
+/* Standardise and train on n normal samples x (n x sensors, row-major;
+ * finite values) with fit options fo (loss is forced to MSE; patience
+ * watches the validation rows); sets the threshold. */
+tg_status tg_gnn_ae_fit(tg_gnn_ae *ae, int64_t n, const float *x, const tg_gnn_fit_opts *fo, tg_gnn_fit_result *res,
+                        char *msg);
+/* Scores of n samples: per sample (n, may be NULL) and per sample and
+ * sensor (n x sensors, may be NULL). */
+tg_status tg_gnn_ae_score(const tg_gnn_ae *ae, int64_t n, const float *x, double *sample, double *sensor, char *msg);
+double tg_gnn_ae_threshold(const tg_gnn_ae *ae);   /* NaN before fit */
+int64_t tg_gnn_ae_sensors(const tg_gnn_ae *ae);
+const tg_gnn_model *tg_gnn_ae_model(const tg_gnn_ae *ae);
 
 /* ---- metrics ---------------------------------------------------------- */
 

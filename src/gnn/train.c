@@ -30,6 +30,7 @@ tg_gnn_fit_opts tg_gnn_fit_defaults(void)
     o.adam_eps = 1e-8;
     o.lr_decay = 1;
     o.seed = 1;
+    o.schedule = tg_gnn_schedule_default(TG_GNN_SCHED_STEP);
     return o;
 }
 
@@ -256,6 +257,8 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
         nval += lab && v.split[i] == TG_GNN_VAL;
     }
     if (ntrain == 0) return tg_msg(msg, TG_ERR_ARG, "gnn.fit: no labelled training nodes");
+    tg_gnn_sched_state sched;
+    if ((s = tg_gnn_i_fit_schedule(&o, &sched, msg)) != TG_OK) return s;
     /* Optimiser state starts afresh with each fit (its bias correction counts
      * from epoch 1), also when the weights continue from an earlier fit. */
     for (int k = 0; k < m->np; k++) {
@@ -270,7 +273,7 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
     double *vloss = tg_malloc(sizeof *vloss * (size_t)o.epochs);
     float *best = tg_malloc(sizeof *best * (size_t)(tg_gnn_model_param_count(m) + 1));
     bool has_val = nval > 0, saved = false;
-    double best_acc = -1, best_loss = INFINITY, lr = o.lr;
+    double best_acc = -1, best_loss = INFINITY, lr = tg_gnn_schedule_lr(&sched);
     int bad = 0, ep = 0, best_ep = 0;
     tg_gnn_epoch rec = {0};
     if (!times || !vloss || !best) {
@@ -317,7 +320,8 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
         } else
             score(t.nodes[out].val, v.rows, t.nodes[out].cols, v.y, v.split, TG_GNN_VAL, &rec.val_loss, &rec.val_acc);
         vloss[ep - 1] = rec.val_loss;
-        if (o.lr_step > 0 && ep % o.lr_step == 0) lr *= o.lr_decay;
+        tg_gnn_schedule_step(&sched, has_val ? rec.val_loss : rec.train_loss);
+        lr = tg_gnn_schedule_lr(&sched);
         if (fn && fn(ud, &rec)) break;
         if (!has_val) continue;
         if (o.patience > 0) {
@@ -357,6 +361,7 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
                      : "node_classification",
                  optim[o.optim], o.lr, o.weight_decay, o.momentum, o.epochs, ep, saved ? best_ep : ep, o.patience,
                  o.window, o.clip, o.lr_decay, o.lr_step, (unsigned long long)o.seed);
+        tg_gnn_i_schedule_describe(&o.schedule, m->fit, sizeof m->fit);
     }
     if (res) {
         memset(res, 0, sizeof *res);
@@ -503,10 +508,20 @@ tg_status tg_gnn_auc_ap(int64_t n, const double *score_, const uint8_t *label, d
     if (n <= 0 || !score_ || !label) return tg_msg(msg, TG_ERR_ARG, "gnn.auc_ap: no scores");
     scored *v = tg_malloc(sizeof *v * (size_t)n);
     if (!v) return tg_msg(msg, TG_ERR_NOMEM, "gnn.auc_ap: out of memory");
+    tg_status s = tg_gnn_i_auc_ap(n, score_, label, v, auc, ap, msg);
+    tg_free(v);
+    return s;
+}
+
+size_t tg_gnn_i_auc_scratch(int64_t n) { return sizeof(scored) * (size_t)(n > 0 ? n : 1); }
+
+tg_status tg_gnn_i_auc_ap(int64_t n, const double *score_, const uint8_t *label, void *scratch, double *auc, double *ap,
+                          char *msg)
+{
+    scored *v = scratch;
     int64_t pos = 0;
     for (int64_t i = 0; i < n; i++) {
         if (isnan(score_[i])) {
-            tg_free(v);
             return tg_msg(msg, TG_ERR_NUMERIC, "gnn.auc_ap: score %lld is NaN", (long long)i);
         }
         v[i].s = score_[i];
@@ -515,7 +530,6 @@ tg_status tg_gnn_auc_ap(int64_t n, const double *score_, const uint8_t *label, d
     }
     int64_t neg = n - pos;
     if (!pos || !neg) {
-        tg_free(v);
         return tg_msg(msg, TG_ERR_ARG, "gnn.auc_ap: need both positive and negative items");
     }
     qsort(v, (size_t)n, sizeof *v, cmp_scored_desc);
@@ -538,8 +552,24 @@ tg_status tg_gnn_auc_ap(int64_t n, const double *score_, const uint8_t *label, d
         if (gp) apsum += (double)gp / (double)pos * ((double)tp / (double)(tp + fp));
         i = j;
     }
-    tg_free(v);
     if (auc) *auc = pairs / ((double)pos * (double)neg);
     if (ap) *ap = apsum;
     return TG_OK;
+}
+
+/* ---- shared with the other tasks (link.c, autoencoder.c) ---------------- */
+
+void tg_gnn_i_optim_step(tg_gnn_model *m, const tg_gnn_fit_opts *o, double lr, int step) { optim_step(m, o, lr, step); }
+void tg_gnn_i_zero_grads(tg_gnn_model *m) { zero_grads(m); }
+void tg_gnn_i_copy_params(tg_gnn_model *m, float *buf, bool save) { copy_params(m, buf, save); }
+tg_gnn_i_pools tg_gnn_i_set_threads(int threads)
+{
+    pools_state p = set_threads(threads);
+    tg_gnn_i_pools q = {p.blas, p.omp};
+    return q;
+}
+void tg_gnn_i_restore_threads(int threads, tg_gnn_i_pools was)
+{
+    pools_state p = {was.blas, was.omp};
+    restore_threads(threads, p);
 }

@@ -7,6 +7,8 @@
  *   print(m:evaluate(data, "test"))                        -- accuracy, loss
  *   m:save("cora_gcn.safetensors"); local m2 = tg.gnn.load("cora_gcn.safetensors")
  *   tg.gnn.link(data, {variational = true})                -- {auc, ap, val_auc, val_ap, ...}
+ *   m:fit_link(data, {loss = "sampled", schedule = "cosine"}) -- any encoder
+ *   local ae = tg.gnn.autoencoder{sensors = 52}; ae:fit(rows); local s, per = ae:score(rows)
  *
  * Layers are plain tables ({kind = "gcn", out = 16, ...}); a model holds
  * them and builds its C model (weights) on the first fit, when the input
@@ -218,12 +220,64 @@ static int on_epoch(void *ud, const tg_gnn_epoch *e)
     return 0;
 }
 
+/* fit's schedule = {kind = "cosine" | "exponential" | "plateau" | "step", warmup, warmup_start,
+ * t_max, lr_min, gamma (factor), step, patience, threshold, cooldown} (or just the kind's name)
+ * into o->schedule; kind "step" sets o->lr_decay / o->lr_step. */
+static void parse_schedule(lua_State *L, int idx, tg_gnn_fit_opts *o)
+{
+    static const char *const keys[] = {"kind", "warmup", "warmup_start", "t_max", "lr_min", "gamma", "factor",
+                                       "step", "patience", "threshold", "cooldown", NULL};
+    static const char *const kinds[] = {"step", "cosine", "exponential", "plateau", NULL};
+    idx = lua_absindex(L, idx);
+    lua_getfield(L, idx, "schedule");
+    int top = lua_gettop(L);
+    if (lua_isnil(L, top)) {
+        lua_pop(L, 1);
+        return;
+    }
+    const char *kind;
+    if (lua_type(L, top) == LUA_TSTRING) {
+        kind = lua_tostring(L, top);
+        lua_newtable(L);   /* all defaults */
+        lua_replace(L, top);
+    } else {
+        if (!lua_istable(L, top)) luaL_error(L, "gnn.fit: field 'schedule' must be a table or a kind name");
+        tg_lua_i_check_options(L, top, keys);
+        lua_getfield(L, top, "kind");
+        kind = lua_tostring(L, -1);
+        lua_pop(L, 1);
+        if (!kind) luaL_error(L, "gnn.fit: schedule needs a kind ('cosine', 'exponential', 'plateau' or 'step')");
+    }
+    int k = 0;
+    while (kinds[k] && strcmp(kinds[k], kind) != 0) k++;
+    if (!kinds[k]) luaL_error(L, "gnn.fit: unknown schedule kind '%s' (cosine, exponential, plateau, step)", kind);
+    tg_gnn_schedule sc = tg_gnn_schedule_default((tg_gnn_sched_kind)k);
+    sc.warmup = (int)opt_int(L, top, "warmup", 0, 0, INT_MAX, "gnn.fit schedule");
+    sc.warmup_start = tg_lua_i_opt_number(L, top, "warmup_start", sc.warmup_start);
+    sc.t_max = (int)opt_int(L, top, "t_max", 0, 0, INT_MAX, "gnn.fit schedule");
+    sc.lr_min = tg_lua_i_opt_number(L, top, "lr_min", 0);
+    sc.gamma = tg_lua_i_opt_number(L, top, "factor", tg_lua_i_opt_number(L, top, "gamma", sc.gamma));
+    sc.step = (int)opt_int(L, top, "step", 0, 0, INT_MAX, "gnn.fit schedule");
+    sc.patience = (int)opt_int(L, top, "patience", sc.patience, 0, INT_MAX, "gnn.fit schedule");
+    sc.threshold = tg_lua_i_opt_number(L, top, "threshold", sc.threshold);
+    sc.cooldown = (int)opt_int(L, top, "cooldown", 0, 0, INT_MAX, "gnn.fit schedule");
+    if (sc.kind == TG_GNN_SCHED_STEP) {
+        o->lr_decay = sc.gamma;
+        o->lr_step = sc.step;
+    }
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_schedule_check(&sc, msg) != TG_OK) luaL_error(L, "gnn.fit: %s", msg);
+    o->schedule = sc;
+    lua_pop(L, 1);
+}
+
 /* m:fit(data, {epochs, lr, weight_decay, optimizer, momentum, patience, window,
- *              clip, lr_decay, lr_step, seed, threads, progress, log, loss, reset}) */
+ *              clip, lr_decay, lr_step, schedule, seed, threads, progress, log, loss, reset}) */
 static int m_fit(lua_State *L)
 {
     static const char *const opts[] = {"epochs", "lr", "weight_decay", "optimizer", "momentum", "patience", "window",
-                                       "clip", "lr_decay", "lr_step", "seed", "threads", "progress", "log", "loss", "reset", NULL};
+                                       "clip", "lr_decay", "lr_step", "seed", "threads", "progress", "log", "loss", "reset",
+                                       "schedule", NULL};
     lmodel *u = check_model(L, 1);
     tg_gnn_data *d = check_data(L, 2);
     if (!lua_isnoneornil(L, 3)) {
@@ -243,6 +297,7 @@ static int m_fit(lua_State *L)
     o.clip = tg_lua_i_opt_number(L, 3, "clip", 0);
     o.lr_decay = tg_lua_i_opt_number(L, 3, "lr_decay", 1);
     o.lr_step = (int)opt_int(L, 3, "lr_step", 0, 0, INT_MAX, "gnn.fit");
+    parse_schedule(L, 3, &o);
     o.seed = (uint64_t)tg_lua_i_opt_integer(L, 3, "seed", 1);
     o.threads = (int)opt_int(L, 3, "threads", 0, 0, 1024, "gnn.fit");
     const char *opt = tg_lua_i_opt_string(L, 3, "optimizer", "adam");
@@ -822,10 +877,12 @@ static int d_gc(lua_State *L)
     return 0;
 }
 
-/* tg.gnn.link(data, {variational, hidden, latent, epochs, lr, seed, val, test}) */
+static void push_link_result(lua_State *L, const tg_gnn_link_result *r);
+
+/* tg.gnn.link(data, {variational, hidden, latent, epochs, lr, seed, val, test, sampled}) */
 static int l_link(lua_State *L)
 {
-    static const char *const opts[] = {"variational", "hidden", "latent", "epochs", "lr", "seed", "val", "test", NULL};
+    static const char *const opts[] = {"variational", "hidden", "latent", "epochs", "lr", "seed", "val", "test", "sampled", NULL};
     tg_gnn_data *d = check_data(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     tg_gnn_link_opts o = tg_gnn_link_defaults();
@@ -837,10 +894,26 @@ static int l_link(lua_State *L)
     o.seed = (uint64_t)tg_lua_i_opt_integer(L, 2, "seed", 1);
     o.val_frac = tg_lua_i_opt_number(L, 2, "val", o.val_frac);
     o.test_frac = tg_lua_i_opt_number(L, 2, "test", o.test_frac);
+    o.sampled = tg_lua_i_opt_bool(L, 2, "sampled", false);
     tg_gnn_link_result r;
     char msg[TG_MSG_LEN] = "";
     if (tg_gnn_link_train(d, &o, &r, msg) != TG_OK) return luaL_error(L, "%s", msg);
-    lua_createtable(L, 0, 6);
+    push_link_result(L, &r);
+    return 1;
+}
+
+static void push_link_result(lua_State *L, const tg_gnn_link_result *rp)
+{
+    tg_gnn_link_result r = *rp;
+    lua_createtable(L, 0, 10);
+    lua_pushinteger(L, r.val_edges);
+    lua_setfield(L, -2, "val_edges");
+    lua_pushinteger(L, r.epochs);
+    lua_setfield(L, -2, "epochs");
+    lua_pushinteger(L, r.best_epoch);
+    lua_setfield(L, -2, "best_epoch");
+    lua_pushnumber(L, r.epoch_ms_median);
+    lua_setfield(L, -2, "epoch_ms_median");
     lua_pushnumber(L, r.auc);
     lua_setfield(L, -2, "auc");
     lua_pushnumber(L, r.ap);
@@ -853,6 +926,248 @@ static int l_link(lua_State *L)
     lua_setfield(L, -2, "train_edges");
     lua_pushinteger(L, r.test_edges);
     lua_setfield(L, -2, "test_edges");
+}
+
+/* m:fit_link(data, {epochs, lr, weight_decay, optimizer, momentum, patience, clip, schedule, seed,
+ *                   threads, val, test, split_seed, variational, loss = "sampled" | "full", reset,
+ *                   progress}): link prediction with the model as encoder. */
+static int m_fit_link(lua_State *L)
+{
+    static const char *const opts[] = {"epochs", "lr", "weight_decay", "optimizer", "momentum", "patience", "clip",
+                                       "schedule", "seed", "threads", "val", "test", "split_seed", "variational",
+                                       "loss", "reset", "progress", NULL};
+    lmodel *u = check_model(L, 1);
+    tg_gnn_data *d = check_data(L, 2);
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        tg_lua_i_check_options(L, 3, opts);
+    } else {
+        lua_settop(L, 2);
+        lua_newtable(L);
+    }
+    tg_gnn_fit_opts o = tg_gnn_fit_defaults();
+    o.epochs = (int)opt_int(L, 3, "epochs", o.epochs, 1, 1000000000, "gnn.fit_link");
+    o.lr = tg_lua_i_opt_number(L, 3, "lr", o.lr);
+    o.weight_decay = tg_lua_i_opt_number(L, 3, "weight_decay", 0);
+    o.momentum = tg_lua_i_opt_number(L, 3, "momentum", o.momentum);
+    o.patience = (int)opt_int(L, 3, "patience", 0, 0, INT_MAX, "gnn.fit_link");
+    o.clip = tg_lua_i_opt_number(L, 3, "clip", 0);
+    parse_schedule(L, 3, &o);
+    o.seed = (uint64_t)tg_lua_i_opt_integer(L, 3, "seed", 1);
+    o.threads = (int)opt_int(L, 3, "threads", 0, 0, 1024, "gnn.fit_link");
+    const char *opt = tg_lua_i_opt_string(L, 3, "optimizer", "adam");
+    if (strcmp(opt, "adam") == 0) o.optim = TG_GNN_ADAM;
+    else if (strcmp(opt, "adamw") == 0) o.optim = TG_GNN_ADAMW;
+    else if (strcmp(opt, "sgd") == 0) o.optim = TG_GNN_SGD;
+    else luaL_argerror(L, 3, "field 'optimizer' must be 'adam', 'adamw' or 'sgd'");
+    tg_gnn_link_task k = tg_gnn_link_task_defaults();
+    k.val_frac = tg_lua_i_opt_number(L, 3, "val", k.val_frac);
+    k.test_frac = tg_lua_i_opt_number(L, 3, "test", k.test_frac);
+    k.split_seed = (uint64_t)tg_lua_i_opt_integer(L, 3, "split_seed", 1);
+    k.variational = tg_lua_i_opt_bool(L, 3, "variational", false);
+    const char *loss = tg_lua_i_opt_string(L, 3, "loss", "sampled");
+    if (strcmp(loss, "full") == 0) k.full_loss = true;
+    else if (strcmp(loss, "sampled") != 0) luaL_argerror(L, 3, "field 'loss' must be 'sampled' or 'full'");
+    bool reset = tg_lua_i_opt_bool(L, 3, "reset", true);
+    if (!u->m || tg_gnn_model_in_features(u->m) != tg_gnn_data_features(d)) {
+        if (!reset && u->m)
+            return luaL_error(L, "gnn.fit_link: reset = false, but the model takes %I features and the data has %I",
+                              (lua_Integer)tg_gnn_model_in_features(u->m), (lua_Integer)tg_gnn_data_features(d));
+        build(L, u, tg_gnn_data_features(d), o.seed);
+    } else if (reset)
+        tg_gnn_model_reset(u->m, o.seed);
+    fit_ctx c = {0};
+    c.progress = tg_lua_i_opt_bool(L, 3, "progress", false);
+    if (c.progress) tg_progress_start(&c.bar, "gnn.fit_link", o.epochs);
+    char msg[TG_MSG_LEN] = "";
+    tg_gnn_link_result r;
+    tg_status s = tg_gnn_link_fit(u->m, d, &o, &k, c.progress ? on_epoch : NULL, &c, &r, msg);
+    if (c.progress) tg_progress_finish(&c.bar);
+    if (s != TG_OK) return luaL_error(L, "%s", msg);
+    push_link_result(L, &r);
+    return 1;
+}
+
+/* ---- dense autoencoder ------------------------------------------------------ */
+
+#define AE_MT "tg.GnnAutoencoder"
+
+typedef struct lae { tg_gnn_ae *ae; } lae;
+
+static tg_gnn_ae *check_ae(lua_State *L, int idx)
+{
+    lae *u = luaL_checkudata(L, idx, AE_MT);
+    if (!u->ae) luaL_error(L, "gnn: attempt to use a closed autoencoder");
+    return u->ae;
+}
+
+/* The table of rows at idx (n rows of p numbers) as a new float array
+ * (tg_malloc'd, in a box on the stack so an error frees it). */
+static float *rows_arg(lua_State *L, int idx, int64_t p, int64_t *n_out, const char *fn)
+{
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+    if (n < 1) luaL_error(L, "%s: no rows", fn);
+    float **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    luaL_setmetatable(L, "tg.GnnRowsBox");
+    float *x = tg_malloc(sizeof *x * (size_t)n * (size_t)p);
+    if (!x) luaL_error(L, "%s: out of memory", fn);
+    *box = x;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, idx, i);
+        if (!lua_istable(L, -1) || (int64_t)lua_rawlen(L, -1) != p)
+            luaL_error(L, "%s: row %I must be a table of %I numbers", fn, i, (lua_Integer)p);
+        for (int64_t j = 1; j <= p; j++) {
+            lua_rawgeti(L, -1, j);
+            int ok;
+            lua_Number v = lua_tonumberx(L, -1, &ok);
+            if (!ok) luaL_error(L, "%s: row %I, column %I is not a number", fn, i, (lua_Integer)j);
+            x[(i - 1) * p + (j - 1)] = (float)v;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    *n_out = n;
+    return x;
+}
+
+static int rows_box_gc(lua_State *L)
+{
+    float **box = lua_touserdata(L, 1);
+    tg_free(*box);
+    *box = NULL;
+    return 0;
+}
+
+/* tg.gnn.autoencoder{sensors = p, hidden = {16, 4}, activation = "tanh", val = 0.1, quantile = 0.99, seed = 1} */
+static int l_autoencoder(lua_State *L)
+{
+    static const char *const opts[] = {"sensors", "hidden", "activation", "val", "quantile", "seed", NULL};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_lua_i_check_options(L, 1, opts);
+    tg_gnn_ae_opts o = tg_gnn_ae_defaults();
+    int64_t p = opt_int(L, 1, "sensors", 0, 1, 1 << 24, "gnn.autoencoder");
+    lua_getfield(L, 1, "hidden");
+    if (!lua_isnil(L, -1)) {
+        if (!lua_istable(L, -1)) luaL_error(L, "gnn.autoencoder: 'hidden' must be a list of widths");
+        o.nhidden = (int)lua_rawlen(L, -1);
+        if (o.nhidden < 1 || o.nhidden > 8) luaL_error(L, "gnn.autoencoder: 1..8 hidden widths");
+        for (int k = 0; k < o.nhidden; k++) {
+            lua_rawgeti(L, -1, k + 1);
+            int ok;
+            lua_Integer w = lua_tointegerx(L, -1, &ok);
+            if (!ok || w < 1 || w > (1 << 24)) luaL_error(L, "gnn.autoencoder: hidden width %d must be in 1..2^24", k + 1);
+            o.hidden[k] = w;
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+    const char *act = tg_lua_i_opt_string(L, 1, "activation", "tanh");
+    int kd = tg_gnn_layer_kind_from_name(act);
+    if (kd < 0) luaL_error(L, "gnn.autoencoder: unknown activation '%s'", act);
+    o.act = (tg_gnn_layer_kind)kd;
+    o.val_frac = tg_lua_i_opt_number(L, 1, "val", o.val_frac);
+    o.quantile = tg_lua_i_opt_number(L, 1, "quantile", o.quantile);
+    o.seed = (uint64_t)tg_lua_i_opt_integer(L, 1, "seed", 1);
+    lae *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->ae = NULL;
+    luaL_setmetatable(L, AE_MT);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_ae_new(&u->ae, p, &o, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    return 1;
+}
+
+/* ae:fit(rows, {epochs = 300, lr = 0.01, weight_decay, optimizer, patience, clip, schedule, seed, threads}) */
+static int ae_fit(lua_State *L)
+{
+    static const char *const opts[] = {"epochs", "lr", "weight_decay", "optimizer", "patience", "clip", "schedule",
+                                       "seed", "threads", NULL};
+    tg_gnn_ae *ae = check_ae(L, 1);
+    int64_t n;
+    float *x = rows_arg(L, 2, tg_gnn_ae_sensors(ae), &n, "gnn.autoencoder:fit");
+    int oi = 3;
+    if (!lua_isnoneornil(L, oi)) {
+        luaL_checktype(L, oi, LUA_TTABLE);
+        tg_lua_i_check_options(L, oi, opts);
+    } else {
+        lua_newtable(L);
+        lua_replace(L, oi);
+    }
+    tg_gnn_fit_opts o = tg_gnn_fit_defaults();
+    o.epochs = (int)opt_int(L, oi, "epochs", 300, 1, 1000000000, "gnn.autoencoder:fit");
+    o.lr = tg_lua_i_opt_number(L, oi, "lr", o.lr);
+    o.weight_decay = tg_lua_i_opt_number(L, oi, "weight_decay", 0);
+    o.patience = (int)opt_int(L, oi, "patience", 0, 0, INT_MAX, "gnn.autoencoder:fit");
+    o.clip = tg_lua_i_opt_number(L, oi, "clip", 0);
+    parse_schedule(L, oi, &o);
+    o.seed = (uint64_t)tg_lua_i_opt_integer(L, oi, "seed", 1);
+    o.threads = (int)opt_int(L, oi, "threads", 0, 0, 1024, "gnn.autoencoder:fit");
+    const char *opt = tg_lua_i_opt_string(L, oi, "optimizer", "adam");
+    if (strcmp(opt, "adam") == 0) o.optim = TG_GNN_ADAM;
+    else if (strcmp(opt, "adamw") == 0) o.optim = TG_GNN_ADAMW;
+    else if (strcmp(opt, "sgd") == 0) o.optim = TG_GNN_SGD;
+    else luaL_argerror(L, oi, "field 'optimizer' must be 'adam', 'adamw' or 'sgd'");
+    if (!(o.lr > 0)) luaL_argerror(L, oi, "field 'lr' must be > 0");
+    char msg[TG_MSG_LEN] = "";
+    tg_gnn_fit_result r;
+    if (tg_gnn_ae_fit(ae, n, x, &o, &r, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    lua_createtable(L, 0, 4);
+    lua_pushinteger(L, r.epochs);
+    lua_setfield(L, -2, "epochs");
+    lua_pushinteger(L, r.best_epoch);
+    lua_setfield(L, -2, "best_epoch");
+    lua_pushnumber(L, r.val_loss);
+    lua_setfield(L, -2, "val_loss");
+    lua_pushnumber(L, tg_gnn_ae_threshold(ae));
+    lua_setfield(L, -2, "threshold");
+    return 1;
+}
+
+/* ae:score(rows) -> per-sample scores, per-sample per-sensor squared errors */
+static int ae_score(lua_State *L)
+{
+    tg_gnn_ae *ae = check_ae(L, 1);
+    int64_t n, p = tg_gnn_ae_sensors(ae);
+    float *x = rows_arg(L, 2, p, &n, "gnn.autoencoder:score");
+    double *buf = lua_newuserdatauv(L, sizeof(double) * (size_t)(n + n * p), 0);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_ae_score(ae, n, x, buf, buf + n, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    lua_createtable(L, (int)n, 0);
+    for (int64_t i = 0; i < n; i++) {
+        lua_pushnumber(L, buf[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_createtable(L, (int)n, 0);
+    for (int64_t i = 0; i < n; i++) {
+        lua_createtable(L, (int)p, 0);
+        for (int64_t j = 0; j < p; j++) {
+            lua_pushnumber(L, buf[n + i * p + j]);
+            lua_rawseti(L, -2, j + 1);
+        }
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 2;
+}
+
+static int ae_threshold(lua_State *L)
+{
+    lua_pushnumber(L, tg_gnn_ae_threshold(check_ae(L, 1)));
+    return 1;
+}
+
+static int ae_gc(lua_State *L)
+{
+    lae *u = luaL_checkudata(L, 1, AE_MT);
+    tg_gnn_ae_free(&u->ae);
+    return 0;
+}
+
+static int ae_tostring(lua_State *L)
+{
+    tg_gnn_ae *ae = check_ae(L, 1);
+    lua_pushfstring(L, "tg.gnn.autoencoder(%I sensors, %I parameters)", (lua_Integer)tg_gnn_ae_sensors(ae),
+                    (lua_Integer)tg_gnn_model_param_count(tg_gnn_ae_model(ae)));
     return 1;
 }
 
@@ -861,7 +1176,8 @@ int tg_lua_i_open_gnn(lua_State *L)
     static const luaL_Reg model_methods[] = {
         {"fit", m_fit},         {"evaluate", m_evaluate},  {"outputs", m_outputs}, {"edge_saliency", m_edge_saliency},       {"evaluate_regression", m_evaluate_regression},       {"predict", m_predict}, {"saliency", m_saliency},
         {"save", m_save},       {"weights", m_weights},         {"param_count", m_param_count},
-        {"describe", m_describe}, {"fit_config", m_fit_config}, {"close", m_gc},   {NULL, NULL},
+        {"describe", m_describe}, {"fit_config", m_fit_config}, {"close", m_gc},   {"fit_link", m_fit_link},
+        {NULL, NULL},
     };
     static const luaL_Reg model_meta[] = {{"__gc", m_gc}, {"__close", m_gc}, {"__tostring", m_describe}, {NULL, NULL}};
     static const luaL_Reg data_methods[] = {{"info", d_info}, {"edges", d_edges}, {"class_name", d_class_name}, {"close", d_gc}, {NULL, NULL}};
@@ -874,6 +1190,7 @@ int tg_lua_i_open_gnn(lua_State *L)
         {"sum_pool", l_sum_pool}, {"mean_pool", l_mean_pool}, {"max_pool", l_max_pool}, {"batch", l_batch},
         {"layer_norm", l_layer_norm}, {"batch_norm", l_batch_norm}, {"gine", l_gine}, {"mpnn", l_mpnn},
         {"edge_readout", l_edge_readout},
+        {"layer_norm", l_layer_norm}, {"autoencoder", l_autoencoder},
         {NULL, NULL},
     };
     luaL_newmetatable(L, MODEL_MT);
@@ -885,6 +1202,18 @@ int tg_lua_i_open_gnn(lua_State *L)
     luaL_setfuncs(L, data_meta, 0);
     luaL_newlib(L, data_methods);
     lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    static const luaL_Reg ae_methods[] = {{"fit", ae_fit}, {"score", ae_score}, {"threshold", ae_threshold},
+                                          {"close", ae_gc}, {NULL, NULL}};
+    static const luaL_Reg ae_meta[] = {{"__gc", ae_gc}, {"__close", ae_gc}, {"__tostring", ae_tostring}, {NULL, NULL}};
+    luaL_newmetatable(L, AE_MT);
+    luaL_setfuncs(L, ae_meta, 0);
+    luaL_newlib(L, ae_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, "tg.GnnRowsBox");
+    lua_pushcfunction(L, rows_box_gc);
+    lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
     luaL_newlib(L, funcs);
     return 1;

@@ -105,6 +105,10 @@ static int b_bnorm_eval(gnn_tape *t, const int *in, const void *c)
     return tg_gnn_i_batch_norm(t, in[0], in[1], rm, rv);
 }
 static int b_escale(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_edge_scale(t, in[0], in[1]); }
+static int b_slice(gnn_tape *t, const int *in, const void *c) { (void)c; return tg_gnn_i_slice_cols(t, in[0], 1, 2); }
+/* Kipf & Welling's weighted reconstruction over all 5 x 5 pairs of the
+ * looped small graph (positives weighted 2.5). */
+static int b_gram(gnn_tape *t, const int *in, const void *c) { return tg_gnn_i_gram_bce(t, in[0], ((const gc_ctx *)c)->gl, 2.5f); }
 /* A 5 x 4 sparse X (row 3 empty) times W (in[0], 4 x 3), with dropout 0.5 on
  * the nonzeros (the same mask in every run: the tape seed is fixed). */
 static int b_sparse(gnn_tape *t, const int *in, const void *c)
@@ -255,6 +259,8 @@ static void test_ops_gradcheck(void **state)
         {"batch_norm", 2, {5, 1}, {3, 3}, b_bnorm, 0},
         {"batch_norm (running statistics)", 2, {5, 1}, {3, 3}, b_bnorm_eval, 0},
         {"edge_scale", 2, {6, 6}, {3, 1}, b_escale, 0},
+        {"slice_cols", 1, {4, 0}, {5, 0}, b_slice, 0},
+        {"gram_bce", 1, {5, 0}, {3, 0}, b_gram, 0},
     };
     bool covered[OP_COUNT] = {false};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) gradcheck(&cases[k], &ctx, covered);

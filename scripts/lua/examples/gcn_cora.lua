@@ -71,8 +71,9 @@ end
 
 cliargs.run(function()
   if name == "gae" or name == "vgae" then
-    -- Kipf & Welling (2016): raw features, GCN(32)-GCN(16), lr 0.01, 200 epochs,
-    -- 85/5/10 % edge split, as many sampled non-edges.
+    -- Kipf & Welling (2016): raw features, GCN(32)-GCN(16) without biases, Adam
+    -- lr 0.01, 200 epochs, 85/5/10 % edge split, their weighted reconstruction
+    -- loss over all pairs (pos_weight, norm); docs/gnn.md.
     local data = g.cora(a.data_dir, {normalize = false})
     local aucs, aps, secs = {}, {}, {}
     for s = 1, seeds do
