@@ -130,6 +130,11 @@ typedef struct gnn_tape {
     char *arena;            /* one block of arena_cap bytes */
     size_t arena_used, arena_cap, peak, epoch_bytes;
     gnn_block *extra;       /* overflow blocks of this epoch (merged at reset) */
+    /* Arena blocks given back during backward (a node's gradient once its
+     * kernel ran): a later request of at most that size reuses one instead
+     * of growing the arena.  Forgotten at reset. */
+    struct { char *p; size_t bytes; } freed[32];
+    int nfreed;
     bool training;
     bool dense_input;       /* never take the sparse-input path (saliency needs d/dx) */
     tg_rng rng;             /* dropout stream */
@@ -145,6 +150,9 @@ tg_status tg_gnn_i_tape_reset(gnn_tape *t, char *msg);
 float *tg_gnn_i_tape_floats(gnn_tape *t, size_t n);
 /* The same, not zeroed: for outputs the forward kernel overwrites entirely. */
 float *tg_gnn_i_tape_floats_raw(gnn_tape *t, size_t n);
+/* Give back n floats from tg_gnn_i_tape_floats(_raw) that nothing reads any
+ * more: the block is reused by a later request of the same epoch. */
+void tg_gnn_i_tape_release(gnn_tape *t, float *p, size_t n);
 
 /* Op constructors: return the new node id, or -1 if an input is -1 or
  * storage failed (t->err then holds the reason).  Shapes are asserted. */

@@ -1147,20 +1147,36 @@ tg_status tg_gnn_i_backward_seed(gnn_tape *t, int out, int64_t at, const float *
         return tg_msg(msg, t->err, "%s", t->msg);
     }
     assert(at >= 0 && (size_t)at < SIZE(&t->nodes[out]));
+    /* Gradient buffers live only as long as backward needs them: an input's
+     * is taken (zeroed) just before the first kernel that adds into it, and
+     * a node's is given back to the arena once its own kernel ran, so the
+     * next one reuses the block (a 2-layer GCN on 1M nodes holds 4 instead
+     * of 9 gradients of 32-64 MB).  Leaves keep theirs (saliency and the
+     * gradient checks read them); parameters' belong to the model.  A node
+     * that got no gradient (nothing downstream reached it) has a zero one:
+     * its kernel is skipped. */
     for (int k = 0; k <= out; k++) {
         gnn_node *n = &t->nodes[k];
-        if (n->req && !n->grad) {
-            float *gb = tg_gnn_i_tape_floats(t, SIZE(n));
-            if (!gb) return tg_msg(msg, t->err, "%s", t->msg);
-            t->nodes[k].grad = gb;
-        }
+        if (n->req && !n->grad && (k == out || n->op == OP_LEAF) && !(n->grad = tg_gnn_i_tape_floats(t, SIZE(n))))
+            return tg_msg(msg, t->err, "%s", t->msg);
     }
     if (!t->nodes[out].req) return TG_OK;
     if (seed) memcpy(t->nodes[out].grad, seed, sizeof(float) * SIZE(&t->nodes[out]));
     else t->nodes[out].grad[at] = 1.0f;
     for (int k = out; k >= 0; k--) {
         gnn_node *n = &t->nodes[k];
-        if (n->req) OPS[n->op].bwd(t, n);
+        if (!n->req || !n->grad) continue;
+        int in[2] = {n->a, n->b};
+        for (int q = 0; q < 2; q++) {
+            gnn_node *x = in[q] >= 0 ? &t->nodes[in[q]] : NULL;
+            if (x && x->req && !x->grad && !(x->grad = tg_gnn_i_tape_floats(t, SIZE(x))))
+                return tg_msg(msg, t->err, "%s", t->msg);
+        }
+        OPS[n->op].bwd(t, n);
+        if (n->op != OP_LEAF && n->op != OP_PARAM) {
+            tg_gnn_i_tape_release(t, n->grad, SIZE(n));
+            n->grad = NULL;
+        }
     }
     return TG_OK;
 }
