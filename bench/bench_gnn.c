@@ -7,6 +7,8 @@
  *   bench_gnn spmm N M C REPS               -- the GCN sparse product alone vs memcpy bandwidth
  *   bench_gnn profile N M F EPOCHS          -- one training epoch of the same model broken into its
  *                                              operations (forward and backward ms of each tape node)
+ *   With GNN_SEG=S set, spmm also times a cache-blocked variant (sources in segments of S nodes,
+ *   one CSR per segment): the evaluation recorded in docs/benchmarks.md, not a library path.
  *
  * The random graph: M directed edges with uniform endpoints (seeded), used
  * as given plus a self loop per node, F standard-normal features, 8
@@ -170,6 +172,64 @@ int main(int argc, char **argv)
             tg_gnn_i_spmm(&tp, g, 2, leaf);
             double dt = tg_now() - t0;
             if (k > 0 && dt < best) best = dt;   /* k = 0 sizes the arena */
+        }
+        /* Cache blocking evaluated (not in the library): the sources cut into
+         * segments of SEG nodes whose rows (SEG x C floats) fit in the L3
+         * cache, one CSR by destination per segment; the product runs
+         * segment by segment, so every gathered row comes from cache, at the
+         * price of streaming the output S times. */
+        const char *segenv = getenv("GNN_SEG");
+        if (segenv) {
+            int64_t seg = atoll(segenv), ns = (n + seg - 1) / seg;
+            int32_t *sptr = malloc(sizeof *sptr * (size_t)(ns * (n + 1)));
+            int32_t *sidx = malloc(sizeof *sidx * (size_t)g->m);
+            float *sw = malloc(sizeof *sw * (size_t)g->m);
+            float *out = malloc(sizeof *out * (size_t)(n * c));
+            memset(sptr, 0, sizeof *sptr * (size_t)(ns * (n + 1)));
+            for (int64_t i = 0; i < n; i++)
+                for (int64_t e = g->rowptr[i]; e < g->rowptr[i + 1]; e++) sptr[(g->src[e] / seg) * (n + 1) + i + 1]++;
+            int32_t run = 0;
+            for (int64_t b = 0; b < ns; b++)
+                for (int64_t i = 0; i <= n; i++) {
+                    run += sptr[b * (n + 1) + i];
+                    sptr[b * (n + 1) + i] = run;
+                }
+            int32_t *pos = malloc(sizeof *pos * (size_t)(ns * (n + 1)));
+            memcpy(pos, sptr, sizeof *pos * (size_t)(ns * (n + 1)));
+            for (int64_t i = 0; i < n; i++)
+                for (int64_t e = g->rowptr[i]; e < g->rowptr[i + 1]; e++) {
+                    int64_t b = g->src[e] / seg;
+                    int32_t q = pos[b * (n + 1) + i]++;
+                    sidx[q] = g->src[e];
+                    sw[q] = g->gcn_w[e];
+                }
+            free(pos);
+            double bs = 1e30;
+            for (int k = 0; k <= reps; k++) {
+                double t0 = tg_now();
+                memset(out, 0, sizeof *out * (size_t)(n * c));
+                for (int64_t b = 0; b < ns; b++) {
+                    const int32_t *p = sptr + b * (n + 1);
+#pragma omp parallel for schedule(static)
+                    for (int64_t i = 0; i < n; i++) {
+                        float *restrict o = out + i * c;
+                        for (int32_t q = p[i]; q < p[i + 1]; q++) {
+                            const float *restrict xr = x + (int64_t)sidx[q] * c;
+                            const float wq = sw[q];
+#pragma omp simd
+                            for (int64_t j = 0; j < c; j++) o[j] += wq * xr[j];
+                        }
+                    }
+                }
+                double dt = tg_now() - t0;
+                if (k > 0 && dt < bs) bs = dt;
+            }
+            printf("segmented (%lld segments of %lld sources): best %.1f ms vs %.1f ms\n", (long long)ns, (long long)seg,
+                   1000 * bs, 1000 * best);
+            free(sptr);
+            free(sidx);
+            free(sw);
+            free(out);
         }
         tg_gnn_i_tape_free(&tp);
         /* The same product with GraphBLAS (SuiteSparse:GraphBLAS of Debian):
