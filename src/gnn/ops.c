@@ -258,11 +258,11 @@ int tg_gnn_i_unary(gnn_tape *t, gnn_op op, int a, float param)
     return run(t, id);
 }
 
-/* One forward and one backward body per activation, parallel over items. */
+/* One forward and one backward body per activation, parallel over items.
+ * Pointers go into restrict locals: through n->val the compiler must assume
+ * the stores may change n, and neither vectorises nor avoids a branch per
+ * element (which mispredicts on half of random-sign inputs). */
 #define UNARY(NAME, FWD, DER)                                              \
-/* (Pointers in restrict locals: through n->val the compiler must assume   \
- * the stores may change n, and neither vectorises nor avoids a branch per  \
- * element, which mispredicts on half of random-sign inputs.) */           \
     static void NAME##_fwd(gnn_tape *t, gnn_node *n)                       \
     {                                                                      \
         const float *restrict xs = IN_A(t, n)->val;                        \
@@ -270,7 +270,7 @@ int tg_gnn_i_unary(gnn_tape *t, gnn_op op, int a, float param)
         const float p = n->f0;                                             \
         int64_t sz = (int64_t)SIZE(n);                                     \
         (void)p;                                                           \
-        OMP_ELEMS(sz / 16)                                                  \
+        OMP_ELEMS(sz / 16)                                                 \
         for (int64_t i = 0; i < sz; i++) {                                 \
             float x = xs[i];                                               \
             ys[i] = (FWD);                                                 \
@@ -285,12 +285,12 @@ int tg_gnn_i_unary(gnn_tape *t, gnn_op op, int a, float param)
         int64_t sz = (int64_t)SIZE(n);                                     \
         (void)p;                                                           \
         if (!d) return;                                                    \
-        OMP_ELEMS(sz / 16)                                                  \
+        OMP_ELEMS(sz / 16)                                                 \
         for (int64_t i = 0; i < sz; i++) {                                 \
             float x = xs[i], y = ys[i];                                    \
             (void)x;                                                       \
             (void)y;                                                       \
-            const float dv = (DER); /* a select, not a branch */          \
+            const float dv = (DER); /* a select, not a branch */           \
             d[i] = d[i] + gs[i] * dv;                                      \
         }                                                                  \
     }
