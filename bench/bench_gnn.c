@@ -5,6 +5,10 @@
  *   bench_gnn cora DATA_DIR EPOCHS
  *   bench_gnn random N M F EDGEFILE EPOCHS   -- writes EDGEFILE (int32 src, then dst)
  *   bench_gnn spmm N M C REPS               -- the GCN sparse product alone vs memcpy bandwidth
+ *   bench_gnn profile N M F EPOCHS          -- one training epoch of the same model broken into its
+ *                                              operations (forward and backward ms of each tape node)
+ *   With GNN_SEG=S set, spmm also times a cache-blocked variant (sources in segments of S nodes,
+ *   one CSR per segment): the evaluation recorded in docs/benchmarks.md, not a library path.
  *
  * The random graph: M directed edges with uniform endpoints (seeded), used
  * as given plus a self loop per node, F standard-normal features, 8
@@ -30,9 +34,8 @@ static double peak_mib(void)
     return (double)u.ru_maxrss / 1024.0;
 }
 
-static int run(tg_gnn_data *d, int classes, int epochs, const char *name)
+static tg_gnn_model *gcn_model(tg_gnn_data *d, int classes, char *msg)
 {
-    char msg[TG_MSG_LEN];
     tg_gnn_layer_spec L[5] = {tg_gnn_layer_default(TG_GNN_DROPOUT), tg_gnn_layer_default(TG_GNN_GCN),
                               tg_gnn_layer_default(TG_GNN_RELU), tg_gnn_layer_default(TG_GNN_DROPOUT),
                               tg_gnn_layer_default(TG_GNN_GCN)};
@@ -40,7 +43,68 @@ static int run(tg_gnn_data *d, int classes, int epochs, const char *name)
     L[1].out = 16;
     L[4].out = classes;
     tg_gnn_model *m = NULL;
-    if (tg_gnn_model_new(&m, 5, L, tg_gnn_data_features(d), 1, msg) != TG_OK) {
+    return tg_gnn_model_new(&m, 5, L, tg_gnn_data_features(d), 1, msg) == TG_OK ? m : NULL;
+}
+
+/* The training epoch of tg_gnn_fit (reset, forward, masked cross-entropy,
+ * backward; the Adam step over 1.2k weights is left out) with the tape's
+ * profile on: each node's forward and backward time, from the last of
+ * EPOCHS epochs (the first sizes the arena). */
+static int profile(tg_gnn_data *d, int classes, int epochs)
+{
+    char msg[TG_MSG_LEN];
+    tg_gnn_model *m = gcn_model(d, classes, msg);
+    if (!m) {
+        fprintf(stderr, "%s\n", msg);
+        return 1;
+    }
+    double prof[2 * 64];
+    gnn_tape t;
+    tg_gnn_i_tape_init(&t, 1);
+    double wall = 0;
+    int loss = -1;
+    for (int ep = 0; ep < epochs; ep++) {
+        memset(prof, 0, sizeof prof);
+        t.prof = prof;
+        t.prof_n = 64;
+        double t0 = tg_now();
+        if (tg_gnn_i_tape_reset(&t, msg) != TG_OK) break;
+        t.training = true;
+        for (int k = 0; k < m->np; k++) memset(m->params[k].grad, 0, sizeof(float) * (size_t)(m->params[k].rows * m->params[k].cols));
+        int out = tg_gnn_i_forward(m, &t, d, d->x);
+        loss = tg_gnn_i_ce(&t, out, d->y, d->split, TG_GNN_TRAIN);
+        if (tg_gnn_i_backward(&t, loss, msg) != TG_OK) break;
+        wall = tg_now() - t0;
+    }
+    if (loss < 0) {
+        fprintf(stderr, "profile: %s\n", t.err != TG_OK ? t.msg : msg);
+        tg_gnn_i_tape_free(&t);
+        tg_gnn_model_free(&m);
+        return 1;
+    }
+    double sum = 0;
+    printf("profile of one training epoch (the last of %d), %zu tape nodes:\n", epochs, t.n);
+    printf("  %-3s %-14s %9s %11s %11s\n", "id", "op", "shape", "fwd ms", "bwd ms");
+    for (size_t k = 0; k < t.n && k < 64; k++) {
+        const gnn_node *n = &t.nodes[k];
+        if (n->op == OP_LEAF || n->op == OP_PARAM) continue;
+        printf("  %-3zu %-14s %4lldx%-4lld %11.1f %11.1f\n", k, tg_gnn_i_op_name(n->op), (long long)n->rows,
+               (long long)n->cols, 1000 * prof[2 * k], 1000 * prof[2 * k + 1]);
+        sum += prof[2 * k] + prof[2 * k + 1];
+    }
+    printf("  kernels %.1f ms of the epoch's %.1f ms; arena %.0f MiB; peak RSS %.0f MiB\n", 1000 * sum, 1000 * wall,
+           (double)t.arena_cap / 1048576.0, peak_mib());
+    printf("RESULT gnn_profile_epoch_ms %.3f\n", 1000 * wall);
+    tg_gnn_i_tape_free(&t);
+    tg_gnn_model_free(&m);
+    return 0;
+}
+
+static int run(tg_gnn_data *d, int classes, int epochs, const char *name)
+{
+    char msg[TG_MSG_LEN];
+    tg_gnn_model *m = gcn_model(d, classes, msg);
+    if (!m) {
         fprintf(stderr, "%s\n", msg);
         return 1;
     }
@@ -108,6 +172,64 @@ int main(int argc, char **argv)
             tg_gnn_i_spmm(&tp, g, 2, leaf);
             double dt = tg_now() - t0;
             if (k > 0 && dt < best) best = dt;   /* k = 0 sizes the arena */
+        }
+        /* Cache blocking evaluated (not in the library): the sources cut into
+         * segments of SEG nodes whose rows (SEG x C floats) fit in the L3
+         * cache, one CSR by destination per segment; the product runs
+         * segment by segment, so every gathered row comes from cache, at the
+         * price of streaming the output S times. */
+        const char *segenv = getenv("GNN_SEG");
+        if (segenv) {
+            int64_t seg = atoll(segenv), ns = (n + seg - 1) / seg;
+            int32_t *sptr = malloc(sizeof *sptr * (size_t)(ns * (n + 1)));
+            int32_t *sidx = malloc(sizeof *sidx * (size_t)g->m);
+            float *sw = malloc(sizeof *sw * (size_t)g->m);
+            float *out = malloc(sizeof *out * (size_t)(n * c));
+            memset(sptr, 0, sizeof *sptr * (size_t)(ns * (n + 1)));
+            for (int64_t i = 0; i < n; i++)
+                for (int64_t e = g->rowptr[i]; e < g->rowptr[i + 1]; e++) sptr[(g->src[e] / seg) * (n + 1) + i + 1]++;
+            int32_t run = 0;
+            for (int64_t b = 0; b < ns; b++)
+                for (int64_t i = 0; i <= n; i++) {
+                    run += sptr[b * (n + 1) + i];
+                    sptr[b * (n + 1) + i] = run;
+                }
+            int32_t *pos = malloc(sizeof *pos * (size_t)(ns * (n + 1)));
+            memcpy(pos, sptr, sizeof *pos * (size_t)(ns * (n + 1)));
+            for (int64_t i = 0; i < n; i++)
+                for (int64_t e = g->rowptr[i]; e < g->rowptr[i + 1]; e++) {
+                    int64_t b = g->src[e] / seg;
+                    int32_t q = pos[b * (n + 1) + i]++;
+                    sidx[q] = g->src[e];
+                    sw[q] = g->gcn_w[e];
+                }
+            free(pos);
+            double bs = 1e30;
+            for (int k = 0; k <= reps; k++) {
+                double t0 = tg_now();
+                memset(out, 0, sizeof *out * (size_t)(n * c));
+                for (int64_t b = 0; b < ns; b++) {
+                    const int32_t *p = sptr + b * (n + 1);
+#pragma omp parallel for schedule(static)
+                    for (int64_t i = 0; i < n; i++) {
+                        float *restrict o = out + i * c;
+                        for (int32_t q = p[i]; q < p[i + 1]; q++) {
+                            const float *restrict xr = x + (int64_t)sidx[q] * c;
+                            const float wq = sw[q];
+#pragma omp simd
+                            for (int64_t j = 0; j < c; j++) o[j] += wq * xr[j];
+                        }
+                    }
+                }
+                double dt = tg_now() - t0;
+                if (k > 0 && dt < bs) bs = dt;
+            }
+            printf("segmented (%lld segments of %lld sources): best %.1f ms vs %.1f ms\n", (long long)ns, (long long)seg,
+                   1000 * bs, 1000 * best);
+            free(sptr);
+            free(sidx);
+            free(sw);
+            free(out);
         }
         tg_gnn_i_tape_free(&tp);
         /* The same product with GraphBLAS (SuiteSparse:GraphBLAS of Debian):
@@ -178,14 +300,15 @@ int main(int argc, char **argv)
         tg_gnn_graph_free(&g);
         return 0;
     }
-    if (argc != 7 || strcmp(argv[1], "random") != 0) {
+    bool prof = argc == 6 && strcmp(argv[1], "profile") == 0;
+    if (!prof && (argc != 7 || strcmp(argv[1], "random") != 0)) {
         fprintf(stderr, "usage: bench_gnn cora DATA_DIR EPOCHS | bench_gnn random N M F EDGEFILE EPOCHS | "
-                        "bench_gnn spmm N M C REPS\n");
+                        "bench_gnn spmm N M C REPS | bench_gnn profile N M F EPOCHS\n");
         return 2;
     }
     int64_t n = atoll(argv[2]), m = atoll(argv[3]), f = atoll(argv[4]);
-    const char *edgefile = argv[5];
-    int epochs = atoi(argv[6]);
+    const char *edgefile = prof ? NULL : argv[5];
+    int epochs = atoi(argv[prof ? 5 : 6]);
     tg_rng r;
     tg_rng_seed(&r, 20261123);
     int64_t *s = malloc(sizeof *s * (size_t)m), *t = malloc(sizeof *t * (size_t)m);
@@ -194,16 +317,18 @@ int main(int argc, char **argv)
         s[k] = (int64_t)tg_rng_below(&r, (uint64_t)n);
         t[k] = (int64_t)tg_rng_below(&r, (uint64_t)n);
     }
-    FILE *fp = fopen(edgefile, "wb");
-    if (!fp) {
+    FILE *fp = edgefile ? fopen(edgefile, "wb") : NULL;
+    if (edgefile && !fp) {
         fprintf(stderr, "cannot write %s\n", edgefile);
         return 1;
     }
-    for (int64_t k = 0; k < m; k++) buf[k] = (int32_t)s[k];
-    fwrite(buf, sizeof *buf, (size_t)m, fp);
-    for (int64_t k = 0; k < m; k++) buf[k] = (int32_t)t[k];
-    fwrite(buf, sizeof *buf, (size_t)m, fp);
-    fclose(fp);
+    if (fp) {
+        for (int64_t k = 0; k < m; k++) buf[k] = (int32_t)s[k];
+        fwrite(buf, sizeof *buf, (size_t)m, fp);
+        for (int64_t k = 0; k < m; k++) buf[k] = (int32_t)t[k];
+        fwrite(buf, sizeof *buf, (size_t)m, fp);
+        fclose(fp);
+    }
     free(buf);
     tg_gnn_graph *g = NULL;
     if (tg_gnn_graph_new(&g, n, m, s, t, true, msg) != TG_OK) {
@@ -224,7 +349,7 @@ int main(int argc, char **argv)
     free(x);
     free(y);
     free(split);
-    int rc = run(d, 8, epochs, "random");
+    int rc = prof ? profile(d, 8, epochs) : run(d, 8, epochs, "random");
     tg_gnn_data_free(&d);
     return rc;
 }

@@ -210,6 +210,7 @@ if $PY -c 'import torch' 2>/dev/null; then
     step $PY "$HERE/peer_gnn_torch.py" random "$N" "$M" 64 "$GNN_EDGES" 5 "$THREADS"
     rm -f "$GNN_EDGES"
     step env OMP_NUM_THREADS=$THREADS "$BIN/bench_gnn" spmm "$N" "$M" 16 5
+    step env OMP_NUM_THREADS=$THREADS "$BIN/bench_gnn" profile "$N" "$M" 64 3
     echo "== gnn summary (ms per training epoch and peak MiB; goal: engine >= 5x faster, no more memory)"
     for c in cora random; do
         awk -v c="$c" -v o="$(get gnn_${c}_engine_ms)" -v p="$(get gnn_${c}_torch_ms)" \

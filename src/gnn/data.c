@@ -23,6 +23,8 @@ void tg_gnn_graph_free(tg_gnn_graph **g)
     tg_free(x->optr);
     tg_free(x->oedge);
     tg_free(x->gcn_w);
+    tg_free(x->odst);
+    tg_free(x->ow);
     tg_free(x);
     *g = NULL;
 }
@@ -113,14 +115,30 @@ void tg_gnn_graph_edge(const tg_gnn_graph *g, int64_t k, int64_t *src, int64_t *
 tg_status tg_gnn_i_graph_gcn_weights(tg_gnn_graph *g, char *msg)
 {
     if (g->gcn_w) return TG_OK;
-    float *w = tg_malloc(sizeof *w * (size_t)(g->m ? g->m : 1));
-    if (!w) return tg_msg(msg, TG_ERR_NOMEM, "gnn: out of memory for GCN weights");
+    size_t m = (size_t)(g->m ? g->m : 1);
+    float *w = tg_malloc(sizeof *w * m), *ow = tg_malloc(sizeof *ow * m);
+    int32_t *odst = tg_malloc(sizeof *odst * m);
+    if (!w || !ow || !odst) {
+        tg_free(w);
+        tg_free(ow);
+        tg_free(odst);
+        return tg_msg(msg, TG_ERR_NOMEM, "gnn: out of memory for GCN weights");
+    }
     for (int64_t e = 0; e < g->m; e++) {
         double di = (double)(g->rowptr[g->dst[e] + 1] - g->rowptr[g->dst[e]]);
         double dj = (double)(g->rowptr[g->src[e] + 1] - g->rowptr[g->src[e]]);
         w[e] = (float)(1.0 / sqrt(di * dj));
     }
+    /* The edges by source with their destination and weight side by side:
+     * the backward product then streams them instead of gathering two
+     * random words per edge through oedge. */
+    for (int64_t q = 0; q < g->m; q++) {
+        odst[q] = g->dst[g->oedge[q]];
+        ow[q] = w[g->oedge[q]];
+    }
     g->gcn_w = w;
+    g->ow = ow;
+    g->odst = odst;
     return TG_OK;
 }
 

@@ -25,6 +25,8 @@ struct tg_gnn_graph {
     int64_t *optr;      /* n + 1: outgoing edges of node s are oedge[optr[s] .. optr[s+1]-1] */
     int32_t *oedge;     /* m: edge ids grouped by source, ascending within a source */
     float *gcn_w;       /* m: 1 / sqrt(deg_in(src) deg_in(dst)), cached; NULL until needed */
+    int32_t *odst;      /* m: dst[oedge[q]] (built with gcn_w): the GCN product's backward */
+    float *ow;          /* m: gcn_w[oedge[q]]    reads these in order instead of through oedge */
     bool all_loops;     /* every node has a self loop */
 };
 
@@ -108,7 +110,9 @@ typedef enum gnn_op {
     OP_KL_NORMAL,   /* -1/2 mean_i sum_j (1 + 2 b - a^2 - exp(2 b)) (a = mu, b = log sigma) */
     OP_PAIR_DOT,    /* a[n,f] -> [p,1]: a[i] . a[j] for the p pairs in p_pairs */
     OP_SPARSE_MATMUL, /* dropout_f0(X) a for a constant sparse X (CSR: rowptr, pairs = cols,
-                         target = values); byte mask over the nonzeros in aux */
+                         target = values); byte mask over the nonzeros in aux.  rowptr NULL:
+                         X dense (target, i0 columns), draws from the counter-based stream
+                         keyed i1, recomputed in backward (aux: partial sums of da) */
     OP_POOL,        /* a[n,f] -> [g,f]: sum (i0 0), mean (1) or max (2) over the contiguous node
                        ranges rowptr[k] .. rowptr[k+1]-1 of each graph; max argmax in iaux */
     OP_LAYER_NORM,  /* (a - mean) / sqrt(var + 1e-5) per row, times b[1,f]; normalised rows
@@ -150,6 +154,16 @@ typedef struct gnn_tape {
     char *arena;            /* one block of arena_cap bytes */
     size_t arena_used, arena_cap, peak, epoch_bytes;
     gnn_block *extra;       /* overflow blocks of this epoch (merged at reset) */
+    /* Arena blocks given back during backward (a node's gradient once its
+     * kernel ran): a later request of at most that size reuses one instead
+     * of growing the arena.  Forgotten at reset. */
+    struct { char *p; size_t bytes; } freed[32];
+    int nfreed;
+    /* Optional profile (bench/bench_gnn.c): when set, forward and backward
+     * store the seconds of node k's kernels in prof[2k] and prof[2k + 1]
+     * for k < prof_n. */
+    double *prof;
+    size_t prof_n;
     bool training;
     bool dense_input;       /* never take the sparse-input path (saliency needs d/dx) */
     tg_rng rng;             /* dropout stream */
@@ -170,6 +184,9 @@ tg_status tg_gnn_i_tape_reset(gnn_tape *t, char *msg);
 float *tg_gnn_i_tape_floats(gnn_tape *t, size_t n);
 /* The same, not zeroed: for outputs the forward kernel overwrites entirely. */
 float *tg_gnn_i_tape_floats_raw(gnn_tape *t, size_t n);
+/* Give back n floats from tg_gnn_i_tape_floats(_raw) that nothing reads any
+ * more: the block is reused by a later request of the same epoch. */
+void tg_gnn_i_tape_release(gnn_tape *t, float *p, size_t n);
 
 /* Op constructors: return the new node id, or -1 if an input is -1 or
  * storage failed (t->err then holds the reason).  Shapes are asserted. */
@@ -208,6 +225,9 @@ int tg_gnn_i_gram_bce_sym(gnn_tape *t, int z, const tg_gnn_graph *g, float pos_w
 /* dropout(X, p) W for X given as CSR (n rows; rowptr, col, val), W = node w. */
 int tg_gnn_i_sparse_matmul(gnn_tape *t, int64_t n, const int64_t *rowptr, const int32_t *col, const float *val,
                            float p, int w);
+/* dropout(X, p) W for a constant dense X (n x k, row-major), W = node w: the
+ * dropped X is never stored (its draws are recomputed in backward). */
+int tg_gnn_i_dropout_matmul(gnn_tape *t, int64_t n, int64_t k, const float *x, float p, int w);
 
 /* Gradients of node `out` (a 1 x 1 loss) into every node that needs one
  * (parameter gradients accumulate into the model's buffers). */

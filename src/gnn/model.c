@@ -385,8 +385,10 @@ int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const f
     int he = d->ef ? tg_gnn_i_leaf(t, g->m, d->fe, d->ef) : -1;   /* the edge state */
     /* Sparse input (bag-of-words features): leading dropout layers are held
      * back and folded into the first product, which then runs over the
-     * nonzeros of X only.  Any other first layer gets the dense input. */
-    bool raw = x == d->x && d->xrp && !t->dense_input;
+     * nonzeros of X only.  Any other first layer gets the dense input.  A
+     * dense input in training folds its leading dropout into the first
+     * product too (the dropped copy of X is never stored). */
+    bool raw = x == d->x && (d->xrp || t->training) && !t->dense_input;
     float pending = 0;
     for (int k = 0; k < m->nl && h >= 0; k++) {
         const tg_gnn_layer_spec *s = &m->layers[k];
@@ -395,12 +397,14 @@ int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const f
             pending = (float)s->p;
             continue;
         }
-        bool sparse_first = raw && (s->kind == TG_GNN_LINEAR || s->kind == TG_GNN_GCN || s->kind == TG_GNN_GAT);
+        bool sparse_first = raw && (d->xrp || pending > 0) &&
+                            (s->kind == TG_GNN_LINEAR || s->kind == TG_GNN_GCN || s->kind == TG_GNN_GAT);
         if (raw && !sparse_first) h = tg_gnn_i_dropout(t, h, pending);
         raw = false;
         /* X W of the first weighted layer, over X's nonzeros when sparse_first. */
-#define XW(w) (sparse_first ? tg_gnn_i_sparse_matmul(t, d->n, d->xrp, d->xcol, d->xval, pending, (w)) \
-                            : tg_gnn_i_matmul(t, h, (w)))
+#define XW(w) (!sparse_first ? tg_gnn_i_matmul(t, h, (w)) \
+              : d->xrp ? tg_gnn_i_sparse_matmul(t, d->n, d->xrp, d->xcol, d->xval, pending, (w)) \
+                       : tg_gnn_i_dropout_matmul(t, d->n, d->f, d->x, pending, (w)))
         switch (s->kind) {
         case TG_GNN_LINEAR:
             h = XW(P(m, t, q));

@@ -20,8 +20,23 @@
 #ifdef _OPENMP
 #define GNN_PRAGMA(x) _Pragma(#x)
 #define OMP_ROWS(cnt) GNN_PRAGMA(omp parallel for schedule(static) if ((cnt) >= 32768))
+/* The same for element-wise loops, also vectorised: GCC's -O2 cost model
+ * leaves them scalar (and branchy for selects such as relu's). */
+#define OMP_ELEMS(cnt) GNN_PRAGMA(omp parallel for simd schedule(static) if ((cnt) >= 32768))
 #else
 #define OMP_ROWS(n)
+#define OMP_ELEMS(n)
+#endif
+
+/* Hot row kernels are compiled for AVX-512, AVX2 and the baseline, the best
+ * picked at load time (the library is built for baseline x86-64, whose
+ * 4-wide vectors make 16-wide row updates twice as slow).  GCC keeps
+ * floating-point contraction off in C11 mode, so every clone rounds the
+ * same way: results do not depend on the machine. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define WIDE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define WIDE_CLONES
 #endif
 
 #define IN_A(t, nd) (&(t)->nodes[(nd)->a])
@@ -75,7 +90,9 @@ static int run(gnn_tape *t, int id)
 {
     if (id < 0) return -1;
     gnn_node *n = &t->nodes[id];
+    double t0 = t->prof ? tg_now() : 0;
     OPS[n->op].fwd(t, n);
+    if (t->prof && (size_t)id < t->prof_n) t->prof[2 * id] = tg_now() - t0;
     return id;
 }
 
@@ -241,34 +258,40 @@ int tg_gnn_i_unary(gnn_tape *t, gnn_op op, int a, float param)
     return run(t, id);
 }
 
-/* One forward and one backward body per activation, parallel over items. */
+/* One forward and one backward body per activation, parallel over items.
+ * Pointers go into restrict locals: through n->val the compiler must assume
+ * the stores may change n, and neither vectorises nor avoids a branch per
+ * element (which mispredicts on half of random-sign inputs). */
 #define UNARY(NAME, FWD, DER)                                              \
     static void NAME##_fwd(gnn_tape *t, gnn_node *n)                       \
     {                                                                      \
-        const float *xs = IN_A(t, n)->val;                                 \
+        const float *restrict xs = IN_A(t, n)->val;                        \
+        float *restrict ys = n->val;                                       \
         const float p = n->f0;                                             \
         int64_t sz = (int64_t)SIZE(n);                                     \
         (void)p;                                                           \
-        OMP_ROWS(sz / 16)                                                  \
+        OMP_ELEMS(sz / 16)                                                 \
         for (int64_t i = 0; i < sz; i++) {                                 \
             float x = xs[i];                                               \
-            n->val[i] = (FWD);                                             \
+            ys[i] = (FWD);                                                 \
         }                                                                  \
     }                                                                      \
     static void NAME##_bwd(gnn_tape *t, gnn_node *n)                       \
     {                                                                      \
-        float *d = IN_A(t, n)->grad;                                       \
-        const float *xs = IN_A(t, n)->val;                                 \
+        float *restrict d = IN_A(t, n)->grad;                              \
+        const float *restrict xs = IN_A(t, n)->val, *restrict ys = n->val; \
+        const float *restrict gs = n->grad;                                \
         const float p = n->f0;                                             \
         int64_t sz = (int64_t)SIZE(n);                                     \
         (void)p;                                                           \
         if (!d) return;                                                    \
-        OMP_ROWS(sz / 16)                                                  \
+        OMP_ELEMS(sz / 16)                                                 \
         for (int64_t i = 0; i < sz; i++) {                                 \
-            float x = xs[i], y = n->val[i];                                \
+            float x = xs[i], y = ys[i];                                    \
             (void)x;                                                       \
             (void)y;                                                       \
-            d[i] += n->grad[i] * (DER);                                    \
+            const float dv = (DER); /* a select, not a branch */           \
+            d[i] = d[i] + gs[i] * dv;                                      \
         }                                                                  \
     }
 
@@ -334,24 +357,28 @@ int tg_gnn_i_dropout(gnn_tape *t, int a, float p)
     return run(t, id);
 }
 
+/* Restrict locals and a select instead of a branch: vectorised (see UNARY). */
 static void dropout_fwd(gnn_tape *t, gnn_node *n)
 {
-    const float *x = IN_A(t, n)->val;
-    const uint8_t *mask = (const uint8_t *)(const void *)n->aux;
+    const float *restrict x = IN_A(t, n)->val;
+    float *restrict y = n->val;
+    const uint8_t *restrict mask = (const uint8_t *)(const void *)n->aux;
     const float keep = 1.0f / (1.0f - n->f0);
     int64_t sz = (int64_t)SIZE(n);
-    OMP_ROWS(sz / 16)
-    for (int64_t i = 0; i < sz; i++) n->val[i] = x[i] * (mask[i] ? keep : 0.0f);
+    OMP_ELEMS(sz / 16)
+    for (int64_t i = 0; i < sz; i++) y[i] = x[i] * (mask[i] ? keep : 0.0f);
 }
 
 static void dropout_bwd(gnn_tape *t, gnn_node *n)
 {
-    float *d = IN_A(t, n)->grad;
-    const uint8_t *mask = (const uint8_t *)(const void *)n->aux;
+    float *restrict d = IN_A(t, n)->grad;
+    const float *restrict g = n->grad;
+    const uint8_t *restrict mask = (const uint8_t *)(const void *)n->aux;
     const float keep = 1.0f / (1.0f - n->f0);
     int64_t sz = (int64_t)SIZE(n);
-    if (d)
-        for (int64_t i = 0; i < sz; i++) d[i] += n->grad[i] * (mask[i] ? keep : 0.0f);
+    if (!d) return;
+    OMP_ELEMS(sz / 16)
+    for (int64_t i = 0; i < sz; i++) d[i] += g[i] * (mask[i] ? keep : 0.0f);
 }
 
 /* ---- sparse graph operators ------------------------------------------ */
@@ -400,14 +427,59 @@ static void spmm_kernel(const tg_gnn_graph *g, int64_t kind, bool by_src, const 
     }
 }
 
+/* The GCN product in either direction over three parallel arrays: out[i]
+ * += sum over q in ptr[i] .. ptr[i+1]-1 of w[q] x[idx[q]].  Forward: the
+ * CSR by destination (rowptr, src, gcn_w); backward: the edges by source
+ * (optr, odst, ow).  Both arrays are read in order; the one random access
+ * per edge is the gathered row, prefetched PF edges ahead so that many
+ * cache misses are in flight.  The same additions in the same order as
+ * spmm_kernel: identical results. */
+#define PF 16
+static inline __attribute__((always_inline)) void gcn_rows(const int64_t *ptr, const int32_t *idx, const float *w,
+                                                           const float *restrict x, float *restrict out, int64_t m,
+                                                           int64_t lo, int64_t hi, const int64_t c)
+{
+    for (int64_t i = lo; i < hi; i++) {
+        float *restrict o = out + i * c;
+        for (int64_t q = ptr[i]; q < ptr[i + 1]; q++) {
+            if (q + PF < m) __builtin_prefetch(x + (int64_t)idx[q + PF] * c);
+            const float wq = w[q];
+            const float *restrict xr = x + (int64_t)idx[q] * c;
+            for (int64_t k = 0; k < c; k++) o[k] += wq * xr[k];
+        }
+    }
+}
+
+WIDE_CLONES static void gcn_block(const int64_t *ptr, const int32_t *idx, const float *w, const float *x, float *out,
+                                  int64_t m, int64_t lo, int64_t hi, int64_t c)
+{
+    if (c == 16) gcn_rows(ptr, idx, w, x, out, m, lo, hi, 16);
+    else if (c == 8) gcn_rows(ptr, idx, w, x, out, m, lo, hi, 8);
+    else gcn_rows(ptr, idx, w, x, out, m, lo, hi, c);
+}
+
+static void gcn_product(const tg_gnn_graph *g, bool by_src, const float *x, float *out, int64_t c)
+{
+    const int64_t *ptr = by_src ? g->optr : g->rowptr;
+    const int32_t *idx = by_src ? g->odst : g->src;
+    const float *w = by_src ? g->ow : g->gcn_w;
+    const int64_t nb = (g->n + 1023) / 1024;
+    OMP_ROWS(g->n)
+    for (int64_t b = 0; b < nb; b++)
+        gcn_block(ptr, idx, w, x, out, g->m, b * 1024, (b + 1) * 1024 < g->n ? (b + 1) * 1024 : g->n, c);
+}
+
 static void spmm_fwd(gnn_tape *t, gnn_node *n)
 {
-    spmm_kernel(n->g, n->i0, false, IN_A(t, n)->val, n->val, n->cols);
+    if (n->i0 == 2) gcn_product(n->g, false, IN_A(t, n)->val, n->val, n->cols);
+    else spmm_kernel(n->g, n->i0, false, IN_A(t, n)->val, n->val, n->cols);
 }
 
 static void spmm_bwd(gnn_tape *t, gnn_node *n)
 {
-    if (IN_A(t, n)->grad) spmm_kernel(n->g, n->i0, true, n->grad, IN_A(t, n)->grad, n->cols);
+    if (!IN_A(t, n)->grad) return;
+    if (n->i0 == 2) gcn_product(n->g, true, n->grad, IN_A(t, n)->grad, n->cols);
+    else spmm_kernel(n->g, n->i0, true, n->grad, IN_A(t, n)->grad, n->cols);
 }
 
 int tg_gnn_i_edge(gnn_tape *t, gnn_op op, const tg_gnn_graph *g, int a)
@@ -736,21 +808,51 @@ int tg_gnn_i_ce(gnn_tape *t, int logits, const int32_t *labels, const uint8_t *m
     return run(t, id);
 }
 
-static void ce_fwd(gnn_tape *t, gnn_node *n)
+/* Rows lo .. hi-1 of the cross-entropy: probabilities into aux, the summed
+ * loss and the number of rows counted returned through *loss and *cnt. */
+static void ce_rows(const gnn_node *n, const gnn_node *A, int64_t lo, int64_t hi, double *loss, int64_t *cnt)
 {
-    gnn_node *A = IN_A(t, n);
-    int64_t c = A->cols, cnt = 0;
-    double loss = 0;
-    for (int64_t i = 0; i < A->rows; i++) {
+    const int64_t c = A->cols;
+    double e[64];   /* exp of a row (c <= 64), else computed twice */
+    for (int64_t i = lo; i < hi; i++) {
         if (!ce_row(n, i)) continue;
         const float *z = A->val + i * c;
         float mx = z[0];
         for (int64_t j = 1; j < c; j++) mx = fmaxf(mx, z[j]);
         double s = 0;
-        for (int64_t j = 0; j < c; j++) s += exp((double)z[j] - mx);
-        for (int64_t j = 0; j < c; j++) n->aux[i * c + j] = (float)(exp((double)z[j] - mx) / s);
-        loss -= (double)z[n->labels[i]] - mx - log(s);
-        cnt++;
+        for (int64_t j = 0; j < c; j++) {
+            double v = exp((double)z[j] - mx);
+            if (c <= 64) e[j] = v;
+            s += v;
+        }
+        for (int64_t j = 0; j < c; j++) n->aux[i * c + j] = (float)((c <= 64 ? e[j] : exp((double)z[j] - mx)) / s);
+        *loss -= (double)z[n->labels[i]] - mx - log(s);
+        (*cnt)++;
+    }
+}
+
+/* Large inputs: 64 fixed row chunks in parallel, their losses added in
+ * chunk order (the same for any thread count); small ones in one pass. */
+static void ce_fwd(gnn_tape *t, gnn_node *n)
+{
+    gnn_node *A = IN_A(t, n);
+    int64_t cnt = 0;
+    double loss = 0;
+    if (A->rows < 32768) ce_rows(n, A, 0, A->rows, &loss, &cnt);
+    else {
+        double pl[64] = {0};
+        int64_t pc[64] = {0};
+        const int64_t per = (A->rows + 63) / 64;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static)
+#endif
+        for (int ch = 0; ch < 64; ch++)
+            ce_rows(n, A, ch * per < A->rows ? ch * per : A->rows, (ch + 1) * per < A->rows ? (ch + 1) * per : A->rows,
+                    &pl[ch], &pc[ch]);
+        for (int ch = 0; ch < 64; ch++) {
+            loss += pl[ch];
+            cnt += pc[ch];
+        }
     }
     n->i0 = cnt;
     n->val[0] = cnt ? (float)(loss / (double)cnt) : 0.0f;
@@ -762,6 +864,7 @@ static void ce_bwd(gnn_tape *t, gnn_node *n)
     int64_t c = A->cols;
     if (!A->grad || !n->i0) return;
     float s = n->grad[0] / (float)n->i0;
+    OMP_ROWS(A->rows)
     for (int64_t i = 0; i < A->rows; i++) {
         if (!ce_row(n, i)) continue;
         for (int64_t j = 0; j < c; j++)
@@ -929,9 +1032,170 @@ int tg_gnn_i_sparse_matmul(gnn_tape *t, int64_t n, const int64_t *rowptr, const 
     return run(t, id);
 }
 
+/* ---- dense input: dropout folded into the first product ------------------ */
+
+/* The dropout draws of a dense input come from a counter-based stream: word
+ * q of the node (four 16-bit draws) is mix64(key + (q + 1) * golden), key
+ * one number from the tape's stream, and the words are numbered row by row
+ * (ceil(k / 4) per row).  Any element's keep/drop is recomputed where it is
+ * needed, on any thread, so neither the dropped copy of X (256 MB for
+ * 1M x 64) nor a mask is stored: backward draws the same bits again. */
+#define GOLDEN 0x9E3779B97F4A7C15ull
+#define DM_TILE 256   /* columns of X handled at once (a 1 KB row buffer) */
+#define DM_CHUNKS 64  /* row chunks of backward's partial sums (see dense_matmul_bwd) */
+
+static inline uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+int tg_gnn_i_dropout_matmul(gnn_tape *t, int64_t n, int64_t k, const float *x, float p, int w)
+{
+    if (w < 0) return -1;
+    assert(p >= 0 && p < 1 && t->nodes[w].rows == k);
+    int id = push(t, OP_SPARSE_MATMUL, w, -1, n, t->nodes[w].cols, RAW);
+    if (id < 0) return -1;
+    gnn_node *nd = &t->nodes[id];
+    nd->rowptr = NULL;   /* dense X */
+    nd->target = x;
+    nd->i0 = k;
+    nd->f0 = t->training ? p : 0.0f;
+    nd->i1 = nd->f0 > 0 ? (int64_t)(tg_rng_u64(&t->rng) >> 1) : 0;
+    if (nd->req) {   /* backward's per-chunk partial sums of dW */
+        int64_t nch = n < DM_CHUNKS ? (n ? n : 1) : DM_CHUNKS;
+        float *part = tg_gnn_i_tape_floats_raw(t, (size_t)(nch * k * t->nodes[w].cols));
+        if (!part) return -1;
+        t->nodes[id].aux = part;
+    }
+    return run(t, id);
+}
+
+/* Row i's kept elements among columns j0 .. j0 + len - 1 (j0 a multiple of
+ * 4): their values, already scaled by 1 / (1 - p), in xv and their columns
+ * in xj; returns how many.  Compacted without branches (a random branch per
+ * element mispredicts half the time), so the products below skip the
+ * dropped half instead of multiplying by zero. */
+static inline int64_t dense_kept(const gnn_node *n, int64_t i, int64_t j0, int64_t len, float *restrict xv,
+                                 int32_t *restrict xj)
+{
+    const float *restrict x = n->target + i * n->i0 + j0;
+    if (n->f0 <= 0) {
+        for (int64_t j = 0; j < len; j++) {
+            xv[j] = x[j];
+            xj[j] = (int32_t)(j0 + j);
+        }
+        return len;
+    }
+    const uint32_t thr = (uint32_t)lround((double)n->f0 * 65536.0);
+    const float keep = 1.0f / (1.0f - n->f0);
+    const uint64_t word0 = (uint64_t)(i * ((n->i0 + 3) / 4) + j0 / 4);
+    int64_t cnt = 0;
+    for (int64_t j = 0; j < len; j += 4) {
+        uint64_t u = mix64((uint64_t)n->i1 + (word0 + (uint64_t)j / 4 + 1) * GOLDEN);
+        for (int64_t q = j; q < j + 4 && q < len; q++, u >>= 16) {
+            xv[cnt] = x[q] * keep;
+            xj[cnt] = (int32_t)(j0 + q);
+            cnt += (uint32_t)(u & 0xffff) >= thr;
+        }
+    }
+    return cnt;
+}
+
+
+/* out row = sum of kept x_j W[j]; c a constant after inlining. */
+static inline __attribute__((always_inline)) void dense_row_fwd(const gnn_node *n, const float *restrict W,
+                                                                int64_t i, const int64_t c)
+{
+    float xv[DM_TILE];
+    int32_t xj[DM_TILE];
+    float *restrict o = n->val + i * c;
+    for (int64_t q = 0; q < c; q++) o[q] = 0;
+    for (int64_t j0 = 0; j0 < n->i0; j0 += DM_TILE) {
+        const int64_t cnt = dense_kept(n, i, j0, n->i0 - j0 < DM_TILE ? n->i0 - j0 : DM_TILE, xv, xj);
+        for (int64_t e = 0; e < cnt; e++) {
+            const float v = xv[e];
+            const float *restrict wr = W + (int64_t)xj[e] * c;
+            for (int64_t q = 0; q < c; q++) o[q] += v * wr[q];
+        }
+    }
+}
+
+WIDE_CLONES static void dense_rows_fwd(const gnn_node *n, const float *W, int64_t lo, int64_t hi)
+{
+    for (int64_t i = lo; i < hi; i++) {
+        if (n->cols == 16) dense_row_fwd(n, W, i, 16);
+        else if (n->cols == 8) dense_row_fwd(n, W, i, 8);
+        else dense_row_fwd(n, W, i, n->cols);
+    }
+}
+
+/* d[j] += x_j g for the kept x_j of row i. */
+static inline __attribute__((always_inline)) void dense_row_bwd(const gnn_node *n, float *restrict d, int64_t i,
+                                                                const int64_t c)
+{
+    float xv[DM_TILE];
+    int32_t xj[DM_TILE];
+    const float *restrict g = n->grad + i * c;
+    for (int64_t j0 = 0; j0 < n->i0; j0 += DM_TILE) {
+        const int64_t cnt = dense_kept(n, i, j0, n->i0 - j0 < DM_TILE ? n->i0 - j0 : DM_TILE, xv, xj);
+        for (int64_t e = 0; e < cnt; e++) {
+            const float v = xv[e];
+            float *restrict dr = d + (int64_t)xj[e] * c;
+            for (int64_t q = 0; q < c; q++) dr[q] += v * g[q];
+        }
+    }
+}
+
+WIDE_CLONES static void dense_rows_bwd(const gnn_node *n, float *d, int64_t lo, int64_t hi)
+{
+    for (int64_t i = lo; i < hi; i++) {
+        if (n->cols == 16) dense_row_bwd(n, d, i, 16);
+        else if (n->cols == 8) dense_row_bwd(n, d, i, 8);
+        else dense_row_bwd(n, d, i, n->cols);
+    }
+}
+
+/* out = dropout(X) W, in blocks of 256 rows (one call of the row kernel). */
+static void dense_matmul_fwd(gnn_tape *t, gnn_node *n)
+{
+    const float *W = IN_A(t, n)->val;
+    const int64_t nb = (n->rows + 255) / 256;
+    OMP_ROWS(n->rows)
+    for (int64_t b = 0; b < nb; b++) dense_rows_fwd(n, W, b * 256, (b + 1) * 256 < n->rows ? (b + 1) * 256 : n->rows);
+}
+
+/* dW += dropout(X)^T G.  Rows are cut into at most DM_CHUNKS fixed chunks
+ * (independent of the thread count); each chunk sums its rows' outer
+ * products into its own k x c slice of aux, in parallel, and the slices are
+ * added in chunk order: the same result for any number of threads. */
+static void dense_matmul_bwd(gnn_tape *t, gnn_node *n)
+{
+    float *dW = IN_A(t, n)->grad;
+    if (!dW) return;
+    const int64_t kc = n->i0 * n->cols;
+    const int64_t nch = n->rows < DM_CHUNKS ? (n->rows ? n->rows : 1) : DM_CHUNKS;
+    const int64_t per = (n->rows + nch - 1) / nch;
+    float *part = n->aux;   /* nch x k x c, from the arena at construction */
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (n->rows >= 32768)
+#endif
+    for (int64_t ch = 0; ch < nch; ch++) {
+        memset(part + ch * kc, 0, sizeof(float) * (size_t)kc);
+        const int64_t lo = ch * per;
+        if (lo < n->rows) dense_rows_bwd(n, part + ch * kc, lo, lo + per < n->rows ? lo + per : n->rows);
+    }
+    for (int64_t ch = 0; ch < nch; ch++) acc(dW, part + ch * kc, kc);
+}
+
 static void sparse_matmul_fwd(gnn_tape *t, gnn_node *n)
 {
     const float *restrict W = IN_A(t, n)->val;
+    if (!n->rowptr) {
+        dense_matmul_fwd(t, n);
+        return;
+    }
     const uint8_t *mask = (const uint8_t *)(const void *)n->aux;
     const float keep = 1.0f / (1.0f - n->f0);
     int64_t c = n->cols;
@@ -951,6 +1215,10 @@ static void sparse_matmul_fwd(gnn_tape *t, gnn_node *n)
 
 static void sparse_matmul_bwd(gnn_tape *t, gnn_node *n)
 {
+    if (!n->rowptr) {
+        dense_matmul_bwd(t, n);
+        return;
+    }
     float *dW = IN_A(t, n)->grad;
     const uint8_t *mask = (const uint8_t *)(const void *)n->aux;
     const float keep = 1.0f / (1.0f - n->f0);
@@ -1398,20 +1666,38 @@ tg_status tg_gnn_i_backward_seed(gnn_tape *t, int out, int64_t at, const float *
         return tg_msg(msg, t->err, "%s", t->msg);
     }
     assert(at >= 0 && (size_t)at < SIZE(&t->nodes[out]));
+    /* Gradient buffers live only as long as backward needs them: an input's
+     * is taken (zeroed) just before the first kernel that adds into it, and
+     * a node's is given back to the arena once its own kernel ran, so the
+     * next one reuses the block (a 2-layer GCN on 1M nodes holds 4 instead
+     * of 9 gradients of 32-64 MB).  Leaves keep theirs (saliency and the
+     * gradient checks read them); parameters' belong to the model.  A node
+     * that got no gradient (nothing downstream reached it) has a zero one:
+     * its kernel is skipped. */
     for (int k = 0; k <= out; k++) {
         gnn_node *n = &t->nodes[k];
-        if (n->req && !n->grad) {
-            float *gb = tg_gnn_i_tape_floats(t, SIZE(n));
-            if (!gb) return tg_msg(msg, t->err, "%s", t->msg);
-            t->nodes[k].grad = gb;
-        }
+        if (n->req && !n->grad && (k == out || n->op == OP_LEAF) && !(n->grad = tg_gnn_i_tape_floats(t, SIZE(n))))
+            return tg_msg(msg, t->err, "%s", t->msg);
     }
     if (!t->nodes[out].req) return TG_OK;
     if (seed) memcpy(t->nodes[out].grad, seed, sizeof(float) * SIZE(&t->nodes[out]));
     else t->nodes[out].grad[at] = 1.0f;
     for (int k = out; k >= 0; k--) {
         gnn_node *n = &t->nodes[k];
-        if (n->req) OPS[n->op].bwd(t, n);
+        if (!n->req || !n->grad) continue;
+        int in[2] = {n->a, n->b};
+        for (int q = 0; q < 2; q++) {
+            gnn_node *x = in[q] >= 0 ? &t->nodes[in[q]] : NULL;
+            if (x && x->req && !x->grad && !(x->grad = tg_gnn_i_tape_floats(t, SIZE(x))))
+                return tg_msg(msg, t->err, "%s", t->msg);
+        }
+        double t0 = t->prof ? tg_now() : 0;
+        OPS[n->op].bwd(t, n);
+        if (t->prof && (size_t)k < t->prof_n) t->prof[2 * k + 1] = tg_now() - t0;
+        if (n->op != OP_LEAF && n->op != OP_PARAM) {
+            tg_gnn_i_tape_release(t, n->grad, SIZE(n));
+            n->grad = NULL;
+        }
     }
     return TG_OK;
 }

@@ -40,6 +40,7 @@ tg_status tg_gnn_i_tape_reset(gnn_tape *t, char *msg)
 {
     t->n = 0;
     t->epoch_bytes = 0;
+    t->nfreed = 0;
     t->err = TG_OK;
     t->msg[0] = '\0';
     if (t->extra) {
@@ -64,11 +65,35 @@ static float *tape_alloc(gnn_tape *t, size_t n, bool zero);
 float *tg_gnn_i_tape_floats(gnn_tape *t, size_t n) { return tape_alloc(t, n, true); }
 float *tg_gnn_i_tape_floats_raw(gnn_tape *t, size_t n) { return tape_alloc(t, n, false); }
 
-static float *tape_alloc(gnn_tape *t, size_t n, bool zero)
+static size_t block_bytes(size_t n)
 {
     size_t bytes = (n * sizeof(float) + ALIGN - 1) / ALIGN * ALIGN;
-    if (bytes == 0) bytes = ALIGN;
+    return bytes ? bytes : ALIGN;
+}
+
+void tg_gnn_i_tape_release(gnn_tape *t, float *p, size_t n)
+{
+    if (!p || t->nfreed == (int)(sizeof t->freed / sizeof t->freed[0])) return;   /* full: kept until reset */
+    t->freed[t->nfreed].p = (char *)p;
+    t->freed[t->nfreed].bytes = block_bytes(n);
+    t->nfreed++;
+}
+
+static float *tape_alloc(gnn_tape *t, size_t n, bool zero)
+{
+    size_t bytes = block_bytes(n);
     char *p = NULL;
+    /* A given-back block first: the smallest that fits (the sequence of
+     * requests is the same every epoch, so the choice is too). */
+    int best = -1;
+    for (int k = 0; k < t->nfreed; k++)
+        if (t->freed[k].bytes >= bytes && (best < 0 || t->freed[k].bytes < t->freed[best].bytes)) best = k;
+    if (best >= 0) {
+        p = t->freed[best].p;
+        t->freed[best] = t->freed[--t->nfreed];
+        if (zero) memset(p, 0, bytes);
+        return (float *)p;
+    }
     uintptr_t base = (uintptr_t)t->arena;
     size_t off = t->arena ? (size_t)(((base + t->arena_used + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1)) - base) : 0;
     if (t->arena && off + bytes <= t->arena_cap) {

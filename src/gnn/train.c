@@ -363,6 +363,7 @@ tg_status tg_gnn_fit(tg_gnn_model *m, tg_gnn_data *d, const tg_gnn_fit_opts *opt
                  o.window, o.clip, o.lr_decay, o.lr_step, (unsigned long long)o.seed);
         tg_gnn_i_schedule_describe(&o.schedule, m->fit, sizeof m->fit);
     }
+    tg_gnn_i_tape_free(&t);   /* before the evaluation below builds its own tape: not both at the peak */
     if (res) {
         memset(res, 0, sizeof *res);
         res->epochs = ep;
