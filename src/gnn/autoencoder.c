@@ -236,3 +236,103 @@ tg_status tg_gnn_ae_score(const tg_gnn_ae *a, int64_t n, const float *x, double 
 double tg_gnn_ae_threshold(const tg_gnn_ae *a) { return a && a->fitted ? a->threshold : NAN; }
 int64_t tg_gnn_ae_sensors(const tg_gnn_ae *a) { return a->p; }
 const tg_gnn_model *tg_gnn_ae_model(const tg_gnn_ae *a) { return a->m; }
+
+/* ---- saving ------------------------------------------------------------- */
+
+/* The standardisation travels in the model file's metadata as one string:
+ * "threshold=T quantile=Q mean=m1,m2,... sd=s1,s2,...", every number with 17
+ * significant digits so that it reads back to the same double. */
+tg_status tg_gnn_ae_save(const tg_gnn_ae *a, const char *path, char *msg)
+{
+    tg_msg_clear(msg);
+    if (!a || !path) return tg_msg(msg, TG_ERR_ARG, "gnn.autoencoder.save: bad arguments");
+    if (!a->fitted) return tg_msg(msg, TG_ERR_ARG, "gnn.autoencoder.save: fit the autoencoder first");
+    size_t cap = 96 + (size_t)a->p * 2 * 26;
+    char *txt = tg_malloc(cap);
+    if (!txt) return tg_msg(msg, TG_ERR_NOMEM, "gnn.autoencoder.save: out of memory");
+    size_t n = (size_t)snprintf(txt, cap, "threshold=%.17g quantile=%.17g", a->threshold, a->o.quantile);
+    for (int part = 0; part < 2; part++) {
+        const double *v = part == 0 ? a->mean : a->sd;
+        n += (size_t)snprintf(txt + n, cap - n, part == 0 ? " mean=" : " sd=");
+        for (int64_t j = 0; j < a->p; j++) n += (size_t)snprintf(txt + n, cap - n, j ? ",%.17g" : "%.17g", v[j]);
+    }
+    tg_status s = tg_gnn_i_model_save_ae(a->m, path, txt, msg);
+    tg_free(txt);
+    return s;
+}
+
+/* Parse "key=" followed by count comma-separated finite numbers at *pp. */
+static bool read_numbers(const char **pp, const char *key, int64_t count, double *out)
+{
+    size_t kl = strlen(key);
+    const char *p = *pp;
+    while (*p == ' ') p++;
+    if (strncmp(p, key, kl) != 0) return false;
+    p += kl;
+    for (int64_t j = 0; j < count; j++) {
+        if (j && *p++ != ',') return false;
+        char *e;
+        out[j] = strtod(p, &e);
+        if (e == p || !isfinite(out[j])) return false;
+        p = e;
+    }
+    *pp = p;
+    return true;
+}
+
+tg_status tg_gnn_ae_load(const char *path, tg_gnn_ae **out, char *msg)
+{
+    tg_msg_clear(msg);
+    if (!path || !out) return tg_msg(msg, TG_ERR_ARG, "gnn.autoencoder.load: bad arguments");
+    *out = NULL;
+    tg_gnn_model *m = NULL;
+    char *txt = NULL;
+    tg_gnn_ae *a = NULL;
+    tg_status s = tg_gnn_i_model_load_ae(path, &m, &txt, msg);
+    if (s != TG_OK) return s;
+    if (!txt) {
+        s = tg_msg(msg, TG_ERR_PARSE, "%s: not an autoencoder file (no twingraph.autoencoder in the metadata)", path);
+        goto done;
+    }
+    /* An autoencoder maps its p inputs back to p outputs through linear
+     * layers and element-wise activations only. */
+    bool shape_ok = m->out_f == m->in_f;
+    for (int k = 0; k < m->nl && shape_ok; k++) {
+        tg_gnn_layer_kind kd = m->layers[k].kind;
+        shape_ok = kd == TG_GNN_LINEAR || kd == TG_GNN_TANH || kd == TG_GNN_RELU || kd == TG_GNN_ELU ||
+                   kd == TG_GNN_SIGMOID || kd == TG_GNN_LEAKY_RELU;
+    }
+    if (!shape_ok) {
+        s = tg_msg(msg, TG_ERR_PARSE, "%s: twingraph.autoencoder on a model that is not a dense autoencoder", path);
+        goto done;
+    }
+    int64_t p = m->in_f;
+    if (!(a = tg_calloc(1, sizeof *a)) || !(a->mean = tg_calloc((size_t)p, sizeof *a->mean)) ||
+        !(a->sd = tg_calloc((size_t)p, sizeof *a->sd))) {
+        s = tg_msg(msg, TG_ERR_NOMEM, "gnn.autoencoder.load: out of memory");
+        goto done;
+    }
+    a->p = p;
+    a->o = tg_gnn_ae_defaults();
+    const char *c = txt;
+    bool ok = read_numbers(&c, "threshold=", 1, &a->threshold) && read_numbers(&c, "quantile=", 1, &a->o.quantile) &&
+              read_numbers(&c, "mean=", p, a->mean) && read_numbers(&c, "sd=", p, a->sd) && *c == '\0';
+    for (int64_t j = 0; ok && j < p; j++) ok = a->sd[j] > 0;
+    ok = ok && a->threshold >= 0 && a->o.quantile > 0 && a->o.quantile <= 1;
+    if (!ok) {
+        s = tg_msg(msg, TG_ERR_PARSE,
+                   "%s: bad twingraph.autoencoder entry (want threshold, quantile, then %lld means and %lld positive "
+                   "standard deviations)", path, (long long)p, (long long)p);
+        goto done;
+    }
+    a->m = m;
+    m = NULL;
+    a->fitted = true;
+    *out = a;
+    a = NULL;
+done:
+    tg_gnn_ae_free(&a);
+    tg_gnn_model_free(&m);
+    tg_free(txt);
+    return s;
+}

@@ -285,4 +285,10 @@ void tg_gnn_i_schedule_describe(const tg_gnn_schedule *s, char *buf, size_t cap)
  * the output node id or -1. */
 int tg_gnn_i_forward(const tg_gnn_model *m, gnn_tape *t, tg_gnn_data *d, const float *x);
 
+/* safetensors.c: a model file with the dense autoencoder's standardisation
+ * under the reserved metadata key twingraph.autoencoder; loading gives that
+ * entry back (*ae NULL when absent; the caller frees it with tg_free). */
+tg_status tg_gnn_i_model_save_ae(const tg_gnn_model *m, const char *path, const char *ae, char *msg);
+tg_status tg_gnn_i_model_load_ae(const char *path, tg_gnn_model **m, char **ae, char *msg);
+
 #endif

@@ -112,8 +112,10 @@ static void put_arch(sbuf *b, const tg_gnn_model *m)
     }
 }
 
-tg_status tg_gnn_model_save(const tg_gnn_model *m, const char *path, int n_meta, const char *const *keys,
-                            const char *const *values, char *msg)
+/* The file of tg_gnn_model_save; ae, when not NULL, is the autoencoder's
+ * standardisation written under the reserved key twingraph.autoencoder. */
+static tg_status save_model(const tg_gnn_model *m, const char *path, int n_meta, const char *const *keys,
+                            const char *const *values, const char *ae, char *msg)
 {
     tg_msg_clear(msg);
     if (!m || !path || n_meta < 0 || (n_meta > 0 && (!keys || !values)))
@@ -126,6 +128,10 @@ tg_status tg_gnn_model_save(const tg_gnn_model *m, const char *path, int n_meta,
     if (m->fit[0]) {
         puts_(&h, ",\"twingraph.fit\":");
         put_json_string(&h, m->fit);
+    }
+    if (ae) {
+        puts_(&h, ",\"twingraph.autoencoder\":");
+        put_json_string(&h, ae);
     }
     for (int k = 0; k < n_meta; k++) {
         if (!keys[k] || !values[k] || strncmp(keys[k], "twingraph.", 10) == 0 || strcmp(keys[k], "format") == 0) {
@@ -160,10 +166,21 @@ tg_status tg_gnn_model_save(const tg_gnn_model *m, const char *path, int n_meta,
         tg_free(h.p);
         return tg_msg(msg, TG_ERR_NOMEM, "gnn.save: out of memory");
     }
-    FILE *f = fopen(path, "wb");
+    /* Written to PATH.tmp and renamed: a failed save leaves any old file whole. */
+    size_t plen = strlen(path);
+    char *tmp = tg_malloc(plen + 5);
+    if (!tmp) {
+        tg_free(h.p);
+        return tg_msg(msg, TG_ERR_NOMEM, "gnn.save: out of memory");
+    }
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp", 5);
+    FILE *f = fopen(tmp, "wb");
     if (!f) {
         tg_free(h.p);
-        return tg_msg(msg, TG_ERR_IO, "%s: cannot open for writing: %s", path, strerror(errno));
+        tg_status e = tg_msg(msg, TG_ERR_IO, "%s: cannot open for writing: %s", tmp, strerror(errno));
+        tg_free(tmp);
+        return e;
     }
     unsigned char len8[8];
     for (int i = 0; i < 8; i++) len8[i] = (unsigned char)((uint64_t)h.n >> (8 * i));
@@ -186,8 +203,23 @@ tg_status tg_gnn_model_save(const tg_gnn_model *m, const char *path, int n_meta,
     }
     if (ok && nb) ok = fwrite(buf, 1, nb, f) == nb;
     if (fclose(f) != 0) ok = false;
-    if (!ok) return tg_msg(msg, TG_ERR_IO, "%s: write failed", path);
-    return TG_OK;
+    tg_status st = TG_OK;
+    if (!ok) st = tg_msg(msg, TG_ERR_IO, "%s: write failed", tmp);
+    else if (rename(tmp, path) != 0) st = tg_msg(msg, TG_ERR_IO, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
+    if (st != TG_OK) remove(tmp);
+    tg_free(tmp);
+    return st;
+}
+
+tg_status tg_gnn_model_save(const tg_gnn_model *m, const char *path, int n_meta, const char *const *keys,
+                            const char *const *values, char *msg)
+{
+    return save_model(m, path, n_meta, keys, values, NULL, msg);
+}
+
+tg_status tg_gnn_i_model_save_ae(const tg_gnn_model *m, const char *path, const char *ae, char *msg)
+{
+    return save_model(m, path, 0, NULL, NULL, ae, msg);
 }
 
 /* ---- a small JSON reader for the header ----------------------------------- */
@@ -370,7 +402,7 @@ typedef struct st_tensor {
 typedef struct st_file {
     st_tensor *t;
     size_t nt, cap;
-    char *arch, *in_f, *fit;
+    char *arch, *in_f, *fit, *ae;
     unsigned char *data;
     uint64_t data_len;
 } st_file;
@@ -395,6 +427,7 @@ static void st_free(st_file *f)
     tg_free(f->arch);
     tg_free(f->in_f);
     tg_free(f->fit);
+    tg_free(f->ae);
     tg_free(f->data);
     memset(f, 0, sizeof *f);
 }
@@ -418,6 +451,7 @@ static void parse_meta(jp *j, st_file *f)
         if (strcmp(k, "twingraph.arch") == 0 && !f->arch) f->arch = v;
         else if (strcmp(k, "twingraph.in_features") == 0 && !f->in_f) f->in_f = v;
         else if (strcmp(k, "twingraph.fit") == 0 && !f->fit) f->fit = v;
+        else if (strcmp(k, "twingraph.autoencoder") == 0 && !f->ae) f->ae = v;
         else tg_free(v);
         tg_free(k);
     } while (lit(j, ','));
@@ -704,11 +738,14 @@ static tg_status parse_arch(const char *arch, const char *path, tg_gnn_layer_spe
     return TG_OK;
 }
 
-tg_status tg_gnn_model_load(const char *path, tg_gnn_model **out, char *msg)
+/* tg_gnn_model_load; ae (may be NULL) receives the twingraph.autoencoder
+ * entry (NULL when the file has none), owned by the caller. */
+static tg_status load_model(const char *path, tg_gnn_model **out, char **ae, char *msg)
 {
     tg_msg_clear(msg);
     if (!path || !out) return tg_msg(msg, TG_ERR_ARG, "gnn.load: bad arguments");
     *out = NULL;
+    if (ae) *ae = NULL;
     st_file f;
     tg_gnn_layer_spec *L = NULL;
     tg_gnn_model *m = NULL;
@@ -732,9 +769,23 @@ tg_status tg_gnn_model_load(const char *path, tg_gnn_model **out, char *msg)
     if (f.fit) snprintf(m->fit, sizeof m->fit, "%s", f.fit);
     *out = m;
     m = NULL;
+    if (ae) {
+        *ae = f.ae;
+        f.ae = NULL;
+    }
 done:
     tg_gnn_model_free(&m);
     tg_free(L);
     st_free(&f);
     return s;
+}
+
+tg_status tg_gnn_model_load(const char *path, tg_gnn_model **out, char *msg)
+{
+    return load_model(path, out, NULL, msg);
+}
+
+tg_status tg_gnn_i_model_load_ae(const char *path, tg_gnn_model **out, char **ae, char *msg)
+{
+    return load_model(path, out, ae, msg);
 }

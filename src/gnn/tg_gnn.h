@@ -426,6 +426,13 @@ tg_status tg_gnn_ae_score(const tg_gnn_ae *ae, int64_t n, const float *x, double
 double tg_gnn_ae_threshold(const tg_gnn_ae *ae);   /* NaN before fit */
 int64_t tg_gnn_ae_sensors(const tg_gnn_ae *ae);
 const tg_gnn_model *tg_gnn_ae_model(const tg_gnn_ae *ae);
+/* Save a fitted autoencoder: its model as safetensors with the training
+ * standardisation, the threshold and its quantile in the metadata (key
+ * twingraph.autoencoder), so a loaded one scores exactly as the saved one. */
+tg_status tg_gnn_ae_save(const tg_gnn_ae *ae, const char *path, char *msg);
+/* Load one; a plain model file, or an entry that does not match the model,
+ * is refused with the reason. */
+tg_status tg_gnn_ae_load(const char *path, tg_gnn_ae **ae /* OUT */, char *msg);
 
 /* ---- metrics ---------------------------------------------------------- */
 

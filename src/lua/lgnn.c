@@ -1156,6 +1156,28 @@ static int ae_threshold(lua_State *L)
     return 1;
 }
 
+/* ae:save(path): the fitted autoencoder with its standardisation */
+static int ae_save(lua_State *L)
+{
+    tg_gnn_ae *ae = check_ae(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_ae_save(ae, path, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    return 0;
+}
+
+/* tg.gnn.load_autoencoder(path) -> a fitted autoencoder */
+static int l_load_autoencoder(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    lae *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->ae = NULL;
+    luaL_setmetatable(L, AE_MT);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_ae_load(path, &u->ae, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    return 1;
+}
+
 static int ae_gc(lua_State *L)
 {
     lae *u = luaL_checkudata(L, 1, AE_MT);
@@ -1174,9 +1196,20 @@ static int ae_tostring(lua_State *L)
 int tg_lua_i_open_gnn(lua_State *L)
 {
     static const luaL_Reg model_methods[] = {
-        {"fit", m_fit},         {"evaluate", m_evaluate},  {"outputs", m_outputs}, {"edge_saliency", m_edge_saliency},       {"evaluate_regression", m_evaluate_regression},       {"predict", m_predict}, {"saliency", m_saliency},
-        {"save", m_save},       {"weights", m_weights},         {"param_count", m_param_count},
-        {"describe", m_describe}, {"fit_config", m_fit_config}, {"close", m_gc},   {"fit_link", m_fit_link},
+        {"fit", m_fit},
+        {"fit_link", m_fit_link},
+        {"evaluate", m_evaluate},
+        {"evaluate_regression", m_evaluate_regression},
+        {"predict", m_predict},
+        {"outputs", m_outputs},
+        {"saliency", m_saliency},
+        {"edge_saliency", m_edge_saliency},
+        {"save", m_save},
+        {"weights", m_weights},
+        {"param_count", m_param_count},
+        {"describe", m_describe},
+        {"fit_config", m_fit_config},
+        {"close", m_gc},
         {NULL, NULL},
     };
     static const luaL_Reg model_meta[] = {{"__gc", m_gc}, {"__close", m_gc}, {"__tostring", m_describe}, {NULL, NULL}};
@@ -1189,8 +1222,7 @@ int tg_lua_i_open_gnn(lua_State *L)
         {"elu", l_elu},         {"tanh", l_tanh},       {"sigmoid", l_sigmoid}, {"dropout", l_dropout},
         {"sum_pool", l_sum_pool}, {"mean_pool", l_mean_pool}, {"max_pool", l_max_pool}, {"batch", l_batch},
         {"layer_norm", l_layer_norm}, {"batch_norm", l_batch_norm}, {"gine", l_gine}, {"mpnn", l_mpnn},
-        {"edge_readout", l_edge_readout},
-        {"layer_norm", l_layer_norm}, {"autoencoder", l_autoencoder},
+        {"edge_readout", l_edge_readout}, {"autoencoder", l_autoencoder}, {"load_autoencoder", l_load_autoencoder},
         {NULL, NULL},
     };
     luaL_newmetatable(L, MODEL_MT);
@@ -1203,8 +1235,8 @@ int tg_lua_i_open_gnn(lua_State *L)
     luaL_newlib(L, data_methods);
     lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
-    static const luaL_Reg ae_methods[] = {{"fit", ae_fit}, {"score", ae_score}, {"threshold", ae_threshold},
-                                          {"close", ae_gc}, {NULL, NULL}};
+    static const luaL_Reg ae_methods[] = {{"fit", ae_fit},   {"score", ae_score}, {"threshold", ae_threshold},
+                                          {"save", ae_save}, {"close", ae_gc},    {NULL, NULL}};
     static const luaL_Reg ae_meta[] = {{"__gc", ae_gc}, {"__close", ae_gc}, {"__tostring", ae_tostring}, {NULL, NULL}};
     luaL_newmetatable(L, AE_MT);
     luaL_setfuncs(L, ae_meta, 0);

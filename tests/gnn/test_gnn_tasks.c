@@ -690,6 +690,24 @@ static void test_oom_link_saliency_ae(void **state)
     for (int i = 0; i < N; i++) x[i * P + 3] = 5.0f;
     assert_int_equal(tg_gnn_ae_fit(ae, N, x, &fo, NULL, msg), TG_OK);
     assert_true(isfinite(tg_gnn_ae_threshold(ae)));
+    /* Save and load with every allocation failing in turn: clean failure,
+     * and a loaded copy scores exactly as the original (the constant sensor
+     * included: its standard deviation was replaced by 1). */
+    const char *path = "/tmp/tg_test_gnn_ae.safetensors";
+    double sc2[N];
+    assert_int_equal(tg_gnn_ae_score(ae, N, x, sc, NULL, msg), TG_OK);
+    tg_gnn_ae *back = NULL;
+    OOM_LOOP_KEEP(
+        {
+            s = tg_gnn_ae_save(ae, path, msg);
+            if (s == TG_OK) s = tg_gnn_ae_load(path, &back, msg);
+            if (s == TG_OK) s = tg_gnn_ae_score(back, N, x, sc2, NULL, msg);
+            tg_gnn_ae_free(&back);
+        },
+        s == TG_OK);
+    assert_int_equal(s, TG_OK);
+    for (int i = 0; i < N; i++) assert_true(sc2[i] == sc[i]);
+    remove(path);
     tg_gnn_ae_free(&ae);
     ao.nhidden = 0;
     assert_int_equal(tg_gnn_ae_new(&ae, P, &ao, msg), TG_ERR_ARG);
