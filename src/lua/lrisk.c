@@ -313,13 +313,21 @@ static int a_mcub(lua_State *L)
     return 1;
 }
 
+/* Sort key of one listed set: the comparator needs no shared context, so
+ * the sort is reentrant (no static pointer to the buffer). */
+typedef struct cskey {
+    int ord;
+    double p;
+    int i;
+} cskey;
+
 typedef struct csbuf {
     int *ev;        /* concatenated events */
     int *off;       /* start per set */
     int *ord;
     double *p;
     int64_t n, cap, evn, evcap;
-    int *idx;       /* sort order */
+    cskey *idx;     /* sort order */
     int max_order;
     bool nomem;
 } csbuf;
@@ -333,7 +341,7 @@ static int csbuf_gc(lua_State *L)
 {
     csbuf *b = luaL_checkudata(L, 1, CSBUF_MT);
     tg_free(b->ev), tg_free(b->off), tg_free(b->ord), tg_free(b->p), tg_free(b->idx);
-    b->ev = b->off = b->ord = b->idx = NULL, b->p = NULL;
+    b->ev = b->off = b->ord = NULL, b->idx = NULL, b->p = NULL;
     return 0;
 }
 
@@ -380,12 +388,12 @@ static int keep_set(void *ud, int order, const int *events, double p)
     return 0;
 }
 
-static const csbuf *sort_base;
 static int cmp_sets(const void *x, const void *y)
 {
-    int i = *(const int *)x, j = *(const int *)y;
-    if (sort_base->ord[i] != sort_base->ord[j]) return sort_base->ord[i] - sort_base->ord[j];
-    return sort_base->p[i] > sort_base->p[j] ? -1 : sort_base->p[i] < sort_base->p[j];
+    const cskey *a = x, *b = y;
+    if (a->ord != b->ord) return a->ord - b->ord;
+    if (a->p != b->p) return a->p > b->p ? -1 : 1;
+    return a->i - b->i;     /* stable: ZBDD order among equals */
 }
 
 /* a:cut_sets{max = 100000, max_order = K} -> {{events = {names}, p = x, order = k}, ...}
@@ -429,16 +437,15 @@ static int a_cut_sets(lua_State *L)
         s = TG_ERR_NOMEM, snprintf(msg, sizeof msg, "out of memory");
     if (s != TG_OK) return luaL_error(L, "risk.cut_sets: %s", msg);  /* buf's __gc frees */
     csbuf b = *bp;      /* a view: bp keeps ownership */
-    int *idx = b.idx;
-    for (int64_t i = 0; i < b.n; i++) idx[i] = (int)i;
-    sort_base = &b;
+    cskey *idx = b.idx;
+    for (int64_t i = 0; i < b.n; i++) idx[i] = (cskey){b.ord[i], b.p[i], (int)i};
     qsort(idx, (size_t)b.n, sizeof *idx, cmp_sets);
     if (max >= 0 && b.n > max) b.n = max;
     /* Copy into Lua; on a memory error the buffer's __gc frees it. */
     if (!lua_checkstack(L, 8)) return luaL_error(L, "risk.cut_sets: stack overflow");
     lua_createtable(L, (int)b.n, 0);
     for (int64_t k = 0; k < b.n; k++) {
-        int i = idx[k];
+        int i = idx[k].i;
         lua_createtable(L, 0, 3);
         lua_createtable(L, b.ord[i], 0);
         for (int j = 0; j < b.ord[i]; j++) {
@@ -508,6 +515,24 @@ static int a_importance(lua_State *L)
             lua_pop(L, 1);
             lua_rawseti(L, -2, j - 1);
         }
+    }
+    return 1;
+}
+
+/* a:occurrence() -> {name = count, ...}: the events occurring in some
+ * minimal cut set and how many (no probabilities needed). */
+static int a_occurrence(lua_State *L)
+{
+    lanalysis *u = check_analysis(L, 1);
+    int n = tg_risk_model_nbasic(u->m);
+    uint64_t *occ = lua_newuserdatauv(L, sizeof *occ * (size_t)(n + 1), 0);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_occurrence(u->a, occ, msg) != TG_OK) return luaL_error(L, "risk.occurrence: %s", msg);
+    lua_newtable(L);
+    for (int i = 0; i < n; i++) {
+        if (!occ[i]) continue;
+        lua_pushinteger(L, (lua_Integer)occ[i]);
+        lua_setfield(L, -2, tg_risk_model_basic_name(u->m, i));
     }
     return 1;
 }
@@ -685,6 +710,7 @@ int tg_lua_i_open_risk(lua_State *L)
         {"probability", a_probability}, {"reevaluate", a_reevaluate}, {"products", a_products},
         {"distribution", a_distribution}, {"rare_event", a_rare_event}, {"mcub", a_mcub},
         {"cut_sets", a_cut_sets}, {"importance", a_importance}, {"uncertainty", a_uncertainty},
+        {"occurrence", a_occurrence},
         {"close", a_gc}, {NULL, NULL},
     };
     static const luaL_Reg ameta[] = {{"__gc", a_gc}, {"__close", a_gc}, {NULL, NULL}};

@@ -272,7 +272,7 @@ static tg_status force_order(tg_risk_analysis *a, const uint8_t *seen, int iters
     return TG_OK;
 }
 
-static uint32_t compile_gate(compiler *c, int g);
+static uint32_t compile_gate(compiler *c, int gi);
 
 /* The live intermediate edges of the gates being compiled sit on a stack
  * (c->roots), addressed by position since collection renumbers them. */
@@ -310,8 +310,9 @@ static uint32_t arg_edge(compiler *c, int ref)
     case R_BASIC: return tg_risk_i_bdd_var(&a->b, (uint32_t)a->event_level[RK_INDEX(ref)]);
     case R_HOUSE: return a->m->houses[RK_INDEX(ref)].value ? BDD_ONE : BDD_ZERO;
     default: {
+        /* Gates are compiled children first (compile_all): this one is done. */
         int g = RK_INDEX(ref);
-        uint32_t e = compile_gate(c, g);
+        uint32_t e = c->gate_edge[g];
         /* The last parent has it now: the gate's own copy can go. */
         if (--c->uses[g] == 0 && g != a->top) c->gate_edge[g] = UINT32_MAX;
         return e;
@@ -321,7 +322,6 @@ static uint32_t arg_edge(compiler *c, int ref)
 
 static uint32_t compile_gate(compiler *c, int gi)
 {
-    if (c->gate_edge[gi] != UINT32_MAX) return c->gate_edge[gi];
     tg_risk_analysis *a = c->a;
     rk_bdd *b = &a->b;
     const rk_gate *g = &a->m->gates[gi];
@@ -399,6 +399,35 @@ static uint32_t compile_gate(compiler *c, int gi)
     c->nroots = base;
     c->gate_edge[gi] = r;
     return r;
+}
+
+/* Compile every gate below the top, children before parents, without
+ * recursion (a chain of 300,000 gates is as easy as a wide tree): a
+ * depth-first walk with an explicit stack emits each gate when it is left.
+ * stack: 2 (ngates + 1) ints.  Returns the top's edge. */
+static uint32_t compile_all(compiler *c, int *stack, uint8_t *seen)
+{
+    const tg_risk_model *m = c->a->m;
+    int top = c->a->top, sp = 1;
+    memset(seen, 0, (size_t)m->ngates + 1);
+    stack[0] = top, stack[1] = 0;
+    seen[top] = 1;
+    while (sp > 0 && !c->nomem) {
+        int g = stack[2 * (sp - 1)], *pos = &stack[2 * (sp - 1) + 1];
+        const rk_gate *gg = &m->gates[g];
+        if (*pos == gg->nargs) {
+            compile_gate(c, g);
+            sp--;
+            continue;
+        }
+        int r = m->args[gg->first + (*pos)++].ref;
+        if (RK_KIND(r) == R_GATE && !seen[RK_INDEX(r)]) {
+            seen[RK_INDEX(r)] = 1;
+            stack[2 * sp] = RK_INDEX(r), stack[2 * sp + 1] = 0;
+            sp++;
+        }
+    }
+    return c->gate_edge[top];
 }
 
 /* ---- sweeps ------------------------------------------------------------------ */
@@ -576,7 +605,8 @@ tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
     tg_status s = TG_OK;
     compiler c = {0};
     mcs_conv mc = {0};
-    int *uses0 = NULL;
+    int *uses0 = NULL, *cstack = NULL;
+    uint8_t *cseen = NULL;
     tg_risk_analysis *a = tg_calloc(1, sizeof *a);
     if (!a) return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_analyze: out of memory");
     mc.a = a;
@@ -588,7 +618,9 @@ tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
     a->vp = tg_malloc(sizeof(double) * ((size_t)m->nbasics + 1));
     c.a = a;
     c.gate_edge = tg_malloc(sizeof(uint32_t) * ((size_t)m->ngates + 1));
-    if (!a->var_event || !a->event_level || !a->vp || !c.gate_edge) {
+    cstack = tg_malloc(sizeof *cstack * 2 * ((size_t)m->ngates + 1));
+    cseen = tg_malloc((size_t)m->ngates + 1);
+    if (!a->var_event || !a->event_level || !a->vp || !c.gate_edge || !cstack || !cseen) {
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_analyze: out of memory");
         goto done;
     }
@@ -637,7 +669,13 @@ tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
                 goto done;
             }
             double t_dbg = tg_now();
-            a->root = compile_gate(&c, a->top);
+            if (a->nvars > RK_MAX_LEVELS) {
+                s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_analyze: '%s' depends on %d basic events; "
+                           "the BDD operations recurse once per variable and support at most %d",
+                           m->gates[a->top].name, a->nvars, RK_MAX_LEVELS);
+                goto done;
+            }
+            a->root = compile_all(&c, cstack, cseen);
             tg_log(TG_LOG_DEBUG, "risk: BDD, %s order, budget %lld: %u nodes made, %s, %.2f s",
                    ord ? "FORCE" : "depth-first", (long long)cap, a->b.n,
                    a->b.full ? "over" : "done", tg_now() - t_dbg);
@@ -710,6 +748,8 @@ done:
     tg_free(c.uses);
     tg_free(c.roots);
     tg_free(uses0);
+    tg_free(cstack);
+    tg_free(cseen);
     tg_risk_analysis_free(&a);
     return s;
 }
@@ -770,6 +810,7 @@ typedef struct walker {
     int depth;
     int64_t max, count;
     int max_order;
+    double cut_off;
     tg_risk_set_fn fn;
     void *ud;
     bool stop;
@@ -777,7 +818,7 @@ typedef struct walker {
 
 static void walk(walker *w, uint32_t node, double p)
 {
-    if (w->stop || node == ZB_EMPTY || p < w->a->o.cut_off) return;
+    if (w->stop || node == ZB_EMPTY || p < w->cut_off) return;
     if (node == ZB_BASE) {
         if (w->count >= w->max) {
             w->stop = true;
@@ -802,19 +843,12 @@ tg_status tg_risk_cut_sets(const tg_risk_analysis *a, int max_order, int64_t max
     tg_msg_clear(msg);
     if (count) *count = 0;
     if (!a) return tg_msg(msg, TG_ERR_ARG, "tg_risk_cut_sets: analysis is NULL");
-    walker w = {a, NULL, 0, max < 0 ? INT64_MAX : max, 0, max_order, fn, ud, false};
+    /* Without probabilities the cut-off cannot apply: walk with p = 1. */
+    walker w = {a, NULL, 0, max < 0 ? INT64_MAX : max, 0, max_order, a->has_prob ? a->o.cut_off : 0,
+                fn, ud, false};
     w.set = tg_malloc(sizeof(int) * ((size_t)a->nvars + 1));
     if (!w.set) return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_cut_sets: out of memory");
-    /* Without probabilities the cut-off cannot apply: walk with p = 1. */
-    if (!a->has_prob) {
-        tg_risk_analysis *mut = (tg_risk_analysis *)a;
-        double co = mut->o.cut_off;
-        mut->o.cut_off = 0;
-        walk(&w, a->zroot, 1.0);
-        mut->o.cut_off = co;
-    } else {
-        walk(&w, a->zroot, 1.0);
-    }
+    walk(&w, a->zroot, 1.0);
     tg_free(w.set);
     if (count) *count = w.count;
     return TG_OK;
@@ -849,6 +883,26 @@ tg_status tg_risk_mcub(const tg_risk_analysis *a, int64_t max_sets, double *out,
 
 /* ---- importance ------------------------------------------------------------- */
 
+/* occ[level] += number of minimal cut sets holding the variable: paths
+ * from the root into each node times the sets below its high edge.  No
+ * probabilities needed.  false when out of memory. */
+static bool occurrences(const tg_risk_analysis *a, double *occ)
+{
+    if (a->zroot <= 1) return true;
+    double *path = tg_calloc(a->z.n, sizeof *path);
+    if (!path) return false;
+    path[a->zroot] = 1;
+    for (uint32_t k = a->nzreach; k-- > 0;) {
+        uint32_t i = a->zreach[k];
+        const rk_bnode *q = &a->z.nodes[i];
+        path[q->hi] += path[i];
+        path[q->lo] += path[i];
+        occ[q->level] += path[i] * (q->hi == ZB_BASE ? 1.0 : a->zcount[q->hi]);
+    }
+    tg_free(path);
+    return true;
+}
+
 tg_status tg_risk_importance_all(const tg_risk_analysis *a, tg_risk_importance *out, char *msg)
 {
     tg_msg_clear(msg);
@@ -861,10 +915,9 @@ tg_status tg_risk_importance_all(const tg_risk_analysis *a, tg_risk_importance *
                       "probability");
     double *d = tg_calloc(a->b.n, sizeof *d);
     double *mif = tg_calloc((size_t)a->nvars + 1, sizeof *mif);
-    double *path = tg_calloc(a->z.n, sizeof *path);
     double *occ = tg_calloc((size_t)a->nvars + 1, sizeof *occ);
-    if (!d || !mif || !path || !occ) {
-        tg_free(d), tg_free(mif), tg_free(path), tg_free(occ);
+    if (!d || !mif || !occ || !occurrences(a, occ)) {
+        tg_free(d), tg_free(mif), tg_free(occ);
         return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_importance_all: out of memory");
     }
     if (a->root > 1) {
@@ -876,16 +929,6 @@ tg_status tg_risk_importance_all(const tg_risk_analysis *a, tg_risk_importance *
             d[q->hi >> 1] += d[i] * p;
             d[q->lo >> 1] += d[i] * (1 - p) * ((q->lo & 1u) ? -1.0 : 1.0);
             mif[q->level] += d[i] * (pe(a->pn, q->hi) - pe(a->pn, q->lo));
-        }
-    }
-    if (a->zroot > 1) {
-        path[a->zroot] = 1;
-        for (uint32_t k = a->nzreach; k-- > 0;) {
-            uint32_t i = a->zreach[k];
-            const rk_bnode *q = &a->z.nodes[i];
-            path[q->hi] += path[i];
-            path[q->lo] += path[i];
-            occ[q->level] += path[i] * (q->hi == ZB_BASE ? 1.0 : a->zcount[q->hi]);
         }
     }
     double P = a->prob;
@@ -904,7 +947,24 @@ tg_status tg_risk_importance_all(const tg_risk_analysis *a, tg_risk_importance *
         r->rrw = p0 > 0 ? P / p0 : P > 0 ? INFINITY : 0;
         r->occurrence = occ[v] >= 1.8e19 ? UINT64_MAX : (uint64_t)occ[v];
     }
-    tg_free(d), tg_free(mif), tg_free(path), tg_free(occ);
+    tg_free(d), tg_free(mif), tg_free(occ);
+    return TG_OK;
+}
+
+tg_status tg_risk_occurrence(const tg_risk_analysis *a, uint64_t *out, char *msg)
+{
+    tg_msg_clear(msg);
+    if (!a || !out) return tg_msg(msg, TG_ERR_ARG, "tg_risk_occurrence: NULL argument");
+    const tg_risk_model *m = a->m;
+    memset(out, 0, sizeof *out * (size_t)m->nbasics);
+    double *occ = tg_calloc((size_t)a->nvars + 1, sizeof *occ);
+    if (!occ || !occurrences(a, occ)) {
+        tg_free(occ);
+        return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_occurrence: out of memory");
+    }
+    for (int v = 0; v < a->nvars; v++)
+        out[a->var_event[v]] = occ[v] >= 1.8e19 ? UINT64_MAX : (uint64_t)occ[v];
+    tg_free(occ);
     return TG_OK;
 }
 

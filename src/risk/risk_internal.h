@@ -63,6 +63,7 @@ typedef struct rk_gate {
     bool defined;               /* a formula was given */
     int state;                  /* cycle check */
     bool referenced;
+    bool ccf;                   /* made by the CCF expansion: OR(member, its CCF events) */
 } rk_gate;
 
 typedef struct rk_basic {
@@ -72,6 +73,7 @@ typedef struct rk_basic {
     int expr;                   /* -1: no expression */
     double p;                   /* current point value (NaN if none) */
     bool defined;
+    bool ccf;                   /* a common-cause event made by the CCF expansion */
 } rk_basic;
 
 typedef struct rk_house {
@@ -142,6 +144,13 @@ bool tg_risk_i_is_random(const tg_risk_model *m, int x);
 tg_status tg_risk_i_modules(const tg_risk_model *m, int top, uint8_t *is_module, char *msg);
 extern const char *const tg_risk_i_op_names[TG_RISK_NOP];
 extern const char *const tg_risk_i_xop_names[X_NOP];
+
+/* The BDD and ZBDD operations (apply, minimal cut sets, `without`, cut-set
+ * walks) recurse once per variable level at most: the analysis refuses
+ * trees whose top depends on more basic events than this, so the stack
+ * (8 MB, frames larger under ASan) cannot overflow.  Gates are compiled
+ * without recursion, so the depth of the tree itself is not limited. */
+#define RK_MAX_LEVELS 20000
 
 /* ---- BDD ---------------------------------------------------------------- */
 

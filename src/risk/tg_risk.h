@@ -152,6 +152,9 @@ typedef struct tg_risk_importance {
 } tg_risk_importance;
 tg_status tg_risk_importance_all(const tg_risk_analysis *a, tg_risk_importance *out /* OUT, nbasic */,
                                  char *msg);
+/* The occurrence column alone (no probabilities needed): out[i] = number
+ * of minimal cut sets holding basic event i (nbasic entries). */
+tg_status tg_risk_occurrence(const tg_risk_analysis *a, uint64_t *out /* OUT, nbasic */, char *msg);
 
 /* Monte Carlo uncertainty: n trials, each drawing every basic event's
  * expression (deviates sampled, the rest evaluated) and computing the

@@ -83,9 +83,9 @@ cliargs.run(function()
     limit_order = a.limit_order or 20,
   }
   -- Events occurring in some cut set (SCRAM's basic-events), and all variables.
-  local ok, list = pcall(an.importance, an)
+  -- (occurrence needs no probabilities: right without model data too).
   local occurring = 0
-  if ok then for _, e in ipairs(list) do if e.occurrence > 0 then occurring = occurring + 1 end end end
+  for _ in pairs(an:occurrence()) do occurring = occurring + 1 end
   r.basic_events = occurring
   r.gates = #m:gates()
   if a.probability then

