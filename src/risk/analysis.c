@@ -128,6 +128,70 @@ static bool u64map_put(u64map *h, uint64_t k, uint32_t v)
     return true;
 }
 
+/* The same keyed by two words (conv under a cut-off: edge and limit, and
+ * the bits of the probability threshold). */
+typedef struct u128map {
+    uint64_t *keys;             /* pairs; keys[2i] = UINT64_MAX: empty */
+    uint32_t *vals;
+    size_t cap, n;
+} u128map;
+
+static void u128map_free(u128map *h)
+{
+    tg_free(h->keys);
+    tg_free(h->vals);
+    memset(h, 0, sizeof *h);
+}
+
+static inline size_t u128hash(uint64_t a, uint64_t b, size_t cap)
+{
+    return u64hash(a ^ (b * 0x9E3779B97F4A7C15ull + (b >> 29)), cap);
+}
+
+static bool u128map_get(const u128map *h, uint64_t a, uint64_t b, uint32_t *v)
+{
+    if (!h->cap) return false;
+    for (size_t i = u128hash(a, b, h->cap);; i = (i + 1) & (h->cap - 1)) {
+        if (h->keys[2 * i] == a && h->keys[2 * i + 1] == b) {
+            *v = h->vals[i];
+            return true;
+        }
+        if (h->keys[2 * i] == UINT64_MAX) return false;
+    }
+}
+
+static bool u128map_put(u128map *h, uint64_t a, uint64_t b, uint32_t v)
+{
+    if (2 * (h->n + 1) > h->cap) {
+        size_t nc = h->cap ? h->cap * 2 : 1024;
+        uint64_t *nk = tg_malloc(2 * nc * sizeof *nk);
+        uint32_t *nv = tg_malloc(nc * sizeof *nv);
+        if (!nk || !nv) {
+            tg_free(nk);
+            tg_free(nv);
+            return false;
+        }
+        memset(nk, 0xff, 2 * nc * sizeof *nk);
+        for (size_t i = 0; i < h->cap; i++) {
+            if (h->keys[2 * i] == UINT64_MAX) continue;
+            size_t j = u128hash(h->keys[2 * i], h->keys[2 * i + 1], nc);
+            while (nk[2 * j] != UINT64_MAX) j = (j + 1) & (nc - 1);
+            nk[2 * j] = h->keys[2 * i], nk[2 * j + 1] = h->keys[2 * i + 1];
+            nv[j] = h->vals[i];
+        }
+        tg_free(h->keys);
+        tg_free(h->vals);
+        h->keys = nk, h->vals = nv, h->cap = nc;
+    }
+    size_t i = u128hash(a, b, h->cap);
+    while (h->keys[2 * i] != UINT64_MAX && !(h->keys[2 * i] == a && h->keys[2 * i + 1] == b))
+        i = (i + 1) & (h->cap - 1);
+    if (h->keys[2 * i] == UINT64_MAX) h->n++;
+    h->keys[2 * i] = a, h->keys[2 * i + 1] = b;
+    h->vals[i] = v;
+    return true;
+}
+
 /* ---- variable order and compilation ---------------------------------------- */
 
 typedef struct compiler {
@@ -506,6 +570,10 @@ typedef struct mcs_conv {
     tg_risk_analysis *a;
     u64map memo;
     uint16_t *bound;            /* per BDD node: most high edges on a path to ONE */
+    /* Under a cut-off: bounds on the probability of the minimal cut sets of
+     * each edge (index = edge, both polarities): pmax above, pmin below. */
+    double *pmax, *pmin;
+    u128map tmemo;
     bool nomem;
 } mcs_conv;
 
@@ -535,6 +603,67 @@ static uint32_t conv(mcs_conv *c, uint32_t e, int limit)
     }
     if (!u64map_put(&c->memo, key, r)) c->nomem = true;
     return r;
+}
+
+/* Minimal cut sets of edge e of order <= limit and probability >= thr
+ * (the cut-off divided by the probabilities of the events already in the
+ * set), made directly: a branch whose sets all fall below thr is never
+ * built.  Equal to filtering the full family: a set x.h kept in the high
+ * branch that contains a set l dropped from the low branch (p(l) < thr)
+ * would have p(h) <= p(l) < thr <= thr / p(x), so it is dropped too, and
+ * `without` removes the same sets as it would from the full families. */
+static uint32_t conv_cut(mcs_conv *c, uint32_t e, int limit, double thr)
+{
+    if (c->pmin[e] >= thr) return conv(c, e, limit);   /* nothing to cut here */
+    if (c->pmax[e] < thr) return ZB_EMPTY;
+    rk_zbdd *z = &c->a->z;
+    if (z->full || c->nomem) return ZB_EMPTY;
+    if (limit > c->bound[e >> 1]) limit = c->bound[e >> 1];
+    uint64_t key = ((uint64_t)e << 12) | (uint64_t)limit, tb;
+    memcpy(&tb, &thr, sizeof tb);
+    uint32_t r;
+    if (u128map_get(&c->tmemo, key, tb, &r)) return r;
+    const rk_bnode *q = &c->a->b.nodes[e >> 1];
+    uint32_t level = q->level, hi = q->hi ^ (e & 1u), lo = q->lo ^ (e & 1u);
+    uint32_t L = conv_cut(c, lo, limit, thr);
+    if (L == ZB_BASE) {
+        r = ZB_BASE;
+    } else if (limit == 0) {
+        r = ZB_EMPTY;
+    } else {
+        double px = c->a->vp[level];
+        uint32_t H = px > 0 ? conv_cut(c, hi, limit - 1, thr / px) : ZB_EMPTY;
+        H = tg_risk_i_zbdd_without(z, H, L);
+        r = tg_risk_i_zbdd_node(z, level, H, L);
+    }
+    if (!u128map_put(&c->tmemo, key, tb, r)) c->nomem = true;
+    return r;
+}
+
+/* pmax, pmin of every edge below the root (children first: breach is in
+ * index order).  ONE holds the empty set (p = 1); ZERO no set. */
+static bool cut_bounds(mcs_conv *c)
+{
+    tg_risk_analysis *a = c->a;
+    size_t n = 2 * (size_t)a->b.n;
+    c->pmax = tg_malloc(sizeof *c->pmax * n);
+    c->pmin = tg_malloc(sizeof *c->pmin * n);
+    if (!c->pmax || !c->pmin) return false;
+    c->pmax[BDD_ONE] = 1, c->pmin[BDD_ONE] = 1;
+    c->pmax[BDD_ZERO] = 0, c->pmin[BDD_ZERO] = INFINITY;
+    for (uint32_t k = 0; k < a->nbreach; k++) {
+        uint32_t i = a->breach[k];
+        const rk_bnode *q = &a->b.nodes[i];
+        double px = a->vp[q->level];
+        for (uint32_t neg = 0; neg < 2; neg++) {
+            uint32_t hi = q->hi ^ neg, lo = q->lo ^ neg, e = 2 * i + neg;
+            double h = px * c->pmax[hi], l = c->pmax[lo];
+            c->pmax[e] = h > l ? h : l;
+            h = px * c->pmin[hi], l = c->pmin[lo];
+            c->pmin[e] = h < l ? h : l;
+        }
+    }
+    return true;
 }
 
 static tg_status count_sets(tg_risk_analysis *a, char *msg)
@@ -728,7 +857,15 @@ tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
         mc.bound[a->breach[k]] = (uint16_t)(bnd > 60000 ? 60000 : bnd);
     }
     double t_z = tg_now();
-    a->zroot = conv(&mc, a->root, a->o.limit_order);
+    if (a->o.cut_off > 0 && a->has_prob) {
+        if (!cut_bounds(&mc)) {
+            s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_analyze: out of memory");
+            goto done;
+        }
+        a->zroot = conv_cut(&mc, a->root, a->o.limit_order, a->o.cut_off);
+    } else {
+        a->zroot = conv(&mc, a->root, a->o.limit_order);
+    }
     tg_log(TG_LOG_DEBUG, "risk: ZBDD: %u nodes made, %.2f s", a->z.n, tg_now() - t_z);
     if (mc.nomem || a->z.full) {
         s = tg_msg(msg, o->max_nodes && (int64_t)a->z.n >= o->max_nodes ? TG_ERR_LIMIT
@@ -738,12 +875,16 @@ tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
         goto done;
     }
     u64map_free(&mc.memo);
+    u128map_free(&mc.tmemo);
     if ((s = count_sets(a, msg)) != TG_OK) goto done;
     *out = a;
     a = NULL;
 done:
     u64map_free(&mc.memo);
+    u128map_free(&mc.tmemo);
     tg_free(mc.bound);
+    tg_free(mc.pmax);
+    tg_free(mc.pmin);
     tg_free(c.gate_edge);
     tg_free(c.uses);
     tg_free(c.roots);

@@ -87,7 +87,10 @@ tg_status tg_risk_model_finish(tg_risk_model *m, char *msg);
 
 typedef struct tg_risk_opts {
     int limit_order;            /* maximum cut-set order (default 20) */
-    double cut_off;             /* drop cut sets below this probability when listing (0) */
+    double cut_off;             /* minimal cut sets below this probability are not made
+                                 * (0: none dropped); counts, distribution, occurrence and
+                                 * the rare-event sum then cover the sets kept, exactly the
+                                 * full family filtered (probabilities at analysis time) */
     int64_t max_nodes;          /* BDD and ZBDD node budget each (default 2^26: about
                                  * 1.3 GB for the BDD with its tables); TG_ERR_LIMIT beyond */
 } tg_risk_opts;

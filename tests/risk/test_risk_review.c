@@ -176,12 +176,115 @@ static void test_occurrence_no_prob(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* ---- cut-off while the cut sets are made ------------------------------------------ */
+
+/* Each listed set as a sorted, comma-joined line of event indices with its
+ * order, all lines sorted: two families compare as two strings. */
+typedef struct setlist {
+    char **lines;
+    int64_t n, cap;
+    double cut;
+} setlist;
+
+static int cmp_int(const void *x, const void *y) { return *(const int *)x - *(const int *)y; }
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static int keep_line(void *ud, int order, const int *events, double p)
+{
+    setlist *l = ud;
+    if (p < l->cut) return 0;   /* the filter of the full family */
+    int ev[64];
+    assert_true(order <= 64);
+    memcpy(ev, events, sizeof *ev * (size_t)order);
+    qsort(ev, (size_t)order, sizeof *ev, cmp_int);
+    char buf[1024];
+    size_t len = 0;
+    for (int i = 0; i < order; i++) len += (size_t)snprintf(buf + len, sizeof buf - len, "%d,", ev[i]);
+    buf[len] = '\0';
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 1024;
+        l->lines = realloc(l->lines, sizeof *l->lines * (size_t)l->cap);
+        assert_non_null(l->lines);
+    }
+    l->lines[l->n++] = strdup(buf);
+    return 0;
+}
+
+static void list_sets(tg_risk_analysis *a, double cut, setlist *l)
+{
+    char msg[TG_MSG_LEN];
+    memset(l, 0, sizeof *l);
+    l->cut = cut;
+    assert_int_equal(tg_risk_cut_sets(a, -1, -1, keep_line, l, NULL, msg), TG_OK);
+    qsort(l->lines, (size_t)l->n, sizeof *l->lines, cmp_str);
+}
+
+static void free_sets(setlist *l)
+{
+    for (int64_t i = 0; i < l->n; i++) free(l->lines[i]);
+    free(l->lines);
+}
+
+static void test_cut_off_in_generation(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    /* Coherent and non-coherent (das9601: xor) models; cut-offs from none
+     * cut to most cut. */
+    static const char *const files[][2] = {
+        {"data/faulttrees/scram/baobab1.xml", "data/faulttrees/scram/baobab1-basic-events.xml"},
+        {"data/faulttrees/scram/chinese.xml", "data/faulttrees/scram/chinese-basic-events.xml"},
+        {"data/faulttrees/aralia/das9601.xml.gz", NULL},
+        {"data/faulttrees/aralia/edf9205.xml.gz", NULL},
+        {"data/faulttrees/aralia/isp9605.xml.gz", NULL},
+    };
+    static const double cuts[] = {1e-30, 1e-14, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2};
+    char msg[TG_MSG_LEN];
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        tg_risk_model *m = NULL;
+        assert_int_equal(tg_risk_model_read(files[f][1] ? 2 : 1, files[f], &m, msg), TG_OK);
+        int top;
+        assert_int_equal(tg_risk_model_tops(m, &top, 1), 1);
+        tg_risk_analysis *full = NULL;
+        assert_int_equal(tg_risk_analyze(m, top, NULL, &full, msg), TG_OK);
+        int64_t seen_cut = 0;
+        for (size_t c = 0; c < sizeof cuts / sizeof *cuts; c++) {
+            tg_risk_opts o;
+            tg_risk_opts_default(&o);
+            o.cut_off = cuts[c];
+            tg_risk_analysis *cut = NULL;
+            assert_int_equal(tg_risk_analyze(m, top, &o, &cut, msg), TG_OK);
+            setlist want, got;
+            list_sets(full, cuts[c], &want);
+            list_sets(cut, 0, &got);
+            /* Same sets, and counted the same by the ZBDD sweep. */
+            assert_int_equal(got.n, want.n);
+            assert_int_equal((int64_t)tg_risk_products(cut), want.n);
+            for (int64_t i = 0; i < want.n; i++) assert_string_equal(got.lines[i], want.lines[i]);
+            /* The exact probability does not depend on the cut-off. */
+            assert_true(tg_risk_probability(cut) == tg_risk_probability(full));
+            if (want.n < (int64_t)tg_risk_products(full)) seen_cut++;
+            free_sets(&want);
+            free_sets(&got);
+            tg_risk_analysis_free(&cut);
+        }
+        assert_true(seen_cut > 0);      /* the cut-offs did cut something */
+        tg_risk_analysis_free(&full);
+        tg_risk_model_free(&m);
+    }
+    TG_CHECK_NO_LEAK();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deep_chain),
         cmocka_unit_test(test_round_trip_ccf_mission),
         cmocka_unit_test(test_occurrence_no_prob),
+        cmocka_unit_test(test_cut_off_in_generation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
