@@ -913,6 +913,16 @@ void tg_risk_analysis_free(tg_risk_analysis **ap)
     *ap = NULL;
 }
 
+/* For prime.c: the BDD (to add the conjunctions its recursion needs) and
+ * the variables. */
+rk_bdd *tg_risk_i_analysis_bdd(tg_risk_analysis *a, uint32_t *root, int *nvars,
+                               const int **var_event, const double **vp, bool *has_prob)
+{
+    *root = a->root, *nvars = a->nvars, *var_event = a->var_event, *vp = a->vp;
+    *has_prob = a->has_prob;
+    return &a->b;
+}
+
 double tg_risk_probability(const tg_risk_analysis *a) { return a ? a->prob : NAN; }
 uint64_t tg_risk_products(const tg_risk_analysis *a) { return a ? a->products : 0; }
 int tg_risk_limit_order(const tg_risk_analysis *a) { return a ? a->o.limit_order : 0; }

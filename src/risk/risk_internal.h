@@ -216,4 +216,8 @@ void tg_risk_i_zbdd_reserve_cache(rk_zbdd *z, uint32_t n);
 uint32_t tg_risk_i_zbdd_node(rk_zbdd *z, uint32_t level, uint32_t hi, uint32_t lo);
 uint32_t tg_risk_i_zbdd_without(rk_zbdd *z, uint32_t f, uint32_t g);
 
+/* analysis.c, for prime.c: the analysis's BDD, root and variables. */
+rk_bdd *tg_risk_i_analysis_bdd(tg_risk_analysis *a, uint32_t *root, int *nvars,
+                               const int **var_event, const double **vp, bool *has_prob);
+
 #endif

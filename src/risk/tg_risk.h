@@ -133,6 +133,21 @@ typedef int (*tg_risk_set_fn)(void *ud, int order, const int *events, double p);
 tg_status tg_risk_cut_sets(const tg_risk_analysis *a, int max_order, int64_t max, tg_risk_set_fn fn,
                            void *ud, int64_t *count /* OUT, may be NULL */, char *msg);
 
+/* Prime implicants of the top event (Coudert and Madre's recursion on the
+ * BDD, as Rauzy and Dutuit 1997): for non-coherent trees, where minimal
+ * cut sets drop the negated events, the minimal conjunctions of literals
+ * (events and negated events) that imply the top.  *count and dist
+ * (limit_order + 1 entries, may be NULL) give the number per order (of at
+ * most limit_order literals, clamped to the variables); fn (may be NULL)
+ * gets up to max of them (-1: all): literals as basic-event indices i, or
+ * -i - 1 for "not i", and their probability (NaN without probabilities).
+ * Adds nodes to the analysis's BDD (hence not const); TG_ERR_LIMIT when a
+ * node budget (max_nodes) is exhausted.  Of a coherent tree they are the
+ * minimal cut sets. */
+tg_status tg_risk_prime_implicants(tg_risk_analysis *a, int limit_order, int64_t max,
+                                   tg_risk_set_fn fn, void *ud, uint64_t *count /* OUT */,
+                                   uint64_t *dist /* OUT, may be NULL */, char *msg);
+
 /* MOCUS (Fussell and Vesely 1972), for comparison: top-down expansion of
  * the gates of coherent trees (and, or, atleast, null) into cut sets of at
  * most limit_order events, then minimisation (in a ZBDD).  Gives the count

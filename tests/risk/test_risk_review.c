@@ -278,6 +278,177 @@ static void test_cut_off_in_generation(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* ---- prime implicants against brute force ----------------------------------------- */
+
+/* A random tree over ne events e0..: gates h0..h(ng-1), h_i over events and
+ * gates h_j (j > i), every operator; the top is h0. */
+typedef struct ptree {
+    int ne, ng;
+    tg_risk_op op[12];
+    int k[12], nargs[12], arg[12][4];   /* arg >= 0: event, < 0: gate -arg - 1 */
+} ptree;
+
+static uint64_t rnd(uint64_t *s)
+{
+    *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
+    return *s;
+}
+
+static void make_ptree(ptree *t, uint64_t *seed)
+{
+    t->ne = 3 + (int)(rnd(seed) % 4);
+    t->ng = 2 + (int)(rnd(seed) % 5);
+    for (int i = 0; i < t->ng; i++) {
+        static const tg_risk_op ops[] = {TG_RISK_AND, TG_RISK_OR, TG_RISK_ATLEAST, TG_RISK_NOT,
+                                         TG_RISK_XOR, TG_RISK_NAND, TG_RISK_NOR, TG_RISK_IFF};
+        tg_risk_op op = ops[rnd(seed) % 8];
+        int n = op == TG_RISK_NOT ? 1 : op == TG_RISK_XOR || op == TG_RISK_IFF ? 2
+                                                                            : 2 + (int)(rnd(seed) % 3);
+        t->op[i] = op, t->nargs[i] = n;
+        t->k[i] = op == TG_RISK_ATLEAST ? 1 + (int)(rnd(seed) % (unsigned)n) : 0;
+        for (int j = 0; j < n; j++) {
+            bool gate = i + 1 < t->ng && rnd(seed) % 3 == 0;
+            t->arg[i][j] = gate ? -(i + 1 + (int)(rnd(seed) % (unsigned)(t->ng - i - 1))) - 1
+                                : (int)(rnd(seed) % (unsigned)t->ne);
+        }
+    }
+}
+
+static bool eval_gate(const ptree *t, int g, unsigned x)
+{
+    int on = 0, n = t->nargs[g];
+    for (int j = 0; j < n; j++) {
+        int a = t->arg[g][j];
+        on += a >= 0 ? (int)((x >> a) & 1u) : eval_gate(t, -a - 1, x);
+    }
+    switch (t->op[g]) {
+    case TG_RISK_AND: return on == n;
+    case TG_RISK_OR: return on > 0;
+    case TG_RISK_ATLEAST: return on >= t->k[g];
+    case TG_RISK_NOT: return on == 0;
+    case TG_RISK_XOR: return on % 2 == 1;
+    case TG_RISK_NAND: return on < n;
+    case TG_RISK_NOR: return on == 0;
+    case TG_RISK_IFF: return on % 2 == 0;
+    default: return false;
+    }
+}
+
+/* Term (pos, neg masks) implies the top: true on every completion. */
+static bool implies(const ptree *t, unsigned pos, unsigned neg)
+{
+    for (unsigned x = 0; x < (1u << t->ne); x++)
+        if ((x & pos) == pos && !(x & neg) && !eval_gate(t, 0, x)) return false;
+    return true;
+}
+
+typedef struct pterm { unsigned pos, neg; } pterm;
+static int cmp_pterm(const void *x, const void *y)
+{
+    const pterm *a = x, *b = y;
+    if (a->pos != b->pos) return a->pos < b->pos ? -1 : 1;
+    return a->neg < b->neg ? -1 : a->neg > b->neg;
+}
+
+typedef struct pcollect {
+    pterm t[800];
+    int n;
+    const tg_risk_model *m;
+    const int *event_of;    /* model index -> e number */
+} pcollect;
+
+static int keep_pi(void *ud, int order, const int *lits, double p)
+{
+    (void)p;
+    pcollect *c = ud;
+    pterm t = {0, 0};
+    for (int i = 0; i < order; i++) {
+        if (lits[i] >= 0) t.pos |= 1u << c->event_of[lits[i]];
+        else t.neg |= 1u << c->event_of[-lits[i] - 1];
+    }
+    assert_true(c->n < 800);
+    c->t[c->n++] = t;
+    return 0;
+}
+
+static void test_prime_implicants(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    uint64_t seed = 0x9e3779b97f4a7c15ull;
+    int nontrivial = 0;
+    for (int trial = 0; trial < 300; trial++) {
+        ptree t;
+        make_ptree(&t, &seed);
+        char msg[TG_MSG_LEN], name[16];
+        tg_risk_model *m = NULL;
+        assert_int_equal(tg_risk_model_new(&m, msg), TG_OK);
+        for (int e = 0; e < t.ne; e++) {
+            snprintf(name, sizeof name, "e%d", e);
+            assert_int_equal(tg_risk_model_add_basic(m, name, 0.1 + 0.1 * e, NULL, msg), TG_OK);
+        }
+        for (int g = 0; g < t.ng; g++) {
+            char nb[4][16];
+            const char *args[4];
+            for (int j = 0; j < t.nargs[g]; j++) {
+                int a = t.arg[g][j];
+                if (a >= 0) snprintf(nb[j], sizeof nb[j], "e%d", a);
+                else snprintf(nb[j], sizeof nb[j], "h%d", -a - 1);
+                args[j] = nb[j];
+            }
+            snprintf(name, sizeof name, "h%d", g);
+            assert_int_equal(tg_risk_model_add_gate(m, name, t.op[g], t.k[g], t.nargs[g], args, msg),
+                             TG_OK);
+        }
+        assert_int_equal(tg_risk_model_finish(m, msg), TG_OK);
+        /* Brute force: every term over the events (3^ne), implicant and no
+         * literal removable. */
+        pterm want[800];
+        int nw = 0;
+        uint64_t wdist[8] = {0};
+        for (unsigned pos = 0; pos < (1u << t.ne); pos++)
+            for (unsigned neg = 0; neg < (1u << t.ne); neg++) {
+                if (pos & neg || !implies(&t, pos, neg)) continue;
+                bool prime = true;
+                for (int e = 0; e < t.ne && prime; e++) {
+                    if ((pos >> e & 1u) && implies(&t, pos & ~(1u << e), neg)) prime = false;
+                    if ((neg >> e & 1u) && implies(&t, pos, neg & ~(1u << e))) prime = false;
+                }
+                if (!prime) continue;
+                want[nw++] = (pterm){pos, neg};
+                wdist[__builtin_popcount(pos) + __builtin_popcount(neg)]++;
+            }
+        qsort(want, (size_t)nw, sizeof *want, cmp_pterm);
+        tg_risk_analysis *a = NULL;
+        assert_int_equal(tg_risk_analyze(m, tg_risk_model_find_gate(m, "h0"), NULL, &a, msg), TG_OK);
+        pcollect *c = calloc(1, sizeof *c);
+        int event_of[8];
+        for (int i = 0; i < t.ne; i++) event_of[i] = atoi(tg_risk_model_basic_name(m, i) + 1);
+        c->m = m, c->event_of = event_of;
+        uint64_t count, dist[8];
+        assert_int_equal(tg_risk_prime_implicants(a, 20, -1, keep_pi, c, &count, dist, msg), TG_OK);
+        assert_int_equal(count, (uint64_t)nw);
+        assert_int_equal(c->n, nw);
+        qsort(c->t, (size_t)c->n, sizeof *c->t, cmp_pterm);
+        for (int i = 0; i < nw; i++) {
+            assert_int_equal(c->t[i].pos, want[i].pos);
+            assert_int_equal(c->t[i].neg, want[i].neg);
+        }
+        int L = tg_risk_nvars(a);
+        for (int j = 0; j <= L && j < 8; j++) assert_int_equal(dist[j], wdist[j]);
+        /* Order limit 1: exactly the implicants of at most one literal. */
+        uint64_t c1, d1[2];
+        assert_int_equal(tg_risk_prime_implicants(a, 1, 0, NULL, NULL, &c1, d1, msg), TG_OK);
+        assert_int_equal(c1, wdist[0] + wdist[1]);
+        for (int i = 0; i < nw && !nontrivial; i++) nontrivial = want[i].neg && want[i].pos;
+        free(c);
+        tg_risk_analysis_free(&a);
+        tg_risk_model_free(&m);
+    }
+    assert_true(nontrivial);    /* mixed positive and negated literals were met */
+    TG_CHECK_NO_LEAK();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -285,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_ccf_mission),
         cmocka_unit_test(test_occurrence_no_prob),
         cmocka_unit_test(test_cut_off_in_generation),
+        cmocka_unit_test(test_prime_implicants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
