@@ -519,6 +519,60 @@ static int a_importance(lua_State *L)
     return 1;
 }
 
+/* a:prime_implicants{limit_order = 20, max = 1000} -> {count =, distribution =
+ * {[0] = n0, n1, ...}, implicants = {{literals = {"a", "not b"}, p =, order =}, ...}}
+ * (at most max listed, in ZBDD order). */
+static int a_prime_implicants(lua_State *L)
+{
+    static const char *const opts[] = {"limit_order", "max", NULL};
+    lanalysis *u = check_analysis(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    long long lim = tg_lua_i_opt_integer(L, 2, "limit_order", 20);
+    long long max = tg_lua_i_opt_integer(L, 2, "max", 1000);
+    if (lim < 0 || lim > 4000) return luaL_error(L, "risk.prime_implicants: limit_order not in [0, 4000]");
+    uint64_t *dist = lua_newuserdatauv(L, sizeof *dist * (size_t)(lim + 1), 0);   /* stack: 3 */
+    csbuf *bp = lua_newuserdatauv(L, sizeof *bp, 0);                             /* stack: 4 */
+    memset(bp, 0, sizeof *bp);
+    luaL_setmetatable(L, CSBUF_MT);
+    bp->max_order = -1;
+    char msg[TG_MSG_LEN] = "";
+    uint64_t count = 0;
+    tg_status s = tg_risk_prime_implicants(u->a, (int)lim, max, keep_set, bp, &count, dist, msg);
+    if (s == TG_OK && bp->nomem) s = TG_ERR_NOMEM, snprintf(msg, sizeof msg, "out of memory");
+    if (s != TG_OK) return luaL_error(L, "risk.prime_implicants: %s", msg);
+    int L0 = (int)lim < tg_risk_nvars(u->a) ? (int)lim : tg_risk_nvars(u->a);
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, (lua_Integer)count);
+    lua_setfield(L, -2, "count");
+    int top = L0;
+    while (top > 0 && dist[top] == 0) top--;
+    lua_createtable(L, top, 1);
+    for (int i = 0; i <= top; i++) {
+        lua_pushinteger(L, (lua_Integer)dist[i]);
+        lua_rawseti(L, -2, i);
+    }
+    lua_setfield(L, -2, "distribution");
+    lua_createtable(L, (int)bp->n, 0);
+    for (int64_t k = 0; k < bp->n; k++) {
+        lua_createtable(L, 0, 3);
+        lua_createtable(L, bp->ord[k], 0);
+        for (int j = 0; j < bp->ord[k]; j++) {
+            int e = bp->ev[bp->off[k] + j];
+            if (e >= 0) lua_pushstring(L, tg_risk_model_basic_name(u->m, e));
+            else lua_pushfstring(L, "not %s", tg_risk_model_basic_name(u->m, -e - 1));
+            lua_rawseti(L, -2, j + 1);
+        }
+        lua_setfield(L, -2, "literals");
+        lua_pushnumber(L, bp->p[k]);
+        lua_setfield(L, -2, "p");
+        lua_pushinteger(L, bp->ord[k]);
+        lua_setfield(L, -2, "order");
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "implicants");
+    return 1;
+}
+
 /* a:occurrence() -> {name = count, ...}: the events occurring in some
  * minimal cut set and how many (no probabilities needed). */
 static int a_occurrence(lua_State *L)
@@ -710,7 +764,7 @@ int tg_lua_i_open_risk(lua_State *L)
         {"probability", a_probability}, {"reevaluate", a_reevaluate}, {"products", a_products},
         {"distribution", a_distribution}, {"rare_event", a_rare_event}, {"mcub", a_mcub},
         {"cut_sets", a_cut_sets}, {"importance", a_importance}, {"uncertainty", a_uncertainty},
-        {"occurrence", a_occurrence},
+        {"occurrence", a_occurrence}, {"prime_implicants", a_prime_implicants},
         {"close", a_gc}, {NULL, NULL},
     };
     static const luaL_Reg ameta[] = {{"__gc", a_gc}, {"__close", a_gc}, {NULL, NULL}};

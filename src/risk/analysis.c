@@ -918,6 +918,9 @@ void tg_risk_analysis_free(tg_risk_analysis **ap)
 rk_bdd *tg_risk_i_analysis_bdd(tg_risk_analysis *a, uint32_t *root, int *nvars,
                                const int **var_event, const double **vp, bool *has_prob)
 {
+    /* The race left the budget of the order that won; new nodes may use
+     * the whole budget of the options. */
+    a->b.max_nodes = a->o.max_nodes;
     *root = a->root, *nvars = a->nvars, *var_event = a->var_event, *vp = a->vp;
     *has_prob = a->has_prob;
     return &a->b;

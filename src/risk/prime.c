@@ -212,34 +212,70 @@ tg_status tg_risk_prime_implicants(tg_risk_analysis *a, int limit_order, int64_t
                    c.nomem ? "out of memory" : "BDD or ZBDD node budget exhausted");
         goto done;
     }
-    /* Counts per order: nodes are made after their children, so one pass
-     * in index order sees children first. */
+    /* Counts per order over the nodes reachable from f: nodes are made
+     * after their children, so passes in index order see children first.
+     * depth[i]: the largest order below node i, which bounds its row. */
     int L = limit_order;
-    uint32_t n = f + 1 > 2 ? f + 1 : 2;
-    if ((double)n * (L + 1) > 1e8) {
-        s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_prime_implicants: %u ZBDD nodes x %d orders: too "
-                   "many to count", n, L + 1);
-        goto done;
-    }
-    cnt = tg_calloc((size_t)n * (size_t)(L + 1), sizeof *cnt);
-    if (!cnt) {
+    uint32_t n = f + 1 > 2 ? f + 1 : 2, nreach = 0;
+    uint32_t *pos = tg_calloc(n, sizeof *pos);     /* 0: unreachable, else row + 1 */
+    if (!pos) {
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_prime_implicants: out of memory");
         goto done;
     }
-    cnt[(size_t)ZB_BASE * (size_t)(L + 1)] = 1;
+    if (f > ZB_BASE) pos[f] = 1;
+    for (uint32_t i = n; i-- > 2;)
+        if (pos[i]) pos[c.z.nodes[i].hi] = pos[c.z.nodes[i].lo] = 1;
+    for (uint32_t i = 2; i < n; i++)
+        if (pos[i]) pos[i] = ++nreach;
+    int deepest = 0;        /* largest order present (root's depth) */
+    {
+        uint16_t *depth = tg_calloc(n, sizeof *depth);
+        if (!depth) {
+            tg_free(pos);
+            s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_prime_implicants: out of memory");
+            goto done;
+        }
+        for (uint32_t i = 2; i < n; i++) {
+            if (!pos[i]) continue;
+            const rk_bnode *q = &c.z.nodes[i];
+            int h = 1 + depth[q->hi], l = depth[q->lo];
+            depth[i] = (uint16_t)(h > l ? h : l);
+        }
+        deepest = f > ZB_BASE ? depth[f] : 0;
+        tg_free(depth);
+    }
+    if (deepest < L) L = deepest;
+    if ((double)nreach * (L + 1) > 2e8) {
+        tg_free(pos);
+        s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_prime_implicants: %u ZBDD nodes x %d orders: too "
+                   "many to count", nreach, L + 1);
+        goto done;
+    }
+    cnt = tg_calloc(((size_t)nreach + 2) * (size_t)(L + 1), sizeof *cnt);
+    if (!cnt) {
+        tg_free(pos);
+        s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_prime_implicants: out of memory");
+        goto done;
+    }
+    /* Rows: 0 the empty family, 1 the base {{}}, r + 1 the node of pos r. */
+    pos[ZB_EMPTY] = UINT32_MAX, pos[ZB_BASE] = 0;
+#define ROW(i) (cnt + (size_t)((i) == ZB_EMPTY ? 0 : (i) == ZB_BASE ? 1 : pos[i] + 1) * (size_t)(L + 1))
+    ROW(ZB_BASE)[0] = 1;
     for (uint32_t i = 2; i < n; i++) {
+        if (!pos[i]) continue;
         const rk_bnode *q = &c.z.nodes[i];
-        double *ci = cnt + (size_t)i * (size_t)(L + 1);
-        const double *ch = cnt + (size_t)q->hi * (size_t)(L + 1);
-        const double *cl = cnt + (size_t)q->lo * (size_t)(L + 1);
+        double *ci = ROW(i);
+        const double *ch = ROW(q->hi), *cl = ROW(q->lo);
         for (int j = 0; j <= L; j++) ci[j] = cl[j] + (j > 0 ? ch[j - 1] : 0);
     }
     double total = 0;
     for (int j = 0; j <= L; j++) {
-        double v = cnt[(size_t)f * (size_t)(L + 1) + (size_t)j];
+        double v = ROW(f)[j];
         total += v;
         if (dist) dist[j] = v >= 1.8e19 ? UINT64_MAX : (uint64_t)v;
     }
+#undef ROW
+    tg_free(pos);
     *count = total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
     if (fn && max != 0) {
         if (!(lits = tg_malloc(sizeof *lits * ((size_t)nvars + 1)))) {

@@ -449,6 +449,89 @@ static void test_prime_implicants(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Against SCRAM's --prime-implicants: tests/risk/golden/pi/ncN.{xml,txt},
+ * made by tests/risk/make_pi_golden.py (12 seeded small non-coherent trees). */
+typedef struct pinames {
+    const tg_risk_model *m;
+    char lines[64][256];
+    int n;
+} pinames;
+
+static int cmp_name(const void *x, const void *y) { return strcmp(*(char *const *)x, *(char *const *)y); }
+static int cmp_line(const void *x, const void *y) { return strcmp((const char *)x, (const char *)y); }
+
+static int keep_pi_name(void *ud, int order, const int *lits, double p)
+{
+    (void)p;
+    pinames *c = ud;
+    assert_true(c->n < 64 && order < 16);
+    char names[16][64];
+    const char *ptr[16];
+    for (int i = 0; i < order; i++) {
+        int e = lits[i] >= 0 ? lits[i] : -lits[i] - 1;
+        snprintf(names[i], sizeof names[i], "%s%s", lits[i] >= 0 ? "" : "~",
+                 tg_risk_model_basic_name(c->m, e));
+        ptr[i] = names[i];
+    }
+    qsort(ptr, (size_t)order, sizeof *ptr, cmp_name);
+    size_t len = 0;
+    char *out = c->lines[c->n++];
+    out[0] = '\0';
+    for (int i = 0; i < order; i++)
+        len += (size_t)snprintf(out + len, 256 - len, "%s%s", i ? " " : "", ptr[i]);
+    return 0;
+}
+
+static void test_prime_implicants_scram(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    for (int k = 1; k <= 12; k++) {
+        char xml[128], txt[128], msg[TG_MSG_LEN], line[512];
+        snprintf(xml, sizeof xml, "tests/risk/golden/pi/nc%d.xml", k);
+        snprintf(txt, sizeof txt, "tests/risk/golden/pi/nc%d.txt", k);
+        FILE *f = fopen(txt, "r");
+        assert_non_null(f);
+        unsigned long long products = 0, want_dist[32] = {0};
+        pinames *want = calloc(1, sizeof *want);
+        while (fgets(line, sizeof line, f)) {
+            line[strcspn(line, "\n")] = '\0';
+            if (sscanf(line, "products %llu", &products) == 1) continue;
+            if (strncmp(line, "distribution", 12) == 0) {
+                char *q = line + 12;
+                for (int o = 1; *q && o < 32; o++) want_dist[o] = strtoull(q, &q, 10);
+            } else if (strncmp(line, "implicant ", 10) == 0) {
+                assert_true(want->n < 64);
+                size_t ll = strlen(line + 10);
+                assert_true(ll < 256);
+                memcpy(want->lines[want->n++], line + 10, ll + 1);
+            }
+        }
+        fclose(f);
+        tg_risk_model *m = NULL;
+        tg_risk_analysis *a = NULL;
+        const char *files[] = {xml};
+        assert_int_equal(tg_risk_model_read(1, files, &m, msg), TG_OK);
+        assert_int_equal(tg_risk_analyze(m, tg_risk_model_find_gate(m, "h0"), NULL, &a, msg), TG_OK);
+        pinames *got = calloc(1, sizeof *got);
+        got->m = m;
+        uint64_t count, dist[32] = {0};
+        assert_int_equal(tg_risk_prime_implicants(a, 20, -1, keep_pi_name, got, &count, dist, msg),
+                         TG_OK);
+        assert_int_equal(count, products);
+        assert_int_equal(got->n, want->n);
+        for (int o = 1; o <= tg_risk_nvars(a) && o < 32; o++) assert_int_equal(dist[o], want_dist[o]);
+        qsort(got->lines, (size_t)got->n, sizeof got->lines[0], cmp_line);
+        qsort(want->lines, (size_t)want->n, sizeof want->lines[0], cmp_line);
+        for (int i = 0; i < got->n; i++) assert_string_equal(got->lines[i], want->lines[i]);
+        free(got);
+        free(want);
+        tg_risk_analysis_free(&a);
+        tg_risk_model_free(&m);
+    }
+    TG_CHECK_NO_LEAK();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_occurrence_no_prob),
         cmocka_unit_test(test_cut_off_in_generation),
         cmocka_unit_test(test_prime_implicants),
+        cmocka_unit_test(test_prime_implicants_scram),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
