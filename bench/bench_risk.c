@@ -1,6 +1,7 @@
 /* bench_risk.c: fault-tree analysis of MEF files, timed.
  *
- *   bench_risk [--importance] [--limit-order K] [--max-nodes N] [--verbose] FILES...
+ *   bench_risk [--importance] [--limit-order K] [--max-nodes N] [--cut-off P]
+ *              [--prime-implicants] [--verbose] FILES...
  *
  * Prints one line: products, distribution, probability and the wall time
  * of reading + BDD + ZBDD + probability (+ importance).  bench/run.sh runs
@@ -17,7 +18,7 @@ int main(int argc, char **argv)
     char msg[TG_MSG_LEN];
     tg_risk_opts o;
     tg_risk_opts_default(&o);
-    int imp = 0, nfiles = 0;
+    int imp = 0, nfiles = 0, pi = 0;
     const char **files = calloc((size_t)argc, sizeof *files);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--importance") == 0) imp = 1;
@@ -26,11 +27,14 @@ int main(int argc, char **argv)
             o.limit_order = atoi(argv[++i]);
         else if (strcmp(argv[i], "--max-nodes") == 0 && i + 1 < argc)
             o.max_nodes = atoll(argv[++i]);
+        else if (strcmp(argv[i], "--cut-off") == 0 && i + 1 < argc)
+            o.cut_off = atof(argv[++i]);
+        else if (strcmp(argv[i], "--prime-implicants") == 0) pi = 1;
         else files[nfiles++] = argv[i];
     }
     if (!nfiles) {
         fprintf(stderr, "usage: bench_risk [--importance] [--limit-order K] [--max-nodes N] "
-                        "[--verbose] FILES...\n");
+                        "[--cut-off P] [--prime-implicants] [--verbose] FILES...\n");
         free(files);
         return 2;
     }
@@ -60,15 +64,28 @@ int main(int argc, char **argv)
         tg_risk_importance_all(a, r, msg);
         free(r);
     }
+    uint64_t npi = 0, pdist[4096];
+    if (pi) {
+        /* Prime implicants (reported as the products and distribution). */
+        if (tg_risk_prime_implicants(a, o.limit_order, 0, NULL, NULL, &npi, pdist, msg) != TG_OK) {
+            fprintf(stderr, "bench_risk: %s\n", msg);
+            tg_risk_analysis_free(&a);
+            tg_risk_model_free(&m);
+            free(files);
+            return 1;
+        }
+    }
     double t = tg_now() - t0;
     uint64_t dist[4096];
     tg_risk_distribution(a, dist);
     int L = tg_risk_limit_order(a);
+    if (pi) memcpy(dist, pdist, sizeof dist), L = o.limit_order < tg_risk_nvars(a) ? o.limit_order
+                                                                                   : tg_risk_nvars(a);
     while (L > 0 && dist[L] == 0) L--;
     printf("top %s vars %d bdd %lld zbdd %lld products %llu probability %.6g time %.4f "
            "distribution",
            tg_risk_model_gate_name(m, top), tg_risk_nvars(a), (long long)tg_risk_bdd_nodes(a),
-           (long long)tg_risk_zbdd_nodes(a), (unsigned long long)tg_risk_products(a),
+           (long long)tg_risk_zbdd_nodes(a), (unsigned long long)(pi ? npi : tg_risk_products(a)),
            tg_risk_probability(a), t);
     for (int i = 0; i <= L; i++) printf(" %llu", (unsigned long long)dist[i]);
     printf("\n");

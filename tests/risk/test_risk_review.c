@@ -219,7 +219,7 @@ static void list_sets(tg_risk_analysis *a, double cut, setlist *l)
     memset(l, 0, sizeof *l);
     l->cut = cut;
     assert_int_equal(tg_risk_cut_sets(a, -1, -1, keep_line, l, NULL, msg), TG_OK);
-    qsort(l->lines, (size_t)l->n, sizeof *l->lines, cmp_str);
+    if (l->n) qsort(l->lines, (size_t)l->n, sizeof *l->lines, cmp_str);
 }
 
 static void free_sets(setlist *l)
