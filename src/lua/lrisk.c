@@ -752,12 +752,48 @@ static int m_mocus(lua_State *L)
     return 1;
 }
 
+/* m:mcs_zbdd{top=, limit_order = 4, max_nodes = 2^26} -> {products=, distribution={...}} */
+static int m_mcs_zbdd(lua_State *L)
+{
+    static const char *const opts[] = {"top", "limit_order", "max_nodes", NULL};
+    tg_risk_model *m = check_model(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    int lim = (int)tg_lua_i_opt_integer(L, 2, "limit_order", 4);
+    long long maxn = tg_lua_i_opt_integer(L, 2, "max_nodes", 1LL << 26);
+    const char *top = tg_lua_i_opt_string(L, 2, "top", NULL);
+    int g;
+    if (top) {
+        if ((g = tg_risk_model_find_gate(m, top)) < 0) return luaL_error(L, "risk.mcs_zbdd: no gate '%s'", top);
+    } else if (tg_risk_model_tops(m, &g, 1) != 1) {
+        return luaL_error(L, "risk.mcs_zbdd: name the top gate with top=");
+    }
+    luaL_argcheck(L, lim >= 0 && lim <= 4000, 2, "limit_order must be in 0..4000");
+    uint64_t *d = lua_newuserdatauv(L, sizeof *d * (size_t)(lim + 1), 0);
+    uint64_t prods;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_mcs_zbdd(m, g, lim, maxn, &prods, d, msg) != TG_OK)
+        return luaL_error(L, "risk.mcs_zbdd: %s", msg);
+    int hi = lim;
+    while (hi > 0 && d[hi] == 0) hi--;
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, (lua_Integer)prods);
+    lua_setfield(L, -2, "products");
+    lua_createtable(L, hi, 1);
+    for (int i = 0; i <= hi; i++) {
+        lua_pushinteger(L, (lua_Integer)d[i]);
+        lua_rawseti(L, -2, i);
+    }
+    lua_setfield(L, -2, "distribution");
+    return 1;
+}
+
 int tg_lua_i_open_risk(lua_State *L)
 {
     static const luaL_Reg mmethods[] = {
         {"basic", m_basic}, {"basic_rate", m_basic_rate}, {"gate", m_gate}, {"finish", m_finish},
         {"tops", m_tops}, {"gates", m_gates}, {"basic_events", m_basic_events}, {"mission_time", m_mission_time},
-        {"write", m_write}, {"analyze", m_analyze}, {"mocus", m_mocus}, {NULL, NULL},
+        {"write", m_write}, {"analyze", m_analyze}, {"mocus", m_mocus}, {"mcs_zbdd", m_mcs_zbdd},
+        {NULL, NULL},
     };
     static const luaL_Reg mmeta[] = {{"__gc", m_gc}, {"__close", m_gc}, {NULL, NULL}};
     static const luaL_Reg amethods[] = {

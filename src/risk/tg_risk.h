@@ -156,6 +156,14 @@ tg_status tg_risk_prime_implicants(tg_risk_analysis *a, int limit_order, int64_t
 tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_t max_sets,
                         uint64_t *products /* OUT */, uint64_t *dist /* OUT */, char *msg);
 
+/* Minimal cut sets of a coherent tree (and, or, atleast) of order <=
+ * limit_order, bottom-up in a ZBDD with the limit applied at every gate:
+ * no BDD, so low orders stay exact where the BDD is out of reach.  Count
+ * and distribution (limit_order + 1 entries).  TG_ERR_ARG on negation;
+ * TG_ERR_LIMIT past max_nodes ZBDD nodes (0: no budget). */
+tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int64_t max_nodes,
+                           uint64_t *products /* OUT */, uint64_t *dist /* OUT */, char *msg);
+
 /* Importance of every basic event of the model (events the top does not
  * depend on get zeros), in model index order:
  *   mif  Birnbaum  dP/dp = P(top|e) - P(top|not e)

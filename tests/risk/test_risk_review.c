@@ -532,6 +532,56 @@ static void test_prime_implicants_scram(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* ---- bottom-up ZBDD cut sets with an order limit ------------------------------------ */
+
+/* tg_risk_mcs_zbdd against the BDD route (itself checked against SCRAM in
+ * test_risk.c) on coherent models, every order limit up to 6. */
+static void test_mcs_zbdd(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    static const char *const files[][2] = {
+        {"data/faulttrees/scram/baobab1.xml", "data/faulttrees/scram/baobab1-basic-events.xml"},
+        {"data/faulttrees/scram/chinese.xml", "data/faulttrees/scram/chinese-basic-events.xml"},
+        {"data/faulttrees/aralia/edf9201.xml.gz", NULL},
+        {"data/faulttrees/aralia/isp9601.xml.gz", NULL},
+        {"data/faulttrees/aralia/jbd9601.xml.gz", NULL},
+        {"data/faulttrees/aralia/edfpa14b.xml.gz", NULL},
+        {"data/faulttrees/scram/three_motor.xml", NULL},
+    };
+    char msg[TG_MSG_LEN];
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        tg_risk_model *m = NULL;
+        assert_int_equal(tg_risk_model_read(files[f][1] ? 2 : 1, files[f], &m, msg), TG_OK);
+        int top;
+        assert_int_equal(tg_risk_model_tops(m, &top, 1), 1);
+        for (int K = 0; K <= 6; K++) {
+            tg_risk_opts o;
+            tg_risk_opts_default(&o);
+            o.limit_order = K;
+            tg_risk_analysis *a = NULL;
+            assert_int_equal(tg_risk_analyze(m, top, &o, &a, msg), TG_OK);
+            uint64_t want[8] = {0}, got[8] = {0}, n = 0;
+            tg_risk_distribution(a, want);
+            assert_int_equal(tg_risk_mcs_zbdd(m, top, K, 0, &n, got, msg), TG_OK);
+            assert_int_equal(n, tg_risk_products(a));
+            for (int j = 0; j <= K && j <= tg_risk_limit_order(a); j++) assert_int_equal(got[j], want[j]);
+            tg_risk_analysis_free(&a);
+        }
+        tg_risk_model_free(&m);
+    }
+    /* Negation is refused, as by MOCUS. */
+    const char *nc[] = {"tests/risk/golden/pi/nc1.xml"};
+    tg_risk_model *m = NULL;
+    assert_int_equal(tg_risk_model_read(1, nc, &m, msg), TG_OK);
+    uint64_t n, d[5];
+    assert_int_equal(tg_risk_mcs_zbdd(m, tg_risk_model_find_gate(m, "h0"), 4, 0, &n, d, msg),
+                     TG_ERR_ARG);
+    assert_msg_has(msg, "coherent trees only");
+    tg_risk_model_free(&m);
+    TG_CHECK_NO_LEAK();
+}
+
 /* ---- MEF fuzz harness ------------------------------------------------------------- */
 
 /* The example MEF files, mutated many seeded times: truncation, byte flips,
@@ -670,6 +720,7 @@ int main(void)
         cmocka_unit_test(test_prime_implicants),
         cmocka_unit_test(test_prime_implicants_scram),
         cmocka_unit_test(test_mef_fuzz),
+        cmocka_unit_test(test_mcs_zbdd),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
