@@ -161,14 +161,36 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
     uint32_t *fam = tg_malloc(sizeof *fam * ((size_t)ng + 1));
     int *stack = tg_malloc(sizeof *stack * 2 * ((size_t)ng + 1));
     uint8_t *seen = tg_calloc((size_t)ng + 1, 1);
+    int *lvl = tg_malloc(sizeof *lvl * ((size_t)m->nbasics + 1)), nlvl = 0;
     uint32_t *t = tg_malloc(sizeof *t * ((size_t)maxargs + 2));
     double *cnt = NULL;
-    if (tg_risk_i_zbdd_init(&z, max_nodes) != TG_OK || !fam || !stack || !seen || !t) {
+    if (tg_risk_i_zbdd_init(&z, max_nodes) != TG_OK || !fam || !stack || !seen || !t || !lvl) {
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
         goto done;
     }
     tg_risk_i_zbdd_reserve_cache(&z, 1u << 22);
+    /* Levels: events in depth-first order of first appearance from the top
+     * (events used together stay close, as for the BDD). */
+    for (int i = 0; i < m->nbasics; i++) lvl[i] = -1;
     int g0 = m->named[top], sp = 1;
+    stack[0] = g0, stack[1] = 0, seen[g0] = 1;
+    while (sp > 0) {
+        int g = stack[2 * (sp - 1)], *pos = &stack[2 * (sp - 1) + 1];
+        const rk_gate *gg = &m->gates[g];
+        if (*pos == gg->nargs) {
+            sp--;
+            continue;
+        }
+        int r = m->args[gg->first + (*pos)++].ref;
+        if (RK_KIND(r) == R_BASIC && lvl[RK_INDEX(r)] < 0) lvl[RK_INDEX(r)] = nlvl++;
+        if (RK_KIND(r) == R_GATE && !seen[RK_INDEX(r)]) {
+            seen[RK_INDEX(r)] = 1;
+            stack[2 * sp] = RK_INDEX(r), stack[2 * sp + 1] = 0;
+            sp++;
+        }
+    }
+    memset(seen, 0, (size_t)ng + 1);
+    sp = 1;
     stack[0] = g0, stack[1] = 0, seen[g0] = 1;
     while (sp > 0 && !z.full) {
         int g = stack[2 * (sp - 1)], *pos = &stack[2 * (sp - 1) + 1];
@@ -197,14 +219,19 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
         for (int i = 0; i < gg->nargs; i++) {
             int r = m->args[gg->first + i].ref;
             uint32_t x = arg_family(m, fam, r);
-            if (x == UINT32_MAX) x = tg_risk_i_zbdd_node(&z, (uint32_t)RK_INDEX(r), ZB_BASE, ZB_EMPTY);
+            if (x == UINT32_MAX) x = tg_risk_i_zbdd_node(&z, (uint32_t)lvl[RK_INDEX(r)], ZB_BASE, ZB_EMPTY);
             if (op == TG_RISK_AND || op == TG_RISK_NULL) {
                 t[1] = zmin(&z, zprod(&z, i == 0 ? ZB_BASE : t[1], x, K));
+                continue;
+            }
+            if (op == TG_RISK_OR) {     /* minimised once, at the end */
+                t[1] = zu(&z, t[1], ztrunc(&z, x, K));
                 continue;
             }
             for (int j = k < i + 1 ? k : i + 1; j >= 1; j--)
                 t[j] = zmin(&z, zu(&z, t[j], zprod(&z, t[j - 1], x, K)));
         }
+        if (op == TG_RISK_OR) t[1] = zmin(&z, t[1]);
         fam[g] = op == TG_RISK_AND || op == TG_RISK_NULL ? (gg->nargs ? t[1] : ZB_BASE) : t[k];
     }
     if (z.full) {
@@ -212,35 +239,52 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
         goto done;
     }
     uint32_t f = fam[g0];
-    /* Counts per order; children are made before their parents. */
-    uint32_t n = f + 1 > 2 ? f + 1 : 2;
-    if ((double)n * (K + 1) > 3e8) {
-        s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mcs_zbdd: %u nodes x %d orders: too many to count",
-                   n, K + 1);
-        goto done;
-    }
-    cnt = tg_calloc((size_t)n * (size_t)(K + 1), sizeof *cnt);
-    if (!cnt) {
+    /* Counts per order over the nodes reachable from f (children are made
+     * before their parents, so index order sees them first); rows 0 and 1
+     * are the terminals, row pos + 1 a reachable node. */
+    uint32_t n = f + 1 > 2 ? f + 1 : 2, nreach = 0;
+    uint32_t *pos = tg_calloc(n, sizeof *pos);
+    if (!pos) {
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
         goto done;
     }
-    cnt[(size_t)ZB_BASE * (size_t)(K + 1)] = 1;
+    if (f > ZB_BASE) pos[f] = 1;
+    for (uint32_t i = n; i-- > 2;)
+        if (pos[i]) pos[z.nodes[i].hi] = pos[z.nodes[i].lo] = 1;
+    for (uint32_t i = 2; i < n; i++)
+        if (pos[i]) pos[i] = ++nreach;
+    if ((double)(nreach + 2) * (K + 1) > 3e8) {
+        tg_free(pos);
+        s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mcs_zbdd: %u nodes x %d orders: too many to count",
+                   nreach, K + 1);
+        goto done;
+    }
+    cnt = tg_calloc(((size_t)nreach + 2) * (size_t)(K + 1), sizeof *cnt);
+    if (!cnt) {
+        tg_free(pos);
+        s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
+        goto done;
+    }
+#define ROW(i) (cnt + (size_t)((i) == ZB_EMPTY ? 0 : (i) == ZB_BASE ? 1 : pos[i] + 1) * (size_t)(K + 1))
+    ROW(ZB_BASE)[0] = 1;
     for (uint32_t i = 2; i < n; i++) {
+        if (!pos[i]) continue;
         const rk_bnode *q = &z.nodes[i];
-        double *ci = cnt + (size_t)i * (size_t)(K + 1);
-        const double *ch = cnt + (size_t)q->hi * (size_t)(K + 1);
-        const double *cl = cnt + (size_t)q->lo * (size_t)(K + 1);
+        double *ci = ROW(i);
+        const double *ch = ROW(q->hi), *cl = ROW(q->lo);
         for (int j = 0; j <= K; j++) ci[j] = cl[j] + (j > 0 ? ch[j - 1] : 0);
     }
     double total = 0;
     for (int j = 0; j <= K; j++) {
-        double v = cnt[(size_t)f * (size_t)(K + 1) + (size_t)j];
+        double v = ROW(f)[j];
         dist[j] = v >= 1.8e19 ? UINT64_MAX : (uint64_t)v;
         total += v;
     }
+#undef ROW
+    tg_free(pos);
     *products = total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
 done:
-    tg_free(fam), tg_free(stack), tg_free(seen), tg_free(t), tg_free(cnt);
+    tg_free(fam), tg_free(stack), tg_free(seen), tg_free(t), tg_free(cnt), tg_free(lvl);
     tg_risk_i_zbdd_clear(&z);
     return s;
 }
