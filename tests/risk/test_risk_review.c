@@ -582,6 +582,57 @@ static void test_mcs_zbdd(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* ---- out of memory in the new paths --------------------------------------------------- */
+
+/* Every allocation of prime implicants, the cut-off analysis and the
+ * bottom-up ZBDD fails in turn: each call fails cleanly, nothing leaks. */
+static void test_oom_new_paths(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    const char *nc[] = {"tests/risk/golden/pi/nc5.xml"};
+    const char *cc[] = {"data/faulttrees/scram/chinese.xml",
+                        "data/faulttrees/scram/chinese-basic-events.xml"};
+    char msg[TG_MSG_LEN];
+    tg_status s = TG_ERR_NOMEM;
+    TG_OOM_LOOP(
+        {
+            tg_risk_model *m = NULL;
+            tg_risk_analysis *a = NULL;
+            uint64_t n = 0;
+            uint64_t d[21];
+            s = tg_risk_model_read(1, nc, &m, msg);
+            if (s == TG_OK) s = tg_risk_analyze(m, tg_risk_model_find_gate(m, "h0"), NULL, &a, msg);
+            if (s == TG_OK) s = tg_risk_prime_implicants(a, 20, -1, NULL, NULL, &n, d, msg);
+            if (s == TG_OK) assert_true(n > 0);
+            tg_risk_analysis_free(&a);
+            tg_risk_model_free(&m);
+        },
+        s == TG_OK);
+    s = TG_ERR_NOMEM;
+    TG_OOM_LOOP(
+        {
+            tg_risk_model *m = NULL;
+            tg_risk_analysis *a = NULL;
+            tg_risk_opts o;
+            tg_risk_opts_default(&o);
+            o.cut_off = 1e-6;
+            uint64_t n = 0;
+            uint64_t d[5];
+            int top = -1;
+            s = tg_risk_model_read(2, cc, &m, msg);
+            if (s == TG_OK) tg_risk_model_tops(m, &top, 1);
+            if (s == TG_OK) s = tg_risk_analyze(m, top, &o, &a, msg);
+            if (s == TG_OK) s = tg_risk_mcs_zbdd(m, top, 4, 0, &n, d, msg);
+            if (s == TG_OK) assert_true(n > 0);
+            if (s == TG_OK) assert_true(tg_risk_products(a) > 0);
+            tg_risk_analysis_free(&a);
+            tg_risk_model_free(&m);
+        },
+        s == TG_OK);
+    TG_CHECK_NO_LEAK();
+}
+
 /* ---- MEF fuzz harness ------------------------------------------------------------- */
 
 /* The example MEF files, mutated many seeded times: truncation, byte flips,
@@ -721,6 +772,7 @@ int main(void)
         cmocka_unit_test(test_prime_implicants_scram),
         cmocka_unit_test(test_mef_fuzz),
         cmocka_unit_test(test_mcs_zbdd),
+        cmocka_unit_test(test_oom_new_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
