@@ -83,14 +83,54 @@ static uint32_t ztrunc(rk_zbdd *z, uint32_t f, int k)
     return r;
 }
 
-/* {a u b : a in f, b in g, |a u b| <= k}. */
-static uint32_t zprod(rk_zbdd *z, uint32_t f, uint32_t g, int k)
+/* Smallest order in each family (per node, grown on demand; 0xFFFF not
+ * known yet, 0xFFFE the empty family): a product with a factor whose
+ * smallest set already exceeds the limit is empty without recursion. */
+typedef struct minord {
+    uint16_t *v;
+    size_t cap;
+    bool nomem;
+} minord;
+
+typedef struct zp_ctx {
+    rk_zbdd *z;
+    minord mo;
+} zp_ctx;
+
+static uint16_t min_order(zp_ctx *c, uint32_t f)
 {
+    if (f == ZB_EMPTY) return 0xFFFE;
+    if (f == ZB_BASE) return 0;
+    if (f >= c->mo.cap) {
+        size_t nc = c->mo.cap ? c->mo.cap : 1024;
+        while (nc <= f) nc *= 2;
+        uint16_t *nv = tg_realloc(c->mo.v, sizeof *nv * nc);
+        if (!nv) {
+            c->mo.nomem = true;
+            return 0;       /* a lower bound: prunes nothing */
+        }
+        memset(nv + c->mo.cap, 0xff, sizeof *nv * (nc - c->mo.cap));
+        c->mo.v = nv, c->mo.cap = nc;
+    }
+    if (c->mo.v[f] != 0xFFFF) return c->mo.v[f];
+    rk_bnode q = c->z->nodes[f];
+    uint16_t h = min_order(c, q.hi), l = min_order(c, q.lo);
+    uint16_t r = h >= 0xFFFE ? l : (uint16_t)(h + 1) < l ? (uint16_t)(h + 1) : l;
+    if (f < c->mo.cap) c->mo.v[f] = r;
+    return r;
+}
+
+/* {a u b : a in f, b in g, |a u b| <= k}. */
+static uint32_t zprod(zp_ctx *cx, uint32_t f, uint32_t g, int k)
+{
+    rk_zbdd *z = cx->z;
     if (f == ZB_EMPTY || g == ZB_EMPTY) return ZB_EMPTY;
     if (f == ZB_BASE) return ztrunc(z, g, k);
     if (g == ZB_BASE) return ztrunc(z, f, k);
     if (k == 0) return has_empty(z, f) && has_empty(z, g) ? ZB_BASE : ZB_EMPTY;
     if (z->full) return ZB_EMPTY;
+    /* Sets may share events: the union is at least the larger of the two. */
+    if (min_order(cx, f) > k || min_order(cx, g) > k) return ZB_EMPTY;
     if (f > g) {
         uint32_t t = f;
         f = g, g = t;
@@ -102,11 +142,12 @@ static uint32_t zprod(rk_zbdd *z, uint32_t f, uint32_t g, int k)
     uint32_t f1 = ZB_EMPTY, f0 = f, g1 = ZB_EMPTY, g0 = g;
     if (lf == x) f1 = z->nodes[f].hi, f0 = z->nodes[f].lo;
     if (lg == x) g1 = z->nodes[g].hi, g0 = z->nodes[g].lo;
-    uint32_t a = zprod(z, f1, g1, k - 1);
-    uint32_t b = zprod(z, f1, g0, k - 1);
-    uint32_t d = zprod(z, f0, g1, k - 1);
+    /* x (f1 g1 + f1 g0 + f0 g1) + f0 g0 */
+    uint32_t a = zprod(cx, f1, g1, k - 1);
+    uint32_t b = zprod(cx, f1, g0, k - 1);
+    uint32_t d = zprod(cx, f0, g1, k - 1);
     uint32_t h = zu(z, zu(z, a, b), d);
-    uint32_t r = tg_risk_i_zbdd_node(z, x, h, zprod(z, f0, g0, k));
+    uint32_t r = tg_risk_i_zbdd_node(z, x, h, zprod(cx, f0, g0, k));
     c = slot(z, f, g, op);
     *c = (rk_cache_entry){f, g, r, op};
     return r;
@@ -158,6 +199,7 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
         if (m->gates[g].nargs > maxargs) maxargs = m->gates[g].nargs;
     tg_status s = TG_OK;
     rk_zbdd z;
+    zp_ctx cx = {&z, {NULL, 0, false}};
     uint32_t *fam = tg_malloc(sizeof *fam * ((size_t)ng + 1));
     int *stack = tg_malloc(sizeof *stack * 2 * ((size_t)ng + 1));
     uint8_t *seen = tg_calloc((size_t)ng + 1, 1);
@@ -221,7 +263,7 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
             uint32_t x = arg_family(m, fam, r);
             if (x == UINT32_MAX) x = tg_risk_i_zbdd_node(&z, (uint32_t)lvl[RK_INDEX(r)], ZB_BASE, ZB_EMPTY);
             if (op == TG_RISK_AND || op == TG_RISK_NULL) {
-                t[1] = zmin(&z, zprod(&z, i == 0 ? ZB_BASE : t[1], x, K));
+                t[1] = zmin(&z, zprod(&cx, i == 0 ? ZB_BASE : t[1], x, K));
                 continue;
             }
             if (op == TG_RISK_OR) {     /* minimised once, at the end */
@@ -229,7 +271,7 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
                 continue;
             }
             for (int j = k < i + 1 ? k : i + 1; j >= 1; j--)
-                t[j] = zmin(&z, zu(&z, t[j], zprod(&z, t[j - 1], x, K)));
+                t[j] = zmin(&z, zu(&z, t[j], zprod(&cx, t[j - 1], x, K)));
         }
         if (op == TG_RISK_OR) t[1] = zmin(&z, t[1]);
         fam[g] = op == TG_RISK_AND || op == TG_RISK_NULL ? (gg->nargs ? t[1] : ZB_BASE) : t[k];
@@ -285,6 +327,7 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
     *products = total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
 done:
     tg_free(fam), tg_free(stack), tg_free(seen), tg_free(t), tg_free(cnt), tg_free(lvl);
+    tg_free(cx.mo.v);
     tg_risk_i_zbdd_clear(&z);
     return s;
 }
