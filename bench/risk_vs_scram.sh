@@ -101,4 +101,71 @@ for m in $MODELS; do
     echo "RESULT risk_${m}_ours $ot"
     echo "RESULT risk_${m}_peer $st"
 done
+
+# nus9601, whose BDD is out of reach: minimal cut sets of order <= 6 (ours:
+# bench_risk --zbdd-order 6, bottom-up ZBDD; SCRAM: scram --zbdd
+# --limit-order 6), counts side by side.
+if [ -z "${*:-}" ] || [ "${BENCH_NUS_ZBDD:-0}" = 1 ]; then
+    F=$(files_of nus9601)
+    set -- $(timeit 1 timeout 600 "$OURS" --zbdd-order 6 $F)
+    ot=$1; ost=$2
+    oprod=$(sed -n 's/.* products \([0-9]*\) .*/\1/p' "$TMP/out"); [ "$ost" = 0 ] || { oprod="fail($ost)"; ot="-"; }
+    st="-"; sprod="-"; ratio="-"
+    if [ $HAVE_SCRAM = 1 ]; then
+        gzip -dc "$F" > "$TMP/nus9601.xml"
+        set -- $(timeit 1 timeout "$TO" scram --zbdd --limit-order 6 -o "$TMP/report.xml" "$TMP/nus9601.xml")
+        st=$1; sst=$2
+        if [ "$sst" = 0 ]; then
+            sprod=$(sed -n 's/.*<sum-of-products [^>]*products="\([0-9]*\)".*/\1/p' "$TMP/report.xml" | head -1)
+            [ "$ot" != "-" ] && ratio=$(awk -v a="$ot" -v b="$st" 'BEGIN { printf "%.2fx", b / a }')
+        else
+            st="fail($sst)"
+        fi
+    fi
+    printf "%-12s %12s %12s %14s %14s %8s   (order <= 6, bottom-up ZBDD)\n" nus9601 "$ot" "$st" "$oprod" "$sprod" "$ratio"
+    echo "RESULT risk_nus9601_order6_ours $ot"
+    echo "RESULT risk_nus9601_order6_peer $st"
+fi
+
+# Prime implicants (non-coherent trees): bench_risk --prime-implicants vs
+# scram --prime-implicants --bdd, same files (order limit 20, as SCRAM's
+# default; das9601's first implicants have 22 literals, so both count 0
+# there: the row times the same work).
+PI_MODELS=${BENCH_PI_MODELS:-"nc1 nc5 nc12 das9601"}
+printf "%-12s %12s %12s %14s %14s %8s   (prime implicants)\n" model "ours s" "scram s" "implicants" "scram impl" "speedup"
+for m in $PI_MODELS; do
+    case $m in
+    nc*) F="tests/risk/golden/pi/$m.xml" ;;
+    *) F=$(files_of "$m") ;;
+    esac
+    # shellcheck disable=SC2086
+    set -- $(timeit 3 timeout 600 "$OURS" --prime-implicants $F)
+    ot=$1; ost=$2
+    if [ "$ost" = 0 ]; then oprod=$(sed -n 's/.* products \([0-9]*\) .*/\1/p' "$TMP/out"); else oprod="fail($ost)"; ot="-"; fi
+    st="-"; sprod="-"; ratio="-"
+    if [ $HAVE_SCRAM = 1 ]; then
+        PF=""
+        for f in $F; do
+            case $f in
+            *.gz) b=$(basename "$f" .gz); gzip -dc "$f" > "$TMP/$b"; PF="$PF $TMP/$b" ;;
+            *) PF="$PF $f" ;;
+            esac
+        done
+        # shellcheck disable=SC2086
+        set -- $(timeit 3 timeout "$TO" scram --prime-implicants --bdd -o "$TMP/report.xml" $PF)
+        st=$1; sst=$2
+        if [ "$sst" = 0 ]; then
+            sprod=$(sed -n 's/.*<sum-of-products [^>]*products="\([0-9]*\)".*/\1/p' "$TMP/report.xml" | head -1)
+            [ "$ot" != "-" ] && ratio=$(awk -v a="$ot" -v b="$st" 'BEGIN { printf "%.1fx", b / a }')
+        elif [ "$sst" = 124 ]; then
+            st=">$TO"; sprod="timeout"
+            [ "$ot" != "-" ] && ratio=$(awk -v a="$ot" -v b="$TO" 'BEGIN { printf ">%.1fx", b / a }')
+        else
+            st="fail($sst)"
+        fi
+    fi
+    printf "%-12s %12s %12s %14s %14s %8s\n" "$m" "$ot" "$st" "$oprod" "$sprod" "$ratio"
+    echo "RESULT risk_pi_${m}_ours $ot"
+    echo "RESULT risk_pi_${m}_peer $st"
+done
 exit 0

@@ -313,13 +313,21 @@ static int a_mcub(lua_State *L)
     return 1;
 }
 
+/* Sort key of one listed set: the comparator needs no shared context, so
+ * the sort is reentrant (no static pointer to the buffer). */
+typedef struct cskey {
+    int ord;
+    double p;
+    int i;
+} cskey;
+
 typedef struct csbuf {
     int *ev;        /* concatenated events */
     int *off;       /* start per set */
     int *ord;
     double *p;
     int64_t n, cap, evn, evcap;
-    int *idx;       /* sort order */
+    cskey *idx;     /* sort order */
     int max_order;
     bool nomem;
 } csbuf;
@@ -333,7 +341,7 @@ static int csbuf_gc(lua_State *L)
 {
     csbuf *b = luaL_checkudata(L, 1, CSBUF_MT);
     tg_free(b->ev), tg_free(b->off), tg_free(b->ord), tg_free(b->p), tg_free(b->idx);
-    b->ev = b->off = b->ord = b->idx = NULL, b->p = NULL;
+    b->ev = b->off = b->ord = NULL, b->idx = NULL, b->p = NULL;
     return 0;
 }
 
@@ -380,12 +388,12 @@ static int keep_set(void *ud, int order, const int *events, double p)
     return 0;
 }
 
-static const csbuf *sort_base;
 static int cmp_sets(const void *x, const void *y)
 {
-    int i = *(const int *)x, j = *(const int *)y;
-    if (sort_base->ord[i] != sort_base->ord[j]) return sort_base->ord[i] - sort_base->ord[j];
-    return sort_base->p[i] > sort_base->p[j] ? -1 : sort_base->p[i] < sort_base->p[j];
+    const cskey *a = x, *b = y;
+    if (a->ord != b->ord) return a->ord - b->ord;
+    if (a->p != b->p) return a->p > b->p ? -1 : 1;
+    return a->i - b->i;     /* stable: ZBDD order among equals */
 }
 
 /* a:cut_sets{max = 100000, max_order = K} -> {{events = {names}, p = x, order = k}, ...}
@@ -429,16 +437,15 @@ static int a_cut_sets(lua_State *L)
         s = TG_ERR_NOMEM, snprintf(msg, sizeof msg, "out of memory");
     if (s != TG_OK) return luaL_error(L, "risk.cut_sets: %s", msg);  /* buf's __gc frees */
     csbuf b = *bp;      /* a view: bp keeps ownership */
-    int *idx = b.idx;
-    for (int64_t i = 0; i < b.n; i++) idx[i] = (int)i;
-    sort_base = &b;
+    cskey *idx = b.idx;
+    for (int64_t i = 0; i < b.n; i++) idx[i] = (cskey){b.ord[i], b.p[i], (int)i};
     qsort(idx, (size_t)b.n, sizeof *idx, cmp_sets);
     if (max >= 0 && b.n > max) b.n = max;
     /* Copy into Lua; on a memory error the buffer's __gc frees it. */
     if (!lua_checkstack(L, 8)) return luaL_error(L, "risk.cut_sets: stack overflow");
     lua_createtable(L, (int)b.n, 0);
     for (int64_t k = 0; k < b.n; k++) {
-        int i = idx[k];
+        int i = idx[k].i;
         lua_createtable(L, 0, 3);
         lua_createtable(L, b.ord[i], 0);
         for (int j = 0; j < b.ord[i]; j++) {
@@ -508,6 +515,78 @@ static int a_importance(lua_State *L)
             lua_pop(L, 1);
             lua_rawseti(L, -2, j - 1);
         }
+    }
+    return 1;
+}
+
+/* a:prime_implicants{limit_order = 20, max = 1000} -> {count =, distribution =
+ * {[0] = n0, n1, ...}, implicants = {{literals = {"a", "not b"}, p =, order =}, ...}}
+ * (at most max listed, in ZBDD order). */
+static int a_prime_implicants(lua_State *L)
+{
+    static const char *const opts[] = {"limit_order", "max", NULL};
+    lanalysis *u = check_analysis(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    long long lim = tg_lua_i_opt_integer(L, 2, "limit_order", 20);
+    long long max = tg_lua_i_opt_integer(L, 2, "max", 1000);
+    if (lim < 0 || lim > 4000) return luaL_error(L, "risk.prime_implicants: limit_order not in [0, 4000]");
+    uint64_t *dist = lua_newuserdatauv(L, sizeof *dist * (size_t)(lim + 1), 0);   /* stack: 3 */
+    csbuf *bp = lua_newuserdatauv(L, sizeof *bp, 0);                             /* stack: 4 */
+    memset(bp, 0, sizeof *bp);
+    luaL_setmetatable(L, CSBUF_MT);
+    bp->max_order = -1;
+    char msg[TG_MSG_LEN] = "";
+    uint64_t count = 0;
+    tg_status s = tg_risk_prime_implicants(u->a, (int)lim, max, keep_set, bp, &count, dist, msg);
+    if (s == TG_OK && bp->nomem) s = TG_ERR_NOMEM, snprintf(msg, sizeof msg, "out of memory");
+    if (s != TG_OK) return luaL_error(L, "risk.prime_implicants: %s", msg);
+    int L0 = (int)lim < tg_risk_nvars(u->a) ? (int)lim : tg_risk_nvars(u->a);
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, (lua_Integer)count);
+    lua_setfield(L, -2, "count");
+    int top = L0;
+    while (top > 0 && dist[top] == 0) top--;
+    lua_createtable(L, top, 1);
+    for (int i = 0; i <= top; i++) {
+        lua_pushinteger(L, (lua_Integer)dist[i]);
+        lua_rawseti(L, -2, i);
+    }
+    lua_setfield(L, -2, "distribution");
+    lua_createtable(L, (int)bp->n, 0);
+    for (int64_t k = 0; k < bp->n; k++) {
+        lua_createtable(L, 0, 3);
+        lua_createtable(L, bp->ord[k], 0);
+        for (int j = 0; j < bp->ord[k]; j++) {
+            int e = bp->ev[bp->off[k] + j];
+            if (e >= 0) lua_pushstring(L, tg_risk_model_basic_name(u->m, e));
+            else lua_pushfstring(L, "not %s", tg_risk_model_basic_name(u->m, -e - 1));
+            lua_rawseti(L, -2, j + 1);
+        }
+        lua_setfield(L, -2, "literals");
+        lua_pushnumber(L, bp->p[k]);
+        lua_setfield(L, -2, "p");
+        lua_pushinteger(L, bp->ord[k]);
+        lua_setfield(L, -2, "order");
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "implicants");
+    return 1;
+}
+
+/* a:occurrence() -> {name = count, ...}: the events occurring in some
+ * minimal cut set and how many (no probabilities needed). */
+static int a_occurrence(lua_State *L)
+{
+    lanalysis *u = check_analysis(L, 1);
+    int n = tg_risk_model_nbasic(u->m);
+    uint64_t *occ = lua_newuserdatauv(L, sizeof *occ * (size_t)(n + 1), 0);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_occurrence(u->a, occ, msg) != TG_OK) return luaL_error(L, "risk.occurrence: %s", msg);
+    lua_newtable(L);
+    for (int i = 0; i < n; i++) {
+        if (!occ[i]) continue;
+        lua_pushinteger(L, (lua_Integer)occ[i]);
+        lua_setfield(L, -2, tg_risk_model_basic_name(u->m, i));
     }
     return 1;
 }
@@ -673,18 +752,55 @@ static int m_mocus(lua_State *L)
     return 1;
 }
 
+/* m:mcs_zbdd{top=, limit_order = 4, max_nodes = 2^26} -> {products=, distribution={...}} */
+static int m_mcs_zbdd(lua_State *L)
+{
+    static const char *const opts[] = {"top", "limit_order", "max_nodes", NULL};
+    tg_risk_model *m = check_model(L, 1);
+    tg_lua_i_check_options(L, 2, opts);
+    int lim = (int)tg_lua_i_opt_integer(L, 2, "limit_order", 4);
+    long long maxn = tg_lua_i_opt_integer(L, 2, "max_nodes", 1LL << 26);
+    const char *top = tg_lua_i_opt_string(L, 2, "top", NULL);
+    int g;
+    if (top) {
+        if ((g = tg_risk_model_find_gate(m, top)) < 0) return luaL_error(L, "risk.mcs_zbdd: no gate '%s'", top);
+    } else if (tg_risk_model_tops(m, &g, 1) != 1) {
+        return luaL_error(L, "risk.mcs_zbdd: name the top gate with top=");
+    }
+    luaL_argcheck(L, lim >= 0 && lim <= 4000, 2, "limit_order must be in 0..4000");
+    uint64_t *d = lua_newuserdatauv(L, sizeof *d * (size_t)(lim + 1), 0);
+    uint64_t prods;
+    char msg[TG_MSG_LEN] = "";
+    if (tg_risk_mcs_zbdd(m, g, lim, maxn, &prods, d, msg) != TG_OK)
+        return luaL_error(L, "risk.mcs_zbdd: %s", msg);
+    int hi = lim;
+    while (hi > 0 && d[hi] == 0) hi--;
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, (lua_Integer)prods);
+    lua_setfield(L, -2, "products");
+    lua_createtable(L, hi, 1);
+    for (int i = 0; i <= hi; i++) {
+        lua_pushinteger(L, (lua_Integer)d[i]);
+        lua_rawseti(L, -2, i);
+    }
+    lua_setfield(L, -2, "distribution");
+    return 1;
+}
+
 int tg_lua_i_open_risk(lua_State *L)
 {
     static const luaL_Reg mmethods[] = {
         {"basic", m_basic}, {"basic_rate", m_basic_rate}, {"gate", m_gate}, {"finish", m_finish},
         {"tops", m_tops}, {"gates", m_gates}, {"basic_events", m_basic_events}, {"mission_time", m_mission_time},
-        {"write", m_write}, {"analyze", m_analyze}, {"mocus", m_mocus}, {NULL, NULL},
+        {"write", m_write}, {"analyze", m_analyze}, {"mocus", m_mocus}, {"mcs_zbdd", m_mcs_zbdd},
+        {NULL, NULL},
     };
     static const luaL_Reg mmeta[] = {{"__gc", m_gc}, {"__close", m_gc}, {NULL, NULL}};
     static const luaL_Reg amethods[] = {
         {"probability", a_probability}, {"reevaluate", a_reevaluate}, {"products", a_products},
         {"distribution", a_distribution}, {"rare_event", a_rare_event}, {"mcub", a_mcub},
         {"cut_sets", a_cut_sets}, {"importance", a_importance}, {"uncertainty", a_uncertainty},
+        {"occurrence", a_occurrence}, {"prime_implicants", a_prime_implicants},
         {"close", a_gc}, {NULL, NULL},
     };
     static const luaL_Reg ameta[] = {{"__gc", a_gc}, {"__close", a_gc}, {NULL, NULL}};

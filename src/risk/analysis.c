@@ -128,6 +128,70 @@ static bool u64map_put(u64map *h, uint64_t k, uint32_t v)
     return true;
 }
 
+/* The same keyed by two words (conv under a cut-off: edge and limit, and
+ * the bits of the probability threshold). */
+typedef struct u128map {
+    uint64_t *keys;             /* pairs; keys[2i] = UINT64_MAX: empty */
+    uint32_t *vals;
+    size_t cap, n;
+} u128map;
+
+static void u128map_free(u128map *h)
+{
+    tg_free(h->keys);
+    tg_free(h->vals);
+    memset(h, 0, sizeof *h);
+}
+
+static inline size_t u128hash(uint64_t a, uint64_t b, size_t cap)
+{
+    return u64hash(a ^ (b * 0x9E3779B97F4A7C15ull + (b >> 29)), cap);
+}
+
+static bool u128map_get(const u128map *h, uint64_t a, uint64_t b, uint32_t *v)
+{
+    if (!h->cap) return false;
+    for (size_t i = u128hash(a, b, h->cap);; i = (i + 1) & (h->cap - 1)) {
+        if (h->keys[2 * i] == a && h->keys[2 * i + 1] == b) {
+            *v = h->vals[i];
+            return true;
+        }
+        if (h->keys[2 * i] == UINT64_MAX) return false;
+    }
+}
+
+static bool u128map_put(u128map *h, uint64_t a, uint64_t b, uint32_t v)
+{
+    if (2 * (h->n + 1) > h->cap) {
+        size_t nc = h->cap ? h->cap * 2 : 1024;
+        uint64_t *nk = tg_malloc(2 * nc * sizeof *nk);
+        uint32_t *nv = tg_malloc(nc * sizeof *nv);
+        if (!nk || !nv) {
+            tg_free(nk);
+            tg_free(nv);
+            return false;
+        }
+        memset(nk, 0xff, 2 * nc * sizeof *nk);
+        for (size_t i = 0; i < h->cap; i++) {
+            if (h->keys[2 * i] == UINT64_MAX) continue;
+            size_t j = u128hash(h->keys[2 * i], h->keys[2 * i + 1], nc);
+            while (nk[2 * j] != UINT64_MAX) j = (j + 1) & (nc - 1);
+            nk[2 * j] = h->keys[2 * i], nk[2 * j + 1] = h->keys[2 * i + 1];
+            nv[j] = h->vals[i];
+        }
+        tg_free(h->keys);
+        tg_free(h->vals);
+        h->keys = nk, h->vals = nv, h->cap = nc;
+    }
+    size_t i = u128hash(a, b, h->cap);
+    while (h->keys[2 * i] != UINT64_MAX && !(h->keys[2 * i] == a && h->keys[2 * i + 1] == b))
+        i = (i + 1) & (h->cap - 1);
+    if (h->keys[2 * i] == UINT64_MAX) h->n++;
+    h->keys[2 * i] = a, h->keys[2 * i + 1] = b;
+    h->vals[i] = v;
+    return true;
+}
+
 /* ---- variable order and compilation ---------------------------------------- */
 
 typedef struct compiler {
@@ -272,7 +336,7 @@ static tg_status force_order(tg_risk_analysis *a, const uint8_t *seen, int iters
     return TG_OK;
 }
 
-static uint32_t compile_gate(compiler *c, int g);
+static uint32_t compile_gate(compiler *c, int gi);
 
 /* The live intermediate edges of the gates being compiled sit on a stack
  * (c->roots), addressed by position since collection renumbers them. */
@@ -310,8 +374,9 @@ static uint32_t arg_edge(compiler *c, int ref)
     case R_BASIC: return tg_risk_i_bdd_var(&a->b, (uint32_t)a->event_level[RK_INDEX(ref)]);
     case R_HOUSE: return a->m->houses[RK_INDEX(ref)].value ? BDD_ONE : BDD_ZERO;
     default: {
+        /* Gates are compiled children first (compile_all): this one is done. */
         int g = RK_INDEX(ref);
-        uint32_t e = compile_gate(c, g);
+        uint32_t e = c->gate_edge[g];
         /* The last parent has it now: the gate's own copy can go. */
         if (--c->uses[g] == 0 && g != a->top) c->gate_edge[g] = UINT32_MAX;
         return e;
@@ -321,7 +386,6 @@ static uint32_t arg_edge(compiler *c, int ref)
 
 static uint32_t compile_gate(compiler *c, int gi)
 {
-    if (c->gate_edge[gi] != UINT32_MAX) return c->gate_edge[gi];
     tg_risk_analysis *a = c->a;
     rk_bdd *b = &a->b;
     const rk_gate *g = &a->m->gates[gi];
@@ -401,6 +465,35 @@ static uint32_t compile_gate(compiler *c, int gi)
     return r;
 }
 
+/* Compile every gate below the top, children before parents, without
+ * recursion (a chain of 300,000 gates is as easy as a wide tree): a
+ * depth-first walk with an explicit stack emits each gate when it is left.
+ * stack: 2 (ngates + 1) ints.  Returns the top's edge. */
+static uint32_t compile_all(compiler *c, int *stack, uint8_t *seen)
+{
+    const tg_risk_model *m = c->a->m;
+    int top = c->a->top, sp = 1;
+    memset(seen, 0, (size_t)m->ngates + 1);
+    stack[0] = top, stack[1] = 0;
+    seen[top] = 1;
+    while (sp > 0 && !c->nomem) {
+        int g = stack[2 * (sp - 1)], *pos = &stack[2 * (sp - 1) + 1];
+        const rk_gate *gg = &m->gates[g];
+        if (*pos == gg->nargs) {
+            compile_gate(c, g);
+            sp--;
+            continue;
+        }
+        int r = m->args[gg->first + (*pos)++].ref;
+        if (RK_KIND(r) == R_GATE && !seen[RK_INDEX(r)]) {
+            seen[RK_INDEX(r)] = 1;
+            stack[2 * sp] = RK_INDEX(r), stack[2 * sp + 1] = 0;
+            sp++;
+        }
+    }
+    return c->gate_edge[top];
+}
+
 /* ---- sweeps ------------------------------------------------------------------ */
 
 static int cmp_u32(const void *x, const void *y)
@@ -477,6 +570,10 @@ typedef struct mcs_conv {
     tg_risk_analysis *a;
     u64map memo;
     uint16_t *bound;            /* per BDD node: most high edges on a path to ONE */
+    /* Under a cut-off: bounds on the probability of the minimal cut sets of
+     * each edge (index = edge, both polarities): pmax above, pmin below. */
+    double *pmax, *pmin;
+    u128map tmemo;
     bool nomem;
 } mcs_conv;
 
@@ -506,6 +603,67 @@ static uint32_t conv(mcs_conv *c, uint32_t e, int limit)
     }
     if (!u64map_put(&c->memo, key, r)) c->nomem = true;
     return r;
+}
+
+/* Minimal cut sets of edge e of order <= limit and probability >= thr
+ * (the cut-off divided by the probabilities of the events already in the
+ * set), made directly: a branch whose sets all fall below thr is never
+ * built.  Equal to filtering the full family: a set x.h kept in the high
+ * branch that contains a set l dropped from the low branch (p(l) < thr)
+ * would have p(h) <= p(l) < thr <= thr / p(x), so it is dropped too, and
+ * `without` removes the same sets as it would from the full families. */
+static uint32_t conv_cut(mcs_conv *c, uint32_t e, int limit, double thr)
+{
+    if (c->pmin[e] >= thr) return conv(c, e, limit);   /* nothing to cut here */
+    if (c->pmax[e] < thr) return ZB_EMPTY;
+    rk_zbdd *z = &c->a->z;
+    if (z->full || c->nomem) return ZB_EMPTY;
+    if (limit > c->bound[e >> 1]) limit = c->bound[e >> 1];
+    uint64_t key = ((uint64_t)e << 12) | (uint64_t)limit, tb;
+    memcpy(&tb, &thr, sizeof tb);
+    uint32_t r;
+    if (u128map_get(&c->tmemo, key, tb, &r)) return r;
+    const rk_bnode *q = &c->a->b.nodes[e >> 1];
+    uint32_t level = q->level, hi = q->hi ^ (e & 1u), lo = q->lo ^ (e & 1u);
+    uint32_t L = conv_cut(c, lo, limit, thr);
+    if (L == ZB_BASE) {
+        r = ZB_BASE;
+    } else if (limit == 0) {
+        r = ZB_EMPTY;
+    } else {
+        double px = c->a->vp[level];
+        uint32_t H = px > 0 ? conv_cut(c, hi, limit - 1, thr / px) : ZB_EMPTY;
+        H = tg_risk_i_zbdd_without(z, H, L);
+        r = tg_risk_i_zbdd_node(z, level, H, L);
+    }
+    if (!u128map_put(&c->tmemo, key, tb, r)) c->nomem = true;
+    return r;
+}
+
+/* pmax, pmin of every edge below the root (children first: breach is in
+ * index order).  ONE holds the empty set (p = 1); ZERO no set. */
+static bool cut_bounds(mcs_conv *c)
+{
+    tg_risk_analysis *a = c->a;
+    size_t n = 2 * (size_t)a->b.n;
+    c->pmax = tg_malloc(sizeof *c->pmax * n);
+    c->pmin = tg_malloc(sizeof *c->pmin * n);
+    if (!c->pmax || !c->pmin) return false;
+    c->pmax[BDD_ONE] = 1, c->pmin[BDD_ONE] = 1;
+    c->pmax[BDD_ZERO] = 0, c->pmin[BDD_ZERO] = INFINITY;
+    for (uint32_t k = 0; k < a->nbreach; k++) {
+        uint32_t i = a->breach[k];
+        const rk_bnode *q = &a->b.nodes[i];
+        double px = a->vp[q->level];
+        for (uint32_t neg = 0; neg < 2; neg++) {
+            uint32_t hi = q->hi ^ neg, lo = q->lo ^ neg, e = 2 * i + neg;
+            double h = px * c->pmax[hi], l = c->pmax[lo];
+            c->pmax[e] = h > l ? h : l;
+            h = px * c->pmin[hi], l = c->pmin[lo];
+            c->pmin[e] = h < l ? h : l;
+        }
+    }
+    return true;
 }
 
 static tg_status count_sets(tg_risk_analysis *a, char *msg)
@@ -576,7 +734,8 @@ tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
     tg_status s = TG_OK;
     compiler c = {0};
     mcs_conv mc = {0};
-    int *uses0 = NULL;
+    int *uses0 = NULL, *cstack = NULL;
+    uint8_t *cseen = NULL;
     tg_risk_analysis *a = tg_calloc(1, sizeof *a);
     if (!a) return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_analyze: out of memory");
     mc.a = a;
@@ -588,7 +747,9 @@ tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
     a->vp = tg_malloc(sizeof(double) * ((size_t)m->nbasics + 1));
     c.a = a;
     c.gate_edge = tg_malloc(sizeof(uint32_t) * ((size_t)m->ngates + 1));
-    if (!a->var_event || !a->event_level || !a->vp || !c.gate_edge) {
+    cstack = tg_malloc(sizeof *cstack * 2 * ((size_t)m->ngates + 1));
+    cseen = tg_malloc((size_t)m->ngates + 1);
+    if (!a->var_event || !a->event_level || !a->vp || !c.gate_edge || !cstack || !cseen) {
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_analyze: out of memory");
         goto done;
     }
@@ -637,7 +798,13 @@ tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
                 goto done;
             }
             double t_dbg = tg_now();
-            a->root = compile_gate(&c, a->top);
+            if (a->nvars > RK_MAX_LEVELS) {
+                s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_analyze: '%s' depends on %d basic events; "
+                           "the BDD operations recurse once per variable and support at most %d",
+                           m->gates[a->top].name, a->nvars, RK_MAX_LEVELS);
+                goto done;
+            }
+            a->root = compile_all(&c, cstack, cseen);
             tg_log(TG_LOG_DEBUG, "risk: BDD, %s order, budget %lld: %u nodes made, %s, %.2f s",
                    ord ? "FORCE" : "depth-first", (long long)cap, a->b.n,
                    a->b.full ? "over" : "done", tg_now() - t_dbg);
@@ -690,7 +857,15 @@ tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
         mc.bound[a->breach[k]] = (uint16_t)(bnd > 60000 ? 60000 : bnd);
     }
     double t_z = tg_now();
-    a->zroot = conv(&mc, a->root, a->o.limit_order);
+    if (a->o.cut_off > 0 && a->has_prob) {
+        if (!cut_bounds(&mc)) {
+            s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_analyze: out of memory");
+            goto done;
+        }
+        a->zroot = conv_cut(&mc, a->root, a->o.limit_order, a->o.cut_off);
+    } else {
+        a->zroot = conv(&mc, a->root, a->o.limit_order);
+    }
     tg_log(TG_LOG_DEBUG, "risk: ZBDD: %u nodes made, %.2f s", a->z.n, tg_now() - t_z);
     if (mc.nomem || a->z.full) {
         s = tg_msg(msg, o->max_nodes && (int64_t)a->z.n >= o->max_nodes ? TG_ERR_LIMIT
@@ -700,16 +875,22 @@ tg_status tg_risk_analyze(tg_risk_model *m, int top, const tg_risk_opts *o,
         goto done;
     }
     u64map_free(&mc.memo);
+    u128map_free(&mc.tmemo);
     if ((s = count_sets(a, msg)) != TG_OK) goto done;
     *out = a;
     a = NULL;
 done:
     u64map_free(&mc.memo);
+    u128map_free(&mc.tmemo);
     tg_free(mc.bound);
+    tg_free(mc.pmax);
+    tg_free(mc.pmin);
     tg_free(c.gate_edge);
     tg_free(c.uses);
     tg_free(c.roots);
     tg_free(uses0);
+    tg_free(cstack);
+    tg_free(cseen);
     tg_risk_analysis_free(&a);
     return s;
 }
@@ -730,6 +911,19 @@ void tg_risk_analysis_free(tg_risk_analysis **ap)
     tg_free(a->dist);
     tg_free(a);
     *ap = NULL;
+}
+
+/* For prime.c: the BDD (to add the conjunctions its recursion needs) and
+ * the variables. */
+rk_bdd *tg_risk_i_analysis_bdd(tg_risk_analysis *a, uint32_t *root, int *nvars,
+                               const int **var_event, const double **vp, bool *has_prob)
+{
+    /* The race left the budget of the order that won; new nodes may use
+     * the whole budget of the options. */
+    a->b.max_nodes = a->o.max_nodes;
+    *root = a->root, *nvars = a->nvars, *var_event = a->var_event, *vp = a->vp;
+    *has_prob = a->has_prob;
+    return &a->b;
 }
 
 double tg_risk_probability(const tg_risk_analysis *a) { return a ? a->prob : NAN; }
@@ -770,6 +964,7 @@ typedef struct walker {
     int depth;
     int64_t max, count;
     int max_order;
+    double cut_off;
     tg_risk_set_fn fn;
     void *ud;
     bool stop;
@@ -777,7 +972,7 @@ typedef struct walker {
 
 static void walk(walker *w, uint32_t node, double p)
 {
-    if (w->stop || node == ZB_EMPTY || p < w->a->o.cut_off) return;
+    if (w->stop || node == ZB_EMPTY || p < w->cut_off) return;
     if (node == ZB_BASE) {
         if (w->count >= w->max) {
             w->stop = true;
@@ -802,19 +997,12 @@ tg_status tg_risk_cut_sets(const tg_risk_analysis *a, int max_order, int64_t max
     tg_msg_clear(msg);
     if (count) *count = 0;
     if (!a) return tg_msg(msg, TG_ERR_ARG, "tg_risk_cut_sets: analysis is NULL");
-    walker w = {a, NULL, 0, max < 0 ? INT64_MAX : max, 0, max_order, fn, ud, false};
+    /* Without probabilities the cut-off cannot apply: walk with p = 1. */
+    walker w = {a, NULL, 0, max < 0 ? INT64_MAX : max, 0, max_order, a->has_prob ? a->o.cut_off : 0,
+                fn, ud, false};
     w.set = tg_malloc(sizeof(int) * ((size_t)a->nvars + 1));
     if (!w.set) return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_cut_sets: out of memory");
-    /* Without probabilities the cut-off cannot apply: walk with p = 1. */
-    if (!a->has_prob) {
-        tg_risk_analysis *mut = (tg_risk_analysis *)a;
-        double co = mut->o.cut_off;
-        mut->o.cut_off = 0;
-        walk(&w, a->zroot, 1.0);
-        mut->o.cut_off = co;
-    } else {
-        walk(&w, a->zroot, 1.0);
-    }
+    walk(&w, a->zroot, 1.0);
     tg_free(w.set);
     if (count) *count = w.count;
     return TG_OK;
@@ -849,6 +1037,26 @@ tg_status tg_risk_mcub(const tg_risk_analysis *a, int64_t max_sets, double *out,
 
 /* ---- importance ------------------------------------------------------------- */
 
+/* occ[level] += number of minimal cut sets holding the variable: paths
+ * from the root into each node times the sets below its high edge.  No
+ * probabilities needed.  false when out of memory. */
+static bool occurrences(const tg_risk_analysis *a, double *occ)
+{
+    if (a->zroot <= 1) return true;
+    double *path = tg_calloc(a->z.n, sizeof *path);
+    if (!path) return false;
+    path[a->zroot] = 1;
+    for (uint32_t k = a->nzreach; k-- > 0;) {
+        uint32_t i = a->zreach[k];
+        const rk_bnode *q = &a->z.nodes[i];
+        path[q->hi] += path[i];
+        path[q->lo] += path[i];
+        occ[q->level] += path[i] * (q->hi == ZB_BASE ? 1.0 : a->zcount[q->hi]);
+    }
+    tg_free(path);
+    return true;
+}
+
 tg_status tg_risk_importance_all(const tg_risk_analysis *a, tg_risk_importance *out, char *msg)
 {
     tg_msg_clear(msg);
@@ -861,10 +1069,9 @@ tg_status tg_risk_importance_all(const tg_risk_analysis *a, tg_risk_importance *
                       "probability");
     double *d = tg_calloc(a->b.n, sizeof *d);
     double *mif = tg_calloc((size_t)a->nvars + 1, sizeof *mif);
-    double *path = tg_calloc(a->z.n, sizeof *path);
     double *occ = tg_calloc((size_t)a->nvars + 1, sizeof *occ);
-    if (!d || !mif || !path || !occ) {
-        tg_free(d), tg_free(mif), tg_free(path), tg_free(occ);
+    if (!d || !mif || !occ || !occurrences(a, occ)) {
+        tg_free(d), tg_free(mif), tg_free(occ);
         return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_importance_all: out of memory");
     }
     if (a->root > 1) {
@@ -876,16 +1083,6 @@ tg_status tg_risk_importance_all(const tg_risk_analysis *a, tg_risk_importance *
             d[q->hi >> 1] += d[i] * p;
             d[q->lo >> 1] += d[i] * (1 - p) * ((q->lo & 1u) ? -1.0 : 1.0);
             mif[q->level] += d[i] * (pe(a->pn, q->hi) - pe(a->pn, q->lo));
-        }
-    }
-    if (a->zroot > 1) {
-        path[a->zroot] = 1;
-        for (uint32_t k = a->nzreach; k-- > 0;) {
-            uint32_t i = a->zreach[k];
-            const rk_bnode *q = &a->z.nodes[i];
-            path[q->hi] += path[i];
-            path[q->lo] += path[i];
-            occ[q->level] += path[i] * (q->hi == ZB_BASE ? 1.0 : a->zcount[q->hi]);
         }
     }
     double P = a->prob;
@@ -904,7 +1101,24 @@ tg_status tg_risk_importance_all(const tg_risk_analysis *a, tg_risk_importance *
         r->rrw = p0 > 0 ? P / p0 : P > 0 ? INFINITY : 0;
         r->occurrence = occ[v] >= 1.8e19 ? UINT64_MAX : (uint64_t)occ[v];
     }
-    tg_free(d), tg_free(mif), tg_free(path), tg_free(occ);
+    tg_free(d), tg_free(mif), tg_free(occ);
+    return TG_OK;
+}
+
+tg_status tg_risk_occurrence(const tg_risk_analysis *a, uint64_t *out, char *msg)
+{
+    tg_msg_clear(msg);
+    if (!a || !out) return tg_msg(msg, TG_ERR_ARG, "tg_risk_occurrence: NULL argument");
+    const tg_risk_model *m = a->m;
+    memset(out, 0, sizeof *out * (size_t)m->nbasics);
+    double *occ = tg_calloc((size_t)a->nvars + 1, sizeof *occ);
+    if (!occ || !occurrences(a, occ)) {
+        tg_free(occ);
+        return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_occurrence: out of memory");
+    }
+    for (int v = 0; v < a->nvars; v++)
+        out[a->var_event[v]] = occ[v] >= 1.8e19 ? UINT64_MAX : (uint64_t)occ[v];
+    tg_free(occ);
     return TG_OK;
 }
 

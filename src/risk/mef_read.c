@@ -573,7 +573,23 @@ static tg_status read_doc(mef_state *st, xmlDocPtr doc, char *msg)
         return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: root element is <%s>, not <opsa-mef>",
                       st->path, line_of(root), (const char *)root->name);
     for (xmlNodePtr c = root->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || is_meta(c)) continue;
+        if (c->type != XML_ELEMENT_NODE) continue;
+        if (is_el(c, "attributes")) {
+            /* <attribute name="mission-time" value="H"/> on the root: the
+             * model's mission time (tg_risk_model_write puts it there). */
+            for (xmlNodePtr at = c->children; at; at = at->next) {
+                if (at->type != XML_ELEMENT_NODE || !is_el(at, "attribute")) continue;
+                const char *an = attr(at, "name");
+                if (!an || strcmp(an, "mission-time") != 0) continue;
+                double h;
+                if (!parse_number(attr(at, "value"), &h) || !(h > 0) || !isfinite(h))
+                    return tg_msg(msg, TG_ERR_PARSE, "%s:%ld: attribute mission-time: value "
+                                  "must be a number of hours > 0", st->path, line_of(at));
+                st->m->mission_time = h;
+            }
+            continue;
+        }
+        if (is_meta(c)) continue;
         if (is_el(c, "define-fault-tree")) {
             s = read_container(st, c, true, msg);
         } else if (is_el(c, "model-data")) {

@@ -53,7 +53,10 @@ static void put_formula(FILE *f, const tg_risk_model *m, int gi)
     }
     for (int i = 0; i < g->nargs; i++) {
         int r = m->args[g->first + i].ref, k = RK_INDEX(r);
-        if (RK_KIND(r) == R_GATE && !m->gates[k].name) {
+        /* A CCF member's expansion gate: write the member as read. */
+        if (RK_KIND(r) == R_GATE && m->gates[k].ccf) {
+            r = m->args[m->gates[k].first].ref, k = RK_INDEX(r);
+        } else if (RK_KIND(r) == R_GATE && !m->gates[k].name) {
             put_formula(f, m, k);
             continue;
         }
@@ -80,8 +83,9 @@ tg_status tg_risk_model_write(const tg_risk_model *m, const char *path, char *ms
     if (!m->finished) return tg_msg(msg, TG_ERR_ARG, "tg_risk_model_write: model not finished");
     FILE *f = fopen(path, "w");
     if (!f) return tg_msg(msg, TG_ERR_IO, "%s: cannot open for writing: %s", path, strerror(errno));
-    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opsa-mef>\n"
-          "  <define-fault-tree name=\"model\">\n", f);
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opsa-mef>\n"
+            "  <attributes><attribute name=\"mission-time\" value=\"%.17g\"/></attributes>\n"
+            "  <define-fault-tree name=\"model\">\n", m->mission_time);
     for (int i = 0; i < m->nnamed_gates; i++) {
         int gi = m->named[i];
         fputs("    <define-gate name=\"", f);
@@ -91,12 +95,40 @@ tg_status tg_risk_model_write(const tg_risk_model *m, const char *path, char *ms
         fputs("</define-gate>\n", f);
     }
     fputs("  </define-fault-tree>\n  <model-data>\n", f);
+    /* Basic events as read: not the common-cause events of the expansion,
+     * nor the members of CCF groups (their groups below define them). */
     for (int i = 0; i < m->nbasics; i++) {
+        if (m->basics[i].ccf) continue;
+        bool member = false;
+        for (int j = 0; j < m->nccf_members && !member; j++) member = m->ccf_members[j] == i;
+        if (member) continue;
         fputs("    <define-basic-event name=\"", f);
         put_escaped(f, m->basics[i].key);
         fputs("\">", f);
         if (m->basics[i].expr >= 0) put_expr(f, m, m->basics[i].expr);
         fputs("</define-basic-event>\n", f);
+    }
+    static const char *const ccf_models[] = {"beta-factor", "MGL", "alpha-factor"};
+    for (int i = 0; i < m->nccfs; i++) {
+        const rk_ccf *g = &m->ccfs[i];
+        fputs("    <define-CCF-group name=\"", f);
+        put_escaped(f, g->name);
+        fprintf(f, "\" model=\"%s\">\n      <members>", ccf_models[g->model]);
+        for (int j = 0; j < g->nmembers; j++) {
+            fputs("<basic-event name=\"", f);
+            put_escaped(f, m->basics[m->ccf_members[g->first_member + j]].key);
+            fputs("\"/>", f);
+        }
+        fputs("</members>\n      <distribution>", f);
+        put_expr(f, m, g->dist);
+        fputs("</distribution>\n      <factors>", f);
+        for (int j = 0; j < g->nfactors; j++) {
+            const int *fc = m->ccf_factors + g->first_factor + 2 * j;
+            fprintf(f, "<factor level=\"%d\">", fc[0]);
+            put_expr(f, m, fc[1]);
+            fputs("</factor>", f);
+        }
+        fputs("</factors>\n    </define-CCF-group>\n", f);
     }
     for (int i = 0; i < m->nhouses; i++) {
         if (m->houses[i].name[0] == '<') continue;

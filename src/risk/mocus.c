@@ -112,6 +112,9 @@ tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_
                           m->gates[g].name ? m->gates[g].name : "(formula)",
                           tg_risk_i_op_names[op]);
     }
+    if (m->nbasics > RK_MAX_LEVELS)     /* the ZBDD levels are event indices */
+        return tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mocus: %d basic events; the ZBDD operations "
+                      "recurse once per event and support at most %d", m->nbasics, RK_MAX_LEVELS);
     tg_status s = TG_OK;
     rk_zbdd z;
     partial *stack = NULL;

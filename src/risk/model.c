@@ -173,7 +173,7 @@ tg_status tg_risk_i_basic(tg_risk_model *m, const char *key, const char *name, c
     if (!nm || !k) return TG_ERR_NOMEM;
     if (tg_strmap_put(m->names, k, RK_REF(R_BASIC, m->nbasics), NULL) != TG_OK)
         return tg_msg(msg, TG_ERR_NOMEM, "risk: out of memory");
-    m->basics[m->nbasics] = (rk_basic){nm, file, k, line, -1, NAN, define};
+    m->basics[m->nbasics] = (rk_basic){nm, file, k, line, -1, NAN, define, false};
     *idx = m->nbasics++;
     m->finished = false;
     return TG_OK;
@@ -763,6 +763,7 @@ static tg_status expand_ccf(tg_risk_model *m, char *msg)
             int b;
             if ((s = tg_risk_i_basic(m, NULL, name, g.file, g.line, true, &b, msg)) != TG_OK) break;
             m->basics[b].expr = q[k];
+            m->basics[b].ccf = true;
             ev[nccf] = b, sets[nccf] = set, nccf++;
         }
         /* Redirect the uses of each member to its gate, then build the gates. */
@@ -771,6 +772,7 @@ static tg_status expand_ccf(tg_risk_model *m, char *msg)
             s = tg_risk_i_add_gate(m, NULL, NULL, g.file, g.line, &gates[i], msg);
             if (s != TG_OK) break;
             m->gates[gates[i]].op = TG_RISK_OR;
+            m->gates[gates[i]].ccf = true;
             m->gates[gates[i]].defined = true;
             m->gates[gates[i]].first = m->nargs;
             s = tg_risk_i_add_arg(m, gates[i], NULL, W_BASIC, RK_REF(R_BASIC, members[i]), g.line,

@@ -63,6 +63,7 @@ typedef struct rk_gate {
     bool defined;               /* a formula was given */
     int state;                  /* cycle check */
     bool referenced;
+    bool ccf;                   /* made by the CCF expansion: OR(member, its CCF events) */
 } rk_gate;
 
 typedef struct rk_basic {
@@ -72,6 +73,7 @@ typedef struct rk_basic {
     int expr;                   /* -1: no expression */
     double p;                   /* current point value (NaN if none) */
     bool defined;
+    bool ccf;                   /* a common-cause event made by the CCF expansion */
 } rk_basic;
 
 typedef struct rk_house {
@@ -143,6 +145,13 @@ tg_status tg_risk_i_modules(const tg_risk_model *m, int top, uint8_t *is_module,
 extern const char *const tg_risk_i_op_names[TG_RISK_NOP];
 extern const char *const tg_risk_i_xop_names[X_NOP];
 
+/* The BDD and ZBDD operations (apply, minimal cut sets, `without`, cut-set
+ * walks) recurse once per variable level at most: the analysis refuses
+ * trees whose top depends on more basic events than this, so the stack
+ * (8 MB, frames larger under ASan) cannot overflow.  Gates are compiled
+ * without recursion, so the depth of the tree itself is not limited. */
+#define RK_MAX_LEVELS 20000
+
 /* ---- BDD ---------------------------------------------------------------- */
 
 /* Edges are uint32: node index << 1 | complement bit.  Node 0 is the
@@ -206,5 +215,9 @@ void tg_risk_i_zbdd_clear(rk_zbdd *z);
 void tg_risk_i_zbdd_reserve_cache(rk_zbdd *z, uint32_t n);
 uint32_t tg_risk_i_zbdd_node(rk_zbdd *z, uint32_t level, uint32_t hi, uint32_t lo);
 uint32_t tg_risk_i_zbdd_without(rk_zbdd *z, uint32_t f, uint32_t g);
+
+/* analysis.c, for prime.c: the analysis's BDD, root and variables. */
+rk_bdd *tg_risk_i_analysis_bdd(tg_risk_analysis *a, uint32_t *root, int *nvars,
+                               const int **var_event, const double **vp, bool *has_prob);
 
 #endif

@@ -87,7 +87,10 @@ tg_status tg_risk_model_finish(tg_risk_model *m, char *msg);
 
 typedef struct tg_risk_opts {
     int limit_order;            /* maximum cut-set order (default 20) */
-    double cut_off;             /* drop cut sets below this probability when listing (0) */
+    double cut_off;             /* minimal cut sets below this probability are not made
+                                 * (0: none dropped); counts, distribution, occurrence and
+                                 * the rare-event sum then cover the sets kept, exactly the
+                                 * full family filtered (probabilities at analysis time) */
     int64_t max_nodes;          /* BDD and ZBDD node budget each (default 2^26: about
                                  * 1.3 GB for the BDD with its tables); TG_ERR_LIMIT beyond */
 } tg_risk_opts;
@@ -130,6 +133,21 @@ typedef int (*tg_risk_set_fn)(void *ud, int order, const int *events, double p);
 tg_status tg_risk_cut_sets(const tg_risk_analysis *a, int max_order, int64_t max, tg_risk_set_fn fn,
                            void *ud, int64_t *count /* OUT, may be NULL */, char *msg);
 
+/* Prime implicants of the top event (Coudert and Madre's recursion on the
+ * BDD, as Rauzy and Dutuit 1997): for non-coherent trees, where minimal
+ * cut sets drop the negated events, the minimal conjunctions of literals
+ * (events and negated events) that imply the top.  *count and dist
+ * (limit_order + 1 entries, may be NULL) give the number per order (of at
+ * most limit_order literals, clamped to the variables); fn (may be NULL)
+ * gets up to max of them (-1: all): literals as basic-event indices i, or
+ * -i - 1 for "not i", and their probability (NaN without probabilities).
+ * Adds nodes to the analysis's BDD (hence not const); TG_ERR_LIMIT when a
+ * node budget (max_nodes) is exhausted.  Of a coherent tree they are the
+ * minimal cut sets. */
+tg_status tg_risk_prime_implicants(tg_risk_analysis *a, int limit_order, int64_t max,
+                                   tg_risk_set_fn fn, void *ud, uint64_t *count /* OUT */,
+                                   uint64_t *dist /* OUT, may be NULL */, char *msg);
+
 /* MOCUS (Fussell and Vesely 1972), for comparison: top-down expansion of
  * the gates of coherent trees (and, or, atleast, null) into cut sets of at
  * most limit_order events, then minimisation (in a ZBDD).  Gives the count
@@ -137,6 +155,14 @@ tg_status tg_risk_cut_sets(const tg_risk_analysis *a, int max_order, int64_t max
  * TG_ERR_LIMIT when more than max_sets intermediate sets are produced. */
 tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_t max_sets,
                         uint64_t *products /* OUT */, uint64_t *dist /* OUT */, char *msg);
+
+/* Minimal cut sets of a coherent tree (and, or, atleast) of order <=
+ * limit_order, bottom-up in a ZBDD with the limit applied at every gate:
+ * no BDD, so low orders stay exact where the BDD is out of reach.  Count
+ * and distribution (limit_order + 1 entries).  TG_ERR_ARG on negation;
+ * TG_ERR_LIMIT past max_nodes ZBDD nodes (0: no budget). */
+tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int64_t max_nodes,
+                           uint64_t *products /* OUT */, uint64_t *dist /* OUT */, char *msg);
 
 /* Importance of every basic event of the model (events the top does not
  * depend on get zeros), in model index order:
@@ -152,6 +178,9 @@ typedef struct tg_risk_importance {
 } tg_risk_importance;
 tg_status tg_risk_importance_all(const tg_risk_analysis *a, tg_risk_importance *out /* OUT, nbasic */,
                                  char *msg);
+/* The occurrence column alone (no probabilities needed): out[i] = number
+ * of minimal cut sets holding basic event i (nbasic entries). */
+tg_status tg_risk_occurrence(const tg_risk_analysis *a, uint64_t *out /* OUT, nbasic */, char *msg);
 
 /* Monte Carlo uncertainty: n trials, each drawing every basic event's
  * expression (deviates sampled, the rest evaluated) and computing the

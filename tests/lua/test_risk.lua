@@ -255,3 +255,50 @@ T.test("network_reliability mc refuses nodes and criticality", function()
     samples = 20000, seed = 1}
   T.truthy(math.abs(r - 0.72) < 0.02, "mc without nodes still runs (exact 0.72)")
 end)
+
+-- risk3: prime implicants (SCRAM --prime-implicants golden nc1, made by
+-- tests/risk/make_pi_golden.py), occurrence without probabilities, the CLI's
+-- basic_events without model data, and the cut-off applied while cut sets
+-- are made (products = the full family filtered).
+T.test("prime implicants, occurrence, cut-off in generation", function()
+  local m = tg.risk.read{R .. "/tests/risk/golden/pi/nc1.xml"}
+  local a = m:analyze{top = "h0"}
+  local r = a:prime_implicants{}
+  local want = {}
+  for line in io.lines(R .. "/tests/risk/golden/pi/nc1.txt") do
+    local imp = line:match("^implicant (.*)$")
+    if imp then want[#want + 1] = imp end
+  end
+  T.eq(r.count, #want, "prime implicants (SCRAM)")
+  local got = {}
+  for _, i in ipairs(r.implicants) do
+    local l = {}
+    for _, x in ipairs(i.literals) do l[#l + 1] = (x:gsub("^not ", "~")) end
+    table.sort(l)
+    got[#got + 1] = table.concat(l, " ")
+  end
+  table.sort(got); table.sort(want)
+  for k = 1, #want do T.eq(got[k], want[k], "implicant " .. k) end
+  T.raises(function() a:prime_implicants{limit_order = -1} end, "limit_order")
+  -- no model data: occurrence still known, the CLI counts the events
+  local xml = os.tmpname()
+  local f = assert(io.open(xml, "w"))
+  f:write('<opsa-mef><define-fault-tree name="T"><define-gate name="top"><or><gate name="g"/>' ..
+    '<basic-event name="a"/></or></define-gate><define-gate name="g"><and><basic-event name="b"/>' ..
+    '<basic-event name="c"/></and></define-gate><define-basic-event name="a"/>' ..
+    '<define-basic-event name="b"/><define-basic-event name="c"/></define-fault-tree></opsa-mef>')
+  f:close()
+  local occ = tg.risk.read{xml}:analyze{}:occurrence()
+  T.eq(occ.a, 1, "a in one cut set"); T.eq(occ.b, 1, "b"); T.eq(occ.c, 1, "c")
+  local code, out, err = T.run(P .. " risk " .. xml .. " --json")
+  os.remove(xml)
+  T.eq(code, 0, "exit " .. err)
+  T.eq(tg.json.decode(out).basic_events, 3, "basic_events without probabilities")
+  -- cut-off: baobab1 sets >= 1e-10, made directly
+  local mb = tg.risk.read{FT .. "scram/baobab1.xml", FT .. "scram/baobab1-basic-events.xml"}
+  local full, n = mb:analyze(), 0
+  for _, c in ipairs(full:cut_sets{max = 100000}) do if c.p >= 1e-10 then n = n + 1 end end
+  local cut = mb:analyze{cut_off = 1e-10}
+  T.eq(cut:products(), n, "products under cut-off = full family filtered")
+  T.truthy(n > 0 and n < 46188, "the cut-off cuts")
+end)

@@ -1,7 +1,7 @@
 -- Fault-tree analysis of Open-PSA MEF files (cut sets, probability, importance, uncertainty).
 local cliargs = require("cliargs")
 local spec = {
-  usage = "twingraph risk FILES... [--top GATE] [--mcs] [--probability] [--importance] [--uncertainty N] [--limit-order K] [--cut-off P] [--mission-time H] [--time-step H] [--json]",
+  usage = "twingraph risk FILES... [--top GATE] [--mcs] [--probability] [--importance] [--uncertainty N] [--limit-order K] [--cut-off P] [--prime-implicants] [--mission-time H] [--time-step H] [--json]",
   about = [[Reads the Open-PSA MEF files (fault trees, model data, parameters; .gz
 read directly), compiles the top gate into a BDD and reports the number of
 minimal cut sets and their order distribution (from a ZBDD; --mcs also lists
@@ -12,7 +12,8 @@ approximations (--probability), the importance of every basic event
 occurrence in cut sets), and a seeded Monte Carlo propagation of the
 distributions (--uncertainty N).  With --json one JSON object:
 {top, basic_events, variables, gates, products, distribution, probability,
-rare_event, mcub, curve, importance, cut_sets, uncertainty, mocus, seconds}.
+rare_event, mcub, curve, importance, cut_sets, prime_implicants, uncertainty,
+mocus, seconds}.
 --report FILE writes the results as an XML report in SCRAM's layout.
 distribution[k] is the number of cut sets of order k (k = 1..).]],
   positional = {"FILE"},
@@ -26,7 +27,8 @@ distribution[k] is the number of cut sets of order k (k = 1..).]],
     {"--uncertainty", "N", "Monte Carlo trials for uncertainty analysis", number = true},
     {"--seed", "S", "seed of the uncertainty analysis (default 1)", number = true},
     {"--limit-order", "K", "largest cut-set order (default 20)", number = true},
-    {"--cut-off", "P", "list only cut sets with probability >= P (default 0)", number = true},
+    {"--cut-off", "P", "drop minimal cut sets with probability < P while they are made (default 0)", number = true},
+    {"--prime-implicants", nil, "prime implicants (non-coherent trees): count, distribution, the first --max-sets"},
     {"--mission-time", "H", "mission time in hours (default: the model's, else 8760)", number = true},
     {"--time-step", "H", "with --probability: also the probability every H hours up to the mission time", number = true},
     {"--mocus", nil, "also count the cut sets by MOCUS (coherent trees; for comparison)"},
@@ -51,7 +53,9 @@ cliargs.run(function()
   if a.mission_time and not (a.mission_time >= 0) then cliargs.fail(spec, "--mission-time must be >= 0") end
   if a.time_step and not (a.time_step > 0) then cliargs.fail(spec, "--time-step must be > 0") end
   if a.time_step and not a.probability then cliargs.fail(spec, "--time-step goes with --probability") end
-  if a.max_sets and not a.mcs then cliargs.fail(spec, "--max-sets goes with --mcs") end
+  if a.max_sets and not (a.mcs or a.prime_implicants) then
+    cliargs.fail(spec, "--max-sets goes with --mcs or --prime-implicants")
+  end
 
   local seconds = {}
   local function timed(name, f, ...)
@@ -83,9 +87,9 @@ cliargs.run(function()
     limit_order = a.limit_order or 20,
   }
   -- Events occurring in some cut set (SCRAM's basic-events), and all variables.
-  local ok, list = pcall(an.importance, an)
+  -- (occurrence needs no probabilities: right without model data too).
   local occurring = 0
-  if ok then for _, e in ipairs(list) do if e.occurrence > 0 then occurring = occurring + 1 end end end
+  for _ in pairs(an:occurrence()) do occurring = occurring + 1 end
   r.basic_events = occurring
   r.gates = #m:gates()
   if a.probability then
@@ -114,6 +118,14 @@ cliargs.run(function()
   end
   if a.mcs then
     r.cut_sets = timed("mcs", an.cut_sets, an, {max = a.max_sets or 1000})
+  end
+  if a.prime_implicants then
+    r.prime_implicants = timed("prime_implicants", an.prime_implicants, an,
+      {limit_order = a.limit_order or 20, max = a.max_sets or 1000})
+    local d = r.prime_implicants.distribution
+    local pd = {}
+    for k = 1, #d do pd[k] = d[k] end
+    r.prime_implicants.distribution = pd
   end
   if a.uncertainty then
     r.uncertainty = timed("uncertainty", an.uncertainty, an,
@@ -187,6 +199,15 @@ cliargs.run(function()
   if r.cut_sets then
     for _, c in ipairs(r.cut_sets) do
       print(string.format("  {%s}  %.4g", table.concat(c.events, ", "), c.p))
+    end
+  end
+  if r.prime_implicants then
+    local pi = r.prime_implicants
+    local parts = {}
+    for k, c in ipairs(pi.distribution) do if c > 0 then parts[#parts + 1] = string.format("order %d: %d", k, c) end end
+    print(string.format("%d prime implicants (%s)", pi.count, table.concat(parts, ", ")))
+    for _, i in ipairs(pi.implicants) do
+      print(string.format("  {%s}  %.4g", table.concat(i.literals, ", "), i.p))
     end
   end
   if r.mocus then

@@ -1,0 +1,333 @@
+/* zbu.c: minimal cut sets of coherent trees bottom-up in a ZBDD, with the
+ * order limit applied at every gate (no BDD).
+ *
+ * For trees whose BDD is out of reach (nus9601), the cut sets of low order
+ * are still exact: each gate's family is the minimal sets of its arguments'
+ * families combined (OR: union; AND: product; atleast k: the k-subsets'
+ * products, by the recurrence t_j <- t_j + t_(j-1) x), truncated to the
+ * order limit and minimised.  Truncation is exact for coherent trees: a set
+ * of order <= K arises only from factors of order <= K, and a set that is
+ * not minimal has a smaller subset in the family, which truncation keeps.
+ * Gates are visited children first with an explicit stack; ZBDD levels are
+ * basic-event indices (the recursions go one level deep per event).
+ */
+#include "risk_internal.h"
+
+#include <string.h>
+
+#define OP_UNION 40u
+#define OP_MIN 41u
+#define OP_PROD 10000u      /* + limit (<= 4000) */
+#define OP_TRUNC 20000u     /* + limit */
+
+static inline rk_cache_entry *slot(rk_zbdd *z, uint32_t f, uint32_t g, uint32_t op)
+{
+    uint64_t h = ((uint64_t)f * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)g * 0xC2B2AE3D27D4EB4Full) ^
+                 ((uint64_t)op * 0x165667B19E3779F9ull);
+    h ^= h >> 31;
+    return &z->cache[(uint32_t)h & (z->ncache - 1)];
+}
+
+static inline uint32_t lev(const rk_zbdd *z, uint32_t f)
+{
+    return f <= ZB_BASE ? UINT32_MAX : z->nodes[f].level;
+}
+
+static bool has_empty(const rk_zbdd *z, uint32_t f)
+{
+    while (f > ZB_BASE) f = z->nodes[f].lo;
+    return f == ZB_BASE;
+}
+
+static uint32_t zu(rk_zbdd *z, uint32_t f, uint32_t g)
+{
+    if (f == ZB_EMPTY || f == g) return g;
+    if (g == ZB_EMPTY) return f;
+    if (z->full) return ZB_EMPTY;
+    if (f > g) {
+        uint32_t t = f;
+        f = g, g = t;
+    }
+    rk_cache_entry *c = slot(z, f, g, OP_UNION);
+    if (c->op == OP_UNION && c->a == f && c->b == g) return c->r;
+    uint32_t lf = lev(z, f), lg = lev(z, g), r;
+    if (lf < lg) {
+        rk_bnode fn = z->nodes[f];
+        r = tg_risk_i_zbdd_node(z, lf, fn.hi, zu(z, fn.lo, g));
+    } else if (lf > lg) {
+        rk_bnode gn = z->nodes[g];
+        r = tg_risk_i_zbdd_node(z, lg, gn.hi, zu(z, f, gn.lo));
+    } else {
+        rk_bnode fn = z->nodes[f], gn = z->nodes[g];
+        uint32_t h = zu(z, fn.hi, gn.hi);
+        r = tg_risk_i_zbdd_node(z, lf, h, zu(z, fn.lo, gn.lo));
+    }
+    c = slot(z, f, g, OP_UNION);
+    *c = (rk_cache_entry){f, g, r, OP_UNION};
+    return r;
+}
+
+static uint32_t ztrunc(rk_zbdd *z, uint32_t f, int k)
+{
+    if (f <= ZB_BASE) return f;
+    if (k == 0) return has_empty(z, f) ? ZB_BASE : ZB_EMPTY;
+    if (z->full) return ZB_EMPTY;
+    uint32_t op = OP_TRUNC + (uint32_t)k;
+    rk_cache_entry *c = slot(z, f, 0, op);
+    if (c->op == op && c->a == f) return c->r;
+    rk_bnode fn = z->nodes[f];
+    uint32_t h = ztrunc(z, fn.hi, k - 1);
+    uint32_t r = tg_risk_i_zbdd_node(z, fn.level, h, ztrunc(z, fn.lo, k));
+    c = slot(z, f, 0, op);
+    *c = (rk_cache_entry){f, 0, r, op};
+    return r;
+}
+
+/* Smallest order in each family (per node, grown on demand; 0xFFFF not
+ * known yet, 0xFFFE the empty family): a product with a factor whose
+ * smallest set already exceeds the limit is empty without recursion. */
+typedef struct minord {
+    uint16_t *v;
+    size_t cap;
+    bool nomem;
+} minord;
+
+typedef struct zp_ctx {
+    rk_zbdd *z;
+    minord mo;
+} zp_ctx;
+
+static uint16_t min_order(zp_ctx *c, uint32_t f)
+{
+    if (f == ZB_EMPTY) return 0xFFFE;
+    if (f == ZB_BASE) return 0;
+    if (f >= c->mo.cap) {
+        size_t nc = c->mo.cap ? c->mo.cap : 1024;
+        while (nc <= f) nc *= 2;
+        uint16_t *nv = tg_realloc(c->mo.v, sizeof *nv * nc);
+        if (!nv) {
+            c->mo.nomem = true;
+            return 0;       /* a lower bound: prunes nothing */
+        }
+        memset(nv + c->mo.cap, 0xff, sizeof *nv * (nc - c->mo.cap));
+        c->mo.v = nv, c->mo.cap = nc;
+    }
+    if (c->mo.v[f] != 0xFFFF) return c->mo.v[f];
+    rk_bnode q = c->z->nodes[f];
+    uint16_t h = min_order(c, q.hi), l = min_order(c, q.lo);
+    uint16_t r = h >= 0xFFFE ? l : (uint16_t)(h + 1) < l ? (uint16_t)(h + 1) : l;
+    if (f < c->mo.cap) c->mo.v[f] = r;
+    return r;
+}
+
+/* {a u b : a in f, b in g, |a u b| <= k}. */
+static uint32_t zprod(zp_ctx *cx, uint32_t f, uint32_t g, int k)
+{
+    rk_zbdd *z = cx->z;
+    if (f == ZB_EMPTY || g == ZB_EMPTY) return ZB_EMPTY;
+    if (f == ZB_BASE) return ztrunc(z, g, k);
+    if (g == ZB_BASE) return ztrunc(z, f, k);
+    if (k == 0) return has_empty(z, f) && has_empty(z, g) ? ZB_BASE : ZB_EMPTY;
+    if (z->full) return ZB_EMPTY;
+    /* Sets may share events: the union is at least the larger of the two. */
+    if (min_order(cx, f) > k || min_order(cx, g) > k) return ZB_EMPTY;
+    if (f > g) {
+        uint32_t t = f;
+        f = g, g = t;
+    }
+    uint32_t op = OP_PROD + (uint32_t)k;
+    rk_cache_entry *c = slot(z, f, g, op);
+    if (c->op == op && c->a == f && c->b == g) return c->r;
+    uint32_t lf = lev(z, f), lg = lev(z, g), x = lf < lg ? lf : lg;
+    uint32_t f1 = ZB_EMPTY, f0 = f, g1 = ZB_EMPTY, g0 = g;
+    if (lf == x) f1 = z->nodes[f].hi, f0 = z->nodes[f].lo;
+    if (lg == x) g1 = z->nodes[g].hi, g0 = z->nodes[g].lo;
+    /* x (f1 g1 + f1 g0 + f0 g1) + f0 g0 */
+    uint32_t a = zprod(cx, f1, g1, k - 1);
+    uint32_t b = zprod(cx, f1, g0, k - 1);
+    uint32_t d = zprod(cx, f0, g1, k - 1);
+    uint32_t h = zu(z, zu(z, a, b), d);
+    uint32_t r = tg_risk_i_zbdd_node(z, x, h, zprod(cx, f0, g0, k));
+    c = slot(z, f, g, op);
+    *c = (rk_cache_entry){f, g, r, op};
+    return r;
+}
+
+/* Minimal sets: min(x F1 + F0) = x (min F1 without min F0) + min F0. */
+static uint32_t zmin(rk_zbdd *z, uint32_t f)
+{
+    if (f <= ZB_BASE) return f;
+    if (z->full) return ZB_EMPTY;
+    rk_cache_entry *c = slot(z, f, 0, OP_MIN);
+    if (c->op == OP_MIN && c->a == f) return c->r;
+    rk_bnode fn = z->nodes[f];
+    uint32_t lo = zmin(z, fn.lo);
+    uint32_t r = ZB_BASE;
+    if (lo != ZB_BASE) {
+        uint32_t hi = tg_risk_i_zbdd_without(z, zmin(z, fn.hi), lo);
+        r = tg_risk_i_zbdd_node(z, fn.level, hi, lo);
+    }
+    c = slot(z, f, 0, OP_MIN);
+    *c = (rk_cache_entry){f, 0, r, OP_MIN};
+    return r;
+}
+
+static uint32_t arg_family(const tg_risk_model *m, const uint32_t *fam, int ref)
+{
+    switch (RK_KIND(ref)) {
+    case R_BASIC: return UINT32_MAX;    /* made by the caller */
+    case R_HOUSE: return m->houses[RK_INDEX(ref)].value ? ZB_BASE : ZB_EMPTY;
+    default: return fam[RK_INDEX(ref)];
+    }
+}
+
+tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int64_t max_nodes,
+                           uint64_t *products, uint64_t *dist, char *msg)
+{
+    tg_msg_clear(msg);
+    if (!m || !products || !dist || !m->finished)
+        return tg_msg(msg, TG_ERR_ARG, "tg_risk_mcs_zbdd: NULL argument or model not finished");
+    if (top < 0 || top >= m->nnamed_gates || limit_order < 0 || limit_order > 4000)
+        return tg_msg(msg, TG_ERR_ARG, "tg_risk_mcs_zbdd: bad top gate or limit_order");
+    if (m->nbasics > RK_MAX_LEVELS)
+        return tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mcs_zbdd: %d basic events; at most %d",
+                      m->nbasics, RK_MAX_LEVELS);
+    *products = 0;
+    memset(dist, 0, sizeof *dist * (size_t)(limit_order + 1));
+    int K = limit_order, ng = m->ngates, maxargs = 1;
+    for (int g = 0; g < ng; g++)
+        if (m->gates[g].nargs > maxargs) maxargs = m->gates[g].nargs;
+    tg_status s = TG_OK;
+    rk_zbdd z;
+    zp_ctx cx = {&z, {NULL, 0, false}};
+    uint32_t *fam = tg_malloc(sizeof *fam * ((size_t)ng + 1));
+    int *stack = tg_malloc(sizeof *stack * 2 * ((size_t)ng + 1));
+    uint8_t *seen = tg_calloc((size_t)ng + 1, 1);
+    int *lvl = tg_malloc(sizeof *lvl * ((size_t)m->nbasics + 1)), nlvl = 0;
+    uint32_t *t = tg_malloc(sizeof *t * ((size_t)maxargs + 2));
+    double *cnt = NULL;
+    if (tg_risk_i_zbdd_init(&z, max_nodes) != TG_OK || !fam || !stack || !seen || !t || !lvl) {
+        s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
+        goto done;
+    }
+    tg_risk_i_zbdd_reserve_cache(&z, 1u << 22);
+    /* Levels: events in depth-first order of first appearance from the top
+     * (events used together stay close, as for the BDD). */
+    for (int i = 0; i < m->nbasics; i++) lvl[i] = -1;
+    int g0 = m->named[top], sp = 1;
+    stack[0] = g0, stack[1] = 0, seen[g0] = 1;
+    while (sp > 0) {
+        int g = stack[2 * (sp - 1)], *pos = &stack[2 * (sp - 1) + 1];
+        const rk_gate *gg = &m->gates[g];
+        if (*pos == gg->nargs) {
+            sp--;
+            continue;
+        }
+        int r = m->args[gg->first + (*pos)++].ref;
+        if (RK_KIND(r) == R_BASIC && lvl[RK_INDEX(r)] < 0) lvl[RK_INDEX(r)] = nlvl++;
+        if (RK_KIND(r) == R_GATE && !seen[RK_INDEX(r)]) {
+            seen[RK_INDEX(r)] = 1;
+            stack[2 * sp] = RK_INDEX(r), stack[2 * sp + 1] = 0;
+            sp++;
+        }
+    }
+    memset(seen, 0, (size_t)ng + 1);
+    sp = 1;
+    stack[0] = g0, stack[1] = 0, seen[g0] = 1;
+    while (sp > 0 && !z.full) {
+        int g = stack[2 * (sp - 1)], *pos = &stack[2 * (sp - 1) + 1];
+        const rk_gate *gg = &m->gates[g];
+        if (*pos < gg->nargs) {
+            int r = m->args[gg->first + (*pos)++].ref;
+            if (RK_KIND(r) == R_GATE && !seen[RK_INDEX(r)]) {
+                seen[RK_INDEX(r)] = 1;
+                stack[2 * sp] = RK_INDEX(r), stack[2 * sp + 1] = 0;
+                sp++;
+            }
+            continue;
+        }
+        sp--;
+        tg_risk_op op = gg->op;
+        if (op != TG_RISK_AND && op != TG_RISK_OR && op != TG_RISK_ATLEAST && op != TG_RISK_NULL) {
+            s = tg_msg(msg, TG_ERR_ARG, "tg_risk_mcs_zbdd: gate '%s' is <%s>: coherent trees only "
+                       "(and, or, atleast)", gg->name ? gg->name : "(formula)",
+                       tg_risk_i_op_names[op]);
+            goto done;
+        }
+        int k = op == TG_RISK_ATLEAST ? gg->k : op == TG_RISK_OR ? 1 : gg->nargs;
+        /* t[j]: the minimal sets made of j of the arguments so far (AND
+         * keeps one running product in t[1]; OR is atleast 1). */
+        for (int j = 0; j <= k; j++) t[j] = j == 0 ? ZB_BASE : ZB_EMPTY;
+        for (int i = 0; i < gg->nargs; i++) {
+            int r = m->args[gg->first + i].ref;
+            uint32_t x = arg_family(m, fam, r);
+            if (x == UINT32_MAX) x = tg_risk_i_zbdd_node(&z, (uint32_t)lvl[RK_INDEX(r)], ZB_BASE, ZB_EMPTY);
+            if (op == TG_RISK_AND || op == TG_RISK_NULL) {
+                t[1] = zmin(&z, zprod(&cx, i == 0 ? ZB_BASE : t[1], x, K));
+                continue;
+            }
+            if (op == TG_RISK_OR) {     /* minimised once, at the end */
+                t[1] = zu(&z, t[1], ztrunc(&z, x, K));
+                continue;
+            }
+            for (int j = k < i + 1 ? k : i + 1; j >= 1; j--)
+                t[j] = zmin(&z, zu(&z, t[j], zprod(&cx, t[j - 1], x, K)));
+        }
+        if (op == TG_RISK_OR) t[1] = zmin(&z, t[1]);
+        fam[g] = op == TG_RISK_AND || op == TG_RISK_NULL ? (gg->nargs ? t[1] : ZB_BASE) : t[k];
+    }
+    if (z.full) {
+        s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mcs_zbdd: ZBDD node budget exhausted (%u nodes)", z.n);
+        goto done;
+    }
+    uint32_t f = fam[g0];
+    /* Counts per order over the nodes reachable from f (children are made
+     * before their parents, so index order sees them first); rows 0 and 1
+     * are the terminals, row pos + 1 a reachable node. */
+    uint32_t n = f + 1 > 2 ? f + 1 : 2, nreach = 0;
+    uint32_t *pos = tg_calloc(n, sizeof *pos);
+    if (!pos) {
+        s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
+        goto done;
+    }
+    if (f > ZB_BASE) pos[f] = 1;
+    for (uint32_t i = n; i-- > 2;)
+        if (pos[i]) pos[z.nodes[i].hi] = pos[z.nodes[i].lo] = 1;
+    for (uint32_t i = 2; i < n; i++)
+        if (pos[i]) pos[i] = ++nreach;
+    if ((double)(nreach + 2) * (K + 1) > 3e8) {
+        tg_free(pos);
+        s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mcs_zbdd: %u nodes x %d orders: too many to count",
+                   nreach, K + 1);
+        goto done;
+    }
+    cnt = tg_calloc(((size_t)nreach + 2) * (size_t)(K + 1), sizeof *cnt);
+    if (!cnt) {
+        tg_free(pos);
+        s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
+        goto done;
+    }
+#define ROW(i) (cnt + (size_t)((i) == ZB_EMPTY ? 0 : (i) == ZB_BASE ? 1 : pos[i] + 1) * (size_t)(K + 1))
+    ROW(ZB_BASE)[0] = 1;
+    for (uint32_t i = 2; i < n; i++) {
+        if (!pos[i]) continue;
+        const rk_bnode *q = &z.nodes[i];
+        double *ci = ROW(i);
+        const double *ch = ROW(q->hi), *cl = ROW(q->lo);
+        for (int j = 0; j <= K; j++) ci[j] = cl[j] + (j > 0 ? ch[j - 1] : 0);
+    }
+    double total = 0;
+    for (int j = 0; j <= K; j++) {
+        double v = ROW(f)[j];
+        dist[j] = v >= 1.8e19 ? UINT64_MAX : (uint64_t)v;
+        total += v;
+    }
+#undef ROW
+    tg_free(pos);
+    *products = total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
+done:
+    tg_free(fam), tg_free(stack), tg_free(seen), tg_free(t), tg_free(cnt), tg_free(lvl);
+    tg_free(cx.mo.v);
+    tg_risk_i_zbdd_clear(&z);
+    return s;
+}
