@@ -271,6 +271,46 @@ static void parse_schedule(lua_State *L, int idx, tg_gnn_fit_opts *o)
     lua_pop(L, 1);
 }
 
+/* The options table at idx (absent: an empty one), its keys checked against opts. */
+static void options_arg(lua_State *L, int idx, const char *const *opts)
+{
+    if (!lua_isnoneornil(L, idx)) {
+        luaL_checktype(L, idx, LUA_TTABLE);
+        tg_lua_i_check_options(L, idx, opts);
+    } else {
+        lua_settop(L, idx - 1);
+        lua_newtable(L);
+    }
+}
+
+/* The training options fit, fit_link and ae:fit share: epochs (default
+ * epochs), lr, weight_decay, momentum, patience, clip, lr_decay, lr_step,
+ * schedule, seed, threads, optimizer. */
+static tg_gnn_fit_opts training_opts(lua_State *L, int idx, int epochs, const char *fn)
+{
+    tg_gnn_fit_opts o = tg_gnn_fit_defaults();
+    o.epochs = (int)opt_int(L, idx, "epochs", epochs, 1, 1000000000, fn);
+    o.lr = tg_lua_i_opt_number(L, idx, "lr", o.lr);
+    o.weight_decay = tg_lua_i_opt_number(L, idx, "weight_decay", 0);
+    o.momentum = tg_lua_i_opt_number(L, idx, "momentum", o.momentum);
+    o.patience = (int)opt_int(L, idx, "patience", 0, 0, INT_MAX, fn);
+    o.clip = tg_lua_i_opt_number(L, idx, "clip", 0);
+    /* fit's older step-decay keys (the others refuse them as unknown);
+     * read before the schedule, which may set them */
+    o.lr_decay = tg_lua_i_opt_number(L, idx, "lr_decay", 1);
+    o.lr_step = (int)opt_int(L, idx, "lr_step", 0, 0, INT_MAX, fn);
+    parse_schedule(L, idx, &o);
+    o.seed = (uint64_t)tg_lua_i_opt_integer(L, idx, "seed", 1);
+    o.threads = (int)opt_int(L, idx, "threads", 0, 0, 1024, fn);
+    const char *opt = tg_lua_i_opt_string(L, idx, "optimizer", "adam");
+    if (strcmp(opt, "adam") == 0) o.optim = TG_GNN_ADAM;
+    else if (strcmp(opt, "adamw") == 0) o.optim = TG_GNN_ADAMW;
+    else if (strcmp(opt, "sgd") == 0) o.optim = TG_GNN_SGD;
+    else luaL_argerror(L, idx, "field 'optimizer' must be 'adam', 'adamw' or 'sgd'");
+    if (!(o.lr > 0)) luaL_argerror(L, idx, "field 'lr' must be > 0");
+    return o;
+}
+
 /* m:fit(data, {epochs, lr, weight_decay, optimizer, momentum, patience, window,
  *              clip, lr_decay, lr_step, schedule, seed, threads, progress, log, loss, reset}) */
 static int m_fit(lua_State *L)
@@ -280,38 +320,14 @@ static int m_fit(lua_State *L)
                                        "schedule", NULL};
     lmodel *u = check_model(L, 1);
     tg_gnn_data *d = check_data(L, 2);
-    if (!lua_isnoneornil(L, 3)) {
-        luaL_checktype(L, 3, LUA_TTABLE);
-        tg_lua_i_check_options(L, 3, opts);
-    } else {
-        lua_settop(L, 2);
-        lua_newtable(L);
-    }
-    tg_gnn_fit_opts o = tg_gnn_fit_defaults();
-    o.epochs = (int)opt_int(L, 3, "epochs", o.epochs, 1, 1000000000, "gnn.fit");
-    o.lr = tg_lua_i_opt_number(L, 3, "lr", o.lr);
-    o.weight_decay = tg_lua_i_opt_number(L, 3, "weight_decay", 0);
-    o.momentum = tg_lua_i_opt_number(L, 3, "momentum", o.momentum);
-    o.patience = (int)opt_int(L, 3, "patience", 0, 0, INT_MAX, "gnn.fit");
+    options_arg(L, 3, opts);
+    tg_gnn_fit_opts o = training_opts(L, 3, tg_gnn_fit_defaults().epochs, "gnn.fit");
     o.window = (int)opt_int(L, 3, "window", 0, 0, INT_MAX, "gnn.fit");
-    o.clip = tg_lua_i_opt_number(L, 3, "clip", 0);
-    o.lr_decay = tg_lua_i_opt_number(L, 3, "lr_decay", 1);
-    o.lr_step = (int)opt_int(L, 3, "lr_step", 0, 0, INT_MAX, "gnn.fit");
-    parse_schedule(L, 3, &o);
-    o.seed = (uint64_t)tg_lua_i_opt_integer(L, 3, "seed", 1);
-    o.threads = (int)opt_int(L, 3, "threads", 0, 0, 1024, "gnn.fit");
-    const char *opt = tg_lua_i_opt_string(L, 3, "optimizer", "adam");
-    if (strcmp(opt, "adam") == 0) o.optim = TG_GNN_ADAM;
-    else if (strcmp(opt, "adamw") == 0) o.optim = TG_GNN_ADAMW;
-    else if (strcmp(opt, "sgd") == 0) o.optim = TG_GNN_SGD;
-    else luaL_argerror(L, 3, "field 'optimizer' must be 'adam', 'adamw' or 'sgd'");
     const char *loss = tg_lua_i_opt_string(L, 3, "loss", "ce");
     if (strcmp(loss, "ce") == 0) o.loss = TG_GNN_LOSS_CE;
     else if (strcmp(loss, "mse") == 0) o.loss = TG_GNN_LOSS_MSE;
     else if (strcmp(loss, "mae") == 0) o.loss = TG_GNN_LOSS_MAE;
     else luaL_argerror(L, 3, "field 'loss' must be 'ce', 'mse' or 'mae'");
-    if (o.epochs < 1) luaL_argerror(L, 3, "field 'epochs' must be >= 1");
-    if (!(o.lr > 0)) luaL_argerror(L, 3, "field 'lr' must be > 0");
     const char *log = tg_lua_i_opt_string(L, 3, "log", NULL);
     /* reset = false continues from the current weights (fine-tuning a
      * loaded or trained model); by default each fit starts afresh from seed. */
@@ -938,28 +954,8 @@ static int m_fit_link(lua_State *L)
                                        "loss", "reset", "progress", NULL};
     lmodel *u = check_model(L, 1);
     tg_gnn_data *d = check_data(L, 2);
-    if (!lua_isnoneornil(L, 3)) {
-        luaL_checktype(L, 3, LUA_TTABLE);
-        tg_lua_i_check_options(L, 3, opts);
-    } else {
-        lua_settop(L, 2);
-        lua_newtable(L);
-    }
-    tg_gnn_fit_opts o = tg_gnn_fit_defaults();
-    o.epochs = (int)opt_int(L, 3, "epochs", o.epochs, 1, 1000000000, "gnn.fit_link");
-    o.lr = tg_lua_i_opt_number(L, 3, "lr", o.lr);
-    o.weight_decay = tg_lua_i_opt_number(L, 3, "weight_decay", 0);
-    o.momentum = tg_lua_i_opt_number(L, 3, "momentum", o.momentum);
-    o.patience = (int)opt_int(L, 3, "patience", 0, 0, INT_MAX, "gnn.fit_link");
-    o.clip = tg_lua_i_opt_number(L, 3, "clip", 0);
-    parse_schedule(L, 3, &o);
-    o.seed = (uint64_t)tg_lua_i_opt_integer(L, 3, "seed", 1);
-    o.threads = (int)opt_int(L, 3, "threads", 0, 0, 1024, "gnn.fit_link");
-    const char *opt = tg_lua_i_opt_string(L, 3, "optimizer", "adam");
-    if (strcmp(opt, "adam") == 0) o.optim = TG_GNN_ADAM;
-    else if (strcmp(opt, "adamw") == 0) o.optim = TG_GNN_ADAMW;
-    else if (strcmp(opt, "sgd") == 0) o.optim = TG_GNN_SGD;
-    else luaL_argerror(L, 3, "field 'optimizer' must be 'adam', 'adamw' or 'sgd'");
+    options_arg(L, 3, opts);
+    tg_gnn_fit_opts o = training_opts(L, 3, tg_gnn_fit_defaults().epochs, "gnn.fit_link");
     tg_gnn_link_task k = tg_gnn_link_task_defaults();
     k.val_frac = tg_lua_i_opt_number(L, 3, "val", k.val_frac);
     k.test_frac = tg_lua_i_opt_number(L, 3, "test", k.test_frac);
@@ -1086,29 +1082,8 @@ static int ae_fit(lua_State *L)
     tg_gnn_ae *ae = check_ae(L, 1);
     int64_t n;
     float *x = rows_arg(L, 2, tg_gnn_ae_sensors(ae), &n, "gnn.autoencoder:fit");
-    int oi = 3;
-    if (!lua_isnoneornil(L, oi)) {
-        luaL_checktype(L, oi, LUA_TTABLE);
-        tg_lua_i_check_options(L, oi, opts);
-    } else {
-        lua_newtable(L);
-        lua_replace(L, oi);
-    }
-    tg_gnn_fit_opts o = tg_gnn_fit_defaults();
-    o.epochs = (int)opt_int(L, oi, "epochs", 300, 1, 1000000000, "gnn.autoencoder:fit");
-    o.lr = tg_lua_i_opt_number(L, oi, "lr", o.lr);
-    o.weight_decay = tg_lua_i_opt_number(L, oi, "weight_decay", 0);
-    o.patience = (int)opt_int(L, oi, "patience", 0, 0, INT_MAX, "gnn.autoencoder:fit");
-    o.clip = tg_lua_i_opt_number(L, oi, "clip", 0);
-    parse_schedule(L, oi, &o);
-    o.seed = (uint64_t)tg_lua_i_opt_integer(L, oi, "seed", 1);
-    o.threads = (int)opt_int(L, oi, "threads", 0, 0, 1024, "gnn.autoencoder:fit");
-    const char *opt = tg_lua_i_opt_string(L, oi, "optimizer", "adam");
-    if (strcmp(opt, "adam") == 0) o.optim = TG_GNN_ADAM;
-    else if (strcmp(opt, "adamw") == 0) o.optim = TG_GNN_ADAMW;
-    else if (strcmp(opt, "sgd") == 0) o.optim = TG_GNN_SGD;
-    else luaL_argerror(L, oi, "field 'optimizer' must be 'adam', 'adamw' or 'sgd'");
-    if (!(o.lr > 0)) luaL_argerror(L, oi, "field 'lr' must be > 0");
+    options_arg(L, 3, opts);
+    tg_gnn_fit_opts o = training_opts(L, 3, 300, "gnn.autoencoder:fit");
     char msg[TG_MSG_LEN] = "";
     tg_gnn_fit_result r;
     if (tg_gnn_ae_fit(ae, n, x, &o, &r, msg) != TG_OK) return luaL_error(L, "%s", msg);
