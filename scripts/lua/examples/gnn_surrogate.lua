@@ -130,24 +130,26 @@ local function run(grids, epochs, seed, progress)
   -- (the demo), which gets {run = run}.
   if not (arg and arg[0] and arg[0]:match("gnn_surrogate%.lua$")) then return {run = run} end
 
-  local grids, epochs, seed, json = 150, 300, 1, false
-  local i = 1
-  while i <= #arg do
-    local a = arg[i]
-    if a == "--grids" then grids = math.tointeger(tonumber(arg[i + 1])); i = i + 1
-    elseif a == "--epochs" then epochs = math.tointeger(tonumber(arg[i + 1])); i = i + 1
-    elseif a == "--seed" then seed = math.tointeger(tonumber(arg[i + 1])); i = i + 1
-    elseif a == "--json" then json = true
-    else error("usage: gnn_surrogate.lua [--grids N] [--epochs E] [--seed S] [--json]") end
-    i = i + 1
-  end
-  assert(grids and grids >= 10 and epochs and epochs >= 1 and seed, "bad arguments")
+  package.path = (arg[0]:match("^(.*)/examples/gnn_surrogate%.lua$") or ".") .. "/lib/?.lua;" .. package.path
+  local cliargs = require("cliargs")
+  local spec = {
+    usage = "gnn_surrogate.lua [--grids N] [--epochs E] [--seed S] [--json]",
+    about = "An MPNN surrogate of DC power flow on random grids, against the mean and a per-edge linear regression.",
+    options = {
+      {"--grids", "N", "random grids, a fifth of them for testing (default 150)", integer = true, min = 10, default = 150},
+      {"--epochs", "E", "training epochs (default 300)", integer = true, min = 1, default = 300},
+      {"--seed", "S", "seed of the grids and the weights (default 1)", integer = true, default = 1},
+      {"--json", nil, "print one JSON object only"},
+    },
+  }
+  local a = cliargs.parse(arg, spec)
+  local grids, epochs, seed, json = a.grids, a.epochs, a.seed, a.json
   local res = run(grids, epochs, seed, not json)
   if json then
-    print(string.format('{"grids": %d, "edges": %d, "epochs": %d, "rmse_mpnn": %.6f, "rmse_linear": %.6f, ' ..
-                        '"rmse_mean": %.6f, "epoch_ms_median": %.3f, "sim_seconds": %.3f, "fit_seconds": %.3f}',
-                        res.grids, res.edges, res.epochs, res.rmse_mpnn, res.rmse_linear, res.rmse_mean,
-                        res.epoch_ms_median, res.sim_seconds, res.fit_seconds))
+    print(tg.json.encode{grids = res.grids, edges = res.edges, epochs = res.epochs, rmse_mpnn = res.rmse_mpnn,
+                         rmse_linear = res.rmse_linear, rmse_mean = res.rmse_mean,
+                         epoch_ms_median = res.epoch_ms_median, sim_seconds = res.sim_seconds,
+                         fit_seconds = res.fit_seconds})
   else
     print(string.format("%d random grids, %d directed lines (%d test); simulator %.2f s", res.grids, res.edges,
                         res.test_edges, res.sim_seconds))
