@@ -69,7 +69,7 @@ int main(int argc, char **argv)
             free(files);
             return 1;
         }
-        printf("top %s products %llu probability - rare_event %.6g mcub %.6g time %.4f "
+        printf("top %s products %llu probability - rare_event %.9g mcub %.9g time %.4f "
                "distribution", tg_risk_model_gate_name(m, top), (unsigned long long)zp, re, mcub,
                tg_now() - t0);
         int zl = zorder;

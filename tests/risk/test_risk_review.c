@@ -676,6 +676,60 @@ static void test_mcs_zbdd_cut(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Against SCRAM: tests/risk/golden/cutoff.txt (make_cutoff_golden.py)
+ * holds SCRAM's full families (scram --zbdd; its --cut-off has no effect
+ * in 0.16.2) filtered by probability in Python, per model and cut-off:
+ * count, rare-event sum, MCUB and count per order. */
+static void test_mcs_zbdd_cut_scram(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    static const struct {
+        const char *name, *files[2];
+    } models[] = {
+        {"baobab1", {"data/faulttrees/scram/baobab1.xml", "data/faulttrees/scram/baobab1-basic-events.xml"}},
+        {"chinese", {"data/faulttrees/scram/chinese.xml", "data/faulttrees/scram/chinese-basic-events.xml"}},
+        {"three_motor", {"data/faulttrees/scram/three_motor.xml", NULL}},
+        {"baobab3", {"data/faulttrees/aralia/baobab3.xml.gz", NULL}},
+        {"isp9601", {"data/faulttrees/aralia/isp9601.xml.gz", NULL}},
+        {"edf9205", {"data/faulttrees/aralia/edf9205.xml.gz", NULL}},
+    };
+    char msg[TG_MSG_LEN], line[4096];
+    FILE *fp = fopen("tests/risk/golden/cutoff.txt", "r");
+    assert_non_null(fp);
+    int checked = 0;
+    for (size_t i = 0; i < sizeof models / sizeof *models; i++) {
+        tg_risk_model *m = NULL;
+        const char *const *files = models[i].files;
+        assert_int_equal(tg_risk_model_read(files[1] ? 2 : 1, files, &m, msg), TG_OK);
+        int top;
+        assert_int_equal(tg_risk_model_tops(m, &top, 1), 1);
+        rewind(fp);
+        while (fgets(line, sizeof line, fp)) {
+            char name[64];
+            double cut, re, mcub;
+            unsigned long long n;
+            int used;
+            assert_int_equal(sscanf(line, "%63s %lf %llu %lf %lf%n", name, &cut, &n, &re, &mcub, &used), 5);
+            if (strcmp(name, models[i].name) != 0) continue;
+            uint64_t want[64] = {0}, got[4001] = {0}, gn = 0;
+            int nd = 0, k;
+            for (char *q = line + used; sscanf(q, "%d%n", &k, &used) == 1; q += used) want[nd++] = (uint64_t)k;
+            double gre = 0, gmcub = 0;
+            assert_int_equal(tg_risk_mcs_zbdd_cut(m, top, 4000, cut, 0, &gn, got, &gre, &gmcub, msg), TG_OK);
+            assert_int_equal(gn, n);
+            for (int j = 0; j < 64; j++) assert_int_equal(got[j], want[j]);
+            assert_true(fabs(gre - re) <= 1e-12 * re);
+            assert_true(fabs(gmcub - fabs(mcub)) <= 1e-12 * fabs(mcub));
+            checked++;
+        }
+        tg_risk_model_free(&m);
+    }
+    fclose(fp);
+    assert_int_equal(checked, 48);
+    TG_CHECK_NO_LEAK();
+}
+
 /* ---- out of memory in the new paths --------------------------------------------------- */
 
 /* Every allocation of prime implicants, the cut-off analysis and the
@@ -872,6 +926,7 @@ int main(void)
         cmocka_unit_test(test_mef_fuzz),
         cmocka_unit_test(test_mcs_zbdd),
         cmocka_unit_test(test_mcs_zbdd_cut),
+        cmocka_unit_test(test_mcs_zbdd_cut_scram),
         cmocka_unit_test(test_oom_new_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
