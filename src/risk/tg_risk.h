@@ -174,7 +174,11 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
  * limit_order + 1 entries, filled up to the largest order present.
  * rare_event and mcub (both or neither may be NULL; NaN when an event has
  * no probability): sum of P(C) and 1 - prod(1 - P(C)) over the sets kept.
- * TG_ERR_ARG for a cut-off without probabilities. */
+ * TG_ERR_ARG for a cut-off without probabilities.  Ties: every set of
+ * probability >= cut_off is kept, none below cut_off (1 - 1e-9) (1 -
+ * 2.4e-10)^order (thresholds are rounded down to 32 bits, so that products
+ * of probabilities at the cut-off, such as 0.01^7 at 1e-14, are kept
+ * whatever the order of multiplication). */
 tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order, double cut_off,
                                int64_t max_nodes, uint64_t *products /* OUT */,
                                uint64_t *dist /* OUT */, double *rare_event /* OUT */,

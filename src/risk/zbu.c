@@ -210,9 +210,24 @@ static inline cut_entry *cslot(zp_ctx *c, uint32_t f, uint32_t g, uint32_t k, do
  * branch of event x needs thr / p(x) of the rest.  Exact: p(a u b) is at
  * most min(p(a), p(b)) (prune when pmax of either is below thr) and at
  * least p(a) p(b) (nothing to cut when pmin(f) pmin(g) >= thr). */
+/* Thresholds reached along different paths differ in their last bits
+ * (thr / p1 / p2 versus thr / p2 / p1): rounded down to 32 significant
+ * bits, equal thresholds share computed-table entries and sets at the
+ * cut-off (uniform probabilities: 0.01^7 against 1e-14) are kept whatever
+ * the path. */
+static double snap(double t)
+{
+    uint64_t b;
+    memcpy(&b, &t, sizeof b);
+    b &= ~((UINT64_C(1) << 20) - 1);
+    memcpy(&t, &b, sizeof t);
+    return t;
+}
+
 static uint32_t zprod_cut(zp_ctx *cx, uint32_t f, uint32_t g, int k, double thr)
 {
     rk_zbdd *z = cx->z;
+    thr = snap(thr);
     if (f == ZB_EMPTY || g == ZB_EMPTY) return ZB_EMPTY;
     if (z->full) return ZB_EMPTY;
     pbound bf = pbounds(cx, f), bg = pbounds(cx, g);
@@ -404,6 +419,9 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
         goto done;
     }
     cx.vp = vp;
+    /* Sets within 1e-9 (relative) below the cut-off count as at it, so
+     * that rounding in the products of probabilities never decides. */
+    double cut = cut_off * (1 - 1e-9);
     if (cut_off > 0) {
         /* Sized by the tree (1,024 entries a gate, 2^16..2^22). */
         cx.ncc = 1u << 16;
@@ -449,15 +467,15 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
              * probability >= cut_off (OR: the argument alone, x BASE). */
             if (op == TG_RISK_AND || op == TG_RISK_NULL) {
                 uint32_t acc = i == 0 ? ZB_BASE : t[1];
-                t[1] = zmin(&z, cut_off > 0 ? zprod_cut(&cx, acc, x, K, cut_off) : zprod(&cx, acc, x, K));
+                t[1] = zmin(&z, cut_off > 0 ? zprod_cut(&cx, acc, x, K, cut) : zprod(&cx, acc, x, K));
                 continue;
             }
             if (op == TG_RISK_OR) {     /* minimised once, at the end */
-                t[1] = zu(&z, t[1], cut_off > 0 ? zprod_cut(&cx, ZB_BASE, x, K, cut_off) : ztrunc(&z, x, K));
+                t[1] = zu(&z, t[1], cut_off > 0 ? zprod_cut(&cx, ZB_BASE, x, K, cut) : ztrunc(&z, x, K));
                 continue;
             }
             for (int j = k < i + 1 ? k : i + 1; j >= 1; j--) {
-                uint32_t px = cut_off > 0 ? zprod_cut(&cx, t[j - 1], x, K, cut_off)
+                uint32_t px = cut_off > 0 ? zprod_cut(&cx, t[j - 1], x, K, cut)
                                           : zprod(&cx, t[j - 1], x, K);
                 t[j] = zmin(&z, zu(&z, t[j], px));
             }
