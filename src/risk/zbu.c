@@ -488,6 +488,7 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
         goto done;
     }
     uint32_t f = fam[g0];
+    tg_log(TG_LOG_DEBUG, "risk: mcs_zbdd: %u ZBDD nodes made", z.n);
     /* Counts per order over the nodes reachable from f (children are made
      * before their parents, so index order sees them first); rows 0 and 1
      * are the terminals, row pos + 1 a reachable node. */
