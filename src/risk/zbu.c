@@ -387,7 +387,7 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
     }
     tg_risk_i_zbdd_reserve_cache(&z, 1u << 22);
     /* Levels: events in depth-first order of first appearance from the top
-     * (events used together stay close, as for the BDD). */
+     * (events used together stay close, as for the BDD), then reversed. */
     for (int i = 0; i < m->nbasics; i++) lvl[i] = -1;
     int g0 = m->named[top], sp = 1;
     stack[0] = g0, stack[1] = 0, seen[g0] = 1;
@@ -406,6 +406,11 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
             sp++;
         }
     }
+    /* Reversed: the events met last get the top levels.  Measured on
+     * nus9601 (orders <= 6 / <= 7): 7.7 / 27.5 million nodes made instead
+     * of 18.5 / over 60 million, 2x faster; no other Aralia tree slower. */
+    for (int i = 0; i < m->nbasics; i++)
+        if (lvl[i] >= 0) lvl[i] = nlvl - 1 - lvl[i];
     /* Probabilities by level (NaN: the model gives none). */
     bool has_prob = true;
     for (int i = 0; i < m->nbasics; i++)
