@@ -4,7 +4,9 @@
  *              [--prime-implicants] [--zbdd-order K] [--verbose] FILES...
  *
  * --zbdd-order K: minimal cut sets of order <= K bottom-up in a ZBDD
- * (tg_risk_mcs_zbdd, no BDD) instead of the BDD analysis.
+ * (tg_risk_mcs_zbdd_cut, no BDD) instead of the BDD analysis, with the
+ * --cut-off applied at every gate (K = 4000: no order limit); prints the
+ * rare-event sum and the min-cut upper bound of the sets kept.
  *
  * Prints one line: products, distribution, probability and the wall time
  * of reading + BDD + ZBDD + probability (+ importance).  bench/run.sh runs
@@ -57,16 +59,19 @@ int main(int argc, char **argv)
         free(files);
         return 1;
     }
-    if (zorder >= 0 && zorder < 4000) {
-        uint64_t zp, zd[4000];
-        if (tg_risk_mcs_zbdd(m, top, zorder, o.max_nodes, &zp, zd, msg) != TG_OK) {
+    if (zorder >= 0 && zorder <= 4000) {
+        uint64_t zp, zd[4001];
+        double re, mcub;
+        if (tg_risk_mcs_zbdd_cut(m, top, zorder, o.cut_off, o.max_nodes, &zp, zd, &re, &mcub,
+                                 msg) != TG_OK) {
             fprintf(stderr, "bench_risk: %s\n", msg);
             tg_risk_model_free(&m);
             free(files);
             return 1;
         }
-        printf("top %s products %llu probability - time %.4f distribution",
-               tg_risk_model_gate_name(m, top), (unsigned long long)zp, tg_now() - t0);
+        printf("top %s products %llu probability - rare_event %.9g mcub %.9g time %.4f "
+               "distribution", tg_risk_model_gate_name(m, top), (unsigned long long)zp, re, mcub,
+               tg_now() - t0);
         int zl = zorder;
         while (zl > 0 && zd[zl] == 0) zl--;
         for (int i = 0; i <= zl; i++) printf(" %llu", (unsigned long long)zd[i]);

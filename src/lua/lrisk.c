@@ -752,14 +752,16 @@ static int m_mocus(lua_State *L)
     return 1;
 }
 
-/* m:mcs_zbdd{top=, limit_order = 4, max_nodes = 2^26} -> {products=, distribution={...}} */
+/* m:mcs_zbdd{top=, limit_order = 4, cut_off = 0, max_nodes = 2^26}
+ *   -> {products=, distribution={...}, rare_event=, mcub=} */
 static int m_mcs_zbdd(lua_State *L)
 {
-    static const char *const opts[] = {"top", "limit_order", "max_nodes", NULL};
+    static const char *const opts[] = {"top", "limit_order", "cut_off", "max_nodes", NULL};
     tg_risk_model *m = check_model(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     int lim = (int)tg_lua_i_opt_integer(L, 2, "limit_order", 4);
     long long maxn = tg_lua_i_opt_integer(L, 2, "max_nodes", 1LL << 26);
+    double cut = tg_lua_i_opt_number(L, 2, "cut_off", 0);
     const char *top = tg_lua_i_opt_string(L, 2, "top", NULL);
     int g;
     if (top) {
@@ -770,14 +772,19 @@ static int m_mcs_zbdd(lua_State *L)
     luaL_argcheck(L, lim >= 0 && lim <= 4000, 2, "limit_order must be in 0..4000");
     uint64_t *d = lua_newuserdatauv(L, sizeof *d * (size_t)(lim + 1), 0);
     uint64_t prods;
+    double re, mcub;
     char msg[TG_MSG_LEN] = "";
-    if (tg_risk_mcs_zbdd(m, g, lim, maxn, &prods, d, msg) != TG_OK)
+    if (tg_risk_mcs_zbdd_cut(m, g, lim, cut, maxn, &prods, d, &re, &mcub, msg) != TG_OK)
         return luaL_error(L, "risk.mcs_zbdd: %s", msg);
     int hi = lim;
     while (hi > 0 && d[hi] == 0) hi--;
-    lua_createtable(L, 0, 2);
+    lua_createtable(L, 0, 4);
     lua_pushinteger(L, (lua_Integer)prods);
     lua_setfield(L, -2, "products");
+    lua_pushnumber(L, re);
+    lua_setfield(L, -2, "rare_event");
+    lua_pushnumber(L, mcub);
+    lua_setfield(L, -2, "mcub");
     lua_createtable(L, hi, 1);
     for (int i = 0; i <= hi; i++) {
         lua_pushinteger(L, (lua_Integer)d[i]);

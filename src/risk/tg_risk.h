@@ -163,6 +163,26 @@ tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_
  * TG_ERR_LIMIT past max_nodes ZBDD nodes (0: no budget). */
 tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int64_t max_nodes,
                            uint64_t *products /* OUT */, uint64_t *dist /* OUT */, char *msg);
+/* The same with a probability cut-off (0: none) applied at every gate:
+ * products keep only the sets of probability >= cut_off (the high branch
+ * of an event needs cut_off / p(event) of the rest; a family whose
+ * largest set probability is below is dropped whole).  Exact for coherent
+ * trees: the result is the full family's minimal cut sets of order <=
+ * limit_order and probability >= cut_off, as a subset of a set has at
+ * least its probability (so nothing that survives is wrongly minimal).
+ * limit_order 4000 with a cut-off is "no order limit"; dist needs
+ * limit_order + 1 entries, filled up to the largest order present.
+ * rare_event and mcub (both or neither may be NULL; NaN when an event has
+ * no probability): sum of P(C) and 1 - prod(1 - P(C)) over the sets kept.
+ * TG_ERR_ARG for a cut-off without probabilities.  Ties: every set of
+ * probability >= cut_off is kept, none below cut_off (1 - 1e-9) (1 -
+ * 2.4e-10)^order (thresholds are rounded down to 32 bits, so that products
+ * of probabilities at the cut-off, such as 0.01^7 at 1e-14, are kept
+ * whatever the order of multiplication). */
+tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order, double cut_off,
+                               int64_t max_nodes, uint64_t *products /* OUT */,
+                               uint64_t *dist /* OUT */, double *rare_event /* OUT */,
+                               double *mcub /* OUT */, char *msg);
 
 /* Importance of every basic event of the model (events the top does not
  * depend on get zeros), in model index order:

@@ -13,6 +13,7 @@
  */
 #include "risk_internal.h"
 
+#include <math.h>
 #include <string.h>
 
 #define OP_UNION 40u
@@ -92,9 +93,27 @@ typedef struct minord {
     bool nomem;
 } minord;
 
+/* Under a probability cut-off: the probability of each level's event, the
+ * largest and smallest set probability of each family (per node, grown on
+ * demand; pmax NaN: not known yet) and a computed table keyed by the
+ * threshold too. */
+typedef struct pbound {
+    double pmax, pmin;
+} pbound;
+
+typedef struct cut_entry {
+    uint32_t f, g, r, k;        /* k UINT32_MAX: empty slot */
+    double thr;
+} cut_entry;
+
 typedef struct zp_ctx {
     rk_zbdd *z;
     minord mo;
+    const double *vp;           /* per level */
+    pbound *pb;
+    size_t pbcap;
+    cut_entry *cc;
+    uint32_t ncc;
 } zp_ctx;
 
 static uint16_t min_order(zp_ctx *c, uint32_t f)
@@ -153,6 +172,95 @@ static uint32_t zprod(zp_ctx *cx, uint32_t f, uint32_t g, int k)
     return r;
 }
 
+/* Largest and smallest probability of a set of family f (EMPTY: 0 and
+ * +inf, so it never limits a product). */
+static pbound pbounds(zp_ctx *c, uint32_t f)
+{
+    if (f == ZB_EMPTY) return (pbound){0, INFINITY};
+    if (f == ZB_BASE) return (pbound){1, 1};
+    if (f >= c->pbcap) {
+        size_t nc = c->pbcap ? c->pbcap : 1024;
+        while (nc <= f) nc *= 2;
+        pbound *nv = tg_realloc(c->pb, sizeof *nv * nc);
+        if (!nv) return (pbound){1, 0};     /* bounds that prune nothing: still exact */
+        for (size_t i = c->pbcap; i < nc; i++) nv[i].pmax = NAN;
+        c->pb = nv, c->pbcap = nc;
+    }
+    if (!isnan(c->pb[f].pmax)) return c->pb[f];
+    rk_bnode q = c->z->nodes[f];
+    double px = c->vp[q.level];
+    pbound h = pbounds(c, q.hi), l = pbounds(c, q.lo), r;
+    r.pmax = px * h.pmax > l.pmax ? px * h.pmax : l.pmax;
+    r.pmin = px * h.pmin < l.pmin ? px * h.pmin : l.pmin;
+    if (f < c->pbcap) c->pb[f] = r;
+    return r;
+}
+
+static inline cut_entry *cslot(zp_ctx *c, uint32_t f, uint32_t g, uint32_t k, double thr)
+{
+    uint64_t tb;
+    memcpy(&tb, &thr, sizeof tb);
+    uint64_t h = ((uint64_t)f * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)g * 0xC2B2AE3D27D4EB4Full) ^
+                 ((uint64_t)k * 0x165667B19E3779F9ull) ^ (tb * 0xD6E8FEB86659FD93ull);
+    h ^= h >> 29;
+    return &c->cc[(uint32_t)h & (c->ncc - 1)];
+}
+
+/* {a u b : a in f, b in g, |a u b| <= k, p(a u b) >= thr}: the high
+ * branch of event x needs thr / p(x) of the rest.  Exact: p(a u b) is at
+ * most min(p(a), p(b)) (prune when pmax of either is below thr) and at
+ * least p(a) p(b) (nothing to cut when pmin(f) pmin(g) >= thr). */
+/* Thresholds reached along different paths differ in their last bits
+ * (thr / p1 / p2 versus thr / p2 / p1): rounded down to 32 significant
+ * bits, equal thresholds share computed-table entries and sets at the
+ * cut-off (uniform probabilities: 0.01^7 against 1e-14) are kept whatever
+ * the path. */
+static double snap(double t)
+{
+    uint64_t b;
+    memcpy(&b, &t, sizeof b);
+    b &= ~((UINT64_C(1) << 20) - 1);
+    memcpy(&t, &b, sizeof t);
+    return t;
+}
+
+static uint32_t zprod_cut(zp_ctx *cx, uint32_t f, uint32_t g, int k, double thr)
+{
+    rk_zbdd *z = cx->z;
+    thr = snap(thr);
+    if (f == ZB_EMPTY || g == ZB_EMPTY) return ZB_EMPTY;
+    if (z->full) return ZB_EMPTY;
+    pbound bf = pbounds(cx, f), bg = pbounds(cx, g);
+    if (bf.pmax < thr || bg.pmax < thr) return ZB_EMPTY;
+    if (bf.pmin * bg.pmin >= thr) return zprod(cx, f, g, k);
+    if (f <= ZB_BASE && g <= ZB_BASE) return ZB_BASE;  /* both BASE: p 1 >= thr */
+    if (k == 0) return has_empty(z, f) && has_empty(z, g) ? ZB_BASE : ZB_EMPTY;
+    if (min_order(cx, f) > k || min_order(cx, g) > k) return ZB_EMPTY;
+    if (f > g) {
+        uint32_t t = f;
+        f = g, g = t;
+    }
+    cut_entry *c = cslot(cx, f, g, (uint32_t)k, thr);
+    if (c->k == (uint32_t)k && c->f == f && c->g == g && c->thr == thr) return c->r;
+    uint32_t lf = lev(z, f), lg = lev(z, g), x = lf < lg ? lf : lg;
+    uint32_t f1 = ZB_EMPTY, f0 = f, g1 = ZB_EMPTY, g0 = g;
+    if (lf == x) f1 = z->nodes[f].hi, f0 = z->nodes[f].lo;
+    if (lg == x) g1 = z->nodes[g].hi, g0 = z->nodes[g].lo;
+    double px = cx->vp[x];
+    uint32_t h = ZB_EMPTY;
+    if (px > 0) {
+        double t1 = thr / px;
+        uint32_t a = zprod_cut(cx, f1, g1, k - 1, t1);
+        uint32_t b = zprod_cut(cx, f1, g0, k - 1, t1);
+        uint32_t d = zprod_cut(cx, f0, g1, k - 1, t1);
+        h = zu(z, zu(z, a, b), d);
+    }
+    uint32_t r = tg_risk_i_zbdd_node(z, x, h, zprod_cut(cx, f0, g0, k, thr));
+    c = cslot(cx, f, g, (uint32_t)k, thr);
+    *c = (cut_entry){f, g, r, (uint32_t)k, thr};
+    return r;
+}
+
 /* Minimal sets: min(x F1 + F0) = x (min F1 without min F0) + min F0. */
 static uint32_t zmin(rk_zbdd *z, uint32_t f)
 {
@@ -184,11 +292,76 @@ static uint32_t arg_family(const tg_risk_model *m, const uint32_t *fam, int ref)
 tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int64_t max_nodes,
                            uint64_t *products, uint64_t *dist, char *msg)
 {
+    return tg_risk_mcs_zbdd_cut(m, top, limit_order, 0, max_nodes, products, dist, NULL, NULL, msg);
+}
+
+/* Rare-event sum and min-cut upper bound of family f over the nreach
+ * nodes marked in pos (index order: children first).  MCUB = 1 -
+ * prod_C (1 - P(C)) = -expm1(sum_C log1p(-P(C))), and -log(1 - P) =
+ * sum_n P^n / n: each S_n = sum_C P(C)^n is one sweep with the event
+ * probabilities raised to n; the terms shrink like pmax^n. */
+static bool family_probs(const rk_zbdd *z, uint32_t f, uint32_t n, const uint32_t *pos,
+                         const double *vp, int nlevels, double *re, double *mcub)
+{
+    if (f <= ZB_BASE) {
+        *re = *mcub = f == ZB_BASE ? 1.0 : 0.0;
+        return true;
+    }
+    double *s = tg_malloc(sizeof *s * n), *vpe = tg_malloc(sizeof *vpe * ((size_t)nlevels + 1));
+    if (!s || !vpe) {
+        tg_free(s), tg_free(vpe);
+        return false;
+    }
+    /* The largest set probability first. */
+    s[0] = 0, s[1] = 1;
+    for (uint32_t i = 2; i < n; i++)
+        if (pos[i]) {
+            const rk_bnode *q = &z->nodes[i];
+            double h = vp[q->level] * s[q->hi];
+            s[i] = h > s[q->lo] ? h : s[q->lo];
+        }
+    if (s[f] >= 1) {        /* a set of probability 1 */
+        s[0] = 0, s[1] = 1;
+        for (uint32_t i = 2; i < n; i++)
+            if (pos[i]) s[i] = vp[z->nodes[i].level] * s[z->nodes[i].hi] + s[z->nodes[i].lo];
+        *re = s[f];
+        *mcub = 1.0;
+        tg_free(s), tg_free(vpe);
+        return true;
+    }
+    for (int l = 0; l < nlevels; l++) vpe[l] = 1;
+    double lg = 0;
+    for (int e = 1; e <= 100000; e++) {
+        for (int l = 0; l < nlevels; l++) vpe[l] *= vp[l];
+        s[0] = 0, s[1] = 1;
+        for (uint32_t i = 2; i < n; i++)
+            if (pos[i]) {
+                const rk_bnode *q = &z->nodes[i];
+                s[i] = vpe[q->level] * s[q->hi] + s[q->lo];
+            }
+        if (e == 1) *re = s[f];
+        double term = s[f] / e;
+        lg += term;
+        if (term <= 1e-17 * lg) break;
+    }
+    *mcub = -expm1(-lg);
+    tg_free(s), tg_free(vpe);
+    return true;
+}
+
+tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order, double cut_off,
+                               int64_t max_nodes, uint64_t *products, uint64_t *dist,
+                               double *rare_event, double *mcub, char *msg)
+{
     tg_msg_clear(msg);
+    if (rare_event) *rare_event = NAN;
+    if (mcub) *mcub = NAN;
     if (!m || !products || !dist || !m->finished)
         return tg_msg(msg, TG_ERR_ARG, "tg_risk_mcs_zbdd: NULL argument or model not finished");
     if (top < 0 || top >= m->nnamed_gates || limit_order < 0 || limit_order > 4000)
         return tg_msg(msg, TG_ERR_ARG, "tg_risk_mcs_zbdd: bad top gate or limit_order");
+    if (!(cut_off >= 0 && cut_off <= 1))
+        return tg_msg(msg, TG_ERR_ARG, "tg_risk_mcs_zbdd: cut_off %g not in [0, 1]", cut_off);
     if (m->nbasics > RK_MAX_LEVELS)
         return tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mcs_zbdd: %d basic events; at most %d",
                       m->nbasics, RK_MAX_LEVELS);
@@ -199,20 +372,22 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
         if (m->gates[g].nargs > maxargs) maxargs = m->gates[g].nargs;
     tg_status s = TG_OK;
     rk_zbdd z;
-    zp_ctx cx = {&z, {NULL, 0, false}};
+    zp_ctx cx = {&z, {NULL, 0, false}, NULL, NULL, 0, NULL, 0};
+    double *vp = tg_malloc(sizeof *vp * ((size_t)m->nbasics + 1));
     uint32_t *fam = tg_malloc(sizeof *fam * ((size_t)ng + 1));
     int *stack = tg_malloc(sizeof *stack * 2 * ((size_t)ng + 1));
     uint8_t *seen = tg_calloc((size_t)ng + 1, 1);
     int *lvl = tg_malloc(sizeof *lvl * ((size_t)m->nbasics + 1)), nlvl = 0;
     uint32_t *t = tg_malloc(sizeof *t * ((size_t)maxargs + 2));
     double *cnt = NULL;
-    if (tg_risk_i_zbdd_init(&z, max_nodes) != TG_OK || !fam || !stack || !seen || !t || !lvl) {
+    if (tg_risk_i_zbdd_init(&z, max_nodes) != TG_OK || !fam || !stack || !seen || !t || !lvl ||
+        !vp) {
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
         goto done;
     }
     tg_risk_i_zbdd_reserve_cache(&z, 1u << 22);
     /* Levels: events in depth-first order of first appearance from the top
-     * (events used together stay close, as for the BDD). */
+     * (events used together stay close, as for the BDD), then reversed. */
     for (int i = 0; i < m->nbasics; i++) lvl[i] = -1;
     int g0 = m->named[top], sp = 1;
     stack[0] = g0, stack[1] = 0, seen[g0] = 1;
@@ -230,6 +405,37 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
             stack[2 * sp] = RK_INDEX(r), stack[2 * sp + 1] = 0;
             sp++;
         }
+    }
+    /* Reversed: the events met last get the top levels.  Measured on
+     * nus9601 (orders <= 6 / <= 7): 7.7 / 27.5 million nodes made instead
+     * of 18.5 / over 60 million, 2x faster; no other Aralia tree slower. */
+    for (int i = 0; i < m->nbasics; i++)
+        if (lvl[i] >= 0) lvl[i] = nlvl - 1 - lvl[i];
+    /* Probabilities by level (NaN: the model gives none). */
+    bool has_prob = true;
+    for (int i = 0; i < m->nbasics; i++)
+        if (lvl[i] >= 0) {
+            vp[lvl[i]] = m->basics[i].p;
+            if (isnan(vp[lvl[i]])) has_prob = false;
+        }
+    if (cut_off > 0 && !has_prob) {
+        s = tg_msg(msg, TG_ERR_ARG, "tg_risk_mcs_zbdd: a cut-off needs the probability of every "
+                   "basic event");
+        goto done;
+    }
+    cx.vp = vp;
+    /* Sets within 1e-9 (relative) below the cut-off count as at it, so
+     * that rounding in the products of probabilities never decides. */
+    double cut = cut_off * (1 - 1e-9);
+    if (cut_off > 0) {
+        /* Sized by the tree (1,024 entries a gate, 2^16..2^22). */
+        cx.ncc = 1u << 16;
+        while (cx.ncc < (1u << 22) && (int64_t)cx.ncc < (int64_t)ng * 1024) cx.ncc *= 2;
+        if (!(cx.cc = tg_malloc(sizeof *cx.cc * cx.ncc))) {
+            s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
+            goto done;
+        }
+        for (uint32_t i = 0; i < cx.ncc; i++) cx.cc[i].k = UINT32_MAX;
     }
     memset(seen, 0, (size_t)ng + 1);
     sp = 1;
@@ -262,16 +468,22 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
             int r = m->args[gg->first + i].ref;
             uint32_t x = arg_family(m, fam, r);
             if (x == UINT32_MAX) x = tg_risk_i_zbdd_node(&z, (uint32_t)lvl[RK_INDEX(r)], ZB_BASE, ZB_EMPTY);
+            /* Under a cut-off every product keeps only the sets of
+             * probability >= cut_off (OR: the argument alone, x BASE). */
             if (op == TG_RISK_AND || op == TG_RISK_NULL) {
-                t[1] = zmin(&z, zprod(&cx, i == 0 ? ZB_BASE : t[1], x, K));
+                uint32_t acc = i == 0 ? ZB_BASE : t[1];
+                t[1] = zmin(&z, cut_off > 0 ? zprod_cut(&cx, acc, x, K, cut) : zprod(&cx, acc, x, K));
                 continue;
             }
             if (op == TG_RISK_OR) {     /* minimised once, at the end */
-                t[1] = zu(&z, t[1], ztrunc(&z, x, K));
+                t[1] = zu(&z, t[1], cut_off > 0 ? zprod_cut(&cx, ZB_BASE, x, K, cut) : ztrunc(&z, x, K));
                 continue;
             }
-            for (int j = k < i + 1 ? k : i + 1; j >= 1; j--)
-                t[j] = zmin(&z, zu(&z, t[j], zprod(&cx, t[j - 1], x, K)));
+            for (int j = k < i + 1 ? k : i + 1; j >= 1; j--) {
+                uint32_t px = cut_off > 0 ? zprod_cut(&cx, t[j - 1], x, K, cut)
+                                          : zprod(&cx, t[j - 1], x, K);
+                t[j] = zmin(&z, zu(&z, t[j], px));
+            }
         }
         if (op == TG_RISK_OR) t[1] = zmin(&z, t[1]);
         fam[g] = op == TG_RISK_AND || op == TG_RISK_NULL ? (gg->nargs ? t[1] : ZB_BASE) : t[k];
@@ -281,6 +493,7 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
         goto done;
     }
     uint32_t f = fam[g0];
+    tg_log(TG_LOG_DEBUG, "risk: mcs_zbdd: %u ZBDD nodes made", z.n);
     /* Counts per order over the nodes reachable from f (children are made
      * before their parents, so index order sees them first); rows 0 and 1
      * are the terminals, row pos + 1 a reachable node. */
@@ -295,6 +508,27 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
         if (pos[i]) pos[z.nodes[i].hi] = pos[z.nodes[i].lo] = 1;
     for (uint32_t i = 2; i < n; i++)
         if (pos[i]) pos[i] = ++nreach;
+    /* Count only up to the largest order present (K may be "no limit"). */
+    uint16_t *mx = tg_malloc(sizeof *mx * n);
+    if (!mx) {
+        tg_free(pos);
+        s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
+        goto done;
+    }
+    mx[0] = mx[1] = 0;
+    for (uint32_t i = 2; i < n; i++)
+        if (pos[i]) {
+            uint16_t h = (uint16_t)(mx[z.nodes[i].hi] + 1), l = mx[z.nodes[i].lo];
+            mx[i] = h > l ? h : l;
+        }
+    if (mx[f] < K) K = mx[f];
+    tg_free(mx);
+    if (rare_event && mcub && has_prob &&
+        !family_probs(&z, f, n, pos, vp, nlvl, rare_event, mcub)) {
+        tg_free(pos);
+        s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
+        goto done;
+    }
     if ((double)(nreach + 2) * (K + 1) > 3e8) {
         tg_free(pos);
         s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mcs_zbdd: %u nodes x %d orders: too many to count",
@@ -327,7 +561,7 @@ tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int
     *products = total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
 done:
     tg_free(fam), tg_free(stack), tg_free(seen), tg_free(t), tg_free(cnt), tg_free(lvl);
-    tg_free(cx.mo.v);
+    tg_free(cx.mo.v), tg_free(cx.pb), tg_free(cx.cc), tg_free(vp);
     tg_risk_i_zbdd_clear(&z);
     return s;
 }

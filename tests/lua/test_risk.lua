@@ -302,3 +302,33 @@ T.test("prime implicants, occurrence, cut-off in generation", function()
   T.eq(cut:products(), n, "products under cut-off = full family filtered")
   T.truthy(n > 0 and n < 46188, "the cut-off cuts")
 end)
+
+T.test("mcs_zbdd with a probability cut-off (SCRAM family filtered)", function()
+  -- tests/risk/golden/cutoff.txt (make_cutoff_golden.py): chinese, cut-off
+  -- 3e-8: 36 sets (orders 2: 12, 4: 24), rare-event 0.00480384,
+  -- MCUB 0.004793275668800737.
+  local m = tg.risk.read{FT .. "scram/chinese.xml", FT .. "scram/chinese-basic-events.xml"}
+  local r = m:mcs_zbdd{limit_order = 4000, cut_off = 3e-8}
+  T.eq(r.products, 36, "sets >= 3e-8")
+  T.eq(r.distribution[2], 12, "order 2"); T.eq(r.distribution[4], 24, "order 4")
+  T.near(r.rare_event, 0.00480384, 1e-15, "rare-event sum")
+  T.near(r.mcub, 0.004793275668800737, 1e-15, "MCUB")
+  local full = m:mcs_zbdd{limit_order = 4000}
+  T.eq(full.products, 392, "no cut-off: the full family (SCRAM 392)")
+  T.truthy(not pcall(m.mcs_zbdd, m, {cut_off = 2}), "cut_off outside [0, 1] refused")
+  -- events without probabilities: counts work, P is NaN, a cut-off is refused
+  local xml = os.tmpname()
+  local f = assert(io.open(xml, "w"))
+  f:write('<opsa-mef><define-fault-tree name="T"><define-gate name="top"><or><gate name="g"/>' ..
+    '<basic-event name="a"/></or></define-gate><define-gate name="g"><and><basic-event name="b"/>' ..
+    '<basic-event name="c"/></and></define-gate><define-basic-event name="a"/>' ..
+    '<define-basic-event name="b"/><define-basic-event name="c"/></define-fault-tree></opsa-mef>')
+  f:close()
+  local mn = tg.risk.read{xml}
+  os.remove(xml)
+  local rn = mn:mcs_zbdd{limit_order = 4000}
+  T.eq(rn.products, 2, "{a}, {b, c}")
+  T.truthy(rn.rare_event ~= rn.rare_event, "no probabilities: rare_event NaN")
+  local ok, err = pcall(mn.mcs_zbdd, mn, {cut_off = 1e-3})
+  T.truthy(not ok and tostring(err):find("needs the probability", 1, true), "cut-off refused: " .. tostring(err))
+end)

@@ -582,6 +582,154 @@ static void test_mcs_zbdd(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* ---- bottom-up ZBDD with a probability cut-off ---------------------------------------- */
+
+/* The filter of the full family: count per order, rare-event sum and
+ * log prod (1 - p) of the sets of probability >= cut. */
+typedef struct tally {
+    double cut, re, lq;
+    uint64_t n, dist[64];
+} tally;
+
+static int tally_set(void *ud, int order, const int *events, double p)
+{
+    (void)events;
+    tally *t = ud;
+    if (p < t->cut) return 0;
+    assert_true(order < 64);
+    t->n++, t->dist[order]++;
+    t->re += p, t->lq += log1p(-p);
+    return 0;
+}
+
+/* tg_risk_mcs_zbdd_cut equals the full family of the BDD route (checked
+ * against SCRAM in test_risk.c) filtered by probability, on SCRAM examples
+ * and Aralia trees, for cut-offs from none cut to most cut, without and
+ * with an order limit: the same count per order, and its rare-event sum
+ * and min-cut upper bound equal those of the filtered sets.  Cut-offs lie
+ * between the products of the models' round probabilities: a set exactly
+ * at the cut-off may round either way in either route. */
+static void test_mcs_zbdd_cut(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    static const char *const files[][2] = {
+        {"data/faulttrees/scram/baobab1.xml", "data/faulttrees/scram/baobab1-basic-events.xml"},
+        {"data/faulttrees/scram/chinese.xml", "data/faulttrees/scram/chinese-basic-events.xml"},
+        {"data/faulttrees/scram/three_motor.xml", NULL},
+        {"data/faulttrees/aralia/edf9201.xml.gz", NULL},
+        {"data/faulttrees/aralia/isp9601.xml.gz", NULL},
+        {"data/faulttrees/aralia/jbd9601.xml.gz", NULL},
+        {"data/faulttrees/aralia/edf9205.xml.gz", NULL},
+        {"data/faulttrees/aralia/baobab3.xml.gz", NULL},
+    };
+    static const double cuts[] = {1e-30, 3e-14, 3e-12, 3e-10, 3e-8, 3e-6, 3e-4, 3e-2};
+    static const int limits[] = {4000, 4};
+    char msg[TG_MSG_LEN];
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        tg_risk_model *m = NULL;
+        assert_int_equal(tg_risk_model_read(files[f][1] ? 2 : 1, files[f], &m, msg), TG_OK);
+        int top;
+        assert_int_equal(tg_risk_model_tops(m, &top, 1), 1);
+        tg_risk_opts o;
+        tg_risk_opts_default(&o);
+        o.limit_order = 60;
+        tg_risk_analysis *full = NULL;
+        assert_int_equal(tg_risk_analyze(m, top, &o, &full, msg), TG_OK);
+        int64_t seen_cut = 0;
+        for (size_t l = 0; l < sizeof limits / sizeof *limits; l++)
+            for (size_t c = 0; c < sizeof cuts / sizeof *cuts; c++) {
+                tally want = {cuts[c], 0, 0, 0, {0}};
+                int lim = limits[l];
+                assert_int_equal(tg_risk_cut_sets(full, lim < 60 ? lim : -1, -1, tally_set, &want,
+                                                  NULL, msg), TG_OK);
+                uint64_t n = 0, got[4001] = {0};
+                double re = 0, mcub = 0;
+                assert_int_equal(tg_risk_mcs_zbdd_cut(m, top, lim, cuts[c], 0, &n, got, &re, &mcub,
+                                                      msg), TG_OK);
+                assert_int_equal(n, want.n);
+                for (int j = 0; j < 64 && j <= lim; j++) assert_int_equal(got[j], want.dist[j]);
+                if (want.n) {
+                    assert_true(fabs(re - want.re) <= 1e-12 * want.re);
+                    double wm = -expm1(want.lq);
+                    assert_true(fabs(mcub - wm) <= 1e-12 * wm);
+                } else {
+                    assert_true(re == 0 && mcub == 0);
+                }
+                if (want.n < tg_risk_products(full)) seen_cut++;
+            }
+        assert_true(seen_cut > 0);      /* the cut-offs did cut something */
+        tg_risk_analysis_free(&full);
+        tg_risk_model_free(&m);
+    }
+    /* A cut-off needs probabilities; out of range is refused. */
+    const char *nop[] = {"data/faulttrees/scram/two_train.xml"};
+    tg_risk_model *m = NULL;
+    assert_int_equal(tg_risk_model_read(1, nop, &m, msg), TG_OK);
+    int top;
+    assert_int_equal(tg_risk_model_tops(m, &top, 1), 1);
+    uint64_t n, d[4001];
+    double re, mcub;
+    assert_int_equal(tg_risk_mcs_zbdd_cut(m, top, 4000, 2.0, 0, &n, d, &re, &mcub, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "not in [0, 1]");
+    tg_risk_model_free(&m);
+    TG_CHECK_NO_LEAK();
+}
+
+/* Against SCRAM: tests/risk/golden/cutoff.txt (make_cutoff_golden.py)
+ * holds SCRAM's full families (scram --zbdd; its --cut-off has no effect
+ * in 0.16.2) filtered by probability in Python, per model and cut-off:
+ * count, rare-event sum, MCUB and count per order. */
+static void test_mcs_zbdd_cut_scram(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    static const struct {
+        const char *name, *files[2];
+    } models[] = {
+        {"baobab1", {"data/faulttrees/scram/baobab1.xml", "data/faulttrees/scram/baobab1-basic-events.xml"}},
+        {"chinese", {"data/faulttrees/scram/chinese.xml", "data/faulttrees/scram/chinese-basic-events.xml"}},
+        {"three_motor", {"data/faulttrees/scram/three_motor.xml", NULL}},
+        {"baobab3", {"data/faulttrees/aralia/baobab3.xml.gz", NULL}},
+        {"isp9601", {"data/faulttrees/aralia/isp9601.xml.gz", NULL}},
+        {"edf9205", {"data/faulttrees/aralia/edf9205.xml.gz", NULL}},
+    };
+    char msg[TG_MSG_LEN], line[4096];
+    FILE *fp = fopen("tests/risk/golden/cutoff.txt", "r");
+    assert_non_null(fp);
+    int checked = 0;
+    for (size_t i = 0; i < sizeof models / sizeof *models; i++) {
+        tg_risk_model *m = NULL;
+        const char *const *files = models[i].files;
+        assert_int_equal(tg_risk_model_read(files[1] ? 2 : 1, files, &m, msg), TG_OK);
+        int top;
+        assert_int_equal(tg_risk_model_tops(m, &top, 1), 1);
+        rewind(fp);
+        while (fgets(line, sizeof line, fp)) {
+            char name[64];
+            double cut, re, mcub;
+            unsigned long long n;
+            int used;
+            assert_int_equal(sscanf(line, "%63s %lf %llu %lf %lf%n", name, &cut, &n, &re, &mcub, &used), 5);
+            if (strcmp(name, models[i].name) != 0) continue;
+            uint64_t want[64] = {0}, got[4001] = {0}, gn = 0;
+            int nd = 0, k;
+            for (char *q = line + used; sscanf(q, "%d%n", &k, &used) == 1; q += used) want[nd++] = (uint64_t)k;
+            double gre = 0, gmcub = 0;
+            assert_int_equal(tg_risk_mcs_zbdd_cut(m, top, 4000, cut, 0, &gn, got, &gre, &gmcub, msg), TG_OK);
+            assert_int_equal(gn, n);
+            for (int j = 0; j < 64; j++) assert_int_equal(got[j], want[j]);
+            assert_true(fabs(gre - re) <= 1e-12 * re);
+            assert_true(fabs(gmcub - fabs(mcub)) <= 1e-12 * fabs(mcub));
+            checked++;
+        }
+        tg_risk_model_free(&m);
+    }
+    fclose(fp);
+    assert_int_equal(checked, 48);
+    TG_CHECK_NO_LEAK();
+}
+
 /* ---- out of memory in the new paths --------------------------------------------------- */
 
 /* Every allocation of prime implicants, the cut-off analysis and the
@@ -625,6 +773,11 @@ static void test_oom_new_paths(void **state)
             if (s == TG_OK) s = tg_risk_analyze(m, top, &o, &a, msg);
             if (s == TG_OK) s = tg_risk_mcs_zbdd(m, top, 4, 0, &n, d, msg);
             if (s == TG_OK) assert_true(n > 0);
+            double re = 0;
+            double mcub = 0;
+            uint64_t ncut = 0;
+            if (s == TG_OK) s = tg_risk_mcs_zbdd_cut(m, top, 4, 1e-6, 0, &ncut, d, &re, &mcub, msg);
+            if (s == TG_OK) assert_true(ncut > 0 && ncut < n && re > 0 && mcub > 0);
             if (s == TG_OK) assert_true(tg_risk_products(a) > 0);
             tg_risk_analysis_free(&a);
             tg_risk_model_free(&m);
@@ -772,6 +925,8 @@ int main(void)
         cmocka_unit_test(test_prime_implicants_scram),
         cmocka_unit_test(test_mef_fuzz),
         cmocka_unit_test(test_mcs_zbdd),
+        cmocka_unit_test(test_mcs_zbdd_cut),
+        cmocka_unit_test(test_mcs_zbdd_cut_scram),
         cmocka_unit_test(test_oom_new_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
