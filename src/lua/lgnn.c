@@ -414,16 +414,26 @@ static int m_evaluate_regression(lua_State *L)
     return 2;
 }
 
+/* The model's (arg 1) n x c outputs on the data (arg 2), in a userdata
+ * pushed on the stack (Lua frees it). */
+static const float *model_outputs(lua_State *L, const char *what, int64_t *n, int64_t *c)
+{
+    tg_gnn_model *m = built(L, check_model(L, 1), what);
+    tg_gnn_data *d = check_data(L, 2);
+    *n = tg_gnn_output_rows(m, d);
+    *c = tg_gnn_model_out_features(m);
+    float *z = lua_newuserdatauv(L, sizeof *z * (size_t)(*n * *c + 1), 0);
+    char msg[TG_MSG_LEN] = "";
+    if (tg_gnn_predict(m, d, z, msg) != TG_OK) luaL_error(L, "%s", msg);
+    return z;
+}
+
 /* m:predict(data) -> {class of node 1, ...} (0-based class numbers; one per
  * graph for a pooling model on batched graphs) */
 static int m_predict(lua_State *L)
 {
-    tg_gnn_model *m = built(L, check_model(L, 1), "predict");
-    tg_gnn_data *d = check_data(L, 2);
-    int64_t n = tg_gnn_output_rows(m, d), c = tg_gnn_model_out_features(m);
-    float *z = lua_newuserdatauv(L, sizeof *z * (size_t)(n * c + 1), 0);
-    char msg[TG_MSG_LEN] = "";
-    if (tg_gnn_predict(m, d, z, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    int64_t n, c;
+    const float *z = model_outputs(L, "predict", &n, &c);
     lua_createtable(L, (int)n, 0);
     for (int64_t i = 0; i < n; i++) {
         int64_t arg = 0;
@@ -440,12 +450,8 @@ static int m_predict(lua_State *L)
  * (pooling) or edges (edge readout, in data:edges() order) */
 static int m_outputs(lua_State *L)
 {
-    tg_gnn_model *m = built(L, check_model(L, 1), "outputs");
-    tg_gnn_data *d = check_data(L, 2);
-    int64_t n = tg_gnn_output_rows(m, d), c = tg_gnn_model_out_features(m);
-    float *z = lua_newuserdatauv(L, sizeof *z * (size_t)(n * c + 1), 0);
-    char msg[TG_MSG_LEN] = "";
-    if (tg_gnn_predict(m, d, z, msg) != TG_OK) return luaL_error(L, "%s", msg);
+    int64_t n, c;
+    const float *z = model_outputs(L, "outputs", &n, &c);
     lua_createtable(L, (int)n, 0);
     for (int64_t i = 0; i < n; i++) {
         if (c == 1) lua_pushnumber(L, z[i]);
