@@ -272,6 +272,36 @@ uint32_t tg_risk_i_zbdd_node(rk_zbdd *z, uint32_t level, uint32_t hi, uint32_t l
                        &z->ncache, z->max_nodes, &z->full, 2, level, hi, lo);
 }
 
+uint32_t tg_risk_i_zbdd_union(rk_zbdd *z, uint32_t f, uint32_t g)
+{
+    if (f == ZB_EMPTY || f == g) return g;
+    if (g == ZB_EMPTY) return f;
+    if (z->full) return ZB_EMPTY;
+    if (f > g) {   /* union commutes: one cache entry for both orders */
+        uint32_t t = f;
+        f = g, g = t;
+    }
+    rk_cache_entry *c = &z->cache[hash3(f, g, 11) & (z->ncache - 1)];
+    if (c->op == 11 && c->a == f && c->b == g) return c->r;
+    /* the base {{}} sorts below every variable */
+    uint32_t lf = f == ZB_BASE ? UINT32_MAX : z->nodes[f].level, lg = g == ZB_BASE ? UINT32_MAX : z->nodes[g].level;
+    uint32_t r;
+    if (lf < lg) {
+        rk_bnode fn = z->nodes[f];
+        r = tg_risk_i_zbdd_node(z, lf, fn.hi, tg_risk_i_zbdd_union(z, fn.lo, g));
+    } else if (lf > lg) {
+        rk_bnode gn = z->nodes[g];
+        r = tg_risk_i_zbdd_node(z, lg, gn.hi, tg_risk_i_zbdd_union(z, f, gn.lo));
+    } else {
+        rk_bnode fn = z->nodes[f], gn = z->nodes[g];
+        uint32_t h = tg_risk_i_zbdd_union(z, fn.hi, gn.hi);
+        r = tg_risk_i_zbdd_node(z, lf, h, tg_risk_i_zbdd_union(z, fn.lo, gn.lo));
+    }
+    c = &z->cache[hash3(f, g, 11) & (z->ncache - 1)];   /* the table may have grown */
+    *c = (rk_cache_entry){f, g, r, 11};
+    return r;
+}
+
 uint32_t tg_risk_i_zbdd_without(rk_zbdd *z, uint32_t f, uint32_t g)
 {
     if (f == ZB_EMPTY || g == ZB_BASE || f == g) return ZB_EMPTY;

@@ -58,29 +58,6 @@ static void add_ref(const tg_risk_model *m, partial *p, int ref, bool *constant_
     else if (!m->houses[RK_INDEX(ref)].value) *constant_false = true;
 }
 
-/* ZBDD union. */
-static uint32_t zunion(rk_zbdd *z, uint32_t f, uint32_t g)
-{
-    if (f == ZB_EMPTY || f == g) return g;
-    if (g == ZB_EMPTY) return f;
-    if (z->full) return ZB_EMPTY;
-    if (f > g) {
-        uint32_t t = f;
-        f = g, g = t;
-    }
-    rk_cache_entry *c = &z->cache[((f * 2654435761u) ^ (g * 40503u) ^ 11u) & (z->ncache - 1)];
-    if (c->op == 11 && c->a == f && c->b == g) return c->r;
-    rk_bnode fn = z->nodes[f], gn = z->nodes[g];
-    uint32_t lf = f == ZB_BASE ? UINT32_MAX : fn.level, lg = g == ZB_BASE ? UINT32_MAX : gn.level;
-    uint32_t r;
-    if (lf < lg) r = tg_risk_i_zbdd_node(z, lf, fn.hi, zunion(z, fn.lo, g));
-    else if (lf > lg) r = tg_risk_i_zbdd_node(z, lg, gn.hi, zunion(z, f, gn.lo));
-    else r = tg_risk_i_zbdd_node(z, lf, zunion(z, fn.hi, gn.hi), zunion(z, fn.lo, gn.lo));
-    c = &z->cache[((f * 2654435761u) ^ (g * 40503u) ^ 11u) & (z->ncache - 1)];
-    *c = (rk_cache_entry){f, g, r, 11};
-    return r;
-}
-
 /* Minimal sets of a family: min(x F1 + F0) = x (min F1 without min F0) + min F0. */
 static uint32_t zminimal(rk_zbdd *z, uint32_t f, uint32_t *memo)
 {
@@ -142,7 +119,7 @@ tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_
         if (p.ngates == 0) {    /* finished: add the set to the family */
             uint32_t set = ZB_BASE;
             for (int i = p.nev; i-- > 0;) set = tg_risk_i_zbdd_node(&z, (uint32_t)p.ev[i], set, ZB_EMPTY);
-            family = zunion(&z, family, set);
+            family = tg_risk_i_zbdd_union(&z, family, set);
             partial_free(&p);
             if (z.full) s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory");
             continue;

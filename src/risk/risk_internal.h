@@ -214,6 +214,8 @@ void tg_risk_i_zbdd_clear(rk_zbdd *z);
 /* Grow the computed table to about n entries (a hint: no error if not). */
 void tg_risk_i_zbdd_reserve_cache(rk_zbdd *z, uint32_t n);
 uint32_t tg_risk_i_zbdd_node(rk_zbdd *z, uint32_t level, uint32_t hi, uint32_t lo);
+/* Union of two families (cache op 11). */
+uint32_t tg_risk_i_zbdd_union(rk_zbdd *z, uint32_t f, uint32_t g);
 uint32_t tg_risk_i_zbdd_without(rk_zbdd *z, uint32_t f, uint32_t g);
 
 /* analysis.c, for prime.c: the analysis's BDD, root and variables. */

@@ -16,7 +16,6 @@
 #include <math.h>
 #include <string.h>
 
-#define OP_UNION 40u
 #define OP_MIN 41u
 #define OP_PROD 10000u      /* + limit (<= 4000) */
 #define OP_TRUNC 20000u     /* + limit */
@@ -38,34 +37,6 @@ static bool has_empty(const rk_zbdd *z, uint32_t f)
 {
     while (f > ZB_BASE) f = z->nodes[f].lo;
     return f == ZB_BASE;
-}
-
-static uint32_t zu(rk_zbdd *z, uint32_t f, uint32_t g)
-{
-    if (f == ZB_EMPTY || f == g) return g;
-    if (g == ZB_EMPTY) return f;
-    if (z->full) return ZB_EMPTY;
-    if (f > g) {
-        uint32_t t = f;
-        f = g, g = t;
-    }
-    rk_cache_entry *c = slot(z, f, g, OP_UNION);
-    if (c->op == OP_UNION && c->a == f && c->b == g) return c->r;
-    uint32_t lf = lev(z, f), lg = lev(z, g), r;
-    if (lf < lg) {
-        rk_bnode fn = z->nodes[f];
-        r = tg_risk_i_zbdd_node(z, lf, fn.hi, zu(z, fn.lo, g));
-    } else if (lf > lg) {
-        rk_bnode gn = z->nodes[g];
-        r = tg_risk_i_zbdd_node(z, lg, gn.hi, zu(z, f, gn.lo));
-    } else {
-        rk_bnode fn = z->nodes[f], gn = z->nodes[g];
-        uint32_t h = zu(z, fn.hi, gn.hi);
-        r = tg_risk_i_zbdd_node(z, lf, h, zu(z, fn.lo, gn.lo));
-    }
-    c = slot(z, f, g, OP_UNION);
-    *c = (rk_cache_entry){f, g, r, OP_UNION};
-    return r;
 }
 
 static uint32_t ztrunc(rk_zbdd *z, uint32_t f, int k)
@@ -165,7 +136,7 @@ static uint32_t zprod(zp_ctx *cx, uint32_t f, uint32_t g, int k)
     uint32_t a = zprod(cx, f1, g1, k - 1);
     uint32_t b = zprod(cx, f1, g0, k - 1);
     uint32_t d = zprod(cx, f0, g1, k - 1);
-    uint32_t h = zu(z, zu(z, a, b), d);
+    uint32_t h = tg_risk_i_zbdd_union(z, tg_risk_i_zbdd_union(z, a, b), d);
     uint32_t r = tg_risk_i_zbdd_node(z, x, h, zprod(cx, f0, g0, k));
     c = slot(z, f, g, op);
     *c = (rk_cache_entry){f, g, r, op};
@@ -253,7 +224,7 @@ static uint32_t zprod_cut(zp_ctx *cx, uint32_t f, uint32_t g, int k, double thr)
         uint32_t a = zprod_cut(cx, f1, g1, k - 1, t1);
         uint32_t b = zprod_cut(cx, f1, g0, k - 1, t1);
         uint32_t d = zprod_cut(cx, f0, g1, k - 1, t1);
-        h = zu(z, zu(z, a, b), d);
+        h = tg_risk_i_zbdd_union(z, tg_risk_i_zbdd_union(z, a, b), d);
     }
     uint32_t r = tg_risk_i_zbdd_node(z, x, h, zprod_cut(cx, f0, g0, k, thr));
     c = cslot(cx, f, g, (uint32_t)k, thr);
@@ -476,13 +447,13 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
                 continue;
             }
             if (op == TG_RISK_OR) {     /* minimised once, at the end */
-                t[1] = zu(&z, t[1], cut_off > 0 ? zprod_cut(&cx, ZB_BASE, x, K, cut) : ztrunc(&z, x, K));
+                t[1] = tg_risk_i_zbdd_union(&z, t[1], cut_off > 0 ? zprod_cut(&cx, ZB_BASE, x, K, cut) : ztrunc(&z, x, K));
                 continue;
             }
             for (int j = k < i + 1 ? k : i + 1; j >= 1; j--) {
                 uint32_t px = cut_off > 0 ? zprod_cut(&cx, t[j - 1], x, K, cut)
                                           : zprod(&cx, t[j - 1], x, K);
-                t[j] = zmin(&z, zu(&z, t[j], px));
+                t[j] = zmin(&z, tg_risk_i_zbdd_union(&z, t[j], px));
             }
         }
         if (op == TG_RISK_OR) t[1] = zmin(&z, t[1]);
