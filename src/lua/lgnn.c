@@ -445,6 +445,47 @@ static int m_predict(lua_State *L)
     return 1;
 }
 
+/* m:link_scores(data, {{i, j}, ...}, {variational = false}) -> {p1, ...}:
+ * the link probability sigmoid(z_i . z_j) of each node pair (1-based) with
+ * the model as encoder, as fit_link trains it (variational: z = mu, the
+ * first half of the output) */
+static int m_link_scores(lua_State *L)
+{
+    static const char *const opts[] = {"variational", NULL};
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (!lua_isnoneornil(L, 4)) {
+        luaL_checktype(L, 4, LUA_TTABLE);
+        tg_lua_i_check_options(L, 4, opts);
+    }
+    bool variational = !lua_isnoneornil(L, 4) && tg_lua_i_opt_bool(L, 4, "variational", false);
+    lua_settop(L, 3);
+    int64_t n, c;
+    const float *z = model_outputs(L, "link_scores", &n, &c);
+    if (variational && c % 2) return luaL_error(L, "gnn.link_scores: variational, but the output width %I is odd", (lua_Integer)c);
+    int64_t dim = variational ? c / 2 : c;
+    lua_Integer np = (lua_Integer)luaL_len(L, 3);
+    lua_createtable(L, (int)np, 0);
+    for (lua_Integer k = 1; k <= np; k++) {
+        int64_t ends[2];
+        if (lua_rawgeti(L, 3, k) != LUA_TTABLE) return luaL_error(L, "gnn.link_scores: pair %I must be {i, j}", k);
+        for (int e = 0; e < 2; e++) {
+            lua_rawgeti(L, -1, e + 1);
+            int ok;
+            lua_Integer v = lua_tointegerx(L, -1, &ok);
+            if (!ok || v < 1 || v > n)
+                return luaL_error(L, "gnn.link_scores: pair %I: node %d must be an integer in 1..%I", k, e + 1, (lua_Integer)n);
+            ends[e] = (int64_t)v - 1;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        double dot = 0;
+        for (int64_t j = 0; j < dim; j++) dot += (double)z[ends[0] * c + j] * z[ends[1] * c + j];
+        lua_pushnumber(L, 1 / (1 + exp(-dot)));
+        lua_rawseti(L, -2, k);
+    }
+    return 1;
+}
+
 /* m:outputs(data) -> {row 1, ...}: the raw outputs (regression), one number per
  * row for a one-output model, else a table per row; rows are nodes, graphs
  * (pooling) or edges (edge readout, in data:edges() order) */
@@ -1179,6 +1220,7 @@ int tg_lua_i_open_gnn(lua_State *L)
     static const luaL_Reg model_methods[] = {
         {"fit", m_fit},
         {"fit_link", m_fit_link},
+        {"link_scores", m_link_scores},
         {"evaluate", m_evaluate},
         {"evaluate_regression", m_evaluate_regression},
         {"predict", m_predict},

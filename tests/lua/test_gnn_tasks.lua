@@ -76,6 +76,26 @@ T.test("link prediction with any encoder and the GAE options", function()
   T.eq(r.test_edges, 527, "test edges"); T.eq(r.val_edges, 263, "val edges"); T.eq(r.epochs, 40, "epochs")
   T.truthy(r.auc > 0.75 and r.ap > 0.75, ("SAGE encoder, 40 epochs: AUC %.3f AP %.3f"):format(r.auc, r.ap))
   T.truthy(m:fit_config():find("task=link_prediction", 1, true), "fit config")
+  -- Scores of given pairs: the sigmoid of the inner product of the two
+  -- embeddings, checked against m:outputs computed here.
+  local z = m:outputs(data)
+  local pairs = {{1, 2}, {5, 9}, {2708, 1}, {100, 100}}
+  local got = m:link_scores(data, pairs)
+  for k, p in ipairs(pairs) do
+    local dot = 0
+    for j = 1, 8 do dot = dot + z[p[1]][j] * z[p[2]][j] end
+    T.near(got[k], 1 / (1 + math.exp(-dot)), 1e-12, "pair " .. k)
+  end
+  -- variational: the first half of the output is mu
+  local gv = m:link_scores(data, {{5, 9}}, {variational = true})
+  local dv = 0
+  for j = 1, 4 do dv = dv + z[5][j] * z[9][j] end
+  T.near(gv[1], 1 / (1 + math.exp(-dv)), 1e-12, "variational pair")
+  T.raises(function() m:link_scores(data, {{0, 1}}) end, "node 1 must be an integer in 1..2708")
+  T.raises(function() m:link_scores(data, {{1}}) end, "node 2 must be an integer")
+  T.raises(function() m:link_scores(data, {3}) end, "pair 1 must be {i, j}")
+  T.raises(function() m:link_scores(data, {}, {variation = true}) end, "variation")
+  T.raises(function() g.model{g.gcn(3); in_features = 1433}:link_scores(data, {}, {variational = true}) end, "odd")
   T.raises(function() m:fit_link(data, {loss = "hinge"}) end, "'sampled' or 'full'")
   T.raises(function() g.model{g.gcn(4), g.gcn(3)}:fit_link(data, {variational = true, epochs = 1}) end, "even width")
   local s = g.link(data, {sampled = true, epochs = 20, seed = 1})
