@@ -505,14 +505,16 @@ int tg_gnn_i_edge(gnn_tape *t, gnn_op op, const tg_gnn_graph *g, int a)
     return run(t, id);
 }
 
-static void gather_src_fwd(gnn_tape *t, gnn_node *n)
+/* Row e of the output is row end[e] of the input: an edge's source or destination. */
+static void gather_rows(gnn_tape *t, gnn_node *n, const int32_t *end)
 {
-    const tg_gnn_graph *g = n->g;
     const float *x = IN_A(t, n)->val;
-    int64_t c = n->cols;
-    OMP_ROWS(g->m)
-    for (int64_t e = 0; e < g->m; e++) memcpy(n->val + e * c, x + (int64_t)g->src[e] * c, sizeof(float) * (size_t)c);
+    int64_t c = n->cols, m = n->g->m;
+    OMP_ROWS(m)
+    for (int64_t e = 0; e < m; e++) memcpy(n->val + e * c, x + (int64_t)end[e] * c, sizeof(float) * (size_t)c);
 }
+
+static void gather_src_fwd(gnn_tape *t, gnn_node *n) { gather_rows(t, n, n->g->src); }
 
 static void gather_src_bwd(gnn_tape *t, gnn_node *n)
 {
@@ -528,14 +530,7 @@ static void gather_src_bwd(gnn_tape *t, gnn_node *n)
         }
 }
 
-static void gather_dst_fwd(gnn_tape *t, gnn_node *n)
-{
-    const tg_gnn_graph *g = n->g;
-    const float *x = IN_A(t, n)->val;
-    int64_t c = n->cols;
-    OMP_ROWS(g->m)
-    for (int64_t e = 0; e < g->m; e++) memcpy(n->val + e * c, x + (int64_t)g->dst[e] * c, sizeof(float) * (size_t)c);
-}
+static void gather_dst_fwd(gnn_tape *t, gnn_node *n) { gather_rows(t, n, n->g->dst); }
 
 static void gather_dst_bwd(gnn_tape *t, gnn_node *n)
 {

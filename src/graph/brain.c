@@ -972,16 +972,24 @@ tg_status tg_brain_i_check_partition(const int64_t *m, int64_t n, int64_t *nmod,
     return TG_OK;
 }
 
+/* The partition, the mode and the output of a per-node module measure. */
+static tg_status check_module_args(const int64_t *membership, int64_t n, tg_mode mode, const double *out,
+                                   int64_t *nm, const char *fn, char *msg)
+{
+    tg_status s = tg_brain_i_check_partition(membership, n, nm, fn, msg);
+    if (s == TG_OK && (!out || (mode != TG_OUT && mode != TG_IN && mode != TG_ALL)))
+        s = tg_msg(msg, TG_ERR_ARG, "%s: bad mode or NULL output", fn);
+    return s;
+}
+
 tg_status tg_graph_brain_participation(const double *W, int64_t n, const int64_t *membership, tg_mode mode,
                                        double *out, char *msg)
 {
     static const char fn[] = "brain.participation";
     FN_CHECK(fn, W, n);
     int64_t nm;
-    tg_status s = tg_brain_i_check_partition(membership, n, &nm, fn, msg);
+    tg_status s = check_module_args(membership, n, mode, out, &nm, fn, msg);
     if (s != TG_OK) return s;
-    if (!out || (mode != TG_OUT && mode != TG_IN && mode != TG_ALL))
-        return tg_msg(msg, TG_ERR_ARG, "%s: bad mode or NULL output", fn);
     double *km = tg_malloc(sizeof *km * (size_t)(nm ? nm : 1));
     if (!km) return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
     for (int64_t i = 0; i < n; i++) {
@@ -1007,10 +1015,8 @@ tg_status tg_graph_brain_module_zscore(const double *W, int64_t n, const int64_t
     static const char fn[] = "brain.module_zscore";
     FN_CHECK(fn, W, n);
     int64_t nm;
-    tg_status s = tg_brain_i_check_partition(membership, n, &nm, fn, msg);
+    tg_status s = check_module_args(membership, n, mode, out, &nm, fn, msg);
     if (s != TG_OK) return s;
-    if (!out || (mode != TG_OUT && mode != TG_IN && mode != TG_ALL))
-        return tg_msg(msg, TG_ERR_ARG, "%s: bad mode or NULL output", fn);
     double *sum = tg_calloc((size_t)(nm ? nm : 1), sizeof *sum), *sq = tg_calloc((size_t)(nm ? nm : 1), sizeof *sq);
     int64_t *cnt = tg_calloc((size_t)(nm ? nm : 1), sizeof *cnt);
     if (!sum || !sq || !cnt) {
