@@ -262,13 +262,94 @@ void tg_graph_attack_free(tg_attack_curve *c)
     memset(c, 0, sizeof *c);
 }
 
+/* Tie rule of every "highest score first" choice here (attack orders,
+ * the Motter-Lai trigger): a score within TIE_REL (relative) of the
+ * highest remaining score counts as tied with it, and the lowest node (or
+ * edge) index among the tied goes first.  Exact equality is not enough:
+ * betweenness sums the same fractions in different orders for symmetric
+ * nodes (vertex-transitive graphs, the two sides of K_{m,n}), so equal
+ * values differ in the last bits and the order would follow rounding. */
+#define TIE_REL 1e-9
+
+static double tie_floor(double best) { return best - TIE_REL * fabs(best); }
+
+/* The position q of the chosen one among the K entries not gone: entry q
+ * is element cand[q] (q when cand is NULL) with score score[cand[q]].
+ * -1 when all are gone. */
+static int64_t pick_highest(const double *score, const int64_t *cand, const bool *gone, int64_t K)
+{
+#define ELEM(q) (cand ? cand[q] : (q))
+    double best = -INFINITY;
+    bool any = false;
+    for (int64_t q = 0; q < K; q++)
+        if (!gone[q] && (!any || score[ELEM(q)] > best)) {
+            best = score[ELEM(q)];
+            any = true;
+        }
+    if (!any) return -1;
+    double lo = tie_floor(best);
+    int64_t pick = -1;
+    for (int64_t q = 0; q < K; q++)
+        if (!gone[q] && score[ELEM(q)] >= lo && (pick < 0 || ELEM(q) < ELEM(pick))) pick = q;
+    return pick;
+#undef ELEM
+}
+
 typedef struct by_score { double s; int64_t i; } by_score;
 
+/* Exact order (score descending, index ascending): a strict weak order,
+ * as qsort needs; the tolerance is applied after sorting (tie_order). */
 static int score_desc(const void *a, const void *b)
 {
     const by_score *x = a, *y = b;
     if (x->s != y->s) return x->s > y->s ? -1 : 1;
     return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Min-heap of positions into bs, keyed by bs[pos].i. */
+static void heap_push(int64_t *h, int64_t *hn, int64_t pos, const by_score *bs)
+{
+    int64_t c = (*hn)++;
+    while (c > 0 && bs[h[(c - 1) / 2]].i > bs[pos].i) {
+        h[c] = h[(c - 1) / 2];
+        c = (c - 1) / 2;
+    }
+    h[c] = pos;
+}
+
+static int64_t heap_pop(int64_t *h, int64_t *hn, const by_score *bs)
+{
+    int64_t top = h[0], last = h[--*hn], c = 0;
+    for (;;) {
+        int64_t k = 2 * c + 1;
+        if (k >= *hn) break;
+        if (k + 1 < *hn && bs[h[k + 1]].i < bs[h[k]].i) k++;
+        if (bs[h[k]].i >= bs[last].i) break;
+        h[c] = h[k];
+        c = k;
+    }
+    if (*hn > 0) h[c] = last;
+    return top;
+}
+
+/* The static order under the tie rule, from bs sorted by score_desc: at
+ * each step the lowest index among the remaining entries within TIE_REL
+ * of the highest remaining score.  Entries enter a heap (by index) once
+ * they are within the window; the window's floor only falls as the
+ * highest remaining score falls, so nothing ever leaves it but by being
+ * chosen.  O(K log K).  taken and heap have K entries. */
+static void tie_order(const by_score *bs, int64_t K, bool *taken, int64_t *heap, int64_t *ord)
+{
+    int64_t p = 0, q = 0, hn = 0;
+    for (int64_t i = 0; i < K; i++) taken[i] = false;
+    for (int64_t step = 0; step < K; step++) {
+        while (taken[q]) q++;
+        double lo = tie_floor(bs[q].s);
+        while (p < K && (p <= q || bs[p].s >= lo)) heap_push(heap, &hn, p++, bs);
+        int64_t pos = heap_pop(heap, &hn, bs);
+        taken[pos] = true;
+        ord[step] = bs[pos].i;
+    }
 }
 
 tg_status tg_graph_attack(const tg_graph *g, const tg_attack_opts *o, tg_attack_curve *out, char *msg)
@@ -302,6 +383,7 @@ tg_status tg_graph_attack(const tg_graph *g, const tg_attack_opts *o, tg_attack_
     double *score = tg_malloc(sizeof *score * (size_t)((lim > N ? lim : N) + 1)), *deg = tg_malloc(sizeof *deg * (size_t)(N ? N : 1));
     by_score *bs = tg_malloc(sizeof *bs * (size_t)(K ? K : 1));
     bool *gone = tg_malloc(sizeof *gone * (size_t)(K ? K : 1));
+    int64_t *heap = tg_malloc(sizeof *heap * (size_t)(K ? K : 1));
     tg_attack_curve c = {0};
     c.npoints = (int64_t)rows;
     c.removed = tg_calloc(rows, sizeof(double));
@@ -311,7 +393,7 @@ tg_status tg_graph_attack(const tg_graph *g, const tg_attack_opts *o, tg_attack_
     c.small = tg_calloc(rows, sizeof(double));
     c.order = tg_malloc(sizeof *c.order * (size_t)(K ? K : 1));
     c.norder = K;
-    if (!dn || !de || !cand || !ord || !score || !deg || !bs || !gone || !c.removed || !c.largest || !c.efficiency ||
+    if (!dn || !de || !cand || !ord || !score || !deg || !bs || !gone || !heap || !c.removed || !c.largest || !c.efficiency ||
         !c.fed || !c.small || !c.order) {
         s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
         goto done;
@@ -363,7 +445,7 @@ tg_status tg_graph_attack(const tg_graph *g, const tg_attack_opts *o, tg_attack_
         } else if (!adaptive) {
             for (int64_t i = 0; i < K; i++) bs[i] = (by_score){score[cand[i]], cand[i]};
             qsort(bs, (size_t)K, sizeof *bs, score_desc);
-            for (int64_t i = 0; i < K; i++) ord[i] = bs[i].i;
+            tie_order(bs, K, gone, heap, ord);
         }
         int64_t done_k = 0;
         for (int64_t i = 0; i <= P; i++) {
@@ -376,9 +458,7 @@ tg_status tg_graph_attack(const tg_graph *g, const tg_attack_opts *o, tg_attack_
                         tg_progress_finish(&pr);
                         goto done;
                     }
-                    int64_t best = -1;
-                    for (int64_t q = 0; q < K; q++)
-                        if (!gone[q] && (best < 0 || score[cand[q]] > score[cand[best]])) best = q;
+                    int64_t best = pick_highest(score, cand, gone, K);
                     gone[best] = true;
                     x = cand[best];
                     ord[done_k] = x;
@@ -433,6 +513,7 @@ done:
     tg_free(deg);
     tg_free(bs);
     tg_free(gone);
+    tg_free(heap);
     return s;
 }
 
@@ -464,9 +545,9 @@ tg_status tg_graph_motter_lai(const tg_graph *g, int64_t nalpha, const double *a
         s = tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
         goto done;
     }
-    int64_t top = 0;
-    for (int64_t v = 1; v < N; v++)
-        if (l0[v] > l0[top]) top = v;
+    /* The trigger: the highest load under the tie rule (dn is all false here). */
+    memset(dn, 0, sizeof *dn * (size_t)N);
+    int64_t top = pick_highest(l0, NULL, dn, N);
     int64_t big0;
     components(&t, NULL, NULL, &big0, NULL);
     for (int64_t a = 0; a < nalpha; a++) {

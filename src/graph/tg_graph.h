@@ -537,6 +537,12 @@ tg_status tg_graph_brain_to_graph(const double *W, int64_t n, bool directed,
  * and O(K N M) when it is recomputed; Motter-Lai O(N M) a round, rounds
  * <= N, per alpha; criticality O(K (N + M)); nk O(C(K, k) (N + M));
  * dependency O(rounds (M + N + M x nrequired)).
+ * Ties ("highest first" in attack orders, adaptive or not, and the
+ * default Motter-Lai trigger): scores within 1e-9 (relative) of the
+ * highest remaining score count as equal to it, and the lowest node (edge)
+ * index among them goes first, whatever the order of the candidate list,
+ * so that betweenness values equal up to rounding order the same way on
+ * every platform and summation order (docs/brain.md).
  * ====================================================================== */
 
 typedef enum tg_attack {
