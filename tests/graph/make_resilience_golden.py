@@ -14,8 +14,16 @@ from the definitions in src/graph/tg_graph.h, independently of the C code:
 - networkx betweenness (ordered pairs: directed graphs as is), to check that
   the betweenness attack removes nodes in nonincreasing order;
 - criticality: magnet strings lost when each node alone is removed;
-- N-2 minimal screening on the LHC model: pairs that cut at least one magnet
-  string while neither member alone does (brute force over all pairs);
+- N-2 screening on the LHC model, brute force over all pairs of nodes (a
+  super-source joined to the compressors, networkx.descendants on a
+  restricted view without the pair): the minimal pairs that cut all 31
+  magnet strings (min_damage 31) and at least half of them (16) while
+  neither member alone does, with their damages; and every pair of the
+  compressors, turbines, headers and cold boxes (min_damage 0, not
+  minimal): how many, the damage sum and how many cut something.  (The
+  minimal pairs cutting at least one string, min_damage 1, number 0 on
+  this model: every cut contains a node that cuts alone, so that case
+  could not tell a right screening from one that returns nothing.);
 - Motter-Lai cascades (load = networkx betweenness, capacity (1+a) x load,
   trigger = highest initial load, failure when load > cap (1+1e-12) + 1e-12);
 - supply dependency propagation from a few initial failures.
@@ -161,22 +169,26 @@ def main():
     for v in range(n):
         crit.append(base - fed(H, {v}, src, snk))
     put("lhc.criticality", crit)
-    pairs = []
-    single = {v: crit[v] for v in range(n)}
-    for a, c in itertools.combinations(range(n), 2):
-        if single[a] >= 1 or single[c] >= 1:
-            continue
-        d = base - fed(H, {a, c}, src, snk)
-        if d >= 1:
-            pairs.append((d, a, c))
-    put("lhc.n2_minimal_count", [len(pairs)])
-    # Non-minimal N-2 restricted to the compressors and turbines (small).
-    cand = [v for v in range(n) if types[v] in ("compressor", "turbine")]
-    rows = []
-    for a, c in itertools.combinations(cand, 2):
-        rows.append((base - fed(H, {a, c}, src, snk), a, c))
-    put("lhc.n2_ct_damage_sum", [sum(r[0] for r in rows)])
-    put("lhc.n2_ct_count_ge1", [sum(1 for r in rows if r[0] >= 1)])
+    # N-2: the damage of every pair (fast reachability: one super-source).
+    D = nx.DiGraph(H)
+    D.add_edges_from((-1, s) for s in src)
+    sinks = set(snk)
+
+    def pair_damage(a, c):
+        return base - len(nx.descendants(nx.restricted_view(D, {a, c}, []), -1) & sinks)
+
+    pd = {(a, c): pair_damage(a, c) for a, c in itertools.combinations(range(n), 2)}
+    for key, md in (("all", 31), ("half", 16)):
+        rows = sorted((-d, a, c) for (a, c), d in pd.items() if crit[a] < md and crit[c] < md and d >= md)
+        put("lhc.n2_%s.count" % key, [len(rows)])
+        put("lhc.n2_%s.sets" % key, [x for r in rows for x in r[1:]])
+        put("lhc.n2_%s.damage" % key, [-r[0] for r in rows])
+    # Non-minimal N-2 over the compressors, turbines, headers and cold boxes.
+    cand = [v for v in range(n) if types[v] in ("compressor", "turbine", "header", "cold_box")]
+    rows = [pd[(a, c)] for a, c in itertools.combinations(cand, 2)]
+    put("lhc.n2_cand.count", [len(rows)])
+    put("lhc.n2_cand.damage_sum", [sum(rows)])
+    put("lhc.n2_cand.count_ge1", [sum(1 for d in rows if d >= 1)])
     G, Fc = motter_lai(H, [0.0, 0.2, 1.0])
     put("lhc.ml_G", G)
     put("lhc.ml_failed", Fc)
