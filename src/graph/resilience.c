@@ -374,6 +374,11 @@ tg_status tg_graph_attack(const tg_graph *g, const tg_attack_opts *o, tg_attack_
         return s;
     if ((o->sources == NULL) != (o->sinks == NULL) || (o->sources && o->nsinks < 1))
         return tg_msg(msg, TG_ERR_ARG, "%s: give sources and (at least one) sink together, or neither", fn);
+    /* Nothing to remove: the curve would be flat rows of 0/0 fractions. */
+    if (N == 0) return tg_msg(msg, TG_ERR_ARG, "%s: the graph has no nodes", fn);
+    if ((o->candidates ? o->ncandidates : lim) == 0)
+        return tg_msg(msg, TG_ERR_ARG, "%s: nothing to remove (%s)", fn,
+                      o->candidates ? "the candidate list is empty" : "the graph has no edges");
     net t;
     if (net_build(g, &t) != TG_OK) return tg_msg(msg, TG_ERR_NOMEM, "%s: out of memory", fn);
     int64_t K = o->candidates ? o->ncandidates : lim, P = o->points;

@@ -583,6 +583,8 @@ typedef struct tg_attack_curve {
                                    (random-failure threshold of a random graph with these degrees) */
 } tg_attack_curve;
 
+/* TG_ERR_ARG also for a graph without nodes and for nothing to remove (an
+ * empty candidate list, an edge attack on a graph without edges). */
 tg_status tg_graph_attack(const tg_graph *g, const tg_attack_opts *o, tg_attack_curve *out /* OUT */,
                           char *msg);
 void tg_graph_attack_free(tg_attack_curve *c);
