@@ -148,6 +148,9 @@ static int l_load(lua_State *L)
     tg_lua_i_push_graph(L, &g);   /* owned by Lua from here */
     g = tg_lua_i_graph(L, -1);
     int64_t n = tg_graph_node_count(g);
+    /* As tg.brain.load and tg.brain.matrix: a 0 x 0 connectome has no
+     * measure (Louvain and the modularity used to fail with "bad argument"). */
+    luaL_argcheck(L, n >= 1, 1, "the graph has no nodes: a connectome needs at least one region");
     lua_createtable(L, (int)n, 0);
     for (int64_t i = 0; i < n; i++) {
         lua_pushstring(L, tg_graph_node_id(g, i));
@@ -166,6 +169,9 @@ static int l_from_graph(lua_State *L)
     tg_lua_i_check_options(L, 2, opts);
     const char *w = tg_lua_i_opt_string(L, 2, "weights", NULL);
     int64_t n = tg_graph_node_count(g);
+    /* As tg.brain.load and tg.brain.matrix: a 0 x 0 connectome has no
+     * measure (Louvain and the modularity used to fail with "bad argument"). */
+    luaL_argcheck(L, n >= 1, 1, "the graph has no nodes: a connectome needs at least one region");
     lua_createtable(L, (int)n, 0);
     for (int64_t i = 0; i < n; i++) {
         lua_pushstring(L, tg_graph_node_id(g, i));
@@ -185,6 +191,7 @@ static int l_matrix(lua_State *L)
     tg_lua_i_check_options(L, 2, opts);
     lua_settop(L, 2);   /* slot 2 stays the options (or nil), not the new connectome */
     int64_t n = (int64_t)lua_rawlen(L, 1);
+    luaL_argcheck(L, n >= 1, 1, "the matrix is empty (0 x 0): a connectome needs at least one region");
     int ids = 0;
     if (!lua_isnoneornil(L, 2) && tg_lua_i_rawfield(L, 2, "ids") == LUA_TTABLE) {
         if ((int64_t)lua_rawlen(L, -1) != n) return luaL_argerror(L, 2, "field 'ids' must have one id per row");
@@ -197,11 +204,15 @@ static int l_matrix(lua_State *L)
         if (lua_rawgeti(L, 1, i + 1) != LUA_TTABLE || (int64_t)lua_rawlen(L, -1) != n)
             return luaL_argerror(L, 1, lua_pushfstring(L, "row %d is not a table of %d numbers", (int)i + 1, (int)n));
         for (int64_t j = 0; j < n; j++) {
-            lua_rawgeti(L, -1, j + 1);
-            int isnum = 0;
-            double v = lua_tonumberx(L, -1, &isnum);
-            if (!isnum || isnan(v))
-                return luaL_argerror(L, 1, lua_pushfstring(L, "entry (%d,%d) is not a number", (int)i + 1, (int)j + 1));
+            /* Numbers only (no "0.5" strings), finite as tg.brain.load wants. */
+            int t = lua_rawgeti(L, -1, j + 1);
+            double v = lua_tonumber(L, -1);
+            if (t != LUA_TNUMBER || isnan(v))
+                return luaL_argerror(L, 1, lua_pushfstring(L, "entry (%d,%d) is not a number (%s)", (int)i + 1, (int)j + 1,
+                                                           luaL_typename(L, -1)));
+            if (isinf(v))
+                return luaL_argerror(L, 1, lua_pushfstring(L, "entry (%d,%d) is infinite (weights must be finite)",
+                                                           (int)i + 1, (int)j + 1));
             c->W[i * n + j] = v;
             lua_pop(L, 1);
         }
@@ -291,6 +302,7 @@ static int c_set(lua_State *L)
     int64_t i = check_index(L, 2, c), j = check_index(L, 3, c);
     double v = luaL_checknumber(L, 4);
     luaL_argcheck(L, !isnan(v), 4, "NaN is not a weight");
+    luaL_argcheck(L, !isinf(v), 4, "weights must be finite (as tg.brain.load and tg.brain.matrix want)");
     changed(c);
     c->W[i * c->n + j] = v;
     if (!c->directed) c->W[j * c->n + i] = v;
@@ -609,11 +621,10 @@ static int64_t *check_partition(lua_State *L, int idx, const lconn *c)
         double x;
         if (vd) x = vd[i];
         else {
-            lua_rawgeti(L, idx, i + 1);
-            int ok = 0;
-            x = lua_tonumberx(L, -1, &ok);
+            int t = lua_rawgeti(L, idx, i + 1);
+            x = lua_tonumber(L, -1);
             lua_pop(L, 1);
-            if (!ok) luaL_argerror(L, idx, lua_pushfstring(L, "label %d is not a number", (int)i + 1));
+            if (t != LUA_TNUMBER) luaL_argerror(L, idx, lua_pushfstring(L, "label %d is not a number", (int)i + 1));
         }
         if (x != floor(x) || fabs(x) > 1e15) luaL_argerror(L, idx, lua_pushfstring(L, "label %d is not an integer", (int)i + 1));
         raw[i] = (int64_t)x;
@@ -930,11 +941,11 @@ static int l_nbs(lua_State *L)
             return luaL_argerror(L, 1, lua_pushfstring(L, "entry %d is not an open tg.Connectome of %d nodes", (int)i + 1, (int)n));
         memcpy(X + i * n * n, c->W, sizeof *X * (size_t)(n * n));
         lua_pop(L, 1);
-        lua_rawgeti(L, 2, i + 1);
-        int isint = 0;
+        int t = lua_rawgeti(L, 2, i + 1), isint = 0;
         lua_Integer gi = lua_tointegerx(L, -1, &isint);
         lua_pop(L, 1);
-        if (!isint || (gi != 0 && gi != 1)) return luaL_argerror(L, 2, "group labels must be 0 or 1");
+        if (t != LUA_TNUMBER || !isint || (gi != 0 && gi != 1))
+            return luaL_argerror(L, 2, "group labels must be 0 or 1 (numbers)");
         grp[i] = (int)gi;
     }
     lconn *tc = push_conn(L, n, false, 0);

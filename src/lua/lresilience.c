@@ -93,9 +93,14 @@ static int64_t *get_set(lua_State *L, int opt, const char *key, tg_graph *g, boo
             const char *id = lua_tostring(L, -1);
             x = edges ? tg_graph_edge_index(g, id) : tg_graph_node_index(g, id);
             if (x < 0) luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': unknown %s id '%s'", key, edges ? "edge" : "node", id));
-        } else if (lua_isinteger(L, -1)) {
-            /* Range-check before subtracting: math.mininteger - 1 overflows. */
-            lua_Integer xi = lua_tointeger(L, -1);
+        } else if (tt == LUA_TNUMBER) {
+            /* Integral floats (3.0) are indices, as in every integer option
+             * (tg_lua_i_opt_integer); 2.5 is not.  Range-check before
+             * subtracting: math.mininteger - 1 overflows. */
+            int isint = 0;
+            lua_Integer xi = lua_tointegerx(L, -1, &isint);
+            if (!isint)
+                luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': entry %d is not an integer index", key, (int)i + 1));
             if (xi < 1 || xi > N)
                 luaL_argerror(L, opt, lua_pushfstring(L, "field '%s': index %I out of range 1..%I", key, xi, (lua_Integer)N));
             x = (int64_t)xi - 1;
@@ -204,18 +209,21 @@ static int l_motter_lai(lua_State *L)
     tg_graph *g = tg_lua_i_graph(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     luaL_checktype(L, 2, LUA_TTABLE);
-    if (tg_lua_i_rawfield(L, 2, "alpha") != LUA_TTABLE) luaL_argerror(L, 2, "field 'alpha' must be an array of numbers");
+    /* Numbers only, as tg_lua_i_opt_number: "0.5" used to be converted
+     * silently here while every scalar option refuses strings. */
+    if (tg_lua_i_rawfield(L, 2, "alpha") != LUA_TTABLE)
+        luaL_argerror(L, 2, lua_pushfstring(L, "field 'alpha' must be an array of numbers, got %s", luaL_typename(L, -1)));
     int ai = lua_gettop(L);
     int64_t na = (int64_t)lua_rawlen(L, ai);
     luaL_argcheck(L, na >= 1, 2, "field 'alpha' is empty");
     double *alpha = scratch(L, sizeof *alpha * (size_t)na), *G = scratch(L, sizeof *G * (size_t)na);
     int64_t *failed = scratch(L, sizeof *failed * (size_t)na);
     for (int64_t i = 0; i < na; i++) {
-        lua_rawgeti(L, ai, i + 1);
-        int ok = 0;
-        alpha[i] = lua_tonumberx(L, -1, &ok);
+        if (lua_rawgeti(L, ai, i + 1) != LUA_TNUMBER)
+            luaL_argerror(L, 2, lua_pushfstring(L, "field 'alpha': entry %I must be a number, got %s", (lua_Integer)i + 1,
+                                                luaL_typename(L, -1)));
+        alpha[i] = lua_tonumber(L, -1);
         lua_pop(L, 1);
-        if (!ok) luaL_argerror(L, 2, "field 'alpha' must be an array of numbers");
     }
     int64_t nt;
     int64_t *trig = get_set(L, 2, "trigger", g, false, &nt);

@@ -289,8 +289,10 @@ int tg_lua_i_rawfield(lua_State *L, int idx, const char *key)
 
 static void field_error(lua_State *L, int idx, const char *key, const char *want)
 {
+    /* The arguments are evaluated before the push: the bad value is at -1
+     * (it was -2, the options table, so every message said "got table"). */
     const char *m = lua_pushfstring(L, "field '%s' must be %s, got %s", key, want,
-                                    luaL_typename(L, -2));
+                                    luaL_typename(L, -1));
     luaL_argerror(L, idx, m);
 }
 
