@@ -24,6 +24,19 @@ local c = tg.brain.load(matrix, {labels = labels})
 c:zero_diagonal()
 if not c:is_directed() then c:normalize() end
 local n, ids = c:n(), c:ids()
+-- Refuse what the analysis cannot use up front, naming the file (these
+-- used to fail deep inside consensus or small_world).
+local function refuse(why) error(("%s: %s"):format(matrix, why), 0) end
+if c:edge_count() == 0 then refuse(("no connections (%d regions, every off-diagonal weight 0)"):format(n)) end
+if n < 4 then refuse(("%d regions: the small-world nulls need at least 4"):format(n)) end
+for i = 1, n do
+  for j = 1, n do
+    if c:get(i, j) < 0 then
+      refuse(("entry (%d,%d) = %g is negative: this analysis wants weights >= 0 (split signs with c:split())"):format(
+        i, j, c:get(i, j)))
+    end
+  end
+end
 print(("%s: %d regions, %d connections (%s, %s)"):format(matrix, n, c:edge_count(),
   c:is_directed() and "directed" or "undirected", c:is_binary() and "binary" or "weighted"))
 

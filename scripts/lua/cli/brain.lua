@@ -64,6 +64,23 @@ cliargs.run(function()
     end
   end
 
+  -- No connection at all (a 1 x 1 matrix, all weights 0, or a threshold
+  -- that removed everything): nothing to analyse, and Louvain or the
+  -- modularity used to fail with a message naming neither the file nor the
+  -- reason.  Refuse up front.
+  if c:edge_count() == 0 then
+    local why
+    if n == 1 then
+      why = " a 1 x 1 matrix (one region) has no connections to analyse"
+    elseif p or t then
+      why = string.format(" no connections left after %s (of %d regions)",
+                          p and ("--proportional " .. a.proportional) or ("--absolute " .. a.absolute), n)
+    else
+      why = string.format(" every off-diagonal weight is 0: no connections to analyse (%d regions)", n)
+    end
+    error(a.matrix .. ":" .. why, 0)
+  end
+
   local weighted = not c:is_binary()
   local partition, q
   if a.partition then
