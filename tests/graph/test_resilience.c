@@ -527,6 +527,19 @@ static void test_ties(void **state)
         }
         tg_graph_free(&g);
     }
+    /* Nothing to attack (brain4; both returned flat curves of 0/0 before). */
+    tg_graph *e = NULL;
+    tg_attack_curve c;
+    tg_attack_opts o = {.strategy = TG_ATTACK_RANDOM, .runs = 1, .points = 1};
+    assert_int_equal(tg_graph_new(&e, false, msg), TG_OK);
+    assert_int_equal(tg_graph_attack(e, &o, &c, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "no nodes");
+    assert_null(c.order);
+    assert_int_equal(tg_graph_add_node(e, "a", NULL, NULL, msg), TG_OK);
+    o.edges = true;
+    assert_int_equal(tg_graph_attack(e, &o, &c, msg), TG_ERR_ARG);
+    assert_msg_has(msg, "no edges");
+    tg_graph_free(&e);
     TG_CHECK_NO_LEAK();
 }
 
