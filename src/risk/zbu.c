@@ -560,10 +560,10 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
         goto done;
     }
-    /* Computed table sized by the tree (2,048 entries a gate, 2^16..2^22):
-     * small trees do not pay for clearing a large one. */
+    /* Computed table sized by the tree (256 entries a gate, 2^16..2^22; it
+     * grows with the nodes): small trees do not pay for clearing a large one. */
     uint32_t nc = 1u << 16;
-    while (nc < (1u << 22) && (int64_t)nc < (int64_t)ng * 2048) nc *= 2;
+    while (nc < (1u << 22) && (int64_t)nc < (int64_t)ng * 256) nc *= 2;
     tg_risk_i_zbdd_reserve_cache(&z, nc);
     /* Levels: events in depth-first order of first appearance from the top
      * (events used together stay close, as for the BDD), then reversed. */
