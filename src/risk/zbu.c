@@ -14,6 +14,7 @@
 #include "risk_internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define OP_MIN 41u
@@ -260,6 +261,207 @@ static uint32_t arg_family(const tg_risk_model *m, const uint32_t *fam, int ref)
     }
 }
 
+/* ---- budgets -------------------------------------------------------------
+ * A gate's sets matter only as far as its parents can still use them.  An
+ * AND gate's argument a is combined with the other arguments' sets; those
+ * that share no event with a (disjoint supports, checked on bitsets) add
+ * at least their smallest order and multiply the probability by at most
+ * their largest set probability.  So, parents first: need(top) = K and
+ * thr(top) = cut-off; need(a) = max over the parents of need(parent) minus
+ * that order, thr(a) = min over the parents of thr(parent) divided by that
+ * probability.  A set dropped this way only makes products beyond the
+ * order limit or below the cut-off, and its supersets go with it: the top
+ * family is unchanged.  The bounds, children first: an event has order 1
+ * and its probability; OR the least order and the largest probability of
+ * its arguments; AND at least each argument's, and the sum (product) over
+ * arguments with mutually disjoint supports; atleast k the k-th smallest
+ * order (k-th largest probability).  nus9601 at order <= 6: 1,409 of
+ * 1,622 gates need order <= 4, and the run takes 0.4 s instead of 9 s. */
+typedef struct budgets {
+    const tg_risk_model *m;
+    const int *elvl;            /* level of each basic event */
+    int nw;                     /* 64-bit words per support */
+    uint64_t *sup, *acc;        /* supports (ngates x nw), scratch */
+    uint16_t *lb;               /* smallest order, a lower bound */
+    double *pub;                /* largest set probability, an upper bound */
+    double *tmp;                /* per argument, scratch */
+} budgets;
+
+static inline bool bit(const uint64_t *w, int l) { return w[l >> 6] >> (l & 63) & 1; }
+
+static bool meets(const budgets *b, const uint64_t *s, int r)
+{
+    if (RK_KIND(r) == R_BASIC) return bit(s, b->elvl[RK_INDEX(r)]);
+    if (RK_KIND(r) != R_GATE) return false;
+    const uint64_t *sa = b->sup + (size_t)RK_INDEX(r) * b->nw;
+    for (int w = 0; w < b->nw; w++)
+        if (sa[w] & s[w]) return true;
+    return false;
+}
+
+static void add_support(const budgets *b, uint64_t *s, int r)
+{
+    if (RK_KIND(r) == R_BASIC) {
+        int l = b->elvl[RK_INDEX(r)];
+        s[l >> 6] |= 1ull << (l & 63);
+    } else if (RK_KIND(r) == R_GATE) {
+        const uint64_t *sa = b->sup + (size_t)RK_INDEX(r) * b->nw;
+        for (int w = 0; w < b->nw; w++) s[w] |= sa[w];
+    }
+}
+
+static int arg_order(const budgets *b, int r)
+{
+    return RK_KIND(r) == R_BASIC ? 1 : RK_KIND(r) == R_GATE ? b->lb[RK_INDEX(r)] : 0;
+}
+
+static double arg_prob(const budgets *b, int r)
+{
+    if (RK_KIND(r) == R_BASIC) {
+        double p = b->m->basics[RK_INDEX(r)].p;
+        return isnan(p) ? 1 : p;
+    }
+    return RK_KIND(r) == R_GATE ? b->pub[RK_INDEX(r)] : 1;
+}
+
+/* Arguments of gg other than skip (-1: none) taken greedily, gates first
+ * (larger orders), when their support misses all taken so far and skip's:
+ * the sum of their orders, and in *prod the product of their probabilities. */
+static int disjoint_pick(budgets *b, const rk_gate *gg, int skip, double *prod)
+{
+    const tg_risk_model *m = b->m;
+    memset(b->acc, 0, sizeof *b->acc * (size_t)b->nw);
+    if (skip >= 0) add_support(b, b->acc, m->args[gg->first + skip].ref);
+    int total = 0;
+    *prod = 1;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < gg->nargs; i++) {
+            int r = m->args[gg->first + i].ref;
+            if (i == skip || RK_KIND(r) == R_HOUSE || (RK_KIND(r) == R_GATE) != (pass == 0) ||
+                meets(b, b->acc, r))
+                continue;
+            add_support(b, b->acc, r);
+            total += arg_order(b, r);
+            *prod *= arg_prob(b, r);
+        }
+    return total;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, c = *(const double *)y;
+    return (a > c) - (a < c);
+}
+
+/* The j-th smallest (j >= 1) of the orders, and the j-th largest of the
+ * probabilities, of gg's arguments other than skip. */
+static void kth(budgets *b, const rk_gate *gg, int skip, int j, int *order, double *prob)
+{
+    int n = 0;
+    for (int i = 0; i < gg->nargs; i++)
+        if (i != skip) b->tmp[n++] = arg_order(b, b->m->args[gg->first + i].ref);
+    qsort(b->tmp, (size_t)n, sizeof *b->tmp, cmp_double);
+    *order = (int)b->tmp[j - 1];
+    n = 0;
+    for (int i = 0; i < gg->nargs; i++)
+        if (i != skip) b->tmp[n++] = -arg_prob(b, b->m->args[gg->first + i].ref);
+    qsort(b->tmp, (size_t)n, sizeof *b->tmp, cmp_double);
+    *prob = -b->tmp[j - 1];
+}
+
+/* need[g] and thr[g] for the gates below top (need < 0: no set of the gate
+ * can be used); false: out of memory, or a tree too large for the bitsets
+ * (the caller then uses K and the cut-off everywhere). */
+static bool gate_budgets(const tg_risk_model *m, int g0, const int *elvl, int nlvl, int K,
+                         double cut, int *need, double *thr)
+{
+    int ng = m->ngates, nw = (nlvl + 63) / 64, maxargs = 1;
+    if (nw == 0 || (double)ng * nw > (double)(1u << 24)) return false;
+    for (int g = 0; g < ng; g++)
+        if (m->gates[g].nargs > maxargs) maxargs = m->gates[g].nargs;
+    budgets b = {m, elvl, nw, tg_calloc((size_t)ng * nw, sizeof(uint64_t)),
+                 tg_malloc(sizeof(uint64_t) * (size_t)nw), tg_calloc((size_t)ng, sizeof(uint16_t)),
+                 tg_malloc(sizeof(double) * (size_t)ng), tg_malloc(sizeof(double) * (size_t)maxargs)};
+    int *post = tg_malloc(sizeof *post * (size_t)ng), *stack = tg_malloc(sizeof *stack * 2 * (size_t)ng);
+    bool ok = b.sup && b.acc && b.lb && b.pub && b.tmp && post && stack;
+    if (!ok) goto out;
+    /* Bounds, children first (need[] marks the gates seen). */
+    for (int g = 0; g < ng; g++) need[g] = -1;
+    int npost = 0, sp = 1;
+    stack[0] = g0, stack[1] = 0, need[g0] = 0;
+    while (sp > 0) {
+        int g = stack[2 * (sp - 1)], *pos = &stack[2 * (sp - 1) + 1];
+        const rk_gate *gg = &m->gates[g];
+        if (*pos < gg->nargs) {
+            int r = m->args[gg->first + (*pos)++].ref;
+            if (RK_KIND(r) == R_GATE && need[RK_INDEX(r)] < 0) {
+                need[RK_INDEX(r)] = 0;
+                stack[2 * sp] = RK_INDEX(r), stack[2 * sp + 1] = 0;
+                sp++;
+            }
+            continue;
+        }
+        sp--;
+        post[npost++] = g;
+        int lo = INT32_MAX, hi = 0;
+        double pmax = 0, pmin = 1;
+        for (int i = 0; i < gg->nargs; i++) {
+            int r = m->args[gg->first + i].ref, o = arg_order(&b, r);
+            double p = arg_prob(&b, r);
+            add_support(&b, b.sup + (size_t)g * nw, r);
+            lo = o < lo ? o : lo, hi = o > hi ? o : hi;
+            pmax = p > pmax ? p : pmax, pmin = p < pmin ? p : pmin;
+        }
+        int o = 0;
+        double p = 1;
+        if (gg->nargs == 0) {
+            o = 0, p = 1;
+        } else if (gg->op == TG_RISK_OR) {
+            o = lo, p = pmax;
+        } else if (gg->op == TG_RISK_AND || gg->op == TG_RISK_NULL) {
+            double prod;
+            int sum = disjoint_pick(&b, gg, -1, &prod);
+            o = sum > hi ? sum : hi;
+            p = prod < pmin ? prod : pmin;
+        } else if (gg->op == TG_RISK_ATLEAST && gg->k >= 1 && gg->k <= gg->nargs) {
+            kth(&b, gg, -1, gg->k, &o, &p);
+        }
+        b.lb[g] = (uint16_t)(o > 4000 ? 4000 : o);
+        b.pub[g] = p;
+    }
+    /* Budgets, parents first (reverse post-order). */
+    for (int i = 0; i < npost; i++) need[post[i]] = INT32_MIN, thr[post[i]] = INFINITY;
+    need[g0] = K, thr[g0] = cut;
+    for (int i = npost; i-- > 0;) {
+        int g = post[i];
+        const rk_gate *gg = &m->gates[g];
+        for (int j = 0; j < gg->nargs; j++) {
+            int r = m->args[gg->first + j].ref;
+            if (RK_KIND(r) != R_GATE) continue;
+            int o = 0;
+            double p = 1;
+            if (gg->op == TG_RISK_AND || gg->op == TG_RISK_NULL) {
+                o = disjoint_pick(&b, gg, j, &p);
+            } else if (gg->op == TG_RISK_ATLEAST && gg->k >= 2 && gg->k <= gg->nargs) {
+                /* the other k - 1 arguments, when none shares an event with j */
+                const uint64_t *sj = b.sup + (size_t)RK_INDEX(r) * nw;
+                bool meet = false;
+                for (int i2 = 0; i2 < gg->nargs && !meet; i2++)
+                    meet = i2 != j && meets(&b, sj, m->args[gg->first + i2].ref);
+                if (!meet) kth(&b, gg, j, gg->k - 1, &o, &p);
+            }
+            int a = RK_INDEX(r), nd = need[g] - o;
+            double t = p > 0 ? thr[g] / p : INFINITY;
+            if (nd > need[a]) need[a] = nd;
+            if (t < thr[a]) thr[a] = t;
+        }
+    }
+out:
+    tg_free(b.sup), tg_free(b.acc), tg_free(b.lb), tg_free(b.pub), tg_free(b.tmp);
+    tg_free(post), tg_free(stack);
+    return ok;
+}
+
 tg_status tg_risk_mcs_zbdd(const tg_risk_model *m, int top, int limit_order, int64_t max_nodes,
                            uint64_t *products, uint64_t *dist, char *msg)
 {
@@ -351,12 +553,18 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
     int *lvl = tg_malloc(sizeof *lvl * ((size_t)m->nbasics + 1)), nlvl = 0;
     uint32_t *t = tg_malloc(sizeof *t * ((size_t)maxargs + 2));
     double *cnt = NULL;
+    int *need = NULL;
+    double *thr = NULL;
     if (tg_risk_i_zbdd_init(&z, max_nodes) != TG_OK || !fam || !stack || !seen || !t || !lvl ||
         !vp) {
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
         goto done;
     }
-    tg_risk_i_zbdd_reserve_cache(&z, 1u << 22);
+    /* Computed table sized by the tree (256 entries a gate, 2^16..2^22; it
+     * grows with the nodes): small trees do not pay for clearing a large one. */
+    uint32_t nc = 1u << 16;
+    while (nc < (1u << 22) && (int64_t)nc < (int64_t)ng * 256) nc *= 2;
+    tg_risk_i_zbdd_reserve_cache(&z, nc);
     /* Levels: events in depth-first order of first appearance from the top
      * (events used together stay close, as for the BDD), then reversed. */
     for (int i = 0; i < m->nbasics; i++) lvl[i] = -1;
@@ -395,6 +603,13 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
         goto done;
     }
     cx.vp = vp;
+    /* Budgets per gate (K and the cut-off everywhere when they cannot be had). */
+    need = tg_malloc(sizeof *need * ((size_t)ng + 1));
+    thr = tg_malloc(sizeof *thr * ((size_t)ng + 1));
+    if (!need || !thr || !gate_budgets(m, g0, lvl, nlvl, K, cut_off, need, thr)) {
+        tg_free(need), tg_free(thr);
+        need = NULL, thr = NULL;
+    }
     /* Sets within 1e-9 (relative) below the cut-off count as at it, so
      * that rounding in the products of probabilities never decides. */
     double cut = cut_off * (1 - 1e-9);
@@ -432,6 +647,12 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
             goto done;
         }
         int k = op == TG_RISK_ATLEAST ? gg->k : op == TG_RISK_OR ? 1 : gg->nargs;
+        int Kg = need ? need[g] : K;
+        double cutg = thr ? thr[g] * (1 - 1e-9) : cut;
+        if (Kg < 0 || cutg > 1) {
+            fam[g] = ZB_EMPTY;
+            continue;
+        }
         /* t[j]: the minimal sets made of j of the arguments so far (AND
          * keeps one running product in t[1]; OR is atleast 1). */
         for (int j = 0; j <= k; j++) t[j] = j == 0 ? ZB_BASE : ZB_EMPTY;
@@ -443,16 +664,16 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
              * probability >= cut_off (OR: the argument alone, x BASE). */
             if (op == TG_RISK_AND || op == TG_RISK_NULL) {
                 uint32_t acc = i == 0 ? ZB_BASE : t[1];
-                t[1] = zmin(&z, cut_off > 0 ? zprod_cut(&cx, acc, x, K, cut) : zprod(&cx, acc, x, K));
+                t[1] = zmin(&z, cut_off > 0 ? zprod_cut(&cx, acc, x, Kg, cutg) : zprod(&cx, acc, x, Kg));
                 continue;
             }
             if (op == TG_RISK_OR) {     /* minimised once, at the end */
-                t[1] = tg_risk_i_zbdd_union(&z, t[1], cut_off > 0 ? zprod_cut(&cx, ZB_BASE, x, K, cut) : ztrunc(&z, x, K));
+                t[1] = tg_risk_i_zbdd_union(&z, t[1], cut_off > 0 ? zprod_cut(&cx, ZB_BASE, x, Kg, cutg) : ztrunc(&z, x, Kg));
                 continue;
             }
             for (int j = k < i + 1 ? k : i + 1; j >= 1; j--) {
-                uint32_t px = cut_off > 0 ? zprod_cut(&cx, t[j - 1], x, K, cut)
-                                          : zprod(&cx, t[j - 1], x, K);
+                uint32_t px = cut_off > 0 ? zprod_cut(&cx, t[j - 1], x, Kg, cutg)
+                                          : zprod(&cx, t[j - 1], x, Kg);
                 t[j] = zmin(&z, tg_risk_i_zbdd_union(&z, t[j], px));
             }
         }
@@ -532,7 +753,7 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
     *products = total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
 done:
     tg_free(fam), tg_free(stack), tg_free(seen), tg_free(t), tg_free(cnt), tg_free(lvl);
-    tg_free(cx.mo.v), tg_free(cx.pb), tg_free(cx.cc), tg_free(vp);
+    tg_free(cx.mo.v), tg_free(cx.pb), tg_free(cx.cc), tg_free(vp), tg_free(need), tg_free(thr);
     tg_risk_i_zbdd_clear(&z);
     return s;
 }

@@ -676,6 +676,79 @@ static void test_mcs_zbdd_cut(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Per-gate budgets (zbu.c): random coherent trees built to have both
+ * private subtrees (disjoint supports, where budgets prune) and shared
+ * events (where they must not), with probabilities 1e-1..1e-4.  For every
+ * order limit and cut-off the bottom-up ZBDD equals the full family of the
+ * BDD route filtered by order and probability. */
+static void test_mcs_zbdd_budgets(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    uint64_t seed = 0x243f6a8885a308d3ull;
+    static const int limits[] = {1, 2, 3, 4, 6, 4000};
+    static const double cuts[] = {0, 3e-4, 3e-6, 3e-8, 3e-11};
+    int cut_something = 0;
+    for (int trial = 0; trial < 60; trial++) {
+        char msg[TG_MSG_LEN], name[16];
+        tg_risk_model *m = NULL;
+        assert_int_equal(tg_risk_model_new(&m, msg), TG_OK);
+        enum { NE = 30, NG = 18, NSHARED = 4 };
+        for (int e = 0; e < NE; e++) {
+            snprintf(name, sizeof name, "e%d", e);
+            double p = pow(10.0, -1.0 - (double)(rnd(&seed) % 4)) * (1 + (double)(rnd(&seed) % 9));
+            assert_int_equal(tg_risk_model_add_basic(m, name, p, NULL, msg), TG_OK);
+        }
+        /* Gate i draws its events from its own band (private) or from the
+         * first NSHARED events (shared), and its gates from those after it. */
+        for (int g = 0; g < NG; g++) {
+            static const tg_risk_op ops[] = {TG_RISK_AND, TG_RISK_OR, TG_RISK_ATLEAST};
+            tg_risk_op op = ops[rnd(&seed) % 3];
+            int n = 2 + (int)(rnd(&seed) % 3), k = op == TG_RISK_ATLEAST ? 1 + (int)(rnd(&seed) % (unsigned)n) : 0;
+            char nb[4][16];
+            const char *args[4];
+            for (int j = 0; j < n; j++) {
+                unsigned r = (unsigned)(rnd(&seed) % 6);
+                if (g + 1 < NG && r < 3)
+                    snprintf(nb[j], sizeof nb[j], "h%d", g + 1 + (int)(rnd(&seed) % (unsigned)(NG - g - 1)));
+                else if (r == 3)
+                    snprintf(nb[j], sizeof nb[j], "e%d", (int)(rnd(&seed) % NSHARED));
+                else
+                    snprintf(nb[j], sizeof nb[j], "e%d", NSHARED + (g * 3 + j) % (NE - NSHARED));
+                args[j] = nb[j];
+            }
+            snprintf(name, sizeof name, "h%d", g);
+            assert_int_equal(tg_risk_model_add_gate(m, name, op, k, n, args, msg), TG_OK);
+        }
+        assert_int_equal(tg_risk_model_finish(m, msg), TG_OK);
+        int top = tg_risk_model_find_gate(m, "h0");
+        tg_risk_opts o;
+        tg_risk_opts_default(&o);
+        o.limit_order = 60;
+        tg_risk_analysis *full = NULL;
+        assert_int_equal(tg_risk_analyze(m, top, &o, &full, msg), TG_OK);
+        for (size_t l = 0; l < sizeof limits / sizeof *limits; l++)
+            for (size_t c = 0; c < sizeof cuts / sizeof *cuts; c++) {
+                int lim = limits[l];
+                tally want = {cuts[c], 0, 0, 0, {0}};
+                assert_int_equal(tg_risk_cut_sets(full, lim < 60 ? lim : -1, -1, tally_set, &want,
+                                                  NULL, msg), TG_OK);
+                uint64_t n = 0, got[4001] = {0};
+                double re = 0, mcub = 0;
+                assert_int_equal(tg_risk_mcs_zbdd_cut(m, top, lim, cuts[c], 0, &n, got, &re, &mcub,
+                                                      msg), TG_OK);
+                assert_int_equal(n, want.n);
+                for (int j = 0; j < 64 && j <= lim; j++) assert_int_equal(got[j], want.dist[j]);
+                if (want.n) assert_true(fabs(re - want.re) <= 1e-12 * want.re);
+                if (want.n && want.n < tg_risk_products(full)) cut_something++;
+            }
+        tg_risk_analysis_free(&full);
+        tg_risk_model_free(&m);
+    }
+    assert_true(cut_something > 100);   /* limits and cut-offs did remove sets */
+    TG_CHECK_NO_LEAK();
+}
+
 /* Against SCRAM: tests/risk/golden/cutoff.txt (make_cutoff_golden.py)
  * holds SCRAM's full families (scram --zbdd; its --cut-off has no effect
  * in 0.16.2) filtered by probability in Python, per model and cut-off:
@@ -927,6 +1000,7 @@ int main(void)
         cmocka_unit_test(test_mcs_zbdd),
         cmocka_unit_test(test_mcs_zbdd_cut),
         cmocka_unit_test(test_mcs_zbdd_cut_scram),
+        cmocka_unit_test(test_mcs_zbdd_budgets),
         cmocka_unit_test(test_oom_new_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
