@@ -94,12 +94,19 @@ cliargs.run(function()
   end
   r.candidates = #candidates
   r.best_redundancy = best
+  -- The same results as an Open-PSA-style XML report (SCRAM's layout).
+  local curve = {}
+  for i, c in ipairs(r.curve) do curve[i] = {t = c.hours, p = c.p} end
+  r.report = outdir .. "/plant_risk_report.xml"
+  require("risk_report").write(r.report, {top = m:tops()[1], products = r.products,
+    distribution = r.distribution, basic_events = #imp, limit_order = 20, mission_time = 8760,
+    probability = r.probability, curve = curve, importance = imp, cut_sets = cs2})
   r.seconds = tg.clock() - t0
   if a.json then print(tg.json.encode(r)); return end
 
   print(("Plant %s: %d components that can cut the supply of %d magnet strings from %d compressors"):format(
     file, info.components, #sinks, #sources))
-  print(("Fault tree: %d gates, written to %s"):format(info.gates + 1, mef))
+  print(("Fault tree: %d gates, written to %s; report in %s"):format(info.gates + 1, mef, r.report))
   print(("Top event: loss of supply to %s magnet string%s"):format(mode == "any" and "any" or "every", mode == "any" and "" or "s"))
   local parts = {}
   for _, c in ipairs(r.curve) do

@@ -130,50 +130,23 @@ cliargs.run(function()
   if a.uncertainty then
     r.uncertainty = timed("uncertainty", an.uncertainty, an,
       {n = a.uncertainty, seed = a.seed or 1, quantiles = 20, bins = 20})
+    r.uncertainty.n, r.uncertainty.seed = a.uncertainty, a.seed or 1
   end
   if a.mocus then
-    r.mocus = timed("mocus", m.mocus, m, {top = top, limit_order = a.limit_order})
-    local md = {}
-    for k = 1, #r.mocus.distribution do md[k] = r.mocus.distribution[k] end
-    r.mocus.distribution = md
+    -- MOCUS is the comparison: when it gives up (too many partial sets),
+    -- say so in its field and keep the rest of the results.
+    local ok, res = pcall(timed, "mocus", m.mocus, m, {top = top, limit_order = a.limit_order})
+    if ok then
+      local md = {}
+      for k = 1, #res.distribution do md[k] = res.distribution[k] end
+      res.distribution = md
+      r.mocus = res
+    else
+      r.mocus = {error = tostring(res):gsub("^.-tg_risk_mocus: ", "")}
+    end
   end
   r.seconds = seconds
-  if a.report then
-    local function esc(x)
-      return (tostring(x):gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;"))
-    end
-    local function g6(x) return string.format("%.6g", x) end
-    local L = {'<?xml version="1.0" encoding="UTF-8"?>', "<report>", "  <information>",
-      ('    <software name="twingraph" version="%s"/>'):format(esc(tg.version)),
-      ("    <time>%s</time>"):format(os.date("!%Y-%m-%dT%H:%M:%S")),
-      ('    <calculated-quantity name="Minimal Cut Sets"><calculation-method name="Binary Decision Diagram">' ..
-       '<limits><product-order>%d</product-order></limits></calculation-method></calculated-quantity>'):format(r.limit_order),
-      ('    <calculated-quantity name="Probability Analysis"><calculation-method name="Binary Decision Diagram">' ..
-       '<limits><mission-time>%s</mission-time></limits></calculation-method></calculated-quantity>'):format(g6(r.mission_time)),
-      "  </information>", "  <results>"}
-    local prob = r.probability and (' probability="%s"'):format(g6(r.probability)) or ""
-    L[#L + 1] = ('    <sum-of-products name="%s" basic-events="%d" products="%d"%s distribution="%s">'):format(
-      esc(top), r.basic_events, r.products, prob, table.concat(distribution, " "))
-    for _, c in ipairs(r.cut_sets or an:cut_sets{max = a.max_sets or 1000}) do
-      L[#L + 1] = ('      <product order="%d" probability="%s">'):format(c.order, g6(c.p))
-      for _, e in ipairs(c.events) do L[#L + 1] = ('        <basic-event name="%s"/>'):format(esc(e)) end
-      L[#L + 1] = "      </product>"
-    end
-    L[#L + 1] = "    </sum-of-products>"
-    if r.importance then
-      L[#L + 1] = ('    <importance name="%s" basic-events="%d">'):format(esc(top), #r.importance)
-      for _, e in ipairs(r.importance) do
-        L[#L + 1] = ('      <basic-event name="%s" occurrence="%d" probability="%s" MIF="%s" CIF="%s" DIF="%s" RAW="%s" RRW="%s"/>'):format(
-          esc(e.name), e.occurrence, g6(e.p), g6(e.mif), g6(e.cif), g6(e.dif), g6(e.raw), g6(e.rrw))
-      end
-      L[#L + 1] = "    </importance>"
-    end
-    L[#L + 1] = "  </results>"
-    L[#L + 1] = "</report>"
-    local f = assert(io.open(a.report, "w"))
-    f:write(table.concat(L, "\n"), "\n")
-    f:close()
-  end
+  if a.report then require("risk_report").write(a.report, r) end
 
   if a.json then
     print(tg.json.encode(r))
@@ -210,7 +183,9 @@ cliargs.run(function()
       print(string.format("  {%s}  %.4g", table.concat(i.literals, ", "), i.p))
     end
   end
-  if r.mocus then
+  if r.mocus and r.mocus.error then
+    print("MOCUS: gave up: " .. r.mocus.error)
+  elseif r.mocus then
     print(string.format("MOCUS: %d minimal cut sets (%.3f s)", r.mocus.products, seconds.mocus))
   end
   if r.uncertainty then

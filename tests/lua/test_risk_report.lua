@@ -1,0 +1,127 @@
+-- `twingraph risk --report`: the Open-PSA-style XML report (scripts/lua/lib/
+-- risk_report.lua) says what --json says, in SCRAM's layout (element and
+-- attribute names as SCRAM 0.16.2's report of the same model), is well
+-- formed, and a failed write leaves nothing behind.
+local T = ...
+local P, R = T.prog, T.root
+local FT = R .. "/data/faulttrees/"
+local CHINESE = FT .. "scram/chinese.xml " .. FT .. "scram/chinese-basic-events.xml"
+
+-- Elements of an XML text: {name, attrs} in document order; fails on a
+-- closing tag that does not match the open one.
+local function parse(text)
+  local out, stack = {}, {}
+  local body = text:gsub("^<%?xml.-%?>", "")
+  for close, name, attrs, selfclose in body:gmatch("<(/?)([%w%-]+)(.-)(/?)>") do
+    if close == "/" then
+      T.eq(table.remove(stack), name, "closing tag matches")
+    else
+      local a = {}
+      for k, v in attrs:gmatch('([%w%-]+)="(.-)"') do a[k] = v end
+      out[#out + 1] = {name = name, attrs = a}
+      if selfclose ~= "/" then stack[#stack + 1] = name end
+    end
+  end
+  T.eq(#stack, 0, "every element closed")
+  return out
+end
+
+local function read(path)
+  local f = assert(io.open(path))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+local function all(els, name)
+  local r = {}
+  for _, e in ipairs(els) do if e.name == name then r[#r + 1] = e end end
+  return r
+end
+
+T.test("the report says what --json says", function()
+  local rep = os.tmpname()
+  local code, out, err = T.run(P .. " risk " .. CHINESE .. " --probability --importance --mcs" ..
+    " --uncertainty 500 --seed 3 --time-step 4380 --json --report " .. rep)
+  T.eq(code, 0, "exit " .. err)
+  local j = tg.json.decode(out)
+  local els = parse(read(rep))
+  os.remove(rep)
+  local sop = all(els, "sum-of-products")[1]
+  T.eq(tonumber(sop.attrs.products), 392, "products (SCRAM: 392)")
+  T.near(tonumber(sop.attrs.probability), 0.00456932, 5e-6 * 0.00456932, "probability (SCRAM)")
+  T.eq(sop.attrs.distribution, "0 12 0 24 188 168", "distribution (SCRAM's report)")
+  T.eq(#all(els, "product"), 392, "every cut set listed")
+  T.eq(#all(els, "warning"), 0, "nothing left out, no warning")
+  T.eq(#all(els, "point"), 2, "curve at 4380 and 8760 h")
+  local imp = all(els, "importance")[1]
+  T.eq(tonumber(imp.attrs["basic-events"]), 25, "importance rows (SCRAM: 25)")
+  -- importance rows equal the JSON's, event by event
+  local byname = {}
+  for _, e in ipairs(j.importance) do byname[e.name] = e end
+  local rows = 0
+  for _, e in ipairs(els) do
+    if e.name == "basic-event" and e.attrs.MIF then
+      rows = rows + 1
+      local w = byname[e.attrs.name]
+      T.near(tonumber(e.attrs.MIF), w.mif, 1e-8 * math.abs(w.mif) + 1e-300, e.attrs.name .. " MIF")
+      T.near(tonumber(e.attrs.RAW), w.raw, 1e-8 * math.abs(w.raw), e.attrs.name .. " RAW")
+    end
+  end
+  T.eq(rows, 25, "25 importance rows")
+  -- e1 as in SCRAM's report: MIF 0.0745557, RAW 16.9902
+  T.near(tonumber(byname.e1.mif), 0.0745557, 5e-7, "e1 MIF (SCRAM)")
+  -- the uncertainty measure
+  T.near(tonumber(all(els, "mean")[1].attrs.value), j.uncertainty.mean, 1e-8 * j.uncertainty.mean, "mean")
+  local bins = all(els, "bin")
+  T.eq(#bins, 20, "20 histogram bins")
+  local total = 0
+  for _, b in ipairs(bins) do total = total + tonumber(b.attrs.value) end
+  T.near(total, 1, 1e-6, "bin fractions sum to 1")
+  T.eq(#all(els, "quantile"), 20, "20 quantiles")
+  -- SCRAM's attribute names on the elements both write
+  local scram = {["sum-of-products"] = {"name", "basic-events", "products", "probability", "distribution"},
+                 product = {"order", "probability", "contribution"},
+                 point = {"X", "Y"}, bin = {"number", "value", "lower-bound", "upper-bound"}}
+  for el, names in pairs(scram) do
+    local e = all(els, el)[1]
+    for _, n in ipairs(names) do T.truthy(e.attrs[n], el .. " has " .. n) end
+  end
+end)
+
+T.test("a truncated listing says so; prime implicants write their negations", function()
+  local rep = os.tmpname()
+  local code, _, err = T.run(P .. " risk " .. CHINESE .. " --mcs --max-sets 10 --report " .. rep)
+  T.eq(code, 0, "exit " .. err)
+  local els = parse(read(rep))
+  T.eq(#all(els, "product"), 10, "10 listed")
+  T.eq(#all(els, "warning"), 1, "and a warning that says 10 of 392")
+  local code2, out2, err2 = T.run(P .. " risk " .. R .. "/tests/risk/golden/pi/nc1.xml --prime-implicants --json --report " .. rep)
+  T.eq(code2, 0, "exit " .. err2)
+  local j = tg.json.decode(out2)
+  local negs = 0
+  for _, i in ipairs(j.prime_implicants.implicants) do
+    for _, l in ipairs(i.literals) do if l:match("^not ") then negs = negs + 1 end end
+  end
+  T.truthy(negs > 0, "nc1 has negated literals")
+  local els2 = parse(read(rep))
+  T.eq(#all(els2, "not"), negs, "one <not> per negated literal")
+  os.remove(rep)
+end)
+
+T.test("a report that cannot be written fails cleanly", function()
+  local code, _, err = T.run(P .. " risk " .. CHINESE .. " --report /nonexistent-dir/r.xml")
+  T.eq(code, 1, "exit 1")
+  T.truthy(err:find("/nonexistent-dir/r.xml: cannot write the report", 1, true), err)
+  local f = io.open("/nonexistent-dir/r.xml.tmp")
+  T.truthy(f == nil, "no temporary file")
+end)
+
+T.test("MOCUS giving up keeps the other results", function()
+  local code, out, err = T.run(P .. " risk " .. FT .. "scram/baobab1.xml " .. FT ..
+    "scram/baobab1-basic-events.xml --limit-order 6 --mocus --json")
+  T.eq(code, 0, "exit " .. err)
+  local j = tg.json.decode(out)
+  T.eq(j.products, 2684, "products of order <= 6 (SCRAM --limit-order 6: 2684)")
+  T.truthy(j.mocus.error and j.mocus.error:find("partial cut sets", 1, true), "mocus.error says why")
+end)
