@@ -8,7 +8,7 @@ tests/risk/golden/<model>.txt:
 
     files <file> ...              (relative to data/faulttrees/)
     top <gate> basic-events <n> products <n> probability <p>
-    distribution <count order 0> <count order 1> ...
+    distribution <count order 1> <count order 2> ...   (SCRAM's distribution list starts at order 1)
     importance <event> <occurrence> <p> <MIF> <CIF> <DIF> <RAW> <RRW>   (one per line)
 
 SCRAM prints 6 significant digits, so the tests compare our values rounded
