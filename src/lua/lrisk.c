@@ -718,14 +718,14 @@ static int l_network(lua_State *L)
     return 2;
 }
 
-/* m:mocus{top=, limit_order = 20, max_sets = 1e7} -> {products=, distribution={...}} */
+/* m:mocus{top=, limit_order = 20, max_nodes = 2^26} -> {products=, distribution={...}} */
 static int m_mocus(lua_State *L)
 {
-    static const char *const opts[] = {"top", "limit_order", "max_sets", NULL};
+    static const char *const opts[] = {"top", "limit_order", "max_nodes", NULL};
     tg_risk_model *m = check_model(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     int lim = (int)tg_lua_i_opt_integer(L, 2, "limit_order", 20);
-    long long max = tg_lua_i_opt_integer(L, 2, "max_sets", 10000000);
+    long long max = tg_lua_i_opt_integer(L, 2, "max_nodes", 1 << 26);
     const char *top = tg_lua_i_opt_string(L, 2, "top", NULL);
     int g;
     if (top) {
@@ -734,6 +734,7 @@ static int m_mocus(lua_State *L)
         return luaL_error(L, "risk.mocus: name the top gate with top=");
     }
     luaL_argcheck(L, lim >= 0 && lim <= 4000, 2, "limit_order must be in 0..4000");
+    luaL_argcheck(L, max >= 0, 2, "max_nodes must be >= 0");
     uint64_t *d = lua_newuserdatauv(L, sizeof *d * (size_t)(lim + 1), 0);
     uint64_t prods;
     char msg[TG_MSG_LEN] = "";

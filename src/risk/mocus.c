@@ -1,77 +1,113 @@
 /* mocus.c: minimal cut sets by MOCUS, for comparison with the BDD route.
  *
- * Top-down expansion (Fussell and Vesely 1972): a partial cut set holds
- * basic events and gates still to expand; an AND (or NULL) gate is
- * replaced by its arguments, an OR gate splits the set into one copy per
- * argument, an ATLEAST k-of-n gate into one copy per k-subset.  A set is
- * dropped as soon as it holds more than limit_order events (events only
- * accumulate in coherent trees).  Finished sets go into a ZBDD (union), and
- * the family is minimised there by Rauzy's rule, so no quadratic subset
- * checks.  Basic events are ZBDD levels in model order.
+ * Top-down substitution (Fussell and Vesely 1972): the family of partial
+ * cut sets starts as {{top}}; each gate in turn is replaced in every set
+ * that holds it by its expansion (AND: all its arguments; OR: one set per
+ * argument; ATLEAST k: one per k-subset), until the sets hold basic events
+ * only.  The whole family lives in one ZBDD over gates and events (gates
+ * on top, parents above children), so a gate is substituted once for all
+ * the sets that hold it: with g the top variable, F = g F1 + F0 becomes
+ * F0 + F1 x E(g).  Sets holding more than limit_order events are dropped
+ * (events only accumulate in coherent trees), and the family is minimised
+ * after each substitution: a partial set that contains another only has
+ * completions that contain one of the other's, since the gates they share
+ * expand alike.
  */
 #include "risk_internal.h"
 
 #include <string.h>
 
-typedef struct partial {
-    int *ev, nev;               /* basic events, sorted, distinct */
-    int *gates, ngates;         /* gates to expand */
-} partial;
+#define OP_MMIN 42u
+#define OP_MPROD 30000u     /* + limit (<= 4000) */
+#define OP_MTRUNC 40000u    /* + limit */
 
-static void partial_free(partial *p)
+typedef struct mctx {
+    rk_zbdd z;
+    uint32_t first_event;   /* levels below are gates, from it on events */
+} mctx;
+
+static inline rk_cache_entry *mslot(rk_zbdd *z, uint32_t f, uint32_t g, uint32_t op)
 {
-    tg_free(p->ev);
-    tg_free(p->gates);
-    p->ev = p->gates = NULL;
+    uint64_t h = ((uint64_t)f * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)g * 0xC2B2AE3D27D4EB4Full) ^
+                 ((uint64_t)op * 0x165667B19E3779F9ull);
+    h ^= h >> 31;
+    return &z->cache[(uint32_t)h & (z->ncache - 1)];
 }
 
-/* Copy of p with room for extra events and gates. */
-static bool partial_copy(const partial *p, int extra_ev, int extra_g, partial *out)
+static inline uint32_t mlev(const rk_zbdd *z, uint32_t f)
 {
-    out->ev = tg_malloc(sizeof(int) * (size_t)(p->nev + extra_ev + 1));
-    out->gates = tg_malloc(sizeof(int) * (size_t)(p->ngates + extra_g + 1));
-    if (!out->ev || !out->gates) {
-        partial_free(out);
-        return false;
-    }
-    if (p->nev) memcpy(out->ev, p->ev, sizeof(int) * (size_t)p->nev);
-    if (p->ngates) memcpy(out->gates, p->gates, sizeof(int) * (size_t)p->ngates);
-    out->nev = p->nev;
-    out->ngates = p->ngates;
-    return true;
+    return f <= ZB_BASE ? UINT32_MAX : z->nodes[f].level;
 }
 
-static void add_event(partial *p, int e)
+/* The sets of f with at most k events (gates do not count). */
+static uint32_t mtrunc(mctx *c, uint32_t f, int k)
 {
-    int i = p->nev;
-    for (int j = 0; j < p->nev; j++)
-        if (p->ev[j] == e) return;
-    while (i > 0 && p->ev[i - 1] > e) p->ev[i] = p->ev[i - 1], i--;
-    p->ev[i] = e;
-    p->nev++;
-}
-
-static void add_ref(const tg_risk_model *m, partial *p, int ref, bool *constant_false)
-{
-    if (RK_KIND(ref) == R_BASIC) add_event(p, RK_INDEX(ref));
-    else if (RK_KIND(ref) == R_GATE) p->gates[p->ngates++] = RK_INDEX(ref);
-    else if (!m->houses[RK_INDEX(ref)].value) *constant_false = true;
-}
-
-/* Minimal sets of a family: min(x F1 + F0) = x (min F1 without min F0) + min F0. */
-static uint32_t zminimal(rk_zbdd *z, uint32_t f, uint32_t *memo)
-{
-    if (f <= ZB_BASE) return f;
-    if (memo[f] != UINT32_MAX) return memo[f];
+    rk_zbdd *z = &c->z;
+    if (k < 0) return ZB_EMPTY;
+    if (f <= ZB_BASE || z->full) return z->full ? ZB_EMPTY : f;
+    uint32_t op = OP_MTRUNC + (uint32_t)k;
+    rk_cache_entry *e = mslot(z, f, 0, op);
+    if (e->op == op && e->a == f) return e->r;
     rk_bnode q = z->nodes[f];
-    uint32_t lo = zminimal(z, q.lo, memo);
-    uint32_t hi = tg_risk_i_zbdd_without(z, zminimal(z, q.hi, memo), lo);
-    uint32_t r = lo == ZB_BASE ? ZB_BASE : tg_risk_i_zbdd_node(z, q.level, hi, lo);
-    if (f < z->cap) memo[f] = r;
+    uint32_t h = mtrunc(c, q.hi, k - (q.level >= c->first_event));
+    uint32_t r = tg_risk_i_zbdd_node(z, q.level, h, mtrunc(c, q.lo, k));
+    e = mslot(z, f, 0, op);
+    *e = (rk_cache_entry){f, 0, r, op};
     return r;
 }
 
-tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_t max_sets,
+/* {a u b : a in f, b in g, at most k events}. */
+static uint32_t mprod(mctx *c, uint32_t f, uint32_t g, int k)
+{
+    rk_zbdd *z = &c->z;
+    if (f == ZB_EMPTY || g == ZB_EMPTY || k < 0 || z->full) return ZB_EMPTY;
+    if (f == ZB_BASE) return mtrunc(c, g, k);
+    if (g == ZB_BASE) return mtrunc(c, f, k);
+    if (f > g) {
+        uint32_t t = f;
+        f = g, g = t;
+    }
+    uint32_t op = OP_MPROD + (uint32_t)k;
+    rk_cache_entry *e = mslot(z, f, g, op);
+    if (e->op == op && e->a == f && e->b == g) return e->r;
+    uint32_t lf = mlev(z, f), lg = mlev(z, g), x = lf < lg ? lf : lg;
+    uint32_t f1 = ZB_EMPTY, f0 = f, g1 = ZB_EMPTY, g0 = g;
+    if (lf == x) f1 = z->nodes[f].hi, f0 = z->nodes[f].lo;
+    if (lg == x) g1 = z->nodes[g].hi, g0 = z->nodes[g].lo;
+    int k1 = k - (x >= c->first_event);
+    uint32_t a = mprod(c, f1, g1, k1), b = mprod(c, f1, g0, k1), d = mprod(c, f0, g1, k1);
+    uint32_t h = tg_risk_i_zbdd_union(z, tg_risk_i_zbdd_union(z, a, b), d);
+    uint32_t r = tg_risk_i_zbdd_node(z, x, h, mprod(c, f0, g0, k));
+    e = mslot(z, f, g, op);
+    *e = (rk_cache_entry){f, g, r, op};
+    return r;
+}
+
+/* Minimal sets: min(x F1 + F0) = x (min F1 without min F0) + min F0. */
+static uint32_t mmin(rk_zbdd *z, uint32_t f)
+{
+    if (f <= ZB_BASE || z->full) return z->full ? ZB_EMPTY : f;
+    rk_cache_entry *e = mslot(z, f, 0, OP_MMIN);
+    if (e->op == OP_MMIN && e->a == f) return e->r;
+    rk_bnode q = z->nodes[f];
+    uint32_t lo = mmin(z, q.lo), r = ZB_BASE;
+    if (lo != ZB_BASE) r = tg_risk_i_zbdd_node(z, q.level, tg_risk_i_zbdd_without(z, mmin(z, q.hi), lo), lo);
+    e = mslot(z, f, 0, OP_MMIN);
+    *e = (rk_cache_entry){f, 0, r, OP_MMIN};
+    return r;
+}
+
+/* The family of one argument: {{level}}, or a house event's constant. */
+static uint32_t arg_set(const tg_risk_model *m, mctx *c, const int *glev, const int *elev, int ref)
+{
+    switch (RK_KIND(ref)) {
+    case R_BASIC: return tg_risk_i_zbdd_node(&c->z, (uint32_t)elev[RK_INDEX(ref)], ZB_BASE, ZB_EMPTY);
+    case R_HOUSE: return m->houses[RK_INDEX(ref)].value ? ZB_BASE : ZB_EMPTY;
+    default: return tg_risk_i_zbdd_node(&c->z, (uint32_t)glev[RK_INDEX(ref)], ZB_BASE, ZB_EMPTY);
+    }
+}
+
+tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_t max_nodes,
                         uint64_t *products, uint64_t *dist, char *msg)
 {
     tg_msg_clear(msg);
@@ -89,132 +125,108 @@ tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_
                           m->gates[g].name ? m->gates[g].name : "(formula)",
                           tg_risk_i_op_names[op]);
     }
-    if (m->nbasics > RK_MAX_LEVELS)     /* the ZBDD levels are event indices */
-        return tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mocus: %d basic events; the ZBDD operations "
-                      "recurse once per event and support at most %d", m->nbasics, RK_MAX_LEVELS);
+    int ng = m->ngates, ne = m->nbasics;
+    if ((int64_t)ng + ne > RK_MAX_LEVELS)     /* the ZBDD recursions go one level deep per variable */
+        return tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mocus: %d gates and %d basic events; the ZBDD "
+                      "operations recurse once per variable and support at most %d", ng, ne,
+                      RK_MAX_LEVELS);
     tg_status s = TG_OK;
-    rk_zbdd z;
-    partial *stack = NULL;
-    size_t cap = 0, sp = 0;
-    uint32_t *memo = NULL;
+    mctx c;
+    int *glev = tg_malloc(sizeof *glev * ((size_t)ng + 1)), *elev = tg_malloc(sizeof *elev * ((size_t)ne + 1));
+    int *order = tg_malloc(sizeof *order * ((size_t)ng + 1)), *stack = tg_malloc(sizeof *stack * 2 * ((size_t)ng + 1));
+    uint32_t *t = NULL;
     double *cnt = NULL;
-    int64_t made = 0;
-    uint32_t family = ZB_EMPTY;
-    if (tg_risk_i_zbdd_init(&z, 0) != TG_OK)
+    int maxargs = 1;
+    for (int g = 0; g < ng; g++)
+        if (m->gates[g].nargs > maxargs) maxargs = m->gates[g].nargs;
+    t = tg_malloc(sizeof *t * ((size_t)maxargs + 2));
+    if (tg_risk_i_zbdd_init(&c.z, max_nodes) != TG_OK) {
+        tg_free(glev), tg_free(elev), tg_free(order), tg_free(stack), tg_free(t);
         return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory");
-    tg_risk_i_zbdd_reserve_cache(&z, 1u << 16);
-    if (tg_grow((void **)&stack, &cap, 16, sizeof *stack) != TG_OK) {
+    }
+    if (!glev || !elev || !order || !stack || !t) {
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory");
         goto done;
     }
-    partial start = {NULL, 0, NULL, 0}, p0;
-    if (!partial_copy(&start, 0, 1, &p0)) {
-        s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory");
-        goto done;
-    }
-    p0.gates[p0.ngates++] = m->named[top];
-    stack[sp++] = p0;
-    while (sp > 0 && s == TG_OK) {
-        partial p = stack[--sp];
-        if (p.ngates == 0) {    /* finished: add the set to the family */
-            uint32_t set = ZB_BASE;
-            for (int i = p.nev; i-- > 0;) set = tg_risk_i_zbdd_node(&z, (uint32_t)p.ev[i], set, ZB_EMPTY);
-            family = tg_risk_i_zbdd_union(&z, family, set);
-            partial_free(&p);
-            if (z.full) s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory");
+    tg_risk_i_zbdd_reserve_cache(&c.z, 1u << 16);
+    /* Gates parents first (reverse post-order of a depth-first walk from
+     * the top); events after all gates, in order of first appearance. */
+    for (int g = 0; g < ng; g++) glev[g] = -1;
+    for (int e = 0; e < ne; e++) elev[e] = -1;
+    int npost = 0, sp = 1, nev = 0, g0 = m->named[top];
+    stack[0] = g0, stack[1] = 0, glev[g0] = 0;
+    while (sp > 0) {
+        int g = stack[2 * (sp - 1)], *pos = &stack[2 * (sp - 1) + 1];
+        const rk_gate *gg = &m->gates[g];
+        if (*pos < gg->nargs) {
+            int r = m->args[gg->first + (*pos)++].ref;
+            if (RK_KIND(r) == R_GATE && glev[RK_INDEX(r)] < 0) {
+                glev[RK_INDEX(r)] = 0;
+                stack[2 * sp] = RK_INDEX(r), stack[2 * sp + 1] = 0;
+                sp++;
+            } else if (RK_KIND(r) == R_BASIC && elev[RK_INDEX(r)] < 0) {
+                elev[RK_INDEX(r)] = nev++;
+            }
             continue;
         }
-        const rk_gate *g = &m->gates[p.gates[--p.ngates]];
-        const rk_arg *args = m->args + g->first;
-        if (g->op == TG_RISK_AND || g->op == TG_RISK_NULL) {
-            partial q;
-            bool dead = false;
-            if (!partial_copy(&p, g->nargs, g->nargs, &q)) {
-                s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory");
-            } else {
-                for (int i = 0; i < g->nargs; i++) add_ref(m, &q, args[i].ref, &dead);
-                if (dead || q.nev > limit_order) partial_free(&q);
-                else stack[sp++] = q;   /* the popped slot is free */
-            }
-            partial_free(&p);
-            continue;
-        }
-        /* OR: one copy per argument; ATLEAST k: one per k-subset. */
-        int k = g->op == TG_RISK_OR ? 1 : g->k, n = g->nargs, idx[64];
-        if (k > 64) {
-            partial_free(&p);
-            s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mocus: atleast with k > 64");
-            break;
-        }
-        for (int i = 0; i < k; i++) idx[i] = i;
-        for (;;) {
-            partial q;
-            bool dead = false;
-            if (++made > max_sets) {
-                s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mocus: more than %lld partial cut sets",
-                           (long long)max_sets);
-                break;
-            }
-            if (!partial_copy(&p, k, k, &q)) {
-                s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory");
-                break;
-            }
-            for (int i = 0; i < k; i++) add_ref(m, &q, args[idx[i]].ref, &dead);
-            if (dead || q.nev > limit_order) {
-                partial_free(&q);
-            } else {
-                if (tg_grow((void **)&stack, &cap, sp + 1, sizeof *stack) != TG_OK) {
-                    partial_free(&q);
-                    s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory");
-                    break;
-                }
-                stack[sp++] = q;
-            }
-            int i = k - 1;      /* next k-subset in lexicographic order */
-            while (i >= 0 && idx[i] == n - k + i) i--;
-            if (i < 0) break;
-            idx[i]++;
-            for (int j = i + 1; j < k; j++) idx[j] = idx[j - 1] + 1;
-        }
-        partial_free(&p);
+        sp--;
+        order[npost++] = g;
     }
-    if (s != TG_OK) goto done;
-    memo = tg_malloc(sizeof *memo * z.cap);
-    if (!memo) {
-        s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory");
-        goto done;
+    for (int i = 0; i < npost; i++) glev[order[npost - 1 - i]] = i;
+    c.first_event = (uint32_t)npost;
+    for (int e = 0; e < ne; e++)
+        if (elev[e] >= 0) elev[e] += npost;
+    int K = limit_order;
+    uint32_t fam = tg_risk_i_zbdd_node(&c.z, 0, ZB_BASE, ZB_EMPTY);   /* {{top}} */
+    for (int i = npost - 1; i >= 0 && !c.z.full; i--) {
+        int g = order[i];
+        uint32_t lv = (uint32_t)glev[g];
+        if (mlev(&c.z, fam) != lv) continue;    /* no set holds g any more */
+        const rk_gate *gg = &m->gates[g];
+        uint32_t f1 = c.z.nodes[fam].hi, f0 = c.z.nodes[fam].lo, ex;
+        if (gg->op == TG_RISK_AND || gg->op == TG_RISK_NULL) {
+            ex = ZB_BASE;
+            for (int j = 0; j < gg->nargs; j++)
+                ex = mprod(&c, ex, arg_set(m, &c, glev, elev, m->args[gg->first + j].ref), K);
+        } else {
+            /* t[j]: the sets of j of the arguments so far (OR: atleast 1). */
+            int k = gg->op == TG_RISK_OR ? 1 : gg->k;
+            for (int j = 0; j <= k; j++) t[j] = j == 0 ? ZB_BASE : ZB_EMPTY;
+            for (int a = 0; a < gg->nargs; a++) {
+                uint32_t x = arg_set(m, &c, glev, elev, m->args[gg->first + a].ref);
+                for (int j = k < a + 1 ? k : a + 1; j >= 1; j--)
+                    t[j] = tg_risk_i_zbdd_union(&c.z, t[j], mprod(&c, t[j - 1], x, K));
+            }
+            ex = t[k];
+        }
+        fam = mmin(&c.z, tg_risk_i_zbdd_union(&c.z, f0, mprod(&c, f1, ex, K)));
     }
-    memset(memo, 0xff, sizeof *memo * z.cap);
-    family = zminimal(&z, family, memo);
-    if (z.full) {
-        s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory");
+    if (c.z.full) {
+        s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mocus: more than %lld ZBDD nodes of partial cut sets",
+                   (long long)max_nodes);
         goto done;
     }
     /* Counts per order: per node, in index order (children first). */
-    int L = limit_order;
-    cnt = tg_calloc((size_t)z.n * (size_t)(L + 1), sizeof *cnt);
+    cnt = tg_calloc((size_t)c.z.n * (size_t)(K + 1), sizeof *cnt);
     if (!cnt) {
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory (counts)");
         goto done;
     }
-    cnt[(size_t)ZB_BASE * (size_t)(L + 1)] = 1;
-    for (uint32_t i = 2; i <= family && i < z.n; i++) {
-        const rk_bnode *q = &z.nodes[i];
-        double *ci = cnt + (size_t)i * (size_t)(L + 1);
-        const double *ch = cnt + (size_t)q->hi * (size_t)(L + 1);
-        const double *cl = cnt + (size_t)q->lo * (size_t)(L + 1);
-        for (int j = 0; j <= L; j++) ci[j] = cl[j] + (j > 0 ? ch[j - 1] : 0);
+    cnt[(size_t)ZB_BASE * (size_t)(K + 1)] = 1;
+    for (uint32_t i = 2; i <= fam && i < c.z.n; i++) {
+        const rk_bnode *q = &c.z.nodes[i];
+        double *ci = cnt + (size_t)i * (size_t)(K + 1);
+        const double *ch = cnt + (size_t)q->hi * (size_t)(K + 1);
+        const double *cl = cnt + (size_t)q->lo * (size_t)(K + 1);
+        for (int j = 0; j <= K; j++) ci[j] = cl[j] + (j > 0 ? ch[j - 1] : 0);
     }
-    for (int j = 0; j <= L; j++) {
-        double v = cnt[(size_t)family * (size_t)(L + 1) + (size_t)j];
-        dist[j] = (uint64_t)v;
-        *products += (uint64_t)v;
+    for (int j = 0; j <= K; j++) {
+        double v = cnt[(size_t)fam * (size_t)(K + 1) + (size_t)j];
+        dist[j] = v >= 1.8e19 ? UINT64_MAX : (uint64_t)v;
+        *products += dist[j];
     }
 done:
-    while (sp > 0) partial_free(&stack[--sp]);
-    tg_free(stack);
-    tg_free(memo);
-    tg_free(cnt);
-    tg_risk_i_zbdd_clear(&z);
+    tg_free(glev), tg_free(elev), tg_free(order), tg_free(stack), tg_free(t), tg_free(cnt);
+    tg_risk_i_zbdd_clear(&c.z);
     return s;
 }

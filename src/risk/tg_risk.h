@@ -148,12 +148,13 @@ tg_status tg_risk_prime_implicants(tg_risk_analysis *a, int limit_order, int64_t
                                    tg_risk_set_fn fn, void *ud, uint64_t *count /* OUT */,
                                    uint64_t *dist /* OUT, may be NULL */, char *msg);
 
-/* MOCUS (Fussell and Vesely 1972), for comparison: top-down expansion of
- * the gates of coherent trees (and, or, atleast, null) into cut sets of at
- * most limit_order events, then minimisation (in a ZBDD).  Gives the count
+/* MOCUS (Fussell and Vesely 1972), for comparison: top-down substitution
+ * of the gates of coherent trees (and, or, atleast, null) into cut sets of
+ * at most limit_order events, the family of partial sets held in one ZBDD
+ * over gates and events and minimised after each gate.  Gives the count
  * and the distribution (limit_order + 1 entries).  TG_ERR_ARG on negation;
- * TG_ERR_LIMIT when more than max_sets intermediate sets are produced. */
-tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_t max_sets,
+ * TG_ERR_LIMIT when the ZBDD passes max_nodes nodes (0: 2^26). */
+tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_t max_nodes,
                         uint64_t *products /* OUT */, uint64_t *dist /* OUT */, char *msg);
 
 /* Minimal cut sets of a coherent tree (and, or, atleast) of order <=
