@@ -181,3 +181,19 @@ T.test("plant tree: the demo plant agrees with a Monte Carlo on the graph", func
     end
   end
 end)
+
+T.test("plant tree: complete digraph (exact) and the gate bound", function()
+  -- Every ordered pair of 7 nodes: the worst case for the path unfolding.
+  local nodes, edges = {}, {}
+  for i = 1, 7 do nodes[i] = "K" .. i end
+  for i = 1, 7 do for j = 1, 7 do if i ~= j then edges[#edges + 1] = {"K" .. i, "K" .. j} end end end
+  local g, spec = plant(nodes, edges)
+  local _, info = check("complete", g, spec, {"K1"}, {"K5", "K7"}, "all")
+  T.truthy(info.loop_gates > 7, "path-dependent gates")
+  T.raises(function()
+    pr.fault_tree(g, {sources = {"K1"}, sinks = {"K5", "K7"}, max_gates = 20})
+  end, "raise opts.max_gates", "a bound on the unfolding")
+  T.raises(function()
+    pr.fault_tree(g, {sources = {"K1"}, sinks = {"nowhere"}})
+  end, "sink nowhere is not reached", "unreached sink")
+end)
