@@ -106,7 +106,7 @@ cliargs.run(function()
 
   print(("Plant %s: %d components that can cut the supply of %d magnet strings from %d compressors"):format(
     file, info.components, #sinks, #sources))
-  print(("Fault tree: %d gates, written to %s; report in %s"):format(info.gates + 1, mef, r.report))
+  print(("Fault tree: %d gates, written to %s; report in %s"):format(info.gates, mef, r.report))
   print(("Top event: loss of supply to %s magnet string%s"):format(mode == "any" and "any" or "every", mode == "any" and "" or "s"))
   local parts = {}
   for _, c in ipairs(r.curve) do

@@ -9,7 +9,7 @@
  *   a:probability() a:products() a:distribution() a:rare_event() a:mcub()
  *   a:cut_sets{max = 1000, max_order = 2}   -- {{events = {...}, p = x}, ...} by order then p
  *   a:importance()                          -- {{name, p, mif, cif, dif, raw, rrw, occurrence}}
- *   a:uncertainty{n = 1000, seed = 1, quantiles = 10, bins = 20}
+ *   a:uncertainty{n = 1000, seed = 1, quantiles = 10, bins = 20}   -- + bin_edges, bin_width
  *   a:reevaluate()                          -- after m:mission_time(h)
  *   tg.risk.network_reliability{n = 9, edges = {{1, 2, 0.9}, ...}, terminals = {1, 9}}
  *
@@ -611,7 +611,7 @@ static int a_uncertainty(lua_State *L)
         return luaL_error(L, "risk.uncertainty: %s", msg);
     if (!lua_checkstack(L, 6)) return luaL_error(L, "risk.uncertainty: stack overflow");
     const tg_risk_uncertainty r = *rp;
-    lua_createtable(L, 0, 8);
+    lua_createtable(L, 0, 10);
     set_num(L, "mean", r.mean);
     set_num(L, "sd", r.sd);
     set_num(L, "min", r.min);
@@ -629,6 +629,16 @@ static int a_uncertainty(lua_State *L)
         lua_rawseti(L, -2, i + 1);
     }
     lua_setfield(L, -2, "bins");
+    /* bins[i] counts the trials in [bin_edges[i], bin_edges[i + 1]) (the
+     * last bin also holds max): nbins equal bins over [min, max]. */
+    double w = (r.max - r.min) / r.nbins;
+    set_num(L, "bin_width", w);
+    lua_createtable(L, r.nbins + 1, 0);
+    for (int i = 0; i <= r.nbins; i++) {
+        lua_pushnumber(L, i == r.nbins ? r.max : r.min + i * w);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "bin_edges");
     tg_risk_uncertainty_clear(rp);
     return 1;
 }

@@ -139,6 +139,8 @@ double tg_risk_i_eval(const tg_risk_model *m, int x, tg_rng *rng);
  * the start of the trial; each parameter is drawn once and reused. */
 double tg_risk_i_draw(const tg_risk_model *m, int x, tg_rng *rng, double *pcache);
 bool tg_risk_i_is_random(const tg_risk_model *m, int x);
+/* Standard normal quantile (inverse cdf) at p in (0, 1); NAN outside. */
+double tg_risk_i_normal_quantile(double p);
 /* modules.c: is_module[g] for every internal gate g (ngates bytes), below
  * internal gate top. */
 tg_status tg_risk_i_modules(const tg_risk_model *m, int top, uint8_t *is_module, char *msg);

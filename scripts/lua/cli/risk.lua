@@ -1,7 +1,7 @@
 -- Fault-tree analysis of Open-PSA MEF files (cut sets, probability, importance, uncertainty).
 local cliargs = require("cliargs")
 local spec = {
-  usage = "twingraph risk FILES... [--top GATE] [--mcs] [--probability] [--importance] [--uncertainty N] [--limit-order K] [--cut-off P] [--prime-implicants] [--mission-time H] [--time-step H] [--json]",
+  usage = "twingraph risk FILES... [--top GATE] [--mcs] [--max-sets N] [--probability] [--importance] [--uncertainty N] [--seed S] [--limit-order K] [--cut-off P] [--prime-implicants] [--mission-time H] [--time-step H] [--mocus] [--report FILE] [--json]",
   about = [[Reads the Open-PSA MEF files (fault trees, model data, parameters; .gz
 read directly), compiles the top gate into a BDD and reports the number of
 minimal cut sets and their order distribution (from a ZBDD; --mcs also lists
@@ -15,7 +15,14 @@ distributions (--uncertainty N).  With --json one JSON object:
 rare_event, mcub, curve, importance, cut_sets, prime_implicants, uncertainty,
 mocus, seconds}.
 --report FILE writes the results as an XML report in SCRAM's layout.
-distribution[k] is the number of cut sets of order k (k = 1..).]],
+basic_events counts the basic events occurring in some minimal cut set
+(SCRAM's count), variables all basic events of the model; distribution[k]
+is the number of cut sets of order k (k = 1..).  uncertainty holds mean, sd,
+min, max, err95 (1.96 sd / sqrt N), quantiles (at 5%, 10%, .., 100%), bins
+(20 trial counts) with bin_edges (21 values: bins[i] covers [bin_edges[i],
+bin_edges[i+1]), the last bin includes max) and bin_width.
+Exit status: 0 success; 1 error (unreadable or invalid model, analysis
+failure; message on standard error); 2 bad usage.]],
   positional = {"FILE"},
   rest = true,
   options = {
@@ -91,6 +98,7 @@ cliargs.run(function()
   local occurring = 0
   for _ in pairs(an:occurrence()) do occurring = occurring + 1 end
   r.basic_events = occurring
+  r.variables = #m:basic_events()
   r.gates = #m:gates()
   if a.probability then
     local t0 = tg.clock()
