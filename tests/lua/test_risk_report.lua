@@ -132,3 +132,21 @@ T.test("MOCUS refusing keeps the other results", function()
   T.eq(j.mocus.products, 46188, "MOCUS count")
   for k, v in ipairs(j.distribution) do T.eq(j.mocus.distribution[k], v, "MOCUS order " .. k) end
 end)
+
+T.test("--zbdd: nus9601's cut sets without a BDD", function()
+  -- SCRAM `--zbdd --limit-order 6`: 1172 sets, orders 3, 4, 6: 10, 2, 1160;
+  -- every event has p = 0.01, so the rare-event sum is exact arithmetic.
+  local code, out, err = T.run(P .. " risk " .. FT .. "aralia/nus9601.xml.gz --zbdd --limit-order 6 --probability --json")
+  T.eq(code, 0, "exit " .. err)
+  local j = tg.json.decode(out)
+  T.eq(j.products, 1172, "products (SCRAM)")
+  T.eq(j.method, "zbdd", "method")
+  local want = {0, 0, 10, 2, 0, 1160}
+  for k, v in ipairs(want) do T.eq(j.distribution[k], v, "order " .. k) end
+  T.near(j.rare_event, 10 * 1e-6 + 2 * 1e-8 + 1160 * 1e-12, 1e-15, "rare-event sum")
+  T.truthy(j.mcub <= j.rare_event and j.mcub > 0.999 * j.rare_event, "MCUB just below")
+  T.truthy(j.probability == nil, "no exact probability claimed")
+  local c2, _, e2 = T.run(P .. " risk " .. FT .. "aralia/nus9601.xml.gz --zbdd --importance")
+  T.eq(c2, 2, "--importance with --zbdd is a usage error")
+  T.truthy(e2:find("needs the BDD", 1, true), e2)
+end)

@@ -1,7 +1,7 @@
 -- Fault-tree analysis of Open-PSA MEF files (cut sets, probability, importance, uncertainty).
 local cliargs = require("cliargs")
 local spec = {
-  usage = "twingraph risk FILES... [--top GATE] [--mcs] [--max-sets N] [--probability] [--importance] [--uncertainty N] [--seed S] [--limit-order K] [--cut-off P] [--prime-implicants] [--mission-time H] [--time-step H] [--mocus] [--report FILE] [--json]",
+  usage = "twingraph risk FILES... [--top GATE] [--mcs] [--max-sets N] [--probability] [--importance] [--uncertainty N] [--seed S] [--limit-order K] [--cut-off P] [--prime-implicants] [--mission-time H] [--time-step H] [--mocus] [--zbdd] [--report FILE] [--json]",
   about = [[Reads the Open-PSA MEF files (fault trees, model data, parameters; .gz
 read directly), compiles the top gate into a BDD and reports the number of
 minimal cut sets and their order distribution (from a ZBDD; --mcs also lists
@@ -15,6 +15,11 @@ distributions (--uncertainty N).  With --json one JSON object:
 rare_event, mcub, curve, importance, cut_sets, prime_implicants, uncertainty,
 mocus, seconds}.
 --report FILE writes the results as an XML report in SCRAM's layout.
+--zbdd skips the BDD, for coherent trees whose BDD is out of reach (nus9601):
+the minimal cut sets within --limit-order and --cut-off are made bottom-up
+in a ZBDD (exact: the same sets as the BDD route would keep), with their
+rare-event sum and min-cut upper bound as the probability estimate
+(rare_event, mcub; no exact probability, importance or uncertainty).
 basic_events counts the basic events occurring in some minimal cut set
 (SCRAM's count), variables all basic events of the model; distribution[k]
 is the number of cut sets of order k (k = 1..).  uncertainty holds mean, sd,
@@ -39,6 +44,7 @@ failure; message on standard error); 2 bad usage.]],
     {"--mission-time", "H", "mission time in hours (default: the model's, else 8760)", number = true},
     {"--time-step", "H", "with --probability: also the probability every H hours up to the mission time", number = true},
     {"--mocus", nil, "also count the cut sets by MOCUS (coherent trees; for comparison)"},
+    {"--zbdd", nil, "no BDD: cut sets within --limit-order/--cut-off bottom-up in a ZBDD (coherent trees)"},
     {"--report", "FILE", "write an Open-PSA-style XML report (as SCRAM's) to FILE"},
     {"--json", nil, "print one JSON object and nothing else"},
   },
@@ -64,6 +70,13 @@ cliargs.run(function()
     cliargs.fail(spec, "--max-sets goes with --mcs or --prime-implicants")
   end
 
+  if a.zbdd then
+    for _, o in ipairs{{"mcs", "--mcs"}, {"importance", "--importance"}, {"uncertainty", "--uncertainty"},
+                       {"prime_implicants", "--prime-implicants"}, {"time_step", "--time-step"}} do
+      if a[o[1]] then cliargs.fail(spec, "%s needs the BDD: it does not go with --zbdd", o[2]) end
+    end
+  end
+
   local seconds = {}
   local function timed(name, f, ...)
     local t0 = tg.clock()
@@ -81,6 +94,37 @@ cliargs.run(function()
         table.concat(tops, ", ")))
     end
     top = tops[1]
+  end
+  if a.zbdd then
+    -- Cut sets without a BDD: counts, distribution and the probability
+    -- estimates of the sets kept.
+    local z = timed("analysis", m.mcs_zbdd, m, {top = top, limit_order = a.limit_order or 20,
+                                                cut_off = a.cut_off or 0})
+    local distribution = {}
+    local hi = 0
+    for k, c in pairs(z.distribution) do if k > hi and c > 0 then hi = k end end
+    for k = 1, hi do distribution[k] = z.distribution[k] or 0 end
+    local r = {top = top, method = "zbdd", products = z.products, distribution = distribution,
+               variables = #m:basic_events(), gates = #m:gates(), mission_time = m:mission_time(),
+               limit_order = a.limit_order or 20, cut_off = a.cut_off or 0, seconds = seconds}
+    if a.probability then r.rare_event, r.mcub = z.rare_event, z.mcub end
+    if a.mocus then
+      local ok, res = pcall(timed, "mocus", m.mocus, m, {top = top, limit_order = a.limit_order})
+      r.mocus = ok and {products = res.products} or {error = tostring(res):gsub("^.-tg_risk_mocus: ", "")}
+    end
+    if a.report then require("risk_report").write(a.report, r) end
+    if a.json then print(tg.json.encode(r)); return end
+    print(string.format("top event %s: %d minimal cut sets (ZBDD, no BDD; limit order %d, cut-off %g)",
+      top, r.products, r.limit_order, r.cut_off))
+    local parts = {}
+    for k, c in ipairs(distribution) do if c > 0 then parts[#parts + 1] = string.format("order %d: %d", k, c) end end
+    print("  " .. table.concat(parts, ", "))
+    if r.rare_event then
+      print(string.format("probability of the sets kept: rare-event %.6g, MCUB %.6g (no exact value without the BDD)",
+        r.rare_event, r.mcub))
+    end
+    if r.mocus then print("MOCUS: " .. (r.mocus.error and ("gave up: " .. r.mocus.error) or (r.mocus.products .. " minimal cut sets"))) end
+    return
   end
   local an = timed("analysis", m.analyze, m, {top = top, limit_order = a.limit_order, cut_off = a.cut_off})
   local dist = an:distribution()
