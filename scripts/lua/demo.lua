@@ -554,24 +554,8 @@ summary.campus = {nodes = campus:node_count(), articulation_points = cap}
 summary.brain = {nodes = brain:node_count(), edges = brain:edge_count(), hubs = hubs}
 
 ---------------------------------------------------------------------------
-section("Files")
-local draw = require("draw")
-writefile("lhc_sector.svg", draw.graph_svg(plant, {
-  title = "LHC-like sector cryogenics: components sized by betweenness, coloured by type",
-  size = bc, labels = 6,
-  caption = "x: metres along the sector (plant at left); y: schematic. Hover a node for its id."}))
-plant:save(outdir .. "/lhc_sector.dot")
-print("  wrote " .. outdir .. "/lhc_sector.dot (render: dot -Tsvg)")
-plant:save(outdir .. "/lhc_sector.db")
-print("  wrote " .. outdir .. "/lhc_sector.db (SQLite: tables nodes, edges, graph)")
-summary.seconds = tg.clock() - t_start
-writefile("summary.json", tg.json.encode(summary, {indent = true}) .. "\n")
-print("  wrote " .. outdir .. "/report.html (this study as one page, pictures inline)")
-print(("\nDone in %.2f s."):format(summary.seconds))
-rep:write(outdir .. "/report.html")
-
----------------------------------------------------------------------------
--- risk5b: network reliability of the plant graph (issue 7), appended.
+-- risk5b: network reliability of the plant graph (issue 7); before "Files",
+-- which writes the report.
 section("Network reliability: supply from a compressor to every magnet string")
 do
   local t0 = tg.clock()
@@ -598,5 +582,24 @@ do
   local mp, sep = tg.risk.network_reliability(spec)
   print(("  Monte Carlo, 20,000 samples: RVR %.6f (se %.1e), plain %.4f (se %.1e)"):format(m, se, mp, sep))
   print("  (RVR is heavy-tailed on this plant: trust its se only with ~10^5 samples, docs/risk.md)")
+  summary.network_reliability = {terminals = #terms, exact = r, rvr = m, rvr_se = se, plain = mp, plain_se = sep}
   print(("  (%.1f s)"):format(tg.clock() - t0))
 end
+
+---------------------------------------------------------------------------
+section("Files")
+local draw = require("draw")
+writefile("lhc_sector.svg", draw.graph_svg(plant, {
+  title = "LHC-like sector cryogenics: components sized by betweenness, coloured by type",
+  size = bc, labels = 6,
+  caption = "x: metres along the sector (plant at left); y: schematic. Hover a node for its id."}))
+plant:save(outdir .. "/lhc_sector.dot")
+print("  wrote " .. outdir .. "/lhc_sector.dot (render: dot -Tsvg)")
+plant:save(outdir .. "/lhc_sector.db")
+print("  wrote " .. outdir .. "/lhc_sector.db (SQLite: tables nodes, edges, graph)")
+summary.seconds = tg.clock() - t_start
+writefile("summary.json", tg.json.encode(summary, {indent = true}) .. "\n")
+print("  wrote " .. outdir .. "/report.html (this study as one page, pictures inline)")
+print(("\nDone in %.2f s."):format(summary.seconds))
+rep:write(outdir .. "/report.html")
+
