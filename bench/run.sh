@@ -25,6 +25,9 @@
 #                the 100-subject x 400-region group study (bench/brain_group.lua)
 #   risk         fault trees: bench_risk vs SCRAM 0.16.2 on the SCRAM examples and
 #                Aralia trees (bench/risk_vs_scram.sh prints its own table)
+#   netrel       network reliability Monte Carlo: RVR vs plain sampling, same
+#                samples, same run; variance and efficiency ratios
+#                (bench/network_reliability.lua)
 #   gnn          2-layer GCN per-epoch time and peak memory vs PyTorch (python3-torch)
 #                on Cora and on the generated 1M-node graph with 64 features
 # Environment:
@@ -109,6 +112,7 @@ for t in s138 syn400; do
 done
 step $BUILD/twingraph "$HERE/brain_group.lua" "$DATA/brain_group" 100 400
 step sh "$HERE/risk_vs_scram.sh"
+step $BUILD/twingraph "$HERE/network_reliability.lua" 20000
 
 # ---- summary -----------------------------------------------------------------
 row() {   # name ours peer goal note
@@ -223,4 +227,9 @@ if $PY -c 'import torch' 2>/dev/null; then
 else
     echo "bench: python3-torch missing under $PY (apt-get install python3-torch): gnn skipped"
 fi
+# ---- network reliability Monte Carlo (risk5b; bench/network_reliability.lua) ----
+echo "== network reliability: variance of plain sampling / RVR (same samples), and efficiency (x time per sample)"
+for c in grid10_p0.99 grid10_p0.9_nodes0.99 grid30_p0.99 celegans_p0.5 power_p0.999_3term plant_month_nodes; do
+    printf "%-26s variance ratio %12s  efficiency ratio %12s\n" "$c" "$(get netrel_${c}_var_ratio)" "$(get netrel_${c}_eff_ratio)"
+done
 exit 0

@@ -644,88 +644,127 @@ static int a_uncertainty(lua_State *L)
 }
 
 /* tg.risk.network_reliability{n=, edges={{u, v, p}, ...}, terminals={...},
- *   method = "exact" | "mc", samples = 100000, seed = 1, criticality = false}
- * -> exact: r [, {criticality per edge}]; mc: r, standard error */
+ *   nodes = {p per node} (optional: nodes failing), method = "exact" | "mc",
+ *   estimator = "rvr" | "plain" (mc), samples = 100000, seed = 1,
+ *   criticality = false (exact)}
+ * -> exact: r [, {Birnbaum per edge}, {Birnbaum per node}]
+ *    mc: r, standard error, {unreliability=, sample_var=, samples=, estimator=} */
 static int l_network(lua_State *L)
 {
     static const char *const opts[] = {"n", "edges", "terminals", "method", "samples", "seed",
-                                       "criticality", "nodes", NULL};
+                                       "criticality", "nodes", "estimator", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_lua_i_check_options(L, 1, opts);
-    int n = (int)tg_lua_i_opt_integer(L, 1, "n", 0);
+    lua_Integer n0 = tg_lua_i_opt_integer(L, 1, "n", 0);
+    luaL_argcheck(L, n0 >= 1 && n0 <= INT32_MAX, 1, "field 'n' must be a node count >= 1");
+    int n = (int)n0;
     if (tg_lua_i_rawfield(L, 1, "edges") != LUA_TTABLE) luaL_argerror(L, 1, "field 'edges' must be a table");
     if (tg_lua_i_rawfield(L, 1, "terminals") != LUA_TTABLE)
         luaL_argerror(L, 1, "field 'terminals' must be a table");
-    int m = (int)luaL_len(L, -2), k = (int)luaL_len(L, -1);
+    lua_Integer m0 = luaL_len(L, -2), k0 = luaL_len(L, -1);
+    luaL_argcheck(L, m0 < INT32_MAX / 2, 1, "too many edges");
+    luaL_argcheck(L, k0 >= 2 && k0 <= 250, 1, "field 'terminals' needs 2 to 250 nodes");
+    int m = (int)m0, k = (int)k0;
+    /* stack: opts, edges, terminals, buf, p, np */
     int *buf = lua_newuserdatauv(L, sizeof(int) * (size_t)(2 * m + k + 1), 0);
     double *p = lua_newuserdatauv(L, sizeof(double) * (size_t)(m + 1), 0);
+    double *np = lua_newuserdatauv(L, sizeof(double) * (size_t)n, 0);
     int *u = buf, *v = buf + m, *t = buf + 2 * m;
     for (int i = 0; i < m; i++) {
-        lua_geti(L, -4, i + 1);
+        lua_geti(L, 2, i + 1);
         if (lua_type(L, -1) != LUA_TTABLE) luaL_argerror(L, 1, "each edge is {u, v, p}");
         lua_geti(L, -1, 1);
         lua_geti(L, -2, 2);
         lua_geti(L, -3, 3);
-        u[i] = (int)luaL_checkinteger(L, -3) - 1;
-        v[i] = (int)luaL_checkinteger(L, -2) - 1;
-        p[i] = luaL_checknumber(L, -1);
+        lua_Integer a = lua_tointegerx(L, -3, NULL), b = lua_tointegerx(L, -2, NULL);
+        if (!lua_isinteger(L, -3) || !lua_isinteger(L, -2) || a < 1 || a > n || b < 1 || b > n)
+            return luaL_error(L, "risk.network_reliability: edge %d: endpoints must be node "
+                              "numbers 1..%d", i + 1, n);
+        if (lua_type(L, -1) != LUA_TNUMBER || !(lua_tonumber(L, -1) >= 0 && lua_tonumber(L, -1) <= 1))
+            return luaL_error(L, "risk.network_reliability: edge %d: probability must be a number "
+                              "in [0, 1]", i + 1);
+        u[i] = (int)a - 1, v[i] = (int)b - 1, p[i] = lua_tonumber(L, -1);
         lua_pop(L, 4);
     }
     for (int i = 0; i < k; i++) {
-        lua_geti(L, -3, i + 1);
-        t[i] = (int)luaL_checkinteger(L, -1) - 1;
+        lua_geti(L, 3, i + 1);
+        lua_Integer x = lua_tointegerx(L, -1, NULL);
+        if (!lua_isinteger(L, -1) || x < 1 || x > n)
+            return luaL_error(L, "risk.network_reliability: terminal %d must be a node number "
+                              "1..%d", i + 1, n);
+        t[i] = (int)x - 1;
         lua_pop(L, 1);
     }
-    char msg[TG_MSG_LEN] = "";
-    double out, se;
-    const char *method = tg_lua_i_opt_string(L, 1, "method", "exact");
-    if (strcmp(method, "mc") == 0) {
-        /* Monte Carlo samples edge failures only: refuse what it would ignore. */
-        luaL_argcheck(L, tg_lua_i_rawfield(L, 1, "nodes") == LUA_TNIL, 1,
-                      "field 'nodes' is not supported with method 'mc' (use 'exact')");
-        lua_pop(L, 1);
-        luaL_argcheck(L, !tg_lua_i_opt_bool(L, 1, "criticality", false), 1,
-                      "field 'criticality' is not supported with method 'mc' (use 'exact')");
-        long long ns = tg_lua_i_opt_integer(L, 1, "samples", 100000);
-        long long seed = tg_lua_i_opt_integer(L, 1, "seed", 1);
-        if (tg_risk_network_reliability_mc(n, m, u, v, p, k, t, ns, (uint64_t)seed, &out, &se, msg) !=
-            TG_OK)
-            return luaL_error(L, "risk.network_reliability: %s", msg);
-        lua_pushnumber(L, out);
-        lua_pushnumber(L, se);
-        return 2;
-    }
-    if (strcmp(method, "exact") != 0) luaL_argerror(L, 1, "field 'method' must be 'exact' or 'mc'");
-    double *np = NULL;
-    if (tg_lua_i_rawfield(L, 1, "nodes") == LUA_TTABLE) {
-        luaL_argcheck(L, n >= 1 && luaL_len(L, -1) == n, 1, "field 'nodes' needs one probability per node");
-        np = lua_newuserdatauv(L, sizeof(double) * (size_t)n, 0);
+    bool has_nodes = false;
+    int nt = tg_lua_i_rawfield(L, 1, "nodes");
+    if (nt == LUA_TTABLE) {
+        luaL_argcheck(L, luaL_len(L, -1) == n, 1, "field 'nodes' needs one probability per node");
         for (int i = 0; i < n; i++) {
-            lua_geti(L, -2, i + 1);
-            np[i] = luaL_checknumber(L, -1);
+            lua_geti(L, -1, i + 1);
+            if (lua_type(L, -1) != LUA_TNUMBER || !(lua_tonumber(L, -1) >= 0 && lua_tonumber(L, -1) <= 1))
+                return luaL_error(L, "risk.network_reliability: node %d: probability must be a "
+                                  "number in [0, 1]", i + 1);
+            np[i] = lua_tonumber(L, -1);
             lua_pop(L, 1);
         }
-        lua_remove(L, -2);      /* the nodes table; the userdata stays for np */
-    } else {
-        lua_pop(L, 1);
+        has_nodes = true;
+    } else if (nt != LUA_TNIL) {
+        luaL_argerror(L, 1, "field 'nodes' must be a table of node probabilities");
     }
-    if (tg_risk_network_reliability_nodes(n, m, u, v, p, np, k, t, &out, msg) != TG_OK)
+    lua_pop(L, 1);
+    char msg[TG_MSG_LEN] = "";
+    const char *method = tg_lua_i_opt_string(L, 1, "method", "exact");
+    if (strcmp(method, "mc") == 0) {
+        luaL_argcheck(L, !tg_lua_i_opt_bool(L, 1, "criticality", false), 1,
+                      "field 'criticality' is not supported with method 'mc' (use 'exact')");
+        lua_Integer ns = tg_lua_i_opt_integer(L, 1, "samples", 100000);
+        luaL_argcheck(L, ns >= 2, 1, "field 'samples' must be at least 2");
+        lua_Integer seed = tg_lua_i_opt_integer(L, 1, "seed", 1);
+        const char *est = tg_lua_i_opt_string(L, 1, "estimator", "rvr");
+        tg_risk_mc_method mm = TG_RISK_MC_RVR;
+        if (strcmp(est, "plain") == 0) mm = TG_RISK_MC_PLAIN;
+        else if (strcmp(est, "rvr") != 0) luaL_argerror(L, 1, "field 'estimator' must be 'rvr' or 'plain'");
+        tg_risk_mc_result r;
+        if (tg_risk_network_mc(n, m, u, v, p, has_nodes ? np : NULL, k, t, ns, (uint64_t)seed, mm,
+                               &r, msg) != TG_OK)
+            return luaL_error(L, "risk.network_reliability: %s", msg);
+        lua_pushnumber(L, r.reliability);
+        lua_pushnumber(L, r.se);
+        lua_createtable(L, 0, 4);
+        set_num(L, "unreliability", r.unreliability);
+        set_num(L, "sample_var", r.sample_var);
+        lua_pushinteger(L, (lua_Integer)r.samples);
+        lua_setfield(L, -2, "samples");
+        lua_pushstring(L, est);
+        lua_setfield(L, -2, "estimator");
+        return 3;
+    }
+    if (strcmp(method, "exact") != 0) luaL_argerror(L, 1, "field 'method' must be 'exact' or 'mc'");
+    luaL_argcheck(L, tg_lua_i_rawfield(L, 1, "estimator") == LUA_TNIL, 1,
+                  "field 'estimator' is only for method 'mc'");
+    lua_pop(L, 1);
+    double out;
+    if (tg_risk_network_reliability_nodes(n, m, u, v, p, has_nodes ? np : NULL, k, t, &out, msg) !=
+        TG_OK)
         return luaL_error(L, "risk.network_reliability: %s", msg);
-    if (np) lua_pop(L, 1);
-
     lua_pushnumber(L, out);
     if (!tg_lua_i_opt_bool(L, 1, "criticality", false)) return 1;
-    luaL_argcheck(L, !np, 1, "criticality is computed for edges with perfect nodes only");
-    double *crit = lua_newuserdatauv(L, sizeof(double) * (size_t)(m + 1), 0);
-    if (tg_risk_network_criticality(n, m, u, v, p, k, t, crit, msg) != TG_OK)
+    double *crit = lua_newuserdatauv(L, sizeof(double) * (size_t)(m + n + 1), 0);
+    if (tg_risk_network_criticality_nodes(n, m, u, v, p, has_nodes ? np : NULL, k, t, crit,
+                                          crit + m, msg) != TG_OK)
         return luaL_error(L, "risk.network_reliability: %s", msg);
     lua_createtable(L, m, 0);
     for (int i = 0; i < m; i++) {
         lua_pushnumber(L, crit[i]);
         lua_rawseti(L, -2, i + 1);
     }
-    lua_remove(L, -2);      /* the scratch userdata */
-    return 2;
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushnumber(L, crit[m + i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_remove(L, -3);      /* the scratch userdata: r, edge table, node table remain */
+    return 3;
 }
 
 /* m:mocus{top=, limit_order = 20, max_nodes = 2^26} -> {products=, distribution={...}} */

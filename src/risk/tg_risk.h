@@ -222,11 +222,15 @@ void tg_risk_uncertainty_clear(tg_risk_uncertainty *u);
 
 /* Two-terminal reliability of an undirected graph with n nodes and m edges
  * (u[i], v[i]) that work independently with probability p[i]: the
- * probability s and t are connected by working edges.  Exact, by a
- * frontier-based dynamic programme over the edges in the given order
- * (states: connectivity partitions of the frontier); feasible while the
- * frontier stays small (grids, ladders, plant networks).  Terminals: k
- * nodes in terms (k >= 2) for k-terminal reliability (all connected). */
+ * probability the terminals are connected by working edges.  Terminals: k
+ * nodes in terms (k >= 2; two distinct ones: two-terminal, more: k-terminal
+ * reliability, all connected).  Exact, by a frontier-based dynamic
+ * programme over an edge order chosen to keep the frontier narrow (the best
+ * of breadth-first and greedy vertex orders, see network.c); its cost grows
+ * exponentially with the frontier width, so an order wider than 14 vertices
+ * is refused at once with TG_ERR_LIMIT (use Monte Carlo), as is a run
+ * exceeding 2^24 states.  Grids up to about 13 x 13, ladders and plant
+ * networks are in reach. */
 tg_status tg_risk_network_reliability(int n, int m, const int *u, const int *v, const double *p,
                                       int k, const int *terms, double *out /* OUT */, char *msg);
 
@@ -236,16 +240,50 @@ tg_status tg_risk_network_reliability_nodes(int n, int m, const int *u, const in
                                             const double *p, const double *node_p, int k,
                                             const int *terms, double *out /* OUT */, char *msg);
 
+/* Maximum frontier width of the edge order the exact method would use
+ * (probabilities play no part); O(n^2) at worst for the greedy order. */
+tg_status tg_risk_network_frontier_width(int n, int m, const int *u, const int *v, int k,
+                                         const int *terms, int *width /* OUT */, char *msg);
+
 /* Birnbaum criticality of every edge from the exact result:
  * crit[i] = R(edge i works) - R(edge i fails) (two exact runs per edge). */
 tg_status tg_risk_network_criticality(int n, int m, const int *u, const int *v, const double *p,
                                       int k, const int *terms, double *crit /* OUT, m */,
                                       char *msg);
 
-/* Monte Carlo estimate of the same reliability for graphs beyond the exact
- * method: n_samples draws in antithetic pairs (each uniform u used as u and
- * 1 - u, which lowers the variance for this monotone system), connectivity
- * by union-find.  *est and its standard error *se (from the pair means). */
+/* The same with nodes failing (node_p may be NULL: perfect nodes), for
+ * edges and nodes: edge_crit[i] = R(edge i works) - R(edge i fails),
+ * node_crit[j] = R(node j works) - R(node j fails) = dR/dnode_p[j] (either
+ * output may be NULL).  Two exact runs per element. */
+tg_status tg_risk_network_criticality_nodes(int n, int m, const int *u, const int *v,
+                                            const double *p, const double *node_p, int k,
+                                            const int *terms, double *edge_crit /* OUT, m */,
+                                            double *node_crit /* OUT, n */, char *msg);
+
+/* Monte Carlo for graphs beyond the exact method, edges and nodes failing
+ * (node_p may be NULL).  TG_RISK_MC_PLAIN: independent draws of every
+ * element, connectivity by union-find.  TG_RISK_MC_RVR: the recursive
+ * variance reduction of Cancela and El Khadiri (1995), unbiased, whose
+ * variance shrinks with the failure probabilities (highly reliable
+ * networks): each sample adds exactly the probability that a cut around a
+ * terminal component fails, then recurses on the first working element of
+ * that cut.  Seeded and reproducible; O(samples x (n + m)) and more for RVR
+ * (each step scans the boundary of the growing component). */
+typedef enum tg_risk_mc_method { TG_RISK_MC_RVR = 0, TG_RISK_MC_PLAIN = 1 } tg_risk_mc_method;
+typedef struct tg_risk_mc_result {
+    double reliability;         /* 1 - unreliability */
+    double unreliability;       /* the mean of the samples (full precision when tiny) */
+    double se;                  /* standard error of either */
+    double sample_var;          /* variance of one sample (for variance ratios) */
+    int64_t samples;
+} tg_risk_mc_result;
+tg_status tg_risk_network_mc(int n, int m, const int *u, const int *v, const double *p,
+                             const double *node_p, int k, const int *terms, int64_t n_samples,
+                             uint64_t seed, tg_risk_mc_method method,
+                             tg_risk_mc_result *out /* OUT */, char *msg);
+
+/* Shorthand: edges failing only, RVR; *est the reliability, *se its
+ * standard error. */
 tg_status tg_risk_network_reliability_mc(int n, int m, const int *u, const int *v, const double *p,
                                          int k, const int *terms, int64_t n_samples, uint64_t seed,
                                          double *est /* OUT */, double *se /* OUT */, char *msg);

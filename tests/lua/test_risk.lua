@@ -243,15 +243,16 @@ print(fails, ok and #e.quantiles or e)
   T.eq(out, "12\t10\n6\t1000000\n", "every big call failed, the small ones still fit")
 end)
 
--- Finding 8: Monte Carlo reliability samples edges only; nodes= and
--- criticality= used to be ignored silently, now they are refused.
-T.test("network_reliability mc refuses nodes and criticality", function()
+-- Finding 8 (updated by the risk5b review): Monte Carlo now samples nodes
+-- too (tests/lua/test_risk_network.lua); criticality stays exact-only.
+T.test("network_reliability mc takes nodes, refuses criticality", function()
   local e = {{1, 2, 0.9}, {2, 3, 0.8}}
-  T.raises(function() tg.risk.network_reliability{n = 3, edges = e, terminals = {1, 3},
-    method = "mc", nodes = {1, 0.5, 1}} end, "'nodes' is not supported with method 'mc'")
+  local r = tg.risk.network_reliability{n = 3, edges = e, terminals = {1, 3},
+    method = "mc", nodes = {1, 0.5, 1}, samples = 20000, seed = 1}
+  T.near(r, 0.36, 1e-12, "a path is one cut after another: RVR is exact on it")
   T.raises(function() tg.risk.network_reliability{n = 3, edges = e, terminals = {1, 3},
     method = "mc", criticality = true} end, "'criticality' is not supported with method 'mc'")
-  local r = tg.risk.network_reliability{n = 3, edges = e, terminals = {1, 3}, method = "mc",
+  r = tg.risk.network_reliability{n = 3, edges = e, terminals = {1, 3}, method = "mc",
     samples = 20000, seed = 1}
   T.truthy(math.abs(r - 0.72) < 0.02, "mc without nodes still runs (exact 0.72)")
 end)

@@ -1087,7 +1087,7 @@ static void test_network(void **state)
     assert_int_equal(tg_risk_network_criticality(4, 4, u, v, p, 2, t, crit, msg), TG_OK);
     assert_true(fabs(crit[0] - 0.8 * (1 - 0.42)) < 1e-15);
     assert_true(fabs(crit[3] - 0.7 * (1 - 0.72)) < 1e-15);
-    /* Monte Carlo (antithetic pairs) on the 4 x 4 grid: within 4 standard
+    /* Monte Carlo (RVR since risk5b) on the 4 x 4 grid: within 4 standard
      * errors of the exact value, and reproducible with its seed. */
     {
         int gu[24], gv[24], gm = 0, N = 4;
