@@ -136,6 +136,7 @@ tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_
     int *order = tg_malloc(sizeof *order * ((size_t)ng + 1)), *stack = tg_malloc(sizeof *stack * 2 * ((size_t)ng + 1));
     uint32_t *t = NULL;
     double *cnt = NULL;
+    tg_progress bar = {0};      /* drawn on a terminal only */
     int maxargs = 1;
     for (int g = 0; g < ng; g++)
         if (m->gates[g].nargs > maxargs) maxargs = m->gates[g].nargs;
@@ -178,8 +179,10 @@ tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_
         if (elev[e] >= 0) elev[e] += npost;
     int K = limit_order;
     uint32_t fam = tg_risk_i_zbdd_node(&c.z, 0, ZB_BASE, ZB_EMPTY);   /* {{top}} */
+    tg_progress_start(&bar, "risk.mocus", npost);     /* gates substituted */
     for (int i = npost - 1; i >= 0 && !c.z.full; i--) {
         int g = order[i];
+        tg_progress_update(&bar, npost - 1 - i);
         uint32_t lv = (uint32_t)glev[g];
         if (mlev(&c.z, fam) != lv) continue;    /* no set holds g any more */
         const rk_gate *gg = &m->gates[g];
@@ -226,6 +229,7 @@ tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_
         *products += dist[j];
     }
 done:
+    tg_progress_finish(&bar);
     tg_free(glev), tg_free(elev), tg_free(order), tg_free(stack), tg_free(t), tg_free(cnt);
     tg_risk_i_zbdd_clear(&c.z);
     return s;

@@ -555,6 +555,7 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
     double *cnt = NULL;
     int *need = NULL;
     double *thr = NULL;
+    tg_progress bar = {0};      /* drawn on a terminal only */
     if (tg_risk_i_zbdd_init(&z, max_nodes) != TG_OK || !fam || !stack || !seen || !t || !lvl ||
         !vp) {
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
@@ -623,9 +624,13 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
         }
         for (uint32_t i = 0; i < cx.ncc; i++) cx.cc[i].k = UINT32_MAX;
     }
+    int nreached = 0;           /* for the progress bar */
+    for (int g = 0; g < ng; g++) nreached += seen[g];
     memset(seen, 0, (size_t)ng + 1);
     sp = 1;
     stack[0] = g0, stack[1] = 0, seen[g0] = 1;
+    int ndone = 0;
+    tg_progress_start(&bar, "risk.mcs_zbdd", nreached);   /* gates done */
     while (sp > 0 && !z.full) {
         int g = stack[2 * (sp - 1)], *pos = &stack[2 * (sp - 1) + 1];
         const rk_gate *gg = &m->gates[g];
@@ -639,6 +644,7 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
             continue;
         }
         sp--;
+        tg_progress_update(&bar, ++ndone);
         tg_risk_op op = gg->op;
         if (op != TG_RISK_AND && op != TG_RISK_OR && op != TG_RISK_ATLEAST && op != TG_RISK_NULL) {
             s = tg_msg(msg, TG_ERR_ARG, "tg_risk_mcs_zbdd: gate '%s' is <%s>: coherent trees only "
@@ -752,6 +758,7 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
     tg_free(pos);
     *products = total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
 done:
+    tg_progress_finish(&bar);
     tg_free(fam), tg_free(stack), tg_free(seen), tg_free(t), tg_free(cnt), tg_free(lvl);
     tg_free(cx.mo.v), tg_free(cx.pb), tg_free(cx.cc), tg_free(vp), tg_free(need), tg_free(thr);
     tg_risk_i_zbdd_clear(&z);
