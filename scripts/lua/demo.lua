@@ -454,6 +454,14 @@ do
   for k = 1, math.min(6, #imp) do
     print(("    %d. %-20s CIF %.3f  MIF %.3f  RAW %.2f"):format(k, imp[k].name, imp[k].cif, imp[k].mif, imp[k].raw))
   end
+  -- The results as an Open-PSA-style XML report (SCRAM's layout).
+  local dist = {}
+  for k = 1, #d do dist[k] = d[k] end
+  require("risk_report").write(outdir .. "/plant_risk_report.xml", {top = ft:tops()[1],
+    products = an:products(), distribution = dist, basic_events = #imp, limit_order = 20,
+    mission_time = 8760, probability = year, rare_event = an:rare_event(), importance = imp,
+    cut_sets = an:cut_sets{max_order = 2, max = 1000}})
+  print("  wrote " .. outdir .. "/plant_risk_report.xml (Open-PSA-style XML report)")
   print(("  (%.2f s)"):format(tg.clock() - t_risk))
 end
 ---------------------------------------------------------------------------
