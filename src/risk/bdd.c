@@ -327,6 +327,21 @@ uint32_t tg_risk_i_zbdd_without(rk_zbdd *z, uint32_t f, uint32_t g)
     return r;
 }
 
+/* min(x F1 + F0) = x (min F1 without min F0) + min F0 (Rauzy). */
+uint32_t tg_risk_i_zbdd_minimal(rk_zbdd *z, uint32_t f)
+{
+    if (f <= ZB_BASE || z->full) return z->full ? ZB_EMPTY : f;
+    rk_cache_entry *c = tg_risk_i_zbdd_slot(z, f, 0, 41);
+    if (c->op == 41 && c->a == f) return c->r;
+    rk_bnode q = z->nodes[f];
+    uint32_t lo = tg_risk_i_zbdd_minimal(z, q.lo), r = ZB_BASE;
+    if (lo != ZB_BASE)
+        r = tg_risk_i_zbdd_node(z, q.level, tg_risk_i_zbdd_without(z, tg_risk_i_zbdd_minimal(z, q.hi), lo), lo);
+    c = tg_risk_i_zbdd_slot(z, f, 0, 41);
+    *c = (rk_cache_entry){f, 0, r, 41};
+    return r;
+}
+
 /* ---- BDD garbage collection ------------------------------------------------ */
 
 /* Keep only the nodes reachable from the edges in the lists (entries equal

@@ -17,7 +17,6 @@
 
 #include <string.h>
 
-#define OP_MMIN 42u
 #define OP_MPROD 30000u     /* + limit (<= 4000) */
 #define OP_MTRUNC 40000u    /* + limit */
 
@@ -26,19 +25,6 @@ typedef struct mctx {
     uint32_t first_event;   /* levels below are gates, from it on events */
 } mctx;
 
-static inline rk_cache_entry *mslot(rk_zbdd *z, uint32_t f, uint32_t g, uint32_t op)
-{
-    uint64_t h = ((uint64_t)f * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)g * 0xC2B2AE3D27D4EB4Full) ^
-                 ((uint64_t)op * 0x165667B19E3779F9ull);
-    h ^= h >> 31;
-    return &z->cache[(uint32_t)h & (z->ncache - 1)];
-}
-
-static inline uint32_t mlev(const rk_zbdd *z, uint32_t f)
-{
-    return f <= ZB_BASE ? UINT32_MAX : z->nodes[f].level;
-}
-
 /* The sets of f with at most k events (gates do not count). */
 static uint32_t mtrunc(mctx *c, uint32_t f, int k)
 {
@@ -46,12 +32,12 @@ static uint32_t mtrunc(mctx *c, uint32_t f, int k)
     if (k < 0) return ZB_EMPTY;
     if (f <= ZB_BASE || z->full) return z->full ? ZB_EMPTY : f;
     uint32_t op = OP_MTRUNC + (uint32_t)k;
-    rk_cache_entry *e = mslot(z, f, 0, op);
+    rk_cache_entry *e = tg_risk_i_zbdd_slot(z, f, 0, op);
     if (e->op == op && e->a == f) return e->r;
     rk_bnode q = z->nodes[f];
     uint32_t h = mtrunc(c, q.hi, k - (q.level >= c->first_event));
     uint32_t r = tg_risk_i_zbdd_node(z, q.level, h, mtrunc(c, q.lo, k));
-    e = mslot(z, f, 0, op);
+    e = tg_risk_i_zbdd_slot(z, f, 0, op);
     *e = (rk_cache_entry){f, 0, r, op};
     return r;
 }
@@ -68,9 +54,9 @@ static uint32_t mprod(mctx *c, uint32_t f, uint32_t g, int k)
         f = g, g = t;
     }
     uint32_t op = OP_MPROD + (uint32_t)k;
-    rk_cache_entry *e = mslot(z, f, g, op);
+    rk_cache_entry *e = tg_risk_i_zbdd_slot(z, f, g, op);
     if (e->op == op && e->a == f && e->b == g) return e->r;
-    uint32_t lf = mlev(z, f), lg = mlev(z, g), x = lf < lg ? lf : lg;
+    uint32_t lf = tg_risk_i_zbdd_level(z, f), lg = tg_risk_i_zbdd_level(z, g), x = lf < lg ? lf : lg;
     uint32_t f1 = ZB_EMPTY, f0 = f, g1 = ZB_EMPTY, g0 = g;
     if (lf == x) f1 = z->nodes[f].hi, f0 = z->nodes[f].lo;
     if (lg == x) g1 = z->nodes[g].hi, g0 = z->nodes[g].lo;
@@ -78,22 +64,8 @@ static uint32_t mprod(mctx *c, uint32_t f, uint32_t g, int k)
     uint32_t a = mprod(c, f1, g1, k1), b = mprod(c, f1, g0, k1), d = mprod(c, f0, g1, k1);
     uint32_t h = tg_risk_i_zbdd_union(z, tg_risk_i_zbdd_union(z, a, b), d);
     uint32_t r = tg_risk_i_zbdd_node(z, x, h, mprod(c, f0, g0, k));
-    e = mslot(z, f, g, op);
+    e = tg_risk_i_zbdd_slot(z, f, g, op);
     *e = (rk_cache_entry){f, g, r, op};
-    return r;
-}
-
-/* Minimal sets: min(x F1 + F0) = x (min F1 without min F0) + min F0. */
-static uint32_t mmin(rk_zbdd *z, uint32_t f)
-{
-    if (f <= ZB_BASE || z->full) return z->full ? ZB_EMPTY : f;
-    rk_cache_entry *e = mslot(z, f, 0, OP_MMIN);
-    if (e->op == OP_MMIN && e->a == f) return e->r;
-    rk_bnode q = z->nodes[f];
-    uint32_t lo = mmin(z, q.lo), r = ZB_BASE;
-    if (lo != ZB_BASE) r = tg_risk_i_zbdd_node(z, q.level, tg_risk_i_zbdd_without(z, mmin(z, q.hi), lo), lo);
-    e = mslot(z, f, 0, OP_MMIN);
-    *e = (rk_cache_entry){f, 0, r, OP_MMIN};
     return r;
 }
 
@@ -184,7 +156,7 @@ tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_
         int g = order[i];
         tg_progress_update(&bar, npost - 1 - i);
         uint32_t lv = (uint32_t)glev[g];
-        if (mlev(&c.z, fam) != lv) continue;    /* no set holds g any more */
+        if (tg_risk_i_zbdd_level(&c.z, fam) != lv) continue;    /* no set holds g any more */
         const rk_gate *gg = &m->gates[g];
         uint32_t f1 = c.z.nodes[fam].hi, f0 = c.z.nodes[fam].lo, ex;
         if (gg->op == TG_RISK_AND || gg->op == TG_RISK_NULL) {
@@ -202,7 +174,7 @@ tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_
             }
             ex = t[k];
         }
-        fam = mmin(&c.z, tg_risk_i_zbdd_union(&c.z, f0, mprod(&c, f1, ex, K)));
+        fam = tg_risk_i_zbdd_minimal(&c.z, tg_risk_i_zbdd_union(&c.z, f0, mprod(&c, f1, ex, K)));
     }
     if (c.z.full) {
         s = tg_msg(msg, TG_ERR_LIMIT, "tg_risk_mocus: more than %lld ZBDD nodes of partial cut sets",

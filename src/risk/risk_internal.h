@@ -219,6 +219,24 @@ uint32_t tg_risk_i_zbdd_node(rk_zbdd *z, uint32_t level, uint32_t hi, uint32_t l
 /* Union of two families (cache op 11). */
 uint32_t tg_risk_i_zbdd_union(rk_zbdd *z, uint32_t f, uint32_t g);
 uint32_t tg_risk_i_zbdd_without(rk_zbdd *z, uint32_t f, uint32_t g);
+/* The minimal sets of f (no set contains another). */
+uint32_t tg_risk_i_zbdd_minimal(rk_zbdd *z, uint32_t f);
+
+/* Computed-table slot of (f, g, op) for the ZBDD operations of zbu.c and
+ * mocus.c (ops 7, 11 and 41 are bdd.c's: without, union, minimal). */
+static inline rk_cache_entry *tg_risk_i_zbdd_slot(rk_zbdd *z, uint32_t f, uint32_t g, uint32_t op)
+{
+    uint64_t h = ((uint64_t)f * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)g * 0xC2B2AE3D27D4EB4Full) ^
+                 ((uint64_t)op * 0x165667B19E3779F9ull);
+    h ^= h >> 31;
+    return &z->cache[(uint32_t)h & (z->ncache - 1)];
+}
+
+/* Level of a ZBDD node (UINT32_MAX for the terminals: below every level). */
+static inline uint32_t tg_risk_i_zbdd_level(const rk_zbdd *z, uint32_t f)
+{
+    return f <= ZB_BASE ? UINT32_MAX : z->nodes[f].level;
+}
 
 /* analysis.c, for prime.c: the analysis's BDD, root and variables. */
 rk_bdd *tg_risk_i_analysis_bdd(tg_risk_analysis *a, uint32_t *root, int *nvars,

@@ -17,22 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OP_MIN 41u
 #define OP_PROD 10000u      /* + limit (<= 4000) */
 #define OP_TRUNC 20000u     /* + limit */
-
-static inline rk_cache_entry *slot(rk_zbdd *z, uint32_t f, uint32_t g, uint32_t op)
-{
-    uint64_t h = ((uint64_t)f * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)g * 0xC2B2AE3D27D4EB4Full) ^
-                 ((uint64_t)op * 0x165667B19E3779F9ull);
-    h ^= h >> 31;
-    return &z->cache[(uint32_t)h & (z->ncache - 1)];
-}
-
-static inline uint32_t lev(const rk_zbdd *z, uint32_t f)
-{
-    return f <= ZB_BASE ? UINT32_MAX : z->nodes[f].level;
-}
 
 static bool has_empty(const rk_zbdd *z, uint32_t f)
 {
@@ -46,12 +32,12 @@ static uint32_t ztrunc(rk_zbdd *z, uint32_t f, int k)
     if (k == 0) return has_empty(z, f) ? ZB_BASE : ZB_EMPTY;
     if (z->full) return ZB_EMPTY;
     uint32_t op = OP_TRUNC + (uint32_t)k;
-    rk_cache_entry *c = slot(z, f, 0, op);
+    rk_cache_entry *c = tg_risk_i_zbdd_slot(z, f, 0, op);
     if (c->op == op && c->a == f) return c->r;
     rk_bnode fn = z->nodes[f];
     uint32_t h = ztrunc(z, fn.hi, k - 1);
     uint32_t r = tg_risk_i_zbdd_node(z, fn.level, h, ztrunc(z, fn.lo, k));
-    c = slot(z, f, 0, op);
+    c = tg_risk_i_zbdd_slot(z, f, 0, op);
     *c = (rk_cache_entry){f, 0, r, op};
     return r;
 }
@@ -127,9 +113,9 @@ static uint32_t zprod(zp_ctx *cx, uint32_t f, uint32_t g, int k)
         f = g, g = t;
     }
     uint32_t op = OP_PROD + (uint32_t)k;
-    rk_cache_entry *c = slot(z, f, g, op);
+    rk_cache_entry *c = tg_risk_i_zbdd_slot(z, f, g, op);
     if (c->op == op && c->a == f && c->b == g) return c->r;
-    uint32_t lf = lev(z, f), lg = lev(z, g), x = lf < lg ? lf : lg;
+    uint32_t lf = tg_risk_i_zbdd_level(z, f), lg = tg_risk_i_zbdd_level(z, g), x = lf < lg ? lf : lg;
     uint32_t f1 = ZB_EMPTY, f0 = f, g1 = ZB_EMPTY, g0 = g;
     if (lf == x) f1 = z->nodes[f].hi, f0 = z->nodes[f].lo;
     if (lg == x) g1 = z->nodes[g].hi, g0 = z->nodes[g].lo;
@@ -139,7 +125,7 @@ static uint32_t zprod(zp_ctx *cx, uint32_t f, uint32_t g, int k)
     uint32_t d = zprod(cx, f0, g1, k - 1);
     uint32_t h = tg_risk_i_zbdd_union(z, tg_risk_i_zbdd_union(z, a, b), d);
     uint32_t r = tg_risk_i_zbdd_node(z, x, h, zprod(cx, f0, g0, k));
-    c = slot(z, f, g, op);
+    c = tg_risk_i_zbdd_slot(z, f, g, op);
     *c = (rk_cache_entry){f, g, r, op};
     return r;
 }
@@ -214,7 +200,7 @@ static uint32_t zprod_cut(zp_ctx *cx, uint32_t f, uint32_t g, int k, double thr)
     }
     cut_entry *c = cslot(cx, f, g, (uint32_t)k, thr);
     if (c->k == (uint32_t)k && c->f == f && c->g == g && c->thr == thr) return c->r;
-    uint32_t lf = lev(z, f), lg = lev(z, g), x = lf < lg ? lf : lg;
+    uint32_t lf = tg_risk_i_zbdd_level(z, f), lg = tg_risk_i_zbdd_level(z, g), x = lf < lg ? lf : lg;
     uint32_t f1 = ZB_EMPTY, f0 = f, g1 = ZB_EMPTY, g0 = g;
     if (lf == x) f1 = z->nodes[f].hi, f0 = z->nodes[f].lo;
     if (lg == x) g1 = z->nodes[g].hi, g0 = z->nodes[g].lo;
@@ -230,25 +216,6 @@ static uint32_t zprod_cut(zp_ctx *cx, uint32_t f, uint32_t g, int k, double thr)
     uint32_t r = tg_risk_i_zbdd_node(z, x, h, zprod_cut(cx, f0, g0, k, thr));
     c = cslot(cx, f, g, (uint32_t)k, thr);
     *c = (cut_entry){f, g, r, (uint32_t)k, thr};
-    return r;
-}
-
-/* Minimal sets: min(x F1 + F0) = x (min F1 without min F0) + min F0. */
-static uint32_t zmin(rk_zbdd *z, uint32_t f)
-{
-    if (f <= ZB_BASE) return f;
-    if (z->full) return ZB_EMPTY;
-    rk_cache_entry *c = slot(z, f, 0, OP_MIN);
-    if (c->op == OP_MIN && c->a == f) return c->r;
-    rk_bnode fn = z->nodes[f];
-    uint32_t lo = zmin(z, fn.lo);
-    uint32_t r = ZB_BASE;
-    if (lo != ZB_BASE) {
-        uint32_t hi = tg_risk_i_zbdd_without(z, zmin(z, fn.hi), lo);
-        r = tg_risk_i_zbdd_node(z, fn.level, hi, lo);
-    }
-    c = slot(z, f, 0, OP_MIN);
-    *c = (rk_cache_entry){f, 0, r, OP_MIN};
     return r;
 }
 
@@ -670,7 +637,7 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
              * probability >= cut_off (OR: the argument alone, x BASE). */
             if (op == TG_RISK_AND || op == TG_RISK_NULL) {
                 uint32_t acc = i == 0 ? ZB_BASE : t[1];
-                t[1] = zmin(&z, cut_off > 0 ? zprod_cut(&cx, acc, x, Kg, cutg) : zprod(&cx, acc, x, Kg));
+                t[1] = tg_risk_i_zbdd_minimal(&z, cut_off > 0 ? zprod_cut(&cx, acc, x, Kg, cutg) : zprod(&cx, acc, x, Kg));
                 continue;
             }
             if (op == TG_RISK_OR) {     /* minimised once, at the end */
@@ -680,10 +647,10 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
             for (int j = k < i + 1 ? k : i + 1; j >= 1; j--) {
                 uint32_t px = cut_off > 0 ? zprod_cut(&cx, t[j - 1], x, Kg, cutg)
                                           : zprod(&cx, t[j - 1], x, Kg);
-                t[j] = zmin(&z, tg_risk_i_zbdd_union(&z, t[j], px));
+                t[j] = tg_risk_i_zbdd_minimal(&z, tg_risk_i_zbdd_union(&z, t[j], px));
             }
         }
-        if (op == TG_RISK_OR) t[1] = zmin(&z, t[1]);
+        if (op == TG_RISK_OR) t[1] = tg_risk_i_zbdd_minimal(&z, t[1]);
         fam[g] = op == TG_RISK_AND || op == TG_RISK_NULL ? (gg->nargs ? t[1] : ZB_BASE) : t[k];
     }
     if (z.full) {
