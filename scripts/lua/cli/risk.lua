@@ -51,6 +51,13 @@ failure; message on standard error); 2 bad usage.]],
 }
 local a = cliargs.parse(arg, spec)
 
+-- "order 2: 12, order 4: 24" for the non-zero entries of a distribution.
+local function orders(distribution)
+  local parts = {}
+  for k, c in ipairs(distribution) do if c > 0 then parts[#parts + 1] = string.format("order %d: %d", k, c) end end
+  return table.concat(parts, ", ")
+end
+
 cliargs.run(function()
   local files = {a.file}
   for _, f in ipairs(a.rest) do files[#files + 1] = f end
@@ -116,9 +123,7 @@ cliargs.run(function()
     if a.json then print(tg.json.encode(r)); return end
     print(string.format("top event %s: %d minimal cut sets (ZBDD, no BDD; limit order %d, cut-off %g)",
       top, r.products, r.limit_order, r.cut_off))
-    local parts = {}
-    for k, c in ipairs(distribution) do if c > 0 then parts[#parts + 1] = string.format("order %d: %d", k, c) end end
-    print("  " .. table.concat(parts, ", "))
+    print("  " .. orders(distribution))
     if r.rare_event then
       print(string.format("probability of the sets kept: rare-event %.6g, MCUB %.6g (no exact value without the BDD)",
         r.rare_event, r.mcub))
@@ -206,9 +211,7 @@ cliargs.run(function()
   end
   print(string.format("top event %s: %d minimal cut sets over %d basic events (limit order %d)",
     top, r.products, r.basic_events, r.limit_order))
-  local parts = {}
-  for k, c in ipairs(distribution) do if c > 0 then parts[#parts + 1] = string.format("order %d: %d", k, c) end end
-  print("  " .. table.concat(parts, ", "))
+  print("  " .. orders(distribution))
   if r.probability then
     print(string.format("probability %.6g (rare-event %.6g%s) at mission time %g h", r.probability,
       r.rare_event, r.mcub and string.format(", MCUB %.6g", r.mcub) or "", r.mission_time))
@@ -228,9 +231,7 @@ cliargs.run(function()
   end
   if r.prime_implicants then
     local pi = r.prime_implicants
-    local parts = {}
-    for k, c in ipairs(pi.distribution) do if c > 0 then parts[#parts + 1] = string.format("order %d: %d", k, c) end end
-    print(string.format("%d prime implicants (%s)", pi.count, table.concat(parts, ", ")))
+    print(string.format("%d prime implicants (%s)", pi.count, orders(pi.distribution)))
     for _, i in ipairs(pi.implicants) do
       print(string.format("  {%s}  %.4g", table.concat(i.literals, ", "), i.p))
     end
