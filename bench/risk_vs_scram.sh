@@ -102,63 +102,48 @@ for m in $MODELS; do
     echo "RESULT risk_${m}_peer $st"
 done
 
-# nus9601, whose BDD is out of reach: minimal cut sets of order <= K for
-# K in $BENCH_NUS_ORDERS (ours: bench_risk --zbdd-order K, bottom-up ZBDD;
-# SCRAM: scram --zbdd --limit-order K), counts side by side.
-if [ -z "${*:-}" ] || [ "${BENCH_NUS_ZBDD:-0}" = 1 ]; then
+# nus9601 through the bottom-up ZBDD, ours then SCRAM on the same arguments:
+# nus_row LABEL "OUR ARGS" "SCRAM ARGS" sets ot, oprod, ore (rare-event of
+# the sets kept), st, sprod and ratio (SCRAM stopped at $TO s: ">$TO").
+nus_row() {
+    oargs=$2; sargs=$3
     F=$(files_of nus9601)
-    for K in ${BENCH_NUS_ORDERS:-6 7 8}; do
-        set -- $(timeit 1 timeout 600 "$OURS" --zbdd-order "$K" $F)
-        ot=$1; ost=$2
-        oprod=$(sed -n 's/.* products \([0-9]*\) .*/\1/p' "$TMP/out"); [ "$ost" = 0 ] || { oprod="fail($ost)"; ot="-"; }
-        st="-"; sprod="-"; ratio="-"
-        if [ $HAVE_SCRAM = 1 ]; then
-            gzip -dc "$F" > "$TMP/nus9601.xml"
-            set -- $(timeit 1 timeout "$TO" scram --zbdd --limit-order "$K" -o "$TMP/report.xml" "$TMP/nus9601.xml")
-            st=$1; sst=$2
-            if [ "$sst" = 0 ]; then
-                sprod=$(sed -n 's/.*<sum-of-products [^>]*products="\([0-9]*\)".*/\1/p' "$TMP/report.xml" | head -1)
-                [ "$ot" != "-" ] && ratio=$(awk -v a="$ot" -v b="$st" 'BEGIN { printf "%.2fx", b / a }')
-            elif [ "$sst" = 124 ]; then
-                st=">$TO"; sprod="timeout"
-                [ "$ot" != "-" ] && ratio=$(awk -v a="$ot" -v b="$TO" 'BEGIN { printf ">%.1fx", b / a }')
-            else
-                st="fail($sst)"
-            fi
-        fi
-        printf "%-12s %12s %12s %14s %14s %8s   (order <= %s, bottom-up ZBDD)\n" nus9601 "$ot" "$st" "$oprod" "$sprod" "$ratio" "$K"
-        echo "RESULT risk_nus9601_order${K}_ours $ot"
-        echo "RESULT risk_nus9601_order${K}_peer $st"
-    done
-fi
-
-# nus9601 truncated the way PSA tools solve such trees: minimal cut sets of
-# probability >= 1e-12, no order limit (ours: bench_risk --zbdd-order 4000
-# --cut-off 1e-12, cut-off at every gate of the bottom-up ZBDD; prints the
-# rare-event sum and MCUB of the sets kept).  SCRAM: scram --zbdd --cut-off
-# 1e-12 (SCRAM 0.16.2 does not apply its cut-off: it runs the full family
-# with its default order limit 20 and is stopped at the timeout).
-if [ -z "${*:-}" ] || [ "${BENCH_NUS_ZBDD:-0}" = 1 ]; then
-    F=$(files_of nus9601)
-    set -- $(timeit 1 timeout 600 "$OURS" --zbdd-order 4000 --cut-off 1e-12 $F)
+    # shellcheck disable=SC2086
+    set -- $(timeit 1 timeout 600 "$OURS" $oargs $F)
     ot=$1; ost=$2
     oprod=$(sed -n 's/.* products \([0-9]*\) .*/\1/p' "$TMP/out"); [ "$ost" = 0 ] || { oprod="fail($ost)"; ot="-"; }
     ore=$(sed -n 's/.* rare_event \([^ ]*\) .*/\1/p' "$TMP/out")
     st="-"; sprod="-"; ratio="-"
-    if [ $HAVE_SCRAM = 1 ]; then
-        gzip -dc "$F" > "$TMP/nus9601.xml"
-        set -- $(timeit 1 timeout "$TO" scram --zbdd --cut-off 1e-12 --probability true -o "$TMP/report.xml" "$TMP/nus9601.xml")
-        st=$1; sst=$2
-        if [ "$sst" = 0 ]; then
-            sprod=$(sed -n 's/.*<sum-of-products [^>]*products="\([0-9]*\)".*/\1/p' "$TMP/report.xml" | head -1)
-            [ "$ot" != "-" ] && ratio=$(awk -v a="$ot" -v b="$st" 'BEGIN { printf "%.2fx", b / a }')
-        elif [ "$sst" = 124 ]; then
-            st=">$TO"; sprod="timeout"
-            [ "$ot" != "-" ] && ratio=$(awk -v a="$ot" -v b="$TO" 'BEGIN { printf ">%.1fx", b / a }')
-        else
-            st="fail($sst)"
-        fi
+    [ $HAVE_SCRAM = 1 ] || return 0
+    gzip -dc "$F" > "$TMP/nus9601.xml"
+    # shellcheck disable=SC2086
+    set -- $(timeit 1 timeout "$TO" scram $sargs -o "$TMP/report.xml" "$TMP/nus9601.xml")
+    st=$1; sst=$2
+    if [ "$sst" = 0 ]; then
+        sprod=$(sed -n 's/.*<sum-of-products [^>]*products="\([0-9]*\)".*/\1/p' "$TMP/report.xml" | head -1)
+        [ "$ot" != "-" ] && ratio=$(awk -v a="$ot" -v b="$st" 'BEGIN { printf "%.2fx", b / a }')
+    elif [ "$sst" = 124 ]; then
+        st=">$TO"; sprod="timeout"
+        [ "$ot" != "-" ] && ratio=$(awk -v a="$ot" -v b="$TO" 'BEGIN { printf ">%.1fx", b / a }')
+    else
+        st="fail($sst)"
     fi
+}
+
+if [ -z "${*:-}" ] || [ "${BENCH_NUS_ZBDD:-0}" = 1 ]; then
+    # Minimal cut sets of order <= K (ours: bench_risk --zbdd-order K;
+    # SCRAM: scram --zbdd --limit-order K), counts side by side.
+    for K in ${BENCH_NUS_ORDERS:-6 7 8}; do
+        nus_row "$K" "--zbdd-order $K" "--zbdd --limit-order $K"
+        printf "%-12s %12s %12s %14s %14s %8s   (order <= %s, bottom-up ZBDD)\n" nus9601 "$ot" "$st" "$oprod" "$sprod" "$ratio" "$K"
+        echo "RESULT risk_nus9601_order${K}_ours $ot"
+        echo "RESULT risk_nus9601_order${K}_peer $st"
+    done
+    # Truncated the way PSA tools solve such trees: the minimal cut sets of
+    # probability >= 1e-12, no order limit (ours: --zbdd-order 4000
+    # --cut-off 1e-12; SCRAM 0.16.2 does not apply its cut-off: it runs the
+    # full family with its default order limit 20 and is stopped).
+    nus_row cut12 "--zbdd-order 4000 --cut-off 1e-12" "--zbdd --cut-off 1e-12 --probability true"
     printf "%-12s %12s %12s %14s %14s %10s %8s   (cut-off 1e-12, no order limit; P = rare-event of the sets kept)\n" nus9601 "$ot" "$st" "$oprod" "$sprod" "$ore" "$ratio"
     echo "RESULT risk_nus9601_cut12_ours $ot"
     echo "RESULT risk_nus9601_cut12_peer $st"
