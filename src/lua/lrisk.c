@@ -802,11 +802,11 @@ static int m_mocus(lua_State *L)
     return 1;
 }
 
-/* m:mcs_zbdd{top=, limit_order = 4, cut_off = 0, max_nodes = 2^26}
- *   -> {products=, distribution={...}, rare_event=, mcub=} */
+/* m:mcs_zbdd{top=, limit_order = 4, cut_off = 0, max_nodes = 2^26, importance = false}
+ *   -> {products=, distribution={...}, rare_event=, mcub= [, importance={...}]} */
 static int m_mcs_zbdd(lua_State *L)
 {
-    static const char *const opts[] = {"top", "limit_order", "cut_off", "max_nodes", NULL};
+    static const char *const opts[] = {"top", "limit_order", "cut_off", "max_nodes", "importance", NULL};
     tg_risk_model *m = check_model(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     int lim = (int)tg_lua_i_opt_integer(L, 2, "limit_order", 4);
@@ -820,11 +820,15 @@ static int m_mcs_zbdd(lua_State *L)
         return luaL_error(L, "risk.mcs_zbdd: name the top gate with top=");
     }
     luaL_argcheck(L, lim >= 0 && lim <= 4000, 2, "limit_order must be in 0..4000");
+    bool want_imp = tg_lua_i_opt_bool(L, 2, "importance", false);
     uint64_t *d = lua_newuserdatauv(L, sizeof *d * (size_t)(lim + 1), 0);
+    int nb = tg_risk_model_nbasic(m);
+    double *contrib = want_imp ? lua_newuserdatauv(L, sizeof *contrib * ((size_t)nb + 1), 0) : NULL;
     uint64_t prods;
     double re, mcub;
     char msg[TG_MSG_LEN] = "";
-    if (tg_risk_mcs_zbdd_cut(m, g, lim, cut, maxn, &prods, d, &re, &mcub, msg) != TG_OK)
+    if ((want_imp ? tg_risk_mcs_zbdd_contrib(m, g, lim, cut, maxn, &prods, d, &re, &mcub, contrib, msg)
+                  : tg_risk_mcs_zbdd_cut(m, g, lim, cut, maxn, &prods, d, &re, &mcub, msg)) != TG_OK)
         return luaL_error(L, "risk.mcs_zbdd: %s", msg);
     int hi = lim;
     while (hi > 0 && d[hi] == 0) hi--;
@@ -841,6 +845,28 @@ static int m_mcs_zbdd(lua_State *L)
         lua_rawseti(L, -2, i);
     }
     lua_setfield(L, -2, "distribution");
+    if (want_imp) {
+        /* The events in some kept set, in model order. */
+        int n = 0;
+        for (int i = 0; i < nb; i++) n += contrib[i] > 0;
+        lua_createtable(L, n, 0);
+        int k = 0;
+        for (int i = 0; i < nb; i++) {
+            if (!(contrib[i] > 0)) continue;
+            double p = tg_risk_model_basic_prob(m, i), c = contrib[i];
+            lua_createtable(L, 0, 7);
+            lua_pushstring(L, tg_risk_model_basic_name(m, i));
+            lua_setfield(L, -2, "name");
+            set_num(L, "p", p);
+            set_num(L, "contribution", c);
+            set_num(L, "fv", c / re);
+            set_num(L, "mif", c / p);
+            set_num(L, "raw", (re - c + c / p) / re);
+            set_num(L, "rrw", re - c > 0 ? re / (re - c) : INFINITY);
+            lua_rawseti(L, -2, ++k);
+        }
+        lua_setfield(L, -2, "importance");
+    }
     return 1;
 }
 

@@ -185,6 +185,17 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
                                uint64_t *dist /* OUT */, double *rare_event /* OUT */,
                                double *mcub /* OUT */, char *msg);
 
+/* As tg_risk_mcs_zbdd_cut, and contrib[i] (m's basic events in model
+ * order) = the sum of P(C) over the kept sets C holding event i, from two
+ * sweeps over the ZBDD (no listing): the cut-set importance of PSA codes
+ * under the rare-event approximation, with R = rare_event: Fussell-Vesely
+ * contrib / R, Birnbaum contrib / p, RAW (R - contrib + contrib / p) / R,
+ * RRW R / (R - contrib).  NaN when an event has no probability. */
+tg_status tg_risk_mcs_zbdd_contrib(const tg_risk_model *m, int top, int limit_order, double cut_off,
+                                   int64_t max_nodes, uint64_t *products /* OUT */,
+                                   uint64_t *dist /* OUT */, double *rare_event /* OUT */,
+                                   double *mcub /* OUT */, double *contrib /* OUT */, char *msg);
+
 /* Importance of every basic event of the model (events the top does not
  * depend on get zeros), in model index order:
  *   mif  Birnbaum  dP/dp = P(top|e) - P(top|not e)

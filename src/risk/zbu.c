@@ -489,9 +489,62 @@ static bool family_probs(const rk_zbdd *z, uint32_t f, uint32_t n, const uint32_
     return true;
 }
 
+/* Per level, the sum of P(C) over the sets C of family f holding that
+ * level's event, without listing the sets: down[i] sums the probabilities
+ * of the paths from f to node i (the events taken on the way), up[i] is
+ * the rare-event sum of node i's family, and each node of level v adds
+ * down[i] p(v) up[hi].  Two sweeps over the nreach nodes marked in pos. */
+static bool level_sums(const rk_zbdd *z, uint32_t f, uint32_t n, const uint32_t *pos,
+                       const double *vp, int nlevels, double *out)
+{
+    for (int l = 0; l < nlevels; l++) out[l] = 0;
+    if (f <= ZB_BASE) return true;
+    double *up = tg_malloc(sizeof *up * n), *down = tg_calloc(n, sizeof *down);
+    if (!up || !down) {
+        tg_free(up), tg_free(down);
+        return false;
+    }
+    up[ZB_EMPTY] = 0, up[ZB_BASE] = 1;
+    for (uint32_t i = 2; i < n; i++)
+        if (pos[i]) up[i] = vp[z->nodes[i].level] * up[z->nodes[i].hi] + up[z->nodes[i].lo];
+    down[f] = 1;
+    for (uint32_t i = f + 1; i-- > 2;) {     /* parents before children */
+        if (!pos[i]) continue;
+        const rk_bnode *q = &z->nodes[i];
+        double w = down[i] * vp[q->level];
+        out[q->level] += w * up[q->hi];
+        down[q->hi] += w;
+        down[q->lo] += down[i];
+    }
+    tg_free(up), tg_free(down);
+    return true;
+}
+
+static tg_status mcs_zbdd(const tg_risk_model *m, int top, int limit_order, double cut_off,
+                          int64_t max_nodes, uint64_t *products, uint64_t *dist,
+                          double *rare_event, double *mcub, double *contrib, char *msg);
+
 tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order, double cut_off,
                                int64_t max_nodes, uint64_t *products, uint64_t *dist,
                                double *rare_event, double *mcub, char *msg)
+{
+    return mcs_zbdd(m, top, limit_order, cut_off, max_nodes, products, dist, rare_event, mcub,
+                    NULL, msg);
+}
+
+tg_status tg_risk_mcs_zbdd_contrib(const tg_risk_model *m, int top, int limit_order, double cut_off,
+                                   int64_t max_nodes, uint64_t *products, uint64_t *dist,
+                                   double *rare_event, double *mcub, double *contrib, char *msg)
+{
+    if (!rare_event || !mcub || !contrib)
+        return tg_msg(msg, TG_ERR_ARG, "tg_risk_mcs_zbdd_contrib: NULL argument");
+    return mcs_zbdd(m, top, limit_order, cut_off, max_nodes, products, dist, rare_event, mcub,
+                    contrib, msg);
+}
+
+static tg_status mcs_zbdd(const tg_risk_model *m, int top, int limit_order, double cut_off,
+                          int64_t max_nodes, uint64_t *products, uint64_t *dist,
+                          double *rare_event, double *mcub, double *contrib, char *msg)
 {
     tg_msg_clear(msg);
     if (rare_event) *rare_event = NAN;
@@ -693,6 +746,19 @@ tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order,
         tg_free(pos);
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
         goto done;
+    }
+    if (contrib) {
+        /* per basic event (model order): NaN without probabilities, 0 for
+         * the events the top does not depend on */
+        double *bylevel = tg_malloc(sizeof *bylevel * ((size_t)nlvl + 1));
+        if (!bylevel || (has_prob && !level_sums(&z, f, n, pos, vp, nlvl, bylevel))) {
+            tg_free(bylevel), tg_free(pos);
+            s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd: out of memory");
+            goto done;
+        }
+        for (int i = 0; i < m->nbasics; i++)
+            contrib[i] = !has_prob ? NAN : lvl[i] >= 0 ? bylevel[lvl[i]] : 0;
+        tg_free(bylevel);
     }
     if ((double)(nreach + 2) * (K + 1) > 3e8) {
         tg_free(pos);

@@ -146,7 +146,40 @@ T.test("--zbdd: nus9601's cut sets without a BDD", function()
   T.near(j.rare_event, 10 * 1e-6 + 2 * 1e-8 + 1160 * 1e-12, 1e-15, "rare-event sum")
   T.truthy(j.mcub <= j.rare_event and j.mcub > 0.999 * j.rare_event, "MCUB just below")
   T.truthy(j.probability == nil, "no exact probability claimed")
-  local c2, _, e2 = T.run(P .. " risk " .. FT .. "aralia/nus9601.xml.gz --zbdd --importance")
-  T.eq(c2, 2, "--importance with --zbdd is a usage error")
+  local c2, _, e2 = T.run(P .. " risk " .. FT .. "aralia/nus9601.xml.gz --zbdd --uncertainty 100")
+  T.eq(c2, 2, "--uncertainty with --zbdd is a usage error")
   T.truthy(e2:find("needs the BDD", 1, true), e2)
+end)
+
+T.test("--zbdd --importance: cut-set importance equals sums over the listed cut sets", function()
+  -- Reference: chinese's 392 cut sets listed by the BDD route, summed in Lua.
+  local m = tg.risk.read{FT .. "scram/chinese.xml", FT .. "scram/chinese-basic-events.xml"}
+  local sets = m:analyze():cut_sets{max = 1000}
+  T.eq(#sets, 392, "all cut sets listed")
+  local total, with, raw_re = 0, {}, {}
+  for _, c in ipairs(sets) do total = total + c.p end
+  for _, c in ipairs(sets) do
+    for _, e in ipairs(c.events) do with[e] = (with[e] or 0) + c.p end
+  end
+  local code, out, err = T.run(P .. " risk " .. CHINESE .. " --zbdd --importance --probability --json")
+  T.eq(code, 0, "exit " .. err)
+  local j = tg.json.decode(out)
+  T.near(j.rare_event, total, 1e-12 * total, "rare-event sum")
+  local n = 0
+  for _, e in ipairs(j.importance) do
+    n = n + 1
+    local w = with[e.name]
+    T.near(e.contribution, w, 1e-12 * w, e.name .. " contribution")
+    T.near(e.fv, w / total, 1e-12, e.name .. " FV")
+    -- RAW: the rare-event sum with p(e) = 1, over the sum (recomputed set by set)
+    local r1 = 0
+    for _, c in ipairs(sets) do
+      local has = false
+      for _, x in ipairs(c.events) do if x == e.name then has = true end end
+      r1 = r1 + (has and c.p / e.p or c.p)
+    end
+    T.near(e.raw, r1 / total, 1e-9 * r1 / total, e.name .. " RAW")
+  end
+  T.eq(n, 25, "one row per event in some cut set (SCRAM: 25)")
+  for k = 2, n do T.truthy(j.importance[k - 1].fv >= j.importance[k].fv, "sorted by FV") end
 end)

@@ -676,6 +676,70 @@ static void test_mcs_zbdd_cut(void **state)
     TG_CHECK_NO_LEAK();
 }
 
+/* Per-event sums of the kept sets (tg_risk_mcs_zbdd_contrib, two sweeps
+ * over the ZBDD) equal the sums over the sets listed one by one by the BDD
+ * route (tg_risk_cut_sets), filtered by the same cut-off. */
+typedef struct esum {
+    double cut, *sum;
+} esum;
+
+static int esum_set(void *ud, int order, const int *events, double p)
+{
+    esum *e = ud;
+    if (p < e->cut) return 0;
+    for (int i = 0; i < order; i++) e->sum[events[i]] += p;
+    return 0;
+}
+
+static void test_mcs_zbdd_contrib(void **state)
+{
+    (void)state;
+    tg_test_install_allocator();
+    static const char *const files[][2] = {
+        {"data/faulttrees/scram/baobab1.xml", "data/faulttrees/scram/baobab1-basic-events.xml"},
+        {"data/faulttrees/scram/chinese.xml", "data/faulttrees/scram/chinese-basic-events.xml"},
+        {"data/faulttrees/aralia/edf9205.xml.gz", NULL},
+        {"data/faulttrees/aralia/isp9601.xml.gz", NULL},
+    };
+    static const double cuts[] = {0, 3e-12, 3e-8, 3e-5};
+    char msg[TG_MSG_LEN];
+    int compared = 0;
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        tg_risk_model *m = NULL;
+        assert_int_equal(tg_risk_model_read(files[f][1] ? 2 : 1, files[f], &m, msg), TG_OK);
+        int top, nb = tg_risk_model_nbasic(m);
+        assert_int_equal(tg_risk_model_tops(m, &top, 1), 1);
+        tg_risk_opts o;
+        tg_risk_opts_default(&o);
+        o.limit_order = 60;
+        tg_risk_analysis *full = NULL;
+        assert_int_equal(tg_risk_analyze(m, top, &o, &full, msg), TG_OK);
+        double *want = tg_calloc((size_t)nb, sizeof *want), *got = tg_malloc(sizeof *got * (size_t)nb);
+        assert_non_null(want);
+        assert_non_null(got);
+        for (size_t c = 0; c < sizeof cuts / sizeof *cuts; c++) {
+            esum e = {cuts[c], want};
+            for (int i = 0; i < nb; i++) want[i] = 0;
+            assert_int_equal(tg_risk_cut_sets(full, -1, -1, esum_set, &e, NULL, msg), TG_OK);
+            uint64_t n = 0, d[4001];
+            double re = 0, mcub = 0;
+            assert_int_equal(tg_risk_mcs_zbdd_contrib(m, top, 4000, cuts[c], 0, &n, d, &re, &mcub, got,
+                                                      msg), TG_OK);
+            for (int i = 0; i < nb; i++) {
+                if (fabs(got[i] - want[i]) > 1e-12 * want[i] + 1e-300)
+                    fail_msg("%s cut %g event %s: %.12g, sets listed %.12g", files[f][0], cuts[c],
+                             tg_risk_model_basic_name(m, i), got[i], want[i]);
+                compared += want[i] > 0;
+            }
+        }
+        tg_free(want), tg_free(got);
+        tg_risk_analysis_free(&full);
+        tg_risk_model_free(&m);
+    }
+    assert_true(compared > 300);
+    TG_CHECK_NO_LEAK();
+}
+
 /* Per-gate budgets (zbu.c): random coherent trees built to have both
  * private subtrees (disjoint supports, where budgets prune) and shared
  * events (where they must not), with probabilities 1e-1..1e-4.  For every
@@ -1001,6 +1065,7 @@ int main(void)
         cmocka_unit_test(test_mcs_zbdd_cut),
         cmocka_unit_test(test_mcs_zbdd_cut_scram),
         cmocka_unit_test(test_mcs_zbdd_budgets),
+        cmocka_unit_test(test_mcs_zbdd_contrib),
         cmocka_unit_test(test_oom_new_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,9 @@ mocus, seconds}.
 the minimal cut sets within --limit-order and --cut-off are made bottom-up
 in a ZBDD (exact: the same sets as the BDD route would keep), with their
 rare-event sum and min-cut upper bound as the probability estimate
-(rare_event, mcub; no exact probability, importance or uncertainty).
+(rare_event, mcub) and, with --importance, each event's importance from the
+sets kept under the rare-event approximation (contribution, fv, mif, raw,
+rrw); no exact probability or uncertainty.
 basic_events counts the basic events occurring in some minimal cut set
 (SCRAM's count), variables all basic events of the model; distribution[k]
 is the number of cut sets of order k (k = 1..).  uncertainty holds mean, sd,
@@ -78,7 +80,7 @@ cliargs.run(function()
   end
 
   if a.zbdd then
-    for _, o in ipairs{{"mcs", "--mcs"}, {"importance", "--importance"}, {"uncertainty", "--uncertainty"},
+    for _, o in ipairs{{"mcs", "--mcs"}, {"uncertainty", "--uncertainty"},
                        {"prime_implicants", "--prime-implicants"}, {"time_step", "--time-step"}} do
       if a[o[1]] then cliargs.fail(spec, "%s needs the BDD: it does not go with --zbdd", o[2]) end
     end
@@ -106,7 +108,7 @@ cliargs.run(function()
     -- Cut sets without a BDD: counts, distribution and the probability
     -- estimates of the sets kept.
     local z = timed("analysis", m.mcs_zbdd, m, {top = top, limit_order = a.limit_order or 20,
-                                                cut_off = a.cut_off or 0})
+                                                cut_off = a.cut_off or 0, importance = a.importance})
     local distribution = {}
     local hi = 0
     for k, c in pairs(z.distribution) do if k > hi and c > 0 then hi = k end end
@@ -115,6 +117,12 @@ cliargs.run(function()
                variables = #m:basic_events(), gates = #m:gates(), mission_time = m:mission_time(),
                limit_order = a.limit_order or 20, cut_off = a.cut_off or 0, seconds = seconds}
     if a.probability then r.rare_event, r.mcub = z.rare_event, z.mcub end
+    if a.importance then
+      -- From the cut sets kept, under the rare-event approximation
+      -- (Fussell-Vesely = share of the rare-event sum).
+      r.importance = z.importance
+      table.sort(r.importance, function(x, y) if x.fv ~= y.fv then return x.fv > y.fv end return x.name < y.name end)
+    end
     if a.mocus then
       local ok, res = pcall(timed, "mocus", m.mocus, m, {top = top, limit_order = a.limit_order})
       r.mocus = ok and {products = res.products} or {error = tostring(res):gsub("^.-tg_risk_mocus: ", "")}
@@ -127,6 +135,15 @@ cliargs.run(function()
     if r.rare_event then
       print(string.format("probability of the sets kept: rare-event %.6g, MCUB %.6g (no exact value without the BDD)",
         r.rare_event, r.mcub))
+    end
+    if r.importance then
+      print("importance from the cut sets kept (rare-event approximation):")
+      print(string.format("  %-24s %10s %10s %10s %10s %10s", "event", "p", "FV", "MIF", "RAW", "RRW"))
+      for k = 1, math.min(#r.importance, a.json and #r.importance or 20) do
+        local e = r.importance[k]
+        print(string.format("  %-24s %10.4g %10.4g %10.4g %10.4g %10.4g", e.name, e.p, e.fv, e.mif, e.raw, e.rrw))
+      end
+      if #r.importance > 20 then print(string.format("  ... and %d more", #r.importance - 20)) end
     end
     if r.mocus then print("MOCUS: " .. (r.mocus.error and ("gave up: " .. r.mocus.error) or (r.mocus.products .. " minimal cut sets"))) end
     return
