@@ -802,11 +802,30 @@ static int m_mocus(lua_State *L)
     return 1;
 }
 
-/* m:mcs_zbdd{top=, limit_order = 4, cut_off = 0, max_nodes = 2^26, importance = false}
- *   -> {products=, distribution={...}, rare_event=, mcub= [, importance={...}]} */
+/* Sets passed by tg_risk_mcs_zbdd_list, into a buffer Lua owns (a memory
+ * error while the tables are built later leaks nothing). */
+typedef struct zlist {
+    int64_t n, max;
+    int width;                  /* events per row: limit_order */
+    int *order, *events;
+    double *p;
+} zlist;
+
+static int zlist_add(void *ud, int order, const int *events, double p)
+{
+    zlist *z = ud;
+    if (z->n >= z->max) return 1;
+    z->order[z->n] = order, z->p[z->n] = p;
+    memcpy(z->events + z->n * z->width, events, sizeof *events * (size_t)order);
+    z->n++;
+    return 0;
+}
+
+/* m:mcs_zbdd{top=, limit_order = 4, cut_off = 0, max_nodes = 2^26, importance = false, list = 0}
+ *   -> {products=, distribution={...}, rare_event=, mcub= [, importance={...}] [, cut_sets={...}]} */
 static int m_mcs_zbdd(lua_State *L)
 {
-    static const char *const opts[] = {"top", "limit_order", "cut_off", "max_nodes", "importance", NULL};
+    static const char *const opts[] = {"top", "limit_order", "cut_off", "max_nodes", "importance", "list", NULL};
     tg_risk_model *m = check_model(L, 1);
     tg_lua_i_check_options(L, 2, opts);
     int lim = (int)tg_lua_i_opt_integer(L, 2, "limit_order", 4);
@@ -821,6 +840,8 @@ static int m_mcs_zbdd(lua_State *L)
     }
     luaL_argcheck(L, lim >= 0 && lim <= 4000, 2, "limit_order must be in 0..4000");
     bool want_imp = tg_lua_i_opt_bool(L, 2, "importance", false);
+    long long nlist = tg_lua_i_opt_integer(L, 2, "list", 0);
+    luaL_argcheck(L, nlist >= 0 && nlist <= 10000000, 2, "list must be in 0..10000000");
     uint64_t *d = lua_newuserdatauv(L, sizeof *d * (size_t)(lim + 1), 0);
     int nb = tg_risk_model_nbasic(m);
     double *contrib = want_imp ? lua_newuserdatauv(L, sizeof *contrib * ((size_t)nb + 1), 0) : NULL;
@@ -866,6 +887,34 @@ static int m_mcs_zbdd(lua_State *L)
             lua_rawseti(L, -2, ++k);
         }
         lua_setfield(L, -2, "importance");
+    }
+    if (nlist > 0) {
+        /* The kept sets, lowest orders first, most probable first within
+         * an order (a second pass over the same family). */
+        int w = lim > 0 ? lim : 1;
+        size_t bytes = (size_t)nlist * (sizeof(int) * ((size_t)w + 1) + sizeof(double));
+        char *buf = lua_newuserdatauv(L, bytes, 0);
+        zlist zl = {0, nlist, w, (int *)(void *)buf, (int *)(void *)(buf + sizeof(int) * (size_t)nlist),
+                    (double *)(void *)(buf + sizeof(int) * (size_t)nlist * ((size_t)w + 1))};
+        int64_t listed = 0;
+        if (tg_risk_mcs_zbdd_list(m, g, lim, cut, maxn, nlist, zlist_add, &zl, &listed, msg) != TG_OK)
+            return luaL_error(L, "risk.mcs_zbdd: %s", msg);
+        lua_createtable(L, (int)zl.n, 0);    /* the buffer stays on the stack below */
+        for (int64_t i = 0; i < zl.n; i++) {
+            lua_createtable(L, 0, 3);
+            lua_createtable(L, zl.order[i], 0);
+            for (int j = 0; j < zl.order[i]; j++) {
+                lua_pushstring(L, tg_risk_model_basic_name(m, zl.events[i * zl.width + j]));
+                lua_rawseti(L, -2, j + 1);
+            }
+            lua_setfield(L, -2, "events");
+            set_num(L, "p", zl.p[i]);
+            lua_pushinteger(L, zl.order[i]);
+            lua_setfield(L, -2, "order");
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        lua_setfield(L, -3, "cut_sets");
+        lua_pop(L, 1);      /* the buffer */
     }
     return 1;
 }

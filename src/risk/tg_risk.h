@@ -196,6 +196,14 @@ tg_status tg_risk_mcs_zbdd_contrib(const tg_risk_model *m, int top, int limit_or
                                    uint64_t *dist /* OUT */, double *rare_event /* OUT */,
                                    double *mcub /* OUT */, double *contrib /* OUT */, char *msg);
 
+/* The kept sets themselves, for fn (events as basic-event indices): the
+ * lowest orders first, most probable first within an order, at most
+ * max_sets; an order with more than 10^7 sets ends the listing before it
+ * (they could not be ranked).  *listed (may be NULL): the sets passed. */
+tg_status tg_risk_mcs_zbdd_list(const tg_risk_model *m, int top, int limit_order, double cut_off,
+                                int64_t max_nodes, int64_t max_sets, tg_risk_set_fn fn, void *ud,
+                                int64_t *listed /* OUT */, char *msg);
+
 /* Importance of every basic event of the model (events the top does not
  * depend on get zeros), in model index order:
  *   mif  Birnbaum  dP/dp = P(top|e) - P(top|not e)

@@ -489,6 +489,114 @@ static bool family_probs(const rk_zbdd *z, uint32_t f, uint32_t n, const uint32_
     return true;
 }
 
+/* Listing the kept sets: lowest orders first, most probable first within an
+ * order; an order is listed only when all its sets can be gathered (at most
+ * RK_LIST_GATHER), so the listing never stops inside an order at an
+ * arbitrary set. */
+#define RK_LIST_GATHER 10000000
+typedef struct rk_list {
+    tg_risk_set_fn fn;
+    void *ud;
+    int64_t max;                /* sets to list */
+    int64_t listed;
+} rk_list;
+
+typedef struct gathered {
+    double p;
+    int64_t at;                 /* first level in lv */
+} gathered;
+
+typedef struct gather_ctx {
+    const rk_zbdd *z;
+    const double *cnt;          /* rows of counts per order, K + 1 wide */
+    const uint32_t *pos;
+    int K;
+    const double *vp;
+    gathered *g;
+    int64_t ng;
+    uint32_t *lv;               /* the sets' levels, order k each */
+    int path[4001];
+} gather_ctx;
+
+static const double *count_row(const gather_ctx *c, uint32_t i)
+{
+    size_t r = i == ZB_EMPTY ? 0 : i == ZB_BASE ? 1 : c->pos[i] + 1;
+    return c->cnt + r * (size_t)(c->K + 1);
+}
+
+/* Every set of order k below node i (depth d so far, probability p). */
+static void gather(gather_ctx *c, uint32_t i, int k, int d, double p)
+{
+    if (k == 0) {
+        if (i != ZB_BASE && count_row(c, i)[0] == 0) return;
+        gathered *g = &c->g[c->ng];
+        g->p = p, g->at = c->ng * (int64_t)d;
+        for (int j = 0; j < d; j++) c->lv[g->at + j] = (uint32_t)c->path[j];
+        c->ng++;
+        return;
+    }
+    if (i <= ZB_BASE) return;
+    const rk_bnode *q = &c->z->nodes[i];
+    if (count_row(c, q->hi)[k - 1] > 0) {
+        c->path[d] = (int)q->level;
+        gather(c, q->hi, k - 1, d + 1, p * c->vp[q->level]);
+    }
+    if (count_row(c, q->lo)[k] > 0) gather(c, q->lo, k, d, p);
+}
+
+static int cmp_gathered(const void *x, const void *y)
+{
+    const gathered *a = x, *b = y;
+    return (a->p < b->p) - (a->p > b->p);       /* most probable first */
+}
+
+/* Calls list->fn for the sets of f, orders 0..K in turn, each order most
+ * probable first, until list->max sets; events as basic-event indices. */
+static tg_status list_sets(const rk_zbdd *z, uint32_t f, const double *cnt, const uint32_t *pos,
+                           int K, const double *vp, const int *lvl, int nbasics, int nlvl,
+                           rk_list *list, char *msg)
+{
+    int *ev_of = tg_malloc(sizeof *ev_of * ((size_t)nlvl + 1));
+    int *events = tg_malloc(sizeof *events * ((size_t)K + 1));
+    gather_ctx *c = tg_calloc(1, sizeof *c);
+    tg_status s = TG_OK;
+    if (!ev_of || !events || !c) {
+        s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd_list: out of memory");
+        goto out;
+    }
+    for (int i = 0; i < nbasics; i++)
+        if (lvl[i] >= 0) ev_of[lvl[i]] = i;
+    *c = (gather_ctx){z, cnt, pos, K, vp, NULL, 0, NULL, {0}};
+    for (int k = 0; k <= K && list->listed < list->max && f != ZB_EMPTY; k++) {
+        double nk = count_row(c, f)[k];
+        if (nk == 0) continue;
+        if (nk > RK_LIST_GATHER) break;         /* too many to rank: stop before this order */
+        c->ng = 0;
+        c->g = tg_malloc(sizeof *c->g * (size_t)nk);
+        c->lv = tg_malloc(sizeof *c->lv * ((size_t)nk * (size_t)k + 1));
+        if (!c->g || !c->lv) {
+            tg_free(c->g), tg_free(c->lv);
+            s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd_list: out of memory");
+            goto out;
+        }
+        gather(c, f, k, 0, 1.0);
+        qsort(c->g, (size_t)c->ng, sizeof *c->g, cmp_gathered);
+        for (int64_t i = 0; i < c->ng && list->listed < list->max; i++) {
+            for (int j = 0; j < k; j++) events[j] = ev_of[c->lv[c->g[i].at + j]];
+            list->listed++;
+            if (list->fn(list->ud, k, events, c->g[i].p) != 0) {
+                list->max = list->listed;       /* the callback asked to stop */
+                break;
+            }
+        }
+        tg_free(c->g), tg_free(c->lv);
+        c->g = NULL, c->lv = NULL;
+    }
+out:
+    tg_free(ev_of), tg_free(events), tg_free(c);
+    return s;
+}
+
 /* Per level, the sum of P(C) over the sets C of family f holding that
  * level's event, without listing the sets: down[i] sums the probabilities
  * of the paths from f to node i (the events taken on the way), up[i] is
@@ -522,14 +630,15 @@ static bool level_sums(const rk_zbdd *z, uint32_t f, uint32_t n, const uint32_t 
 
 static tg_status mcs_zbdd(const tg_risk_model *m, int top, int limit_order, double cut_off,
                           int64_t max_nodes, uint64_t *products, uint64_t *dist,
-                          double *rare_event, double *mcub, double *contrib, char *msg);
+                          double *rare_event, double *mcub, double *contrib, rk_list *list,
+                          char *msg);
 
 tg_status tg_risk_mcs_zbdd_cut(const tg_risk_model *m, int top, int limit_order, double cut_off,
                                int64_t max_nodes, uint64_t *products, uint64_t *dist,
                                double *rare_event, double *mcub, char *msg)
 {
     return mcs_zbdd(m, top, limit_order, cut_off, max_nodes, products, dist, rare_event, mcub,
-                    NULL, msg);
+                    NULL, NULL, msg);
 }
 
 tg_status tg_risk_mcs_zbdd_contrib(const tg_risk_model *m, int top, int limit_order, double cut_off,
@@ -539,12 +648,30 @@ tg_status tg_risk_mcs_zbdd_contrib(const tg_risk_model *m, int top, int limit_or
     if (!rare_event || !mcub || !contrib)
         return tg_msg(msg, TG_ERR_ARG, "tg_risk_mcs_zbdd_contrib: NULL argument");
     return mcs_zbdd(m, top, limit_order, cut_off, max_nodes, products, dist, rare_event, mcub,
-                    contrib, msg);
+                    contrib, NULL, msg);
+}
+
+tg_status tg_risk_mcs_zbdd_list(const tg_risk_model *m, int top, int limit_order, double cut_off,
+                                int64_t max_nodes, int64_t max_sets, tg_risk_set_fn fn, void *ud,
+                                int64_t *listed, char *msg)
+{
+    if (!fn || max_sets < 0 || limit_order < 0 || limit_order > 4000)
+        return tg_msg(msg, TG_ERR_ARG, "tg_risk_mcs_zbdd_list: NULL callback or bad max_sets or limit_order");
+    uint64_t products, *dist = tg_malloc(sizeof *dist * ((size_t)limit_order + 1));
+    if (!dist) return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mcs_zbdd_list: out of memory");
+    double re, mcub;
+    rk_list list = {fn, ud, max_sets, 0};
+    tg_status s = mcs_zbdd(m, top, limit_order, cut_off, max_nodes, &products, dist, &re, &mcub,
+                           NULL, &list, msg);
+    tg_free(dist);
+    if (listed) *listed = list.listed;
+    return s;
 }
 
 static tg_status mcs_zbdd(const tg_risk_model *m, int top, int limit_order, double cut_off,
                           int64_t max_nodes, uint64_t *products, uint64_t *dist,
-                          double *rare_event, double *mcub, double *contrib, char *msg)
+                          double *rare_event, double *mcub, double *contrib, rk_list *list,
+                          char *msg)
 {
     tg_msg_clear(msg);
     if (rare_event) *rare_event = NAN;
@@ -788,8 +915,15 @@ static tg_status mcs_zbdd(const tg_risk_model *m, int top, int limit_order, doub
         total += v;
     }
 #undef ROW
-    tg_free(pos);
     *products = total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
+    if (list) {
+        s = list_sets(&z, f, cnt, pos, K, vp, lvl, m->nbasics, nlvl, list, msg);
+        if (s != TG_OK) {
+            tg_free(pos);
+            goto done;
+        }
+    }
+    tg_free(pos);
 done:
     tg_progress_finish(&bar);
     tg_free(fam), tg_free(stack), tg_free(seen), tg_free(t), tg_free(cnt), tg_free(lvl);

@@ -915,6 +915,15 @@ static void test_oom_new_paths(void **state)
             uint64_t ncut = 0;
             if (s == TG_OK) s = tg_risk_mcs_zbdd_cut(m, top, 4, 1e-6, 0, &ncut, d, &re, &mcub, msg);
             if (s == TG_OK) assert_true(ncut > 0 && ncut < n && re > 0 && mcub > 0);
+            double contrib[64];
+            if (s == TG_OK) assert_true(tg_risk_model_nbasic(m) <= 64);
+            if (s == TG_OK) s = tg_risk_mcs_zbdd_contrib(m, top, 4, 0, 0, &ncut, d, &re, &mcub, contrib, msg);
+            esum none;                      /* a cut-off above 1: the callback keeps nothing */
+            none.cut = 2.0;
+            none.sum = contrib;
+            int64_t listed = 0;
+            if (s == TG_OK) s = tg_risk_mcs_zbdd_list(m, top, 4, 0, 0, 20, esum_set, &none, &listed, msg);
+            if (s == TG_OK) assert_true(listed == 20);
             if (s == TG_OK) assert_true(tg_risk_products(a) > 0);
             tg_risk_analysis_free(&a);
             tg_risk_model_free(&m);

@@ -19,9 +19,10 @@ mocus, seconds}.
 the minimal cut sets within --limit-order and --cut-off are made bottom-up
 in a ZBDD (exact: the same sets as the BDD route would keep), with their
 rare-event sum and min-cut upper bound as the probability estimate
-(rare_event, mcub) and, with --importance, each event's importance from the
-sets kept under the rare-event approximation (contribution, fv, mif, raw,
-rrw); no exact probability or uncertainty.
+(rare_event, mcub); --mcs lists the sets kept (lowest orders first, most
+probable first within an order, at most --max-sets); with --importance each
+event's importance from the sets kept under the rare-event approximation
+(contribution, fv, mif, raw, rrw); no exact probability or uncertainty.
 basic_events counts the basic events occurring in some minimal cut set
 (SCRAM's count), variables all basic events of the model; distribution[k]
 is the number of cut sets of order k (k = 1..).  uncertainty holds mean, sd,
@@ -80,7 +81,7 @@ cliargs.run(function()
   end
 
   if a.zbdd then
-    for _, o in ipairs{{"mcs", "--mcs"}, {"uncertainty", "--uncertainty"},
+    for _, o in ipairs{{"uncertainty", "--uncertainty"},
                        {"prime_implicants", "--prime-implicants"}, {"time_step", "--time-step"}} do
       if a[o[1]] then cliargs.fail(spec, "%s needs the BDD: it does not go with --zbdd", o[2]) end
     end
@@ -108,7 +109,8 @@ cliargs.run(function()
     -- Cut sets without a BDD: counts, distribution and the probability
     -- estimates of the sets kept.
     local z = timed("analysis", m.mcs_zbdd, m, {top = top, limit_order = a.limit_order or 20,
-                                                cut_off = a.cut_off or 0, importance = a.importance})
+                                                cut_off = a.cut_off or 0, importance = a.importance,
+                                                list = a.mcs and (a.max_sets or 1000) or 0})
     local distribution = {}
     local hi = 0
     for k, c in pairs(z.distribution) do if k > hi and c > 0 then hi = k end end
@@ -117,6 +119,7 @@ cliargs.run(function()
                variables = #m:basic_events(), gates = #m:gates(), mission_time = m:mission_time(),
                limit_order = a.limit_order or 20, cut_off = a.cut_off or 0, seconds = seconds}
     if a.probability then r.rare_event, r.mcub = z.rare_event, z.mcub end
+    r.cut_sets = z.cut_sets
     if a.importance then
       -- From the cut sets kept, under the rare-event approximation
       -- (Fussell-Vesely = share of the rare-event sum).
@@ -135,6 +138,9 @@ cliargs.run(function()
     if r.rare_event then
       print(string.format("probability of the sets kept: rare-event %.6g, MCUB %.6g (no exact value without the BDD)",
         r.rare_event, r.mcub))
+    end
+    for _, c in ipairs(r.cut_sets or {}) do
+      print(string.format("  {%s}  %.4g", table.concat(c.events, ", "), c.p))
     end
     if r.importance then
       print("importance from the cut sets kept (rare-event approximation):")
