@@ -87,6 +87,7 @@ tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_
         return tg_msg(msg, TG_ERR_ARG, "tg_risk_mocus: NULL argument or model not finished");
     if (top < 0 || top >= m->nnamed_gates || limit_order < 0 || limit_order > 4000)
         return tg_msg(msg, TG_ERR_ARG, "tg_risk_mocus: bad top gate or limit_order");
+    if (max_nodes < 0) return tg_msg(msg, TG_ERR_ARG, "tg_risk_mocus: max_nodes %lld < 0", (long long)max_nodes);
     *products = 0;
     memset(dist, 0, sizeof *dist * (size_t)(limit_order + 1));
     for (int g = 0; g < m->ngates; g++) {
@@ -105,7 +106,7 @@ tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_
     tg_status s = TG_OK;
     mctx c;
     int *glev = tg_malloc(sizeof *glev * ((size_t)ng + 1)), *elev = tg_malloc(sizeof *elev * ((size_t)ne + 1));
-    int *order = tg_malloc(sizeof *order * ((size_t)ng + 1)), *stack = tg_malloc(sizeof *stack * 2 * ((size_t)ng + 1));
+    int *order = tg_malloc(sizeof *order * ((size_t)ng + 1));
     uint32_t *t = NULL;
     double *cnt = NULL;
     tg_progress bar = {0};      /* drawn on a terminal only */
@@ -114,36 +115,23 @@ tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_
         if (m->gates[g].nargs > maxargs) maxargs = m->gates[g].nargs;
     t = tg_malloc(sizeof *t * ((size_t)maxargs + 2));
     if (tg_risk_i_zbdd_init(&c.z, max_nodes) != TG_OK) {
-        tg_free(glev), tg_free(elev), tg_free(order), tg_free(stack), tg_free(t);
+        tg_free(glev), tg_free(elev), tg_free(order), tg_free(t);
         return tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory");
     }
-    if (!glev || !elev || !order || !stack || !t) {
+    if (!glev || !elev || !order || !t) {
         s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory");
         goto done;
     }
     tg_risk_i_zbdd_reserve_cache(&c.z, 1u << 16);
     /* Gates parents first (reverse post-order of a depth-first walk from
-     * the top); events after all gates, in order of first appearance. */
+     * the top); events after all gates, in order of first appearance in
+     * that walk. */
     for (int g = 0; g < ng; g++) glev[g] = -1;
-    for (int e = 0; e < ne; e++) elev[e] = -1;
-    int npost = 0, sp = 1, nev = 0, g0 = m->named[top];
-    stack[0] = g0, stack[1] = 0, glev[g0] = 0;
-    while (sp > 0) {
-        int g = stack[2 * (sp - 1)], *pos = &stack[2 * (sp - 1) + 1];
-        const rk_gate *gg = &m->gates[g];
-        if (*pos < gg->nargs) {
-            int r = m->args[gg->first + (*pos)++].ref;
-            if (RK_KIND(r) == R_GATE && glev[RK_INDEX(r)] < 0) {
-                glev[RK_INDEX(r)] = 0;
-                stack[2 * sp] = RK_INDEX(r), stack[2 * sp + 1] = 0;
-                sp++;
-            } else if (RK_KIND(r) == R_BASIC && elev[RK_INDEX(r)] < 0) {
-                elev[RK_INDEX(r)] = nev++;
-            }
-            continue;
-        }
-        sp--;
-        order[npost++] = g;
+    int g0 = m->named[top];
+    int npost = tg_risk_i_gate_postorder(m, g0, order, elev, NULL);
+    if (npost < 0) {
+        s = tg_msg(msg, TG_ERR_NOMEM, "tg_risk_mocus: out of memory");
+        goto done;
     }
     for (int i = 0; i < npost; i++) glev[order[npost - 1 - i]] = i;
     c.first_event = (uint32_t)npost;
@@ -202,7 +190,7 @@ tg_status tg_risk_mocus(const tg_risk_model *m, int top, int limit_order, int64_
     }
 done:
     tg_progress_finish(&bar);
-    tg_free(glev), tg_free(elev), tg_free(order), tg_free(stack), tg_free(t), tg_free(cnt);
+    tg_free(glev), tg_free(elev), tg_free(order), tg_free(t), tg_free(cnt);
     tg_risk_i_zbdd_clear(&c.z);
     return s;
 }

@@ -963,3 +963,38 @@ int tg_risk_model_tops(const tg_risk_model *m, int *tops, int cap)
     }
     return n;
 }
+
+int tg_risk_i_gate_postorder(const tg_risk_model *m, int top_gate, int *order, int *event_rank,
+                             int *nevents)
+{
+    int ng = m->ngates, n = 0, ne = 0, sp = 1;
+    int *stack = tg_malloc(sizeof *stack * 2 * ((size_t)ng + 1));
+    uint8_t *seen = tg_calloc((size_t)ng + 1, 1);
+    if (!stack || !seen) {
+        tg_free(stack), tg_free(seen);
+        return -1;
+    }
+    if (event_rank)
+        for (int i = 0; i < m->nbasics; i++) event_rank[i] = -1;
+    stack[0] = top_gate, stack[1] = 0, seen[top_gate] = 1;
+    while (sp > 0) {
+        int g = stack[2 * (sp - 1)], *pos = &stack[2 * (sp - 1) + 1];
+        const rk_gate *gg = &m->gates[g];
+        if (*pos < gg->nargs) {
+            int r = m->args[gg->first + (*pos)++].ref;
+            if (RK_KIND(r) == R_GATE && !seen[RK_INDEX(r)]) {
+                seen[RK_INDEX(r)] = 1;
+                stack[2 * sp] = RK_INDEX(r), stack[2 * sp + 1] = 0;
+                sp++;
+            } else if (RK_KIND(r) == R_BASIC && event_rank && event_rank[RK_INDEX(r)] < 0) {
+                event_rank[RK_INDEX(r)] = ne++;
+            }
+            continue;
+        }
+        sp--;
+        order[n++] = g;
+    }
+    if (nevents) *nevents = ne;
+    tg_free(stack), tg_free(seen);
+    return n;
+}

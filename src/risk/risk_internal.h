@@ -116,6 +116,14 @@ struct tg_risk_model {
 };
 
 /* model.c */
+/* The gates top_gate depends on (itself included), children before
+ * parents, as a depth-first walk over the arguments in order finishes
+ * them (no recursion): order has room for m->ngates; returns their
+ * number, -1 when out of memory.  event_rank (may be NULL; m->nbasics
+ * entries): each basic event's rank of first appearance in that walk, -1
+ * for the events not reached; *nevents (may be NULL) their number. */
+int tg_risk_i_gate_postorder(const tg_risk_model *m, int top_gate, int *order, int *event_rank,
+                             int *nevents);
 /* Definitions: key is the name in the namespace (a private element's is
  * "container.path.name"), name what reports show; key NULL = name. */
 tg_status tg_risk_i_add_gate(tg_risk_model *m, const char *key, const char *name, const char *file,

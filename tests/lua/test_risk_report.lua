@@ -79,6 +79,16 @@ T.test("the report says what --json says", function()
   for _, b in ipairs(bins) do total = total + tonumber(b.attrs.value) end
   T.near(total, 1, 1e-6, "bin fractions sum to 1")
   T.eq(#all(els, "quantile"), 20, "20 quantiles")
+  -- contribution: SCRAM's report of chinese gives 6.66049e-07 for its
+  -- products of probability 3.2e-09 (p / the rare-event sum)
+  local seen32 = 0
+  for _, e in ipairs(all(els, "product")) do
+    if math.abs(tonumber(e.attrs.probability) - 3.2e-9) < 1e-20 then
+      seen32 = seen32 + 1
+      T.near(tonumber(e.attrs.contribution), 6.66049e-07, 5e-6 * 6.66049e-07, "contribution (SCRAM)")
+    end
+  end
+  T.truthy(seen32 > 0, "products of p 3.2e-9 present")
   -- SCRAM's attribute names on the elements both write
   local scram = {["sum-of-products"] = {"name", "basic-events", "products", "probability", "distribution"},
                  product = {"order", "probability", "contribution"},
@@ -212,4 +222,16 @@ T.test("--zbdd --mcs lists the same sets as the BDD route, in the same ranking",
   T.eq(#n, 12, "12 listed")
   for i = 1, 10 do T.eq(n[i].order, 3, "order 3 first") end
   T.eq(n[11].order, 4, "then order 4")
+end)
+
+T.test("mcs_zbdd and mocus refuse bad options", function()
+  local m = tg.risk.read{FT .. "scram/chinese.xml", FT .. "scram/chinese-basic-events.xml"}
+  for _, case in ipairs{
+    {m.mcs_zbdd, {max_nodes = -5}, "max_nodes"}, {m.mcs_zbdd, {list = -1}, "list"},
+    {m.mcs_zbdd, {list = 2.5}, "list"}, {m.mcs_zbdd, {importance = "yes"}, "importance"},
+    {m.mcs_zbdd, {cut_off = 0 / 0}, "cut_off"}, {m.mcs_zbdd, {limit_order = -1}, "limit_order"},
+    {m.mocus, {max_nodes = -1}, "max_nodes"}, {m.mcs_zbdd, {bogus = 1}, "bogus"}} do
+    local ok, err = pcall(case[1], m, case[2])
+    T.truthy(not ok and tostring(err):find(case[3], 1, true), case[3] .. ": " .. tostring(err))
+  end
 end)
